@@ -1,0 +1,311 @@
+"""Supply and demand postings with their sealed bids.
+
+Bids are events on the posting's own stream, so "one active bid per bidder" and
+"awarded once" are decided by one aggregate version, also under concurrency.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from aggregates.bid import BID_STATUS_ZH, Bid, BidStatus
+from aggregates.errors import ConflictError, ForbiddenError, InvalidValueError, NotFoundError
+
+MAX_POSTING_LIFETIME = timedelta(days=365)
+REVISABLE_FIELDS = frozenset(
+    {"title", "description", "quantity", "unit", "price_min", "price_max", "expires_at"}
+)
+
+
+class Side(StrEnum):
+    SUPPLY = "supply"
+    DEMAND = "demand"
+
+
+class PostingStatus(StrEnum):
+    OPEN = "open"
+    AWARDED = "awarded"
+    WITHDRAWN = "withdrawn"
+    EXPIRED = "expired"
+
+
+STATUS_ZH = {"open": "开放", "awarded": "成交", "withdrawn": "撤回", "expired": "过期"}
+
+
+def check_price_range(price_min: Decimal | None, price_max: Decimal | None) -> None:
+    if price_min is not None and price_max is not None and price_min > price_max:
+        raise InvalidValueError(
+            "price_min must not exceed price_max", "最低价不能高于最高价", field="price_min"
+        )
+
+
+def check_expiry(expires_at: datetime, now: datetime) -> None:
+    if expires_at.tzinfo is None:
+        raise InvalidValueError(
+            "expires_at needs a time zone offset", "截止时间须带时区", field="expires_at"
+        )
+    if expires_at <= now:
+        raise InvalidValueError(
+            "expires_at must be in the future", "截止时间必须晚于当前时间", field="expires_at"
+        )
+    if expires_at > now + MAX_POSTING_LIFETIME:
+        raise InvalidValueError(
+            "expires_at must be within 365 days", "截止时间不得超过365天", field="expires_at"
+        )
+
+
+class Posting(Aggregate):
+    """A supply or demand posting that other enterprises bid on."""
+
+    # Stored event classes: never rename them (add class_version and an upcast instead).
+    class Published(Aggregate.Created):
+        owner_id: UUID
+        side: str
+        title: str
+        description: str
+        category: str
+        quantity: Decimal
+        unit: str
+        price_min: Decimal | None
+        price_max: Decimal | None
+        currency: str
+        region: str
+        expires_at: datetime
+
+    class Revised(Aggregate.Event):
+        changes: dict[str, Any]
+
+    class Withdrawn(Aggregate.Event):
+        pass
+
+    class Expired(Aggregate.Event):
+        pass
+
+    class BidPlaced(Aggregate.Event):
+        bid_id: UUID
+        bidder_id: UUID
+        unit_price: Decimal
+        quantity: Decimal
+        delivery_days: int | None
+        message: str | None
+        placed_at: datetime
+
+    class BidWithdrawn(Aggregate.Event):
+        bid_id: UUID
+
+    class BidRejected(Aggregate.Event):
+        bid_id: UUID
+        reason: str | None
+
+    class BidAccepted(Aggregate.Event):
+        bid_id: UUID
+        contract_id: UUID
+        exhibition_id: UUID | None
+
+    @event(Published)
+    def __init__(
+        self,
+        owner_id: UUID,
+        side: str,
+        title: str,
+        description: str,
+        category: str,
+        quantity: Decimal,
+        unit: str,
+        price_min: Decimal | None,
+        price_max: Decimal | None,
+        currency: str,
+        region: str,
+        expires_at: datetime,
+    ) -> None:
+        self.owner_id = owner_id
+        self.side = side
+        self.title = title
+        self.description = description
+        self.category = category
+        self.quantity = quantity
+        self.unit = unit
+        self.price_min = price_min
+        self.price_max = price_max
+        self.currency = currency
+        self.region = region
+        self.expires_at = expires_at
+        self.status: str = PostingStatus.OPEN
+        self.bids: dict[UUID, Bid] = {}
+        self.awarded_bid_id: UUID | None = None
+        self.contract_id: UUID | None = None
+        self.exhibition_id: UUID | None = None
+
+    # Queries ---------------------------------------------------------------------------
+
+    @property
+    def active_bids(self) -> list[Bid]:
+        return [b for b in self.bids.values() if b.status == BidStatus.SUBMITTED]
+
+    def get_bid(self, bid_id: UUID) -> Bid:
+        try:
+            return self.bids[bid_id]
+        except KeyError:
+            raise NotFoundError("bid not found", "未找到该报价") from None
+
+    def is_open_at(self, now: datetime) -> bool:
+        return self.status == PostingStatus.OPEN and now < self.expires_at
+
+    # Guards ----------------------------------------------------------------------------
+
+    def _require_open(self, now: datetime) -> None:
+        if self.status != PostingStatus.OPEN:
+            raise ConflictError(
+                f"posting is {self.status}", f"该供需信息已{STATUS_ZH[self.status]}"
+            )
+        if now >= self.expires_at:
+            raise ConflictError("posting has expired", "该供需信息已过期")
+
+    # Commands --------------------------------------------------------------------------
+
+    def revise(self, changes: dict[str, Any], now: datetime) -> None:
+        """Change terms; only while no bid is active, since bidders priced the old terms."""
+        unknown = set(changes) - REVISABLE_FIELDS
+        if unknown:
+            name = sorted(unknown)[0]
+            raise InvalidValueError(f"{name} cannot be revised", f"{name} 不可修改", field=name)
+        self._require_open(now)
+        if self.active_bids:
+            raise ConflictError(
+                "posting has active bids; withdraw and republish to change its terms",
+                "该供需信息已有有效报价，不能修改；请撤回后重新发布",
+            )
+        check_price_range(
+            changes.get("price_min", self.price_min), changes.get("price_max", self.price_max)
+        )
+        if "expires_at" in changes:
+            check_expiry(changes["expires_at"], now)
+        if not changes:
+            raise InvalidValueError("nothing to revise", "没有需要修改的内容")
+        self._revised(changes=changes)
+
+    @event(Revised)
+    def _revised(self, changes: dict[str, Any]) -> None:
+        for name, value in changes.items():
+            setattr(self, name, value)
+
+    def withdraw(self) -> None:
+        if self.status != PostingStatus.OPEN:
+            raise ConflictError(
+                f"posting is {self.status}", f"该供需信息已{STATUS_ZH[self.status]}"
+            )
+        self._withdrawn()
+
+    @event(Withdrawn)
+    def _withdrawn(self) -> None:
+        self.status = PostingStatus.WITHDRAWN
+
+    def expire(self, now: datetime) -> None:
+        if self.status != PostingStatus.OPEN:
+            raise ConflictError(
+                f"posting is {self.status}", f"该供需信息已{STATUS_ZH[self.status]}"
+            )
+        if now < self.expires_at:
+            raise ConflictError("posting has not expired yet", "该供需信息尚未到期")
+        self._expired()
+
+    @event(Expired)
+    def _expired(self) -> None:
+        self.status = PostingStatus.EXPIRED
+
+    def place_bid(
+        self,
+        bid_id: UUID,
+        bidder_id: UUID,
+        unit_price: Decimal,
+        quantity: Decimal,
+        delivery_days: int | None,
+        message: str | None,
+        now: datetime,
+    ) -> None:
+        if bidder_id == self.owner_id:
+            raise ForbiddenError(
+                "owners cannot bid on their own posting", "不能对自己发布的信息报价"
+            )
+        self._require_open(now)
+        if any(b.bidder_id == bidder_id for b in self.active_bids):
+            raise ConflictError(
+                "you already have an active bid on this posting", "您对该信息已有一个有效报价"
+            )
+        self._bid_placed(
+            bid_id=bid_id,
+            bidder_id=bidder_id,
+            unit_price=unit_price,
+            quantity=quantity,
+            delivery_days=delivery_days,
+            message=message,
+            placed_at=now,
+        )
+
+    @event(BidPlaced)
+    def _bid_placed(
+        self,
+        bid_id: UUID,
+        bidder_id: UUID,
+        unit_price: Decimal,
+        quantity: Decimal,
+        delivery_days: int | None,
+        message: str | None,
+        placed_at: datetime,
+    ) -> None:
+        self.bids[bid_id] = Bid(
+            bid_id, bidder_id, unit_price, quantity, delivery_days, message, placed_at
+        )
+
+    def withdraw_bid(self, bid_id: UUID, by: UUID) -> None:
+        bid = self.get_bid(bid_id)
+        if bid.bidder_id != by:
+            raise ForbiddenError("only the bidder may withdraw a bid", "只有报价方可以撤回报价")
+        self._require_submitted(bid)
+        self._bid_withdrawn(bid_id=bid_id)
+
+    @event(BidWithdrawn)
+    def _bid_withdrawn(self, bid_id: UUID) -> None:
+        self.bids[bid_id].status = BidStatus.WITHDRAWN
+
+    def reject_bid(self, bid_id: UUID, reason: str | None) -> None:
+        bid = self.get_bid(bid_id)
+        self._require_submitted(bid)
+        self._bid_rejected(bid_id=bid_id, reason=reason)
+
+    @event(BidRejected)
+    def _bid_rejected(self, bid_id: UUID, reason: str | None) -> None:
+        self.bids[bid_id].status = BidStatus.REJECTED
+        self.bids[bid_id].reason = reason
+
+    def accept_bid(
+        self, bid_id: UUID, contract_id: UUID, exhibition_id: UUID | None, now: datetime
+    ) -> Bid:
+        bid = self.get_bid(bid_id)
+        if self.status == PostingStatus.AWARDED:
+            raise ConflictError("posting is already awarded", "该供需信息已成交")
+        self._require_open(now)
+        self._require_submitted(bid)
+        self._bid_accepted(bid_id=bid_id, contract_id=contract_id, exhibition_id=exhibition_id)
+        return bid
+
+    @event(BidAccepted)
+    def _bid_accepted(self, bid_id: UUID, contract_id: UUID, exhibition_id: UUID | None) -> None:
+        for other in self.active_bids:
+            other.status = BidStatus.UNSUCCESSFUL
+        self.bids[bid_id].status = BidStatus.ACCEPTED
+        self.status = PostingStatus.AWARDED
+        self.awarded_bid_id = bid_id
+        self.contract_id = contract_id
+        self.exhibition_id = exhibition_id
+
+    @staticmethod
+    def _require_submitted(bid: Bid) -> None:
+        if bid.status != BidStatus.SUBMITTED:
+            raise ConflictError(f"bid is {bid.status}", f"该报价状态为{BID_STATUS_ZH[bid.status]}")

@@ -1,0 +1,65 @@
+"""The FastAPI application: `create_app()` and its lifespan."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import APIRouter, FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from api import problems
+from api.middleware import BodyMiddleware
+from api.routes import bids, organizations, postings, sessions
+from marketplace.bootstrap import Services, open_services
+from marketplace.settings import Settings
+
+WEB_DIR = Path(__file__).resolve().parent.parent / "web"
+
+DESCRIPTION = """Supply-demand and financing docking for small and medium-sized enterprises
+(中小企业供需对接与融资对接平台). Every fact is an immutable event; lists read from projections
+and accept `min_position` for read-your-writes. Errors are RFC 9457 problem details."""
+
+
+def create_app(services: Services | None = None, settings: Settings | None = None) -> FastAPI:
+    """Build the app; with no `services`, the lifespan opens them (and runs the projections)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if services is not None:
+            app.state.services = services
+            yield
+            return
+        opened = open_services(settings or Settings())
+        opened.start_projections()
+        app.state.services = opened
+        try:
+            yield
+        finally:
+            opened.close()
+
+    app = FastAPI(
+        title="SME Marketplace API",
+        version="1.0.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    limit = (settings or (services.settings if services else Settings())).max_body_bytes
+    app.add_middleware(
+        BodyMiddleware, max_body_bytes=limit, store=lambda: app.state.services.idempotency
+    )
+    problems.install(app)
+    api = APIRouter(prefix="/api/v1")
+    for module in (organizations, sessions, postings, bids):
+        api.include_router(module.router)
+    app.include_router(api)
+
+    @app.get("/healthz", tags=["status"])
+    def healthz() -> dict[str, str]:
+        """Liveness: the process answers."""
+        return {"status": "ok"}
+
+    if (WEB_DIR / "index.html").exists():
+        app.mount("/", StaticFiles(directory=WEB_DIR, html=True), name="web")
+    return app

@@ -1,0 +1,138 @@
+"""RFC 9457 problem details for every error, in English or Chinese (Accept-Language)."""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from eventsourcing.persistence import OperationalError
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from aggregates.errors import (
+    ConflictError,
+    DomainError,
+    ForbiddenError,
+    InvalidValueError,
+    NotFoundError,
+    VersionMismatchError,
+)
+
+log = logging.getLogger(__name__)
+
+PROBLEM_JSON = "application/problem+json"
+STATUS_OF: dict[type[DomainError], int] = {
+    InvalidValueError: 422,
+    NotFoundError: 404,
+    ForbiddenError: 403,
+    ConflictError: 409,
+    VersionMismatchError: 412,
+}
+
+
+class ApiProblem(Exception):
+    """An HTTP-level refusal raised by the API layer itself (401, 403, 429, 503 …)."""
+
+    def __init__(
+        self, status: int, en: str, zh: str, *, code: str, headers: dict[str, str] | None = None
+    ) -> None:
+        super().__init__(en)
+        self.status, self.en, self.zh, self.code = status, en, zh, code
+        self.headers = headers or {}
+
+
+def wants_chinese(request: Request) -> bool:
+    return request.headers.get("accept-language", "").lower().startswith("zh")
+
+
+def problem(
+    status: int,
+    detail: str,
+    *,
+    code: str,
+    errors: list[dict[str, str]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+        "code": code,
+    }
+    if errors is not None:
+        body["errors"] = errors
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def _field_name(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in {"body", "query", "path", "header"}:
+        parts = parts[1:]
+    return ".".join(parts) or "body"
+
+
+def _message(error: dict[str, Any]) -> str:
+    message = str(error.get("msg", "invalid value"))
+    return message.removeprefix("Value error, ")
+
+
+async def on_validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = [{"field": _field_name(e["loc"]), "message": _message(e)} for e in exc.errors()]
+    detail = "请求内容有误" if wants_chinese(request) else "the request is not valid"
+    return problem(422, detail, code="validation_failed", errors=errors)
+
+
+async def on_domain_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DomainError)
+    status = next(s for cls, s in STATUS_OF.items() if isinstance(exc, cls))
+    detail = exc.zh if wants_chinese(request) else exc.en
+    errors = None
+    if status == 422:
+        errors = [{"field": exc.field or "body", "message": detail}]
+    return problem(status, detail, code=exc.code, errors=errors)
+
+
+async def on_api_problem(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ApiProblem)
+    detail = exc.zh if wants_chinese(request) else exc.en
+    return problem(exc.status, detail, code=exc.code, headers=exc.headers)
+
+
+async def on_http_exception(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
+    if exc.status_code == 404 and detail == "Not Found":
+        detail = "no such resource"
+    headers = dict(exc.headers) if exc.headers else None
+    return problem(exc.status_code, detail, code="http_error", headers=headers)
+
+
+async def on_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    log.warning("database unavailable: %s", exc)
+    return problem(
+        503,
+        "the database is busy, please retry"
+        if not wants_chinese(request)
+        else "数据库繁忙，请重试",
+        code="unavailable",
+        headers={"Retry-After": "1"},
+    )
+
+
+async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unexpected error on %s %s", request.method, request.url.path)
+    return problem(500, "internal error", code="internal_error")
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, on_validation_error)
+    app.add_exception_handler(DomainError, on_domain_error)
+    app.add_exception_handler(ApiProblem, on_api_problem)
+    app.add_exception_handler(StarletteHTTPException, on_http_exception)
+    app.add_exception_handler(OperationalError, on_unavailable)
+    app.add_exception_handler(Exception, on_unexpected)

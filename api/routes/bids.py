@@ -1,0 +1,122 @@
+"""Sealed bids on postings: only the posting's owner and the bidder see a bid's terms."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Body
+
+from aggregates.bid import Bid
+from aggregates.errors import ForbiddenError
+from api.deps import Enterprise, FreshRead, ServicesDep, SignedIn
+from api.schemas.common import ListOf, Party
+from api.schemas.postings import Accepted, BidAccept, BidCreate, BidPublic, BidReject, BidWritten
+from marketplace.commands import Outcome
+
+router = APIRouter(prefix="/postings/{posting_id}/bids", tags=["bids"])
+
+
+def bid_from_row(row: dict[str, Any]) -> BidPublic:
+    return BidPublic(
+        id=str(row["id"]),
+        posting_id=str(row["posting_id"]),
+        bidder=Party(id=str(row["bidder_id"]), name=row.get("bidder_name")),
+        unit_price=row["unit_price"],
+        quantity=row["quantity"],
+        delivery_days=row["delivery_days"],
+        message=row["message"],
+        status=row["status"],
+        reason=row["reason"],
+        placed_at=row["placed_at"],
+    )
+
+
+def bid_written(outcome: Outcome, bidder_name: str | None = None) -> BidWritten:
+    bid: Bid = outcome.extra["bid"]
+    return BidWritten(
+        id=str(bid.id),
+        posting_id=str(outcome.aggregate.id),
+        bidder=Party(id=str(bid.bidder_id), name=bidder_name),
+        unit_price=bid.unit_price,
+        quantity=bid.quantity,
+        delivery_days=bid.delivery_days,
+        message=bid.message,
+        status=bid.status,
+        reason=bid.reason,
+        placed_at=bid.placed_at,
+        version=outcome.version,
+        position=outcome.position,
+    )
+
+
+@router.post("", status_code=201)
+def create_bid(
+    posting_id: UUID, body: BidCreate, bidder: Enterprise, services: ServicesDep
+) -> BidWritten:
+    """Place a sealed bid on another enterprise's open posting."""
+    outcome = services.app.place_bid(posting_id, bidder.id, **body.model_dump())
+    services.note_position(outcome.position)
+    return bid_written(outcome, bidder.name)
+
+
+@router.get("", dependencies=[FreshRead])
+def read_bids(posting_id: UUID, caller: SignedIn, services: ServicesDep) -> ListOf[BidPublic]:
+    """The owner sees every bid; a bidder only its own; anyone else is refused."""
+    posting = services.app.get_posting(posting_id)
+    if caller.id == posting.owner_id:
+        rows = services.views.bids.list_bids(posting_id)
+    elif any(b.bidder_id == caller.id for b in posting.bids.values()):
+        rows = services.views.bids.list_bids(posting_id, bidder_id=caller.id)
+    else:
+        raise ForbiddenError(
+            "bids are sealed: only the owner and the bidders see them",
+            "报价保密：仅发布方和报价方可见",
+        )
+    return ListOf[BidPublic](items=[bid_from_row(r) for r in rows])
+
+
+@router.post("/{bid_id}/withdraw")
+def withdraw_bid(
+    posting_id: UUID, bid_id: UUID, bidder: Enterprise, services: ServicesDep
+) -> BidWritten:
+    """The bidder withdraws its bid."""
+    outcome = services.app.withdraw_bid(posting_id, bid_id, bidder.id)
+    services.note_position(outcome.position)
+    return bid_written(outcome, bidder.name)
+
+
+@router.post("/{bid_id}/reject")
+def reject_bid(
+    posting_id: UUID,
+    bid_id: UUID,
+    owner: Enterprise,
+    services: ServicesDep,
+    body: Annotated[BidReject | None, Body()] = None,
+) -> BidWritten:
+    """The owner turns a bid down, optionally saying why."""
+    reason = body.reason if body else None
+    outcome = services.app.reject_bid(posting_id, bid_id, owner.id, reason)
+    services.note_position(outcome.position)
+    return bid_written(outcome)
+
+
+@router.post("/{bid_id}/accept", status_code=201)
+def accept_bid(
+    posting_id: UUID,
+    bid_id: UUID,
+    owner: Enterprise,
+    services: ServicesDep,
+    body: Annotated[BidAccept | None, Body()] = None,
+) -> Accepted:
+    """Award the posting to this bid; a sale contract is drafted in the same transaction."""
+    exhibition_id = body.exhibition_id if body else None
+    outcome = services.app.accept_bid(posting_id, bid_id, owner.id, exhibition_id)
+    services.note_position(outcome.position)
+    return Accepted(
+        contract_id=str(outcome.extra["contract"].id),
+        posting_id=str(posting_id),
+        status=outcome.aggregate.status,
+        version=outcome.version,
+        position=outcome.position,
+    )

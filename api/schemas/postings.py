@@ -1,0 +1,123 @@
+"""Postings and bids."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+from uuid import UUID
+
+from pydantic import AwareDatetime, BaseModel, Field, StrictInt, StringConstraints, model_validator
+
+from api.schemas.common import (
+    CategoryIn,
+    CurrencyIn,
+    DecimalOut,
+    MoneyIn,
+    Party,
+    PositiveMoneyIn,
+    QuantityIn,
+    RegionIn,
+    Strict,
+)
+
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+Unit = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=16)]
+Description = Annotated[str, StringConstraints(max_length=5000)]
+
+
+class PostingCreate(Strict):
+    side: Literal["supply", "demand"]
+    title: Title
+    description: Description = ""
+    category: CategoryIn
+    quantity: QuantityIn
+    unit: Unit
+    price_min: MoneyIn | None = None
+    price_max: MoneyIn | None = None
+    currency: CurrencyIn = "CNY"
+    region: RegionIn
+    expires_at: AwareDatetime
+
+
+class PostingUpdate(Strict):
+    title: Title | None = None
+    description: Description | None = None
+    quantity: QuantityIn | None = None
+    unit: Unit | None = None
+    price_min: MoneyIn | None = None
+    price_max: MoneyIn | None = None
+    expires_at: AwareDatetime | None = None
+
+    @model_validator(mode="after")
+    def something_changes(self) -> PostingUpdate:
+        if not self.model_fields_set:
+            raise ValueError("name at least one field to change")
+        for name in {"title", "quantity", "unit", "expires_at"} & self.model_fields_set:
+            if getattr(self, name) is None:
+                raise ValueError(f"{name} cannot be null")
+        return self
+
+
+class PostingPublic(BaseModel):
+    id: str
+    side: str
+    title: str
+    description: str
+    category: str
+    quantity: DecimalOut
+    unit: str
+    price_min: DecimalOut | None
+    price_max: DecimalOut | None
+    currency: str
+    region: str
+    expires_at: datetime
+    status: str
+    owner: Party
+    bid_count: int
+    published_at: datetime
+    version: int
+
+
+class PostingWritten(PostingPublic):
+    position: int | None
+
+
+class BidCreate(Strict):
+    unit_price: PositiveMoneyIn
+    quantity: QuantityIn
+    delivery_days: Annotated[StrictInt, Field(ge=0, le=3650)] | None = None
+    message: Annotated[str, StringConstraints(max_length=2000)] | None = None
+
+
+class BidReject(Strict):
+    reason: Annotated[str, StringConstraints(max_length=2000)] | None = None
+
+
+class BidAccept(Strict):
+    exhibition_id: UUID | None = Field(default=None, description="the deal was made there")
+
+
+class BidPublic(BaseModel):
+    id: str
+    posting_id: str
+    bidder: Party
+    unit_price: DecimalOut
+    quantity: DecimalOut
+    delivery_days: int | None
+    message: str | None
+    status: str
+    reason: str | None
+    placed_at: datetime
+
+
+class BidWritten(BidPublic):
+    version: int
+    position: int | None
+
+
+class Accepted(BaseModel):
+    contract_id: str
+    posting_id: str
+    status: str
+    version: int
+    position: int | None

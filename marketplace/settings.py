@@ -1,0 +1,59 @@
+"""Settings: the only module that reads the environment (prefix `MARKET_`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Runtime configuration. Every field can be set as `MARKET_<NAME>`."""
+
+    model_config = SettingsConfigDict(env_prefix="MARKET_", extra="ignore")
+
+    database_url: str | None = Field(
+        default=None, description="PostgreSQL URL; unset means the embedded server in data_dir"
+    )
+    data_dir: Path = Field(default=Path(".market"), description="embedded database, keys, logs")
+    host: str = "127.0.0.1"
+    port: int = 8000
+    token_ttl_hours: float = Field(default=24.0, gt=0, description="session token lifetime")
+    login_max_failures: int = Field(default=5, ge=1, description="failed logins per window")
+    login_window_seconds: int = Field(default=60, ge=1)
+    read_wait_seconds: float = Field(default=5.0, gt=0, description="min_position wait limit")
+    pool_size: int = Field(default=10, ge=1, description="database connections per pool")
+    lock_timeout_seconds: int = Field(default=5, ge=1, description="event table lock wait")
+    command_retries: int = Field(default=5, ge=1, description="retries on version conflict")
+    scheduler_interval_seconds: float = Field(default=5.0, gt=0, description="deadline scan")
+    projection_batch_size: int = Field(default=500, ge=1)
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+
+
+def eventsourcing_env(database_url: str, settings: Settings) -> dict[str, str]:
+    """The eventsourcing `env` for our application on the given database."""
+    parts = urlsplit(database_url)
+    env = {
+        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "APPLICATION_RECORDER_TOPIC": "marketplace.recorder:MarketRecorder",
+        "POSTGRES_DBNAME": unquote(parts.path.lstrip("/")) or "postgres",
+        "POSTGRES_HOST": parts.hostname or "127.0.0.1",
+        "POSTGRES_PORT": str(parts.port or 5432),
+        "POSTGRES_USER": unquote(parts.username or ""),
+        "POSTGRES_PASSWORD": unquote(parts.password or ""),
+        "POSTGRES_POOL_SIZE": str(settings.pool_size),
+        "POSTGRES_MAX_OVERFLOW": str(settings.pool_size),
+        "POSTGRES_LOCK_TIMEOUT": str(settings.lock_timeout_seconds),
+        "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT": "30",
+        # The schema is created once by `migrate`, never at every start (see DESIGN.md).
+        "CREATE_TABLE": "n",
+    }
+    return env
+
+
+def connection_kwargs(database_url: str) -> dict[str, Any]:
+    """psycopg connection keywords for our own pools (views, security, idempotency)."""
+    return {"conninfo": database_url, "autocommit": True}

@@ -1,0 +1,96 @@
+"""API tests run the real app (views, runners, security) on a real PostgreSQL database."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.main import create_app
+from marketplace.bootstrap import Services, open_services
+from marketplace.settings import Settings
+from tests.support import organization_body
+
+
+@pytest.fixture(scope="module")
+def services(database_url: str) -> Iterator[Services]:
+    settings = Settings(database_url=database_url, scheduler_interval_seconds=0.2)
+    opened = open_services(settings, url=database_url)
+    opened.start_projections()
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
+@pytest.fixture(scope="module")
+def client(services: Services) -> Iterator[TestClient]:
+    with TestClient(create_app(services), raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+@dataclass
+class Account:
+    id: str
+    token: str
+    credit_code: str
+    kind: str
+    name: str
+
+    @property
+    def auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+def sign_up(client: TestClient, kind: str = "enterprise", **overrides: Any) -> Account:
+    body = organization_body(kind, **overrides)
+    created = client.post("/api/v1/organizations", json=body)
+    assert created.status_code == 201, created.text
+    return log_in(client, body["credit_code"], body["password"], kind, body["name"])
+
+
+def log_in(client: TestClient, credit_code: str, password: str, kind: str, name: str) -> Account:
+    session = client.post(
+        "/api/v1/sessions", json={"credit_code": credit_code, "password": password}
+    )
+    assert session.status_code == 201, session.text
+    data = session.json()
+    return Account(data["organization"]["id"], data["token"], credit_code, kind, name)
+
+
+@pytest.fixture
+def enterprise(client: TestClient) -> Account:
+    return sign_up(client)
+
+
+@pytest.fixture
+def other_enterprise(client: TestClient) -> Account:
+    return sign_up(client)
+
+
+def staff_account(client: TestClient, services: Services, kind: str) -> Account:
+    """Operators and auditors are created from the command line, i.e. by this use case."""
+    body = organization_body(kind)
+    services.app.register_organization(
+        kind=kind,
+        name=body["name"],
+        credit_code=body["credit_code"],
+        region=body["region"],
+        industry=None,
+        contact=None,
+        password=body["password"],
+    )
+    return log_in(client, body["credit_code"], body["password"], kind, body["name"])
+
+
+@pytest.fixture(scope="module")
+def operator(client: TestClient, services: Services) -> Account:
+    return staff_account(client, services, "operator")
+
+
+@pytest.fixture(scope="module")
+def auditor(client: TestClient, services: Services) -> Account:
+    return staff_account(client, services, "auditor")
