@@ -1,0 +1,119 @@
+"""Realistic demo data: enterprises in Hangzhou, Xiamen, Qingdao and Shenzhen, postings, bids."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+from uuid import UUID
+
+from aggregates.errors import ConflictError
+from aggregates.organization import organization_id
+from aggregates.values import make_credit_code
+from marketplace.application import Marketplace
+
+DEMO_PASSWORD = "demo-password-2026"
+
+
+@dataclass(frozen=True)
+class DemoOrg:
+    key: str
+    kind: str
+    name: str
+    region: str
+    industry: str | None
+    body: str  # 9 characters of the credit code after the region
+
+    @property
+    def credit_code(self) -> str:
+        return make_credit_code(
+            ("91" if self.kind != "operator" else "12") + self.region + self.body
+        )
+
+
+ORGS = [
+    DemoOrg("operator", "operator", "杭州市中小企业服务中心", "330106", None, "MB1234560"),
+    DemoOrg("hz_steel", "enterprise", "杭州钱塘精密制造有限公司", "330114", "C34", "MA2H3K7Q1"),
+    DemoOrg("hz_tea", "enterprise", "杭州西湖龙井茶业有限公司", "330106", "C15", "MA27XYN45"),
+    DemoOrg("xm_elec", "enterprise", "厦门海沧电子科技有限公司", "350205", "C39", "MA8RTL2W3"),
+    DemoOrg("qd_food", "enterprise", "青岛崂山食品进出口有限公司", "370212", "F51", "MA3C9PJ16"),
+    DemoOrg("sz_smart", "enterprise", "深圳南山智能硬件有限公司", "440305", "C39", "MA5FQK8X2"),
+    DemoOrg(
+        "sz_logi", "enterprise", "Shenzhen Bay Logistics Co., Ltd.", "440304", "G54", "MA5GE3N77"
+    ),
+]
+
+# (owner, side, title, description, category, quantity, unit, price_min, price_max, region)
+POSTINGS = [
+    ("hz_steel", "supply", "304不锈钢冷轧板材 现货200吨",
+     "厚度0.5-3mm，宽幅1219/1500，提供质保书，杭州仓库自提或配送。", "C31", "200", "吨",
+     "14500", "15800", "330114"),
+    ("xm_elec", "demand", "采购工业级锂电池模组 5000套",
+     "用于储能设备，需通过UN38.3认证，分批交货，厦门海沧交付。", "C38", "5000", "套",
+     "380", "460", "350205"),
+    ("sz_smart", "demand", "Seeking PCB assembly partner for smart home sensors",
+     "Monthly volume 20,000 boards, SMT + THT, IPC-A-610 class 2, delivery to Shenzhen.", "C39",
+     "20000", "pcs", "6.5", "9.0", "440305"),
+    ("qd_food", "supply", "崂山绿茶与海产干货 出口级货源",
+     "可提供出口检验检疫证明，支持冷链运输到华东、华南。", "F51", "30", "吨", "52000", "68000",
+     "370212"),
+    ("hz_tea", "supply", "明前西湖龙井 特级 礼盒装",
+     "Premium West Lake Longjing tea, gift boxes, OEM packaging available.", "C15", "2000", "盒",
+     "680", "980", "330106"),
+    ("sz_logi", "supply", "Cross-border freight: Shenzhen to Hangzhou and Xiamen, weekly trucks",
+     "Full and less-than-truckload, bonded warehouse in Qianhai, customs brokerage.", "G54",
+     "40", "trips", "5200", "7800", "440304"),
+    ("hz_steel", "demand", "求购数控机床伺服电机 120台",
+     "功率1.5-5.5kW，需配套驱动器，长三角地区优先。", "C38", "120", "台", "2600", "4200",
+     "330114"),
+]  # fmt: skip
+
+# (bidder, posting index, unit_price, quantity, delivery_days, message)
+BIDS = [
+    ("sz_smart", 1, "420", "5000", 45, "可提供储能级电芯，支持分批交货。"),
+    ("hz_steel", 2, "8.20", "20000", 30, "We can start with a pilot run of 2,000 boards."),
+    ("xm_elec", 2, "7.90", "20000", 25, None),
+    ("sz_smart", 6, "3900", "120", 20, "含驱动器与调试服务。"),
+]
+
+
+def load_demo(app: Marketplace, password: str = DEMO_PASSWORD) -> int:
+    """Load the demo once; later calls find it and do nothing. The number of events written."""
+    written = 0
+    for org in ORGS:
+        try:
+            app.register_organization(
+                kind=org.kind,
+                name=org.name,
+                credit_code=org.credit_code,
+                region=org.region,
+                industry=org.industry,
+                contact={"name": "演示联系人", "phone": "0571-88880000", "email": None},
+                password=password,
+            )
+            written += 1
+        except ConflictError:
+            return written  # the demo is already there
+    ids = {org.key: organization_id(org.credit_code) for org in ORGS}
+    postings: list[UUID] = []
+    expires_at = app.clock() + timedelta(days=60)
+    for owner, side, title, description, category, qty, unit, low, high, region in POSTINGS:
+        outcome = app.publish_posting(
+            ids[owner], side=side, title=title, description=description, category=category,
+            quantity=Decimal(qty), unit=unit, price_min=Decimal(low), price_max=Decimal(high),
+            currency="CNY", region=region, expires_at=expires_at,
+        )  # fmt: skip
+        postings.append(outcome.aggregate.id)
+        written += 1
+    for bidder, index, price, qty, days, message in BIDS:
+        app.place_bid(
+            postings[index], ids[bidder], unit_price=Decimal(price), quantity=Decimal(qty),
+            delivery_days=days, message=message,
+        )  # fmt: skip
+        written += 1
+    return written
+
+
+def demo_accounts() -> list[tuple[str, str, str]]:
+    """(kind, name, credit code) of the demo accounts, for the quick start."""
+    return [(org.kind, org.name, org.credit_code) for org in ORGS]
