@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import random
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -16,6 +19,7 @@ from aggregates.errors import ConflictError, NotFoundError, VersionMismatchError
 from marketplace.recorder import SideEffect
 
 A = TypeVar("A", bound=Aggregate)
+_STRIPES = [threading.Lock() for _ in range(256)]
 
 
 def utc_now() -> datetime:
@@ -36,7 +40,7 @@ class MarketplaceBase(Application[UUID]):
     """Saving with retries on version conflicts, and typed loading."""
 
     name = "Marketplace"
-    command_retries = 5
+    command_retries = 10
 
     def __init__(
         self, env: dict[str, str] | None = None, *, clock: Callable[[], datetime] = utc_now
@@ -70,8 +74,26 @@ class MarketplaceBase(Application[UUID]):
         command: Callable[[A], tuple[Aggregate, ...] | None],
         if_match: int | None = None,
     ) -> Outcome:
-        """Load, check If-Match, run the command, save; retried on a concurrent write."""
-        for _ in range(self.command_retries):
+        """Load, check If-Match, run the command, save; retried on a concurrent write.
+
+        Writers to one aggregate inside this process take turns (striped locks), so they
+        do not spend their retries on each other; other processes are handled by retrying
+        with a growing, jittered pause.
+        """
+        with _STRIPES[hash(aggregate_id) % len(_STRIPES)]:
+            return self._change(cls, aggregate_id, what, command, if_match)
+
+    def _change(
+        self,
+        cls: type[A],
+        aggregate_id: UUID,
+        what: tuple[str, str],
+        command: Callable[[A], tuple[Aggregate, ...] | None],
+        if_match: int | None,
+    ) -> Outcome:
+        for attempt in range(self.command_retries):
+            if attempt:
+                time.sleep(random.uniform(0, 0.005 * attempt))
             aggregate = self.load(cls, aggregate_id, what)
             if if_match is not None and aggregate.version != if_match:
                 raise VersionMismatchError(

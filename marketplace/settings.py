@@ -27,7 +27,7 @@ class Settings(BaseSettings):
     read_wait_seconds: float = Field(default=5.0, gt=0, description="min_position wait limit")
     pool_size: int = Field(default=10, ge=1, description="database connections per pool")
     lock_timeout_seconds: int = Field(default=5, ge=1, description="event table lock wait")
-    command_retries: int = Field(default=5, ge=1, description="retries on version conflict")
+    command_retries: int = Field(default=10, ge=1, description="retries on version conflict")
     scheduler_interval_seconds: float = Field(default=5.0, gt=0, description="deadline scan")
     projection_batch_size: int = Field(default=500, ge=1)
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
