@@ -9,7 +9,7 @@ from pathlib import Path
 from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from api import problems
+from api import docs, problems
 from api.middleware import BodyMiddleware
 from api.routes import bids, organizations, postings, sessions
 from marketplace.bootstrap import Services, open_services
@@ -44,7 +44,10 @@ def create_app(services: Services | None = None, settings: Settings | None = Non
         version="1.0.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
+    docs.install(app)
     limit = (settings or (services.settings if services else Settings())).max_body_bytes
     app.add_middleware(
         BodyMiddleware, max_body_bytes=limit, store=lambda: app.state.services.idempotency
