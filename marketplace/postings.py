@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -10,12 +10,13 @@ from eventsourcing.domain import Aggregate
 
 from aggregates.bid import Bid
 from aggregates.contract import Contract, ContractKind, contract_id
-from aggregates.errors import ConflictError, ForbiddenError
+from aggregates.errors import ConflictError, ForbiddenError, InvalidValueError
 from aggregates.posting import Posting, Side, check_expiry, check_price_range
 from marketplace.commands import MarketplaceBase, Outcome
 
 POSTING = ("posting", "供需信息")
 CENT = Decimal("0.01")
+MAX_AMOUNT_DIGITS = 18  # whole-number digits of a contract amount
 
 
 def _require_owner(posting: Posting, by: UUID) -> None:
@@ -68,6 +69,7 @@ class PostingUseCases(MarketplaceBase):
         message: str | None = None,
     ) -> Outcome:
         """Place a sealed bid; one active bid per bidder and posting."""
+        contract_amount(unit_price, quantity)  # refuse now what could never be contracted
         bid_id = uuid4()
 
         def place(posting: Posting) -> None:
@@ -116,13 +118,27 @@ class PostingUseCases(MarketplaceBase):
         raise ConflictError("exhibition not found", "未找到该展会")
 
 
+def contract_amount(unit_price: Decimal, quantity: Decimal) -> Decimal:
+    """unit_price × quantity rounded half-up to cents, computed exactly (18-digit inputs)."""
+    with localcontext() as exact:
+        exact.prec = 60
+        amount = (unit_price * quantity).quantize(CENT, rounding=ROUND_HALF_UP)
+    if amount.adjusted() >= MAX_AMOUNT_DIGITS:
+        raise InvalidValueError(
+            "the contract amount (unit price × quantity) is too large",
+            "合同金额（单价×数量）过大",
+            field="unit_price",
+        )
+    return amount
+
+
 def draft_sale_contract(posting: Posting, bid: Bid, source: dict[str, str]) -> Contract:
     """The sale contract for an accepted bid: buyer is the demand side, seller the supply side."""
     if posting.side == Side.DEMAND:
         buyer, seller = posting.owner_id, bid.bidder_id
     else:
         buyer, seller = bid.bidder_id, posting.owner_id
-    amount = (bid.unit_price * bid.quantity).quantize(CENT, rounding=ROUND_HALF_UP)
+    amount = contract_amount(bid.unit_price, bid.quantity)
     terms = {
         "title": posting.title,
         "category": posting.category,
