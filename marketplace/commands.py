@@ -73,6 +73,7 @@ class MarketplaceBase(Application[UUID]):
         what: tuple[str, str],
         command: Callable[[A], tuple[Aggregate, ...] | None],
         if_match: int | None = None,
+        authorize: Callable[[A], None] | None = None,
     ) -> Outcome:
         """Load, check If-Match, run the command, save; retried on a concurrent write.
 
@@ -81,7 +82,7 @@ class MarketplaceBase(Application[UUID]):
         with a growing, jittered pause.
         """
         with _STRIPES[hash(aggregate_id) % len(_STRIPES)]:
-            return self._change(cls, aggregate_id, what, command, if_match)
+            return self._change(cls, aggregate_id, what, command, if_match, authorize)
 
     def _change(
         self,
@@ -90,11 +91,14 @@ class MarketplaceBase(Application[UUID]):
         what: tuple[str, str],
         command: Callable[[A], tuple[Aggregate, ...] | None],
         if_match: int | None,
+        authorize: Callable[[A], None] | None,
     ) -> Outcome:
         for attempt in range(self.command_retries):
             if attempt:
                 time.sleep(random.uniform(0, 0.005 * attempt))
             aggregate = self.load(cls, aggregate_id, what)
+            if authorize is not None:
+                authorize(aggregate)  # who may act is decided before which version they saw
             if if_match is not None and aggregate.version != if_match:
                 raise VersionMismatchError(
                     f"version is {aggregate.version}, not {if_match}",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Any
 from uuid import UUID, uuid4
@@ -19,9 +20,12 @@ CENT = Decimal("0.01")
 MAX_AMOUNT_DIGITS = 18  # whole-number digits of a contract amount
 
 
-def _require_owner(posting: Posting, by: UUID) -> None:
-    if posting.owner_id != by:
-        raise ForbiddenError("only the posting's owner may do this", "只有发布方可以操作")
+def owner_only(by: UUID) -> Callable[[Posting], None]:
+    def require_owner(posting: Posting) -> None:
+        if posting.owner_id != by:
+            raise ForbiddenError("only the posting's owner may do this", "只有发布方可以操作")
+
+    return require_owner
 
 
 class PostingUseCases(MarketplaceBase):
@@ -42,17 +46,14 @@ class PostingUseCases(MarketplaceBase):
         """Change a posting's terms while no bid is active."""
 
         def revise(posting: Posting) -> None:
-            _require_owner(posting, by)
             posting.revise(changes, self.clock())
 
-        return self.change(Posting, posting_id, POSTING, revise, if_match)
+        return self.change(Posting, posting_id, POSTING, revise, if_match, owner_only(by))
 
     def withdraw_posting(self, posting_id: UUID, by: UUID, if_match: int | None = None) -> Outcome:
-        def withdraw(posting: Posting) -> None:
-            _require_owner(posting, by)
-            posting.withdraw()
-
-        return self.change(Posting, posting_id, POSTING, withdraw, if_match)
+        return self.change(
+            Posting, posting_id, POSTING, lambda p: p.withdraw(), if_match, owner_only(by)
+        )
 
     def expire_posting(self, posting_id: UUID) -> Outcome:
         """Called by the deadline scheduler."""
@@ -87,11 +88,14 @@ class PostingUseCases(MarketplaceBase):
         return outcome
 
     def reject_bid(self, posting_id: UUID, bid_id: UUID, by: UUID, reason: str | None) -> Outcome:
-        def reject(posting: Posting) -> None:
-            _require_owner(posting, by)
-            posting.reject_bid(bid_id, reason)
-
-        outcome = self.change(Posting, posting_id, POSTING, reject)
+        outcome = self.change(
+            Posting,
+            posting_id,
+            POSTING,
+            lambda p: p.reject_bid(bid_id, reason),
+            None,
+            owner_only(by),
+        )
         outcome.extra["bid"] = outcome.aggregate.bids[bid_id]
         return outcome
 
@@ -101,7 +105,6 @@ class PostingUseCases(MarketplaceBase):
         """Award the posting to one bid and draft the sale contract in the same transaction."""
 
         def accept(posting: Posting) -> tuple[Aggregate, ...]:
-            _require_owner(posting, by)
             if exhibition_id is not None:
                 self.check_deal_venue(exhibition_id, posting.owner_id, posting.get_bid(bid_id))
             source = {"posting_id": str(posting.id), "bid_id": str(bid_id)}
@@ -109,7 +112,7 @@ class PostingUseCases(MarketplaceBase):
             bid = posting.accept_bid(bid_id, new_contract_id, exhibition_id, self.clock())
             return (draft_sale_contract(posting, bid, source),)
 
-        outcome = self.change(Posting, posting_id, POSTING, accept)
+        outcome = self.change(Posting, posting_id, POSTING, accept, None, owner_only(by))
         outcome.extra["contract"] = outcome.extra["others"][0]
         return outcome
 
