@@ -1,0 +1,144 @@
+"""The public page in web/: served by the app, CSP-safe markup, complete message catalogues."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.main import WEB_DIR
+
+SCRIPTS = ["app.js", "i18n.js", "format.js"]
+LANGUAGES = ["zh-CN", "en"]
+I18N_ATTRIBUTES = ("data-i18n", "data-i18n-placeholder", "data-i18n-title", "data-i18n-aria-label")
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+class Markup(HTMLParser):
+    """Collects what the tests check: tags with their attributes, and text inside <script>."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.script_text: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+        self._in_script = tag == "script"
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script":
+            self._in_script = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_script:
+            self.script_text.append(data)
+
+
+def parse(html: str) -> Markup:
+    markup = Markup()
+    markup.feed(html)
+    return markup
+
+
+def catalogue(language: str) -> dict[str, str]:
+    return json.loads((WEB_DIR / "messages" / f"{language}.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def index(client: TestClient) -> str:
+    response = client.get("/")
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("text/html")
+    return response.text
+
+
+def test_index_is_served_with_a_language(index: str) -> None:
+    html_tags = [attrs for tag, attrs in parse(index).tags if tag == "html"]
+    assert html_tags, "no <html> element"
+    assert html_tags[0].get("lang") == "zh-CN"
+
+
+@pytest.mark.parametrize("name", SCRIPTS)
+def test_scripts_are_served_as_javascript(client: TestClient, name: str) -> None:
+    response = client.get(f"/{name}")
+    assert response.status_code == 200
+    assert "javascript" in response.headers["content-type"]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_catalogues_are_served_as_json(client: TestClient, language: str) -> None:
+    response = client.get(f"/messages/{language}.json")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/json")
+    assert response.json() == catalogue(language)
+
+
+def test_index_has_no_inline_script_or_handlers(index: str) -> None:
+    """A Content-Security-Policy `default-src 'self'` must not break the page."""
+    markup = parse(index)
+    assert "".join(markup.script_text).strip() == ""
+    for tag, attrs in markup.tags:
+        handlers = [name for name in attrs if name.startswith("on")]
+        assert not handlers, f"<{tag}> has inline handlers {handlers}"
+        assert "style" not in attrs, f"<{tag}> has an inline style"
+        if tag == "script":
+            assert attrs.get("src"), "every script must come from a file"
+            assert attrs.get("type") == "module"
+
+
+def test_index_references_only_local_files_that_exist(client: TestClient, index: str) -> None:
+    for tag, attrs in parse(index).tags:
+        reference = attrs.get("src") if tag == "script" else attrs.get("href")
+        if tag not in {"script", "link"} or not reference:
+            continue
+        assert "//" not in reference, f"external resource {reference}"
+        assert client.get(f"/{reference.lstrip('/')}").status_code == 200, reference
+
+
+def test_form_controls_are_labelled(index: str) -> None:
+    tags = parse(index).tags
+    labelled = {attrs.get("for") for tag, attrs in tags if tag == "label"}
+    controls = [attrs for tag, attrs in tags if tag in {"input", "select", "textarea"}]
+    assert controls
+    for attrs in controls:
+        assert attrs.get("id") in labelled or attrs.get("aria-label"), attrs
+
+
+def test_catalogues_have_the_same_keys_and_placeholders() -> None:
+    zh, en = catalogue("zh-CN"), catalogue("en")
+    assert zh.keys() == en.keys(), zh.keys() ^ en.keys()
+    for key in zh:
+        assert zh[key].strip() and en[key].strip(), key
+        assert set(PLACEHOLDER.findall(zh[key])) == set(PLACEHOLDER.findall(en[key])), key
+    assert zh["app.name"] == "中小企业供需对接平台"
+    assert en["app.name"] == "SME Supply & Demand Marketplace"
+
+
+def test_every_message_used_is_in_the_catalogue(index: str) -> None:
+    keys = catalogue("zh-CN").keys()
+    used = {
+        value
+        for _, attrs in parse(index).tags
+        for name, value in attrs.items()
+        if name in I18N_ATTRIBUTES and value
+    }
+    app = (WEB_DIR / "app.js").read_text(encoding="utf-8")
+    used |= set(re.findall(r"""\bt\(\s*["']([\w.-]+)["']""", app))
+    for key in re.findall(r"""\btCount\(\s*["']([\w.-]+)["']""", app):
+        used |= {f"{key}.one", f"{key}.other"}
+    assert used
+    assert used <= keys, used - keys
+
+
+@pytest.mark.parametrize("name", SCRIPTS)
+def test_scripts_never_write_html(name: str) -> None:
+    """API and user text reach the page through textContent and DOM nodes only."""
+    source = (WEB_DIR / name).read_text(encoding="utf-8")
+    for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval("):
+        assert sink not in source, f"{name} uses {sink}"
+    assert not re.search(r"https?://", source), f"{name} refers to an external address"
