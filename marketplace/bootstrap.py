@@ -12,6 +12,7 @@ from psycopg_pool import ConnectionPool
 
 from marketplace import idempotency, personal_data, security
 from marketplace.application import Marketplace
+from marketplace.audit import store as audit_store
 from marketplace.database import MIGRATION_LOCK_KEY, Database
 from marketplace.embedded_pg import EmbeddedPostgres
 from marketplace.idempotency import IdempotencyStore
@@ -114,6 +115,7 @@ def migrate(app: Marketplace, url: str) -> None:
                     *security.SCHEMA,
                     *personal_data.SCHEMA,
                     *idempotency.SCHEMA,
+                    *audit_store.SCHEMA,
                     *(s for v in views.all() for s in v.schema),
                 ]:
                     conn.execute(statement)
@@ -159,7 +161,11 @@ def open_services(settings: Settings, *, url: str | None = None) -> Services:
     )
 
 
+EVENTS_TABLE = "marketplace_events"  # eventsourcing names it after the application
+
+
 def head_position(db: Database) -> int:
+    """The newest event's position (0 for an empty log)."""
     with db.connection() as conn:
-        row = conn.execute("SELECT max(notification_id) AS head FROM stored_events").fetchone()
+        row = conn.execute("SELECT max(notification_id) AS head FROM marketplace_events").fetchone()
     return int(row["head"] or 0) if row else 0

@@ -1,8 +1,10 @@
-"""The application recorder: the stock PostgreSQL recorder plus statements in the same transaction.
+"""The application recorder: the stock PostgreSQL recorder plus writes in the same transaction.
 
-`app.save(*aggregates, side_effects=[(query, params), ...])` runs those statements inside the
-transaction that inserts the events, so for example an organization's credentials can never
-exist without its `Registered` event, nor the other way round.
+- Side effects: `app.save(*aggregates, side_effects=[(query, params), ...])` runs those
+  statements inside the transaction that inserts the events, so for example an organization's
+  credentials never exist without its `Registered` event, nor the other way round.
+- Audit leaves: every event's Merkle leaf is written in that same transaction (DESIGN.md,
+  "Audit log"), under the event table lock that the stock recorder already takes.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from eventsourcing.postgres import PostgresApplicationRecorder
 from psycopg import Cursor
 from psycopg.rows import DictRow
 from psycopg.sql import Composable
+
+from marketplace.audit.store import append_leaves
 
 SideEffect = tuple[Composable | str, Sequence[Any]]
 
@@ -32,3 +36,20 @@ class MarketRecorder(PostgresApplicationRecorder):
         for query, params in side_effects:
             curs.execute(query, params)  # type: ignore[arg-type]
         super()._insert_events(curs, stored_events, **kwargs)
+
+    def _fetch_ids_after_insert_events(
+        self,
+        curs: Cursor[DictRow],
+        stored_events: Sequence[StoredEvent],
+        **kwargs: Any,
+    ) -> Sequence[int] | None:
+        ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
+        if ids:
+            append_leaves(
+                curs,
+                [
+                    (position, e.originator_id, e.originator_version, e.topic, e.state)
+                    for position, e in zip(ids, stored_events, strict=True)
+                ],
+            )
+        return ids

@@ -91,7 +91,7 @@ class ViewRunner(threading.Thread):
             psycopg.connect(self.url, autocommit=True) as listener,
             psycopg.connect(self.url, autocommit=True) as conn,
         ):
-            channel = getattr(self.app.recorder, "channel_name", "stored_events")
+            channel = getattr(self.app.recorder, "channel_name", "marketplace_events")
             listener.execute(SQL("LISTEN {}").format(psycopg.sql.Identifier(channel)))
             self.position = tracked_position(conn, self.view.name)
             while not self.stopping.is_set():
