@@ -13,6 +13,8 @@ from psycopg_pool import ConnectionPool
 from marketplace import idempotency, personal_data, security
 from marketplace.application import Marketplace
 from marketplace.audit import store as audit_store
+from marketplace.audit.checkpoint import Signer
+from marketplace.audit.signing import Checkpointer, load_or_create_signer
 from marketplace.database import MIGRATION_LOCK_KEY, Database
 from marketplace.embedded_pg import EmbeddedPostgres
 from marketplace.idempotency import IdempotencyStore
@@ -54,9 +56,11 @@ class Services:
     vault: ContactVault
     watcher: PositionWatcher
     idempotency: IdempotencyStore
+    signer: Signer
     last_position: int = 0
     runners: list[ViewRunner] = field(default_factory=list)
     scheduler: DeadlineScheduler | None = None
+    checkpointer: Checkpointer | None = None
     embedded: EmbeddedPostgres | None = None
 
     def note_position(self, position: int | None) -> None:
@@ -74,13 +78,18 @@ class Services:
         self.scheduler = DeadlineScheduler(
             self.app, self.db.pool, self.settings.scheduler_interval_seconds
         )
-        for thread in [*self.runners, self.scheduler]:
+        self.checkpointer = Checkpointer(
+            self.url,
+            self.signer,
+            self.settings.audit_origin,
+            self.settings.checkpoint_interval_seconds,
+        )
+        for thread in [*self.runners, self.scheduler, self.checkpointer]:
             thread.start()
 
     def close(self) -> None:
         threads: list[Any] = [*self.runners, self.watcher]
-        if self.scheduler is not None:
-            threads.append(self.scheduler)
+        threads += [t for t in (self.scheduler, self.checkpointer) if t is not None]
         for thread in threads:
             thread.stop()
         for thread in threads:
@@ -156,6 +165,7 @@ def open_services(settings: Settings, *, url: str | None = None) -> Services:
         security=security_store,
         vault=ContactVault(db),
         idempotency=IdempotencyStore(db),
+        signer=load_or_create_signer(settings.signing_key_path, settings.audit_origin),
         watcher=watcher,
         embedded=embedded,
     )

@@ -31,6 +31,17 @@ class Settings(BaseSettings):
     scheduler_interval_seconds: float = Field(default=5.0, gt=0, description="deadline scan")
     projection_batch_size: int = Field(default=500, ge=1)
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+    audit_origin: str = Field(
+        default="sme-marketplace/local", description="checkpoint origin and signing key name"
+    )
+    audit_key_file: Path | None = Field(
+        default=None, description="Ed25519 signing key (default: <data_dir>/audit-signing.key)"
+    )
+    checkpoint_interval_seconds: float = Field(default=1.0, gt=0)
+
+    @property
+    def signing_key_path(self) -> Path:
+        return self.audit_key_file or self.data_dir / "audit-signing.key"
 
 
 def eventsourcing_env(database_url: str, settings: Settings) -> dict[str, str]:

@@ -16,8 +16,13 @@ from tests.support import organization_body
 
 
 @pytest.fixture(scope="module")
-def services(database_url: str) -> Iterator[Services]:
-    settings = Settings(database_url=database_url, scheduler_interval_seconds=0.2)
+def services(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
+    settings = Settings(
+        database_url=database_url,
+        data_dir=tmp_path_factory.mktemp("data"),
+        scheduler_interval_seconds=0.2,
+        checkpoint_interval_seconds=0.2,
+    )
     opened = open_services(settings, url=database_url)
     opened.start_projections()
     try:

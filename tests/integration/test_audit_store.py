@@ -9,6 +9,7 @@ from uuid import uuid4
 
 import pytest
 
+from marketplace.audit.checkpoint import CheckpointError, Signer, generate_signer, verify_note
 from marketplace.audit.merkle import (
     MemoryTree,
     inclusion_proof,
@@ -17,14 +18,16 @@ from marketplace.audit.merkle import (
     verify_inclusion,
 )
 from marketplace.audit.records import leaf_record, payload_sha256
+from marketplace.audit.signing import sign_checkpoint
 from marketplace.audit.store import DatabaseTree
 from marketplace.bootstrap import Services, open_services
 from marketplace.settings import Settings
 
 
 @pytest.fixture(scope="module")
-def services(database_url: str) -> Iterator[Services]:
-    opened = open_services(Settings(database_url=database_url), url=database_url)
+def services(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
+    settings = Settings(database_url=database_url, data_dir=tmp_path_factory.mktemp("data"))
+    opened = open_services(settings, url=database_url)
     try:
         yield opened
     finally:
@@ -74,3 +77,18 @@ def test_every_event_has_its_leaf_and_the_tree_matches(services: Services) -> No
         assert root(tree, len(events)) == memory.root()
         proof = inclusion_proof(tree, 5, len(events))
         assert verify_inclusion(memory.complete(0, 5), 5, len(events), proof, memory.root())
+
+
+def test_checkpoint_signs_the_current_root_once(services: Services) -> None:
+    publish(services, uuid4())
+    with services.db.connection() as conn:
+        first = sign_checkpoint(conn, services.signer, "test/origin")
+        assert first is not None
+        assert sign_checkpoint(conn, services.signer, "test/origin") is None  # nothing new
+        tree = DatabaseTree(conn)
+        checkpoint = verify_note(first.note, services.signer.vkey)
+        assert checkpoint.tree_size == tree.size() == first.tree_size
+        assert checkpoint.root == root(tree, tree.size()) == first.root
+    other_skey, _ = generate_signer("someone-else")
+    with pytest.raises(CheckpointError):
+        verify_note(Signer(other_skey).sign("test/origin", 1, first.root), services.signer.vkey)
