@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from http import HTTPStatus
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -14,16 +15,27 @@ from marketplace.idempotency import IdempotencyStore
 PROBLEM_JSON = b"application/problem+json"
 
 
-async def _send_problem(send: Send, status: int, detail: str, code: str) -> None:
-    body = json.dumps(
-        {
-            "type": "about:blank",
-            "title": _TITLES[status],
-            "status": status,
-            "detail": detail,
-            "code": code,
-        }
-    ).encode()
+def _wants_chinese(headers: dict[bytes, bytes]) -> bool:
+    return headers.get(b"accept-language", b"").lower().startswith(b"zh")
+
+
+async def _send_problem(
+    send: Send,
+    status: int,
+    detail: str,
+    code: str,
+    errors: list[dict[str, str]] | None = None,
+) -> None:
+    problem: dict[str, Any] = {
+        "type": "about:blank",
+        "title": _TITLES[status],
+        "status": status,
+        "detail": detail,
+        "code": code,
+    }
+    if errors is not None:  # every 422 names the field at fault
+        problem["errors"] = errors
+    body = json.dumps(problem, ensure_ascii=False).encode()
     await send(
         {
             "type": "http.response.start",
@@ -37,7 +49,7 @@ async def _send_problem(send: Send, status: int, detail: str, code: str) -> None
     await send({"type": "http.response.body", "body": body})
 
 
-_TITLES = {409: "Conflict", 413: "Content Too Large", 422: "Unprocessable Content"}
+_TITLES = {s: HTTPStatus(s).phrase for s in (409, 413, 422)}
 
 
 class TooLarge(Exception):
@@ -93,7 +105,12 @@ class BodyMiddleware:
                 raise TooLarge
             body = await read_body(receive, self.limit)
         except (TooLarge, ValueError):
-            await _send_problem(send, 413, "request body is larger than 1 MiB", "too_large")
+            detail = (
+                "请求内容超过 1 MiB"
+                if _wants_chinese(headers)
+                else "request body is larger than 1 MiB"
+            )
+            await _send_problem(send, 413, detail, "too_large")
             return
         key = headers.get(b"idempotency-key")
         if scope["method"] == "POST" and key:
@@ -118,7 +135,7 @@ class BodyMiddleware:
         ).hexdigest()
         stored = await run_in_threadpool(store.reserve, scope_id, key, fingerprint)
         if stored is not None:
-            await self._answer_repeat(stored, fingerprint, send)
+            await self._answer_repeat(stored, fingerprint, send, _wants_chinese(headers))
             return
         captured: dict[str, Any] = {"status": 500, "headers": [], "body": b""}
 
@@ -143,20 +160,21 @@ class BodyMiddleware:
                 )
 
     @staticmethod
-    async def _answer_repeat(stored: Any, fingerprint: str, send: Send) -> None:
+    async def _answer_repeat(stored: Any, fingerprint: str, send: Send, chinese: bool) -> None:
         if stored.request_sha256 != fingerprint:
-            await _send_problem(
-                send,
-                422,
-                "Idempotency-Key was already used with a different request",
-                "idempotency_key_reused",
-            )
+            en = "Idempotency-Key was already used with a different request"
+            zh = "该 Idempotency-Key 已用于另一个不同的请求"
+            detail = zh if chinese else en
+            errors = [{"field": "Idempotency-Key", "message": detail}]
+            await _send_problem(send, 422, detail, "idempotency_key_reused", errors)
             return
         if stored.status is None:
             await _send_problem(
                 send,
                 409,
-                "a request with this Idempotency-Key is still in progress",
+                "使用该 Idempotency-Key 的请求仍在处理中"
+                if chinese
+                else "a request with this Idempotency-Key is still in progress",
                 "idempotency_in_progress",
             )
             return

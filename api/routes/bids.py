@@ -98,7 +98,8 @@ def reject_bid(
     reason = body.reason if body else None
     outcome = services.app.reject_bid(posting_id, bid_id, owner.id, reason)
     services.note_position(outcome.position)
-    return bid_written(outcome)
+    bidder = services.app.get_organization(outcome.extra["bid"].bidder_id)
+    return bid_written(outcome, bidder.name)
 
 
 @router.post("/{bid_id}/accept", status_code=201)

@@ -7,7 +7,7 @@ from uuid import UUID
 from fastapi import APIRouter
 
 from aggregates.organization import Organization
-from api.deps import Operator, ServicesDep, SignedIn
+from api.deps import FreshRead, Operator, ServicesDep, SignedIn
 from api.schemas.organizations import (
     OrganizationCreate,
     OrganizationCreated,
@@ -58,7 +58,7 @@ def create_organization(body: OrganizationCreate, services: ServicesDep) -> Orga
     )
 
 
-@router.get("/me")
+@router.get("/me", dependencies=[FreshRead])
 def read_own_organization(principal: SignedIn, services: ServicesDep) -> OrganizationProfile:
     """The signed-in organization's full profile, contact data included."""
     org = services.app.get_organization(principal.id)
@@ -66,7 +66,7 @@ def read_own_organization(principal: SignedIn, services: ServicesDep) -> Organiz
     return OrganizationProfile(**_public(org).model_dump(), contact=contact, version=org.version)
 
 
-@router.get("/{organization_id}")
+@router.get("/{organization_id}", dependencies=[FreshRead])
 def read_organization(organization_id: UUID, services: ServicesDep) -> OrganizationPublic:
     """An organization's public profile (no contact data)."""
     return _public(services.app.get_organization(organization_id))

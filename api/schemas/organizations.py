@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, EmailStr, Field, model_validator
+from pydantic import BaseModel, EmailStr, Field, ValidationInfo, field_validator
 
 from api.schemas.common import CategoryIn, CreditCodeIn, RegionIn, Strict, Written
 
@@ -21,15 +21,19 @@ class OrganizationCreate(Strict):
     name: str = Field(min_length=1, max_length=100)
     credit_code: CreditCodeIn
     region: RegionIn
-    industry: CategoryIn | None = None
+    # validate_default: a missing industry is checked too, and the 422 names `industry`.
+    industry: CategoryIn | None = Field(default=None, validate_default=True)
     contact: Contact | None = None
     password: str = Field(min_length=10, max_length=256)
 
-    @model_validator(mode="after")
-    def enterprises_name_their_industry(self) -> OrganizationCreate:
-        if self.kind == "enterprise" and self.industry is None:
+    @field_validator("industry")
+    @classmethod
+    def enterprises_name_their_industry(
+        cls, industry: str | None, info: ValidationInfo
+    ) -> str | None:
+        if info.data.get("kind") == "enterprise" and industry is None:
             raise ValueError("industry is required for enterprises")
-        return self
+        return industry
 
 
 class OrganizationPublic(BaseModel):

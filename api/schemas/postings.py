@@ -6,7 +6,16 @@ from datetime import datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, Field, StrictInt, StringConstraints, model_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    Field,
+    StrictInt,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from api.schemas.common import (
     CategoryIn,
@@ -48,13 +57,18 @@ class PostingUpdate(Strict):
     price_max: MoneyIn | None = None
     expires_at: AwareDatetime | None = None
 
+    @field_validator("title", "description", "quantity", "unit", "expires_at")
+    @classmethod
+    def not_null(cls, value: object, info: ValidationInfo) -> object:
+        """Runs only for fields that were sent, so the 422 names the field set to null."""
+        if value is None:
+            raise ValueError(f"{info.field_name} cannot be null")
+        return value
+
     @model_validator(mode="after")
     def something_changes(self) -> PostingUpdate:
         if not self.model_fields_set:
             raise ValueError("name at least one field to change")
-        for name in {"title", "quantity", "unit", "expires_at"} & self.model_fields_set:
-            if getattr(self, name) is None:
-                raise ValueError(f"{name} cannot be null")
         return self
 
 

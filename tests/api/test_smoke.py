@@ -4,7 +4,9 @@ from tests.api.conftest import Account
 from tests.support import bid_body, posting_body
 
 
-def test_publish_bid_accept(client: TestClient, enterprise: Account, other_enterprise: Account) -> None:
+def test_publish_bid_accept(
+    client: TestClient, enterprise: Account, other_enterprise: Account
+) -> None:
     created = client.post("/api/v1/postings", json=posting_body(), headers=enterprise.auth)
     assert created.status_code == 201, created.text
     posting = created.json()
@@ -13,9 +15,13 @@ def test_publish_bid_accept(client: TestClient, enterprise: Account, other_enter
     assert posting["id"] in [p["id"] for p in listed.json()["items"]]
     found = client.get("/api/v1/postings", params={"q": "钢板"})
     assert posting["id"] in [p["id"] for p in found.json()["items"]]
-    bid = client.post(f"/api/v1/postings/{posting['id']}/bids", json=bid_body(), headers=other_enterprise.auth)
+    bid = client.post(
+        f"/api/v1/postings/{posting['id']}/bids", json=bid_body(), headers=other_enterprise.auth
+    )
     assert bid.status_code == 201, bid.text
-    accepted = client.post(f"/api/v1/postings/{posting['id']}/bids/{bid.json()['id']}/accept", headers=enterprise.auth)
+    accepted = client.post(
+        f"/api/v1/postings/{posting['id']}/bids/{bid.json()['id']}/accept", headers=enterprise.auth
+    )
     assert accepted.status_code == 201, accepted.text
     bids = client.get(f"/api/v1/postings/{posting['id']}/bids", headers=enterprise.auth)
     assert bids.json()["items"][0]["status"] == "accepted", bids.text
