@@ -28,6 +28,7 @@ from projections.engine import View, ViewRunner
 from projections.freshness import PositionWatcher
 from projections.listings import ListingsView
 from projections.organizations import OrganizationsView
+from projections.rebuild import outdated_views, rebuild
 from projections.text import warm_up
 
 log = logging.getLogger(__name__)
@@ -87,18 +88,27 @@ class Services:
         for thread in [*self.runners, self.scheduler, self.checkpointer]:
             thread.start()
 
-    def close(self) -> None:
-        threads: list[Any] = [*self.runners, self.watcher]
+    def stop_projections(self) -> None:
+        threads: list[Any] = [*self.runners]
         threads += [t for t in (self.scheduler, self.checkpointer) if t is not None]
-        for thread in threads:
-            thread.stop()
-        for thread in threads:
-            if thread.is_alive():
-                thread.join(timeout=5)
+        _stop(threads)
+        self.runners, self.scheduler, self.checkpointer = [], None, None
+
+    def close(self) -> None:
+        self.stop_projections()
+        _stop([self.watcher])
         self.app.close()
         self.db.close()
         if self.embedded is not None:
             self.embedded.stop()
+
+
+def _stop(threads: list[Any]) -> None:
+    for thread in threads:
+        thread.stop()
+    for thread in threads:
+        if thread.is_alive():
+            thread.join(timeout=5)
 
 
 def database_url(settings: Settings) -> tuple[str, EmbeddedPostgres | None]:
@@ -111,9 +121,10 @@ def database_url(settings: Settings) -> tuple[str, EmbeddedPostgres | None]:
 
 
 def migrate(app: Marketplace, url: str) -> None:
-    """Create every table once, under an advisory lock, so parallel starts never race."""
+    """Create every table once, under an advisory lock, so parallel starts never race; views
+    whose code changed (a new `View.version`) are rebuilt into place."""
     pool: ConnectionPool[Any] = ConnectionPool(url, min_size=1, max_size=1, open=True)
-    views = build_views(pool)
+    views = build_views(pool).all()
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK_KEY,))
         try:
@@ -125,9 +136,17 @@ def migrate(app: Marketplace, url: str) -> None:
                     *personal_data.SCHEMA,
                     *idempotency.SCHEMA,
                     *audit_store.SCHEMA,
-                    *(s for v in views.all() for s in v.schema),
                 ]:
                     conn.execute(statement)
+            outdated = outdated_views(conn, views)
+            with conn.transaction():
+                for view in views:
+                    if view not in outdated:
+                        for statement in view.schema:
+                            conn.execute(statement)
+            if outdated:
+                log.info("rebuilding outdated views: %s", ", ".join(v.name for v in outdated))
+                rebuild(app, url, outdated)
         finally:
             conn.execute("SELECT pg_advisory_unlock(%s)", (MIGRATION_LOCK_KEY,))
     pool.close()

@@ -11,11 +11,23 @@ from psycopg.sql import SQL, Composed
 from psycopg_pool import ConnectionPool
 
 from aggregates.posting import Posting
-from projections.engine import Cursor, View
+from projections.engine import View
+from projections.pages import Page, decode_cursor, page_of
+from projections.rows import Rows, Table
+
+BIDS = Table(
+    "bids",
+    (
+        "id", "posting_id", "bidder_id", "unit_price", "quantity", "delivery_days", "message",
+        "status", "reason", "placed_at", "updated_at", "position",
+    ),
+    lookups=("posting_id",),
+)  # fmt: skip
 
 
 class BidsView(View):
     name = "bids"
+    tables = (BIDS,)
     event_classes = (
         Posting.BidPlaced,
         Posting.BidWithdrawn,
@@ -39,55 +51,55 @@ class BidsView(View):
         self.pool = pool
 
     @singledispatchmethod
-    def process(self, event: Any, cur: Cursor, position: int) -> None:
+    def fold(self, event: Any, rows: Rows, position: int) -> None:
         """Events of other types do not change this view."""
 
-    @process.register
-    def _(self, event: Posting.BidPlaced, cur: Cursor, position: int) -> None:
-        cur.execute(
-            "INSERT INTO bids (id, posting_id, bidder_id, unit_price, quantity, delivery_days,"
-            " message, status, placed_at, updated_at, position)"
-            " VALUES (%s,%s,%s,%s,%s,%s,%s,'submitted',%s,%s,%s) ON CONFLICT (id) DO NOTHING",
-            (
-                event.bid_id,
-                event.originator_id,
-                event.bidder_id,
-                event.unit_price,
-                event.quantity,
-                event.delivery_days,
-                event.message,
-                event.placed_at,
-                event.timestamp,
-                position,
-            ),
+    @fold.register
+    def _(self, event: Posting.BidPlaced, rows: Rows, position: int) -> None:
+        rows.put(
+            "bids",
+            {
+                "id": event.bid_id,
+                "posting_id": event.originator_id,
+                "bidder_id": event.bidder_id,
+                "unit_price": event.unit_price,
+                "quantity": event.quantity,
+                "delivery_days": event.delivery_days,
+                "message": event.message,
+                "status": "submitted",
+                "reason": None,
+                "placed_at": event.placed_at,
+                "updated_at": event.timestamp,
+                "position": position,
+            },
         )
 
-    def _status(self, cur: Cursor, event: Any, status: str, reason: str | None = None) -> None:
-        cur.execute(
-            "UPDATE bids SET status = %s, reason = coalesce(%s, reason), updated_at = %s"
-            " WHERE id = %s",
-            (status, reason, event.timestamp, event.bid_id),
+    @fold.register
+    def _(self, event: Posting.BidWithdrawn, rows: Rows, position: int) -> None:
+        rows.update("bids", event.bid_id, status="withdrawn", updated_at=event.timestamp)
+
+    @fold.register
+    def _(self, event: Posting.BidRejected, rows: Rows, position: int) -> None:
+        rows.update(
+            "bids", event.bid_id, status="rejected", reason=event.reason, updated_at=event.timestamp
         )
 
-    @process.register
-    def _(self, event: Posting.BidWithdrawn, cur: Cursor, position: int) -> None:
-        self._status(cur, event, "withdrawn")
+    @fold.register
+    def _(self, event: Posting.BidAccepted, rows: Rows, position: int) -> None:
+        for bid in list(rows.where("bids", "posting_id", event.originator_id)):
+            if bid["status"] == "submitted" and bid["id"] != event.bid_id:
+                rows.update("bids", bid["id"], status="unsuccessful", updated_at=event.timestamp)
+        rows.update("bids", event.bid_id, status="accepted", updated_at=event.timestamp)
 
-    @process.register
-    def _(self, event: Posting.BidRejected, cur: Cursor, position: int) -> None:
-        self._status(cur, event, "rejected", event.reason)
-
-    @process.register
-    def _(self, event: Posting.BidAccepted, cur: Cursor, position: int) -> None:
-        cur.execute(
-            "UPDATE bids SET status = 'unsuccessful', updated_at = %s"
-            " WHERE posting_id = %s AND status = 'submitted' AND id <> %s",
-            (event.timestamp, event.originator_id, event.bid_id),
-        )
-        self._status(cur, event, "accepted")
-
-    def list_bids(self, posting_id: UUID, bidder_id: UUID | None = None) -> list[dict[str, Any]]:
-        """All bids on a posting, or only one bidder's, oldest first."""
+    def list_bids(
+        self,
+        posting_id: UUID,
+        bidder_id: UUID | None = None,
+        *,
+        limit: int = 50,
+        cursor: str | None = None,
+    ) -> Page:
+        """Bids on a posting (or only one bidder's), oldest first."""
         query: SQL | Composed = SQL(
             "SELECT b.*, o.name AS bidder_name FROM bids b"
             " LEFT JOIN organizations o ON o.id = b.bidder_id WHERE b.posting_id = %s"
@@ -96,7 +108,11 @@ class BidsView(View):
         if bidder_id is not None:
             query += SQL(" AND b.bidder_id = %s")
             params.append(bidder_id)
+        after = decode_cursor(cursor)
+        if after is not None:
+            query += SQL(" AND b.position > %s")
+            params.append(after)
         with self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
-            cur.execute(query + SQL(" ORDER BY b.position"), params)
+            cur.execute(query + SQL(" ORDER BY b.position LIMIT %s"), [*params, limit + 1])
             rows: list[dict[str, Any]] = cur.fetchall()
-            return rows
+        return page_of(rows, limit, "position")

@@ -1,10 +1,13 @@
-"""Projection engine: views fed in batches, rows and tracking position in one transaction.
+"""Projection engine: views folded in batches, rows and tracking position in one transaction.
 
 Each view runs in its own thread. It reads the event table after its tracked position in
-batches, applies a whole batch in one transaction together with its new position, and then
-announces the position with `NOTIFY market_projected` so that readers waiting for
-read-your-writes wake at once instead of polling. A crash rolls back rows and position
-together, so no event is ever lost or applied twice.
+batches, folds a whole batch into rows in memory (`projections.rows`), writes them in bulk
+and records the new position in the same transaction, then announces the position with
+`NOTIFY market_projected` so that readers waiting for read-your-writes wake at once.
+
+A crash rolls back rows and position together, so no event is lost or applied twice. The
+tracking row is locked (`FOR UPDATE`) while a batch is applied: a second runner of the same
+view, a standby projector, or a rebuild's swap can never apply the same events again.
 """
 
 from __future__ import annotations
@@ -19,45 +22,87 @@ import psycopg
 from eventsourcing.application import Application
 from eventsourcing.persistence import Notification
 from eventsourcing.utils import get_topic
-from psycopg.sql import SQL
+from psycopg.sql import SQL, Identifier
+
+from projections.rows import Rows, Table
 
 log = logging.getLogger(__name__)
 
 PROJECTED_CHANNEL = "market_projected"
 
-SCHEMA = [
+SCHEMA = (
     SQL(
         "CREATE TABLE IF NOT EXISTS projection_positions ("
         " view text PRIMARY KEY,"
         " position bigint NOT NULL,"
+        " version int NOT NULL DEFAULT 1,"
         " updated_at timestamptz NOT NULL DEFAULT now())"
     ),
-]
+    SQL("ALTER TABLE projection_positions ADD COLUMN IF NOT EXISTS version int NOT NULL DEFAULT 1"),
+)
 
-Cursor = psycopg.Cursor[Any]
+Connection = psycopg.Connection[Any]
 
 
 class View(ABC):
-    """A read model: its tables, and how each event changes them."""
+    """A read model: its tables, and how each event changes their rows."""
 
     name: ClassVar[str]
-    schema: ClassVar[Sequence[SQL]]
-    event_classes: ClassVar[Sequence[type]]
+    version: ClassVar[int] = 1  # raise it when the tables or the folding change: rebuilds
+    tables: ClassVar[tuple[Table, ...]]
+    schema: ClassVar[tuple[SQL, ...]]
+    event_classes: ClassVar[tuple[type, ...]]
 
     @classmethod
     def topics(cls) -> frozenset[str]:
         return frozenset(get_topic(c) for c in cls.event_classes)
 
     @abstractmethod
-    def process(self, event: Any, cur: Cursor, position: int) -> None:
-        """Apply one event (dispatched on its type) to the view's tables."""
+    def fold(self, event: Any, rows: Rows, position: int) -> None:
+        """Apply one event (dispatched on its type) to the rows."""
 
 
-def tracked_position(conn: psycopg.Connection[Any], view: str) -> int:
+def tracked_position(conn: Connection, view: str) -> int:
     row = conn.execute(
         "SELECT position FROM projection_positions WHERE view = %s", (view,)
     ).fetchone()
-    return int(row[0]) if row else 0
+    return int(_value(row)) if row else 0
+
+
+def lock_position(cur: psycopg.Cursor[Any], view: View) -> int:
+    """The view's position, locked for the rest of the transaction."""
+    cur.execute(
+        "INSERT INTO projection_positions (view, position, version) VALUES (%s, 0, %s)"
+        " ON CONFLICT (view) DO NOTHING",
+        (view.name, view.version),
+    )
+    row = cur.execute(
+        "SELECT position FROM projection_positions WHERE view = %s FOR UPDATE", (view.name,)
+    ).fetchone()
+    return int(_value(row))
+
+
+def save_position(cur: psycopg.Cursor[Any], view: View, position: int) -> None:
+    cur.execute(
+        "UPDATE projection_positions SET position = %s, version = %s, updated_at = now()"
+        " WHERE view = %s",
+        (position, view.version, view.name),
+    )
+    cur.execute("SELECT pg_notify(%s, %s)", (PROJECTED_CHANNEL, f"{view.name}:{position}"))
+
+
+def _value(row: Any) -> Any:
+    return next(iter(row.values())) if isinstance(row, dict) else row[0]
+
+
+def fold_batch(
+    app: Application[Any], view: View, rows: Rows, batch: Sequence[Notification], after: int
+) -> None:
+    """Fold the events of `batch` past position `after` that the view cares about."""
+    topics = view.topics()
+    for notification in batch:
+        if notification.id > after and notification.topic in topics:
+            view.fold(app.mapper.to_domain_event(notification), rows, notification.id)
 
 
 class ViewRunner(threading.Thread):
@@ -71,7 +116,6 @@ class ViewRunner(threading.Thread):
         self.url = url
         self.view = view
         self.batch_size = batch_size
-        self.topics = view.topics()
         self.stopping = threading.Event()
         self.position = 0
 
@@ -92,14 +136,14 @@ class ViewRunner(threading.Thread):
             psycopg.connect(self.url, autocommit=True) as conn,
         ):
             channel = getattr(self.app.recorder, "channel_name", "marketplace_events")
-            listener.execute(SQL("LISTEN {}").format(psycopg.sql.Identifier(channel)))
+            listener.execute(SQL("LISTEN {}").format(Identifier(channel)))
             self.position = tracked_position(conn, self.view.name)
             while not self.stopping.is_set():
                 if not self.catch_up(conn):
                     for _ in listener.notifies(timeout=1.0, stop_after=1):
                         pass
 
-    def catch_up(self, conn: psycopg.Connection[Any]) -> bool:
+    def catch_up(self, conn: Connection) -> bool:
         """Apply one batch; False when there was nothing to do."""
         batch = self.app.recorder.select_notifications(
             start=self.position, limit=self.batch_size, inclusive_of_start=False
@@ -109,18 +153,14 @@ class ViewRunner(threading.Thread):
         self.apply(conn, batch)
         return True
 
-    def apply(self, conn: psycopg.Connection[Any], batch: Sequence[Notification]) -> None:
-        last = batch[-1].id
+    def apply(self, conn: Connection, batch: Sequence[Notification]) -> None:
         with conn.transaction(), conn.cursor() as cur:
-            for notification in batch:
-                if notification.topic in self.topics:
-                    event = self.app.mapper.to_domain_event(notification)
-                    self.view.process(event, cur, notification.id)
-            cur.execute(
-                "INSERT INTO projection_positions (view, position) VALUES (%s, %s)"
-                " ON CONFLICT (view) DO UPDATE SET position = excluded.position,"
-                " updated_at = now()",
-                (self.view.name, last),
-            )
-            cur.execute("SELECT pg_notify(%s, %s)", (PROJECTED_CHANNEL, f"{self.view.name}:{last}"))
-        self.position = last
+            position = lock_position(cur, self.view)
+            if position != self.position:  # another runner or a rebuild moved it: re-read
+                self.position = position
+                return
+            rows = Rows(conn, self.view.tables)
+            fold_batch(self.app, self.view, rows, batch, position)
+            rows.flush(cur)
+            save_position(cur, self.view, batch[-1].id)
+        self.position = batch[-1].id

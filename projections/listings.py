@@ -9,22 +9,38 @@ from typing import Any, LiteralString
 from uuid import UUID
 
 from psycopg.rows import dict_row
-from psycopg.sql import SQL, Composed, Identifier
+from psycopg.sql import SQL, Composed
 from psycopg_pool import ConnectionPool
 
 from aggregates.posting import Posting
-from projections.engine import Cursor, View
+from projections.engine import View
 from projections.pages import Page, decode_cursor, page_of
+from projections.rows import Row, Rows, Table
 from projections.text import document_terms, query_terms
 
-_SEARCH = SQL("to_tsvector('simple', %s) || to_tsvector('english', %s)")
-_COLUMNS = frozenset(
+LISTINGS = Table(
+    "listings",
+    (
+        "id", "owner_id", "side", "title", "description", "category", "quantity", "unit",
+        "price_min", "price_max", "currency", "region", "expires_at", "status", "bid_count",
+        "published_at", "published_position", "version", "updated_at", "search_zh",
+        "search_en",
+    ),
+)  # fmt: skip
+_REVISABLE = frozenset(
     {"title", "description", "quantity", "unit", "price_min", "price_max", "expires_at"}
 )
 
 
+def _with_search(row: Row) -> Row:
+    row["search_zh"], row["search_en"] = document_terms(row["title"], row["description"])
+    return row
+
+
 class ListingsView(View):
     name = "listings"
+    version = 2
+    tables = (LISTINGS,)
     event_classes = (
         Posting.Published,
         Posting.Revised,
@@ -45,7 +61,10 @@ class ListingsView(View):
             " expires_at timestamptz NOT NULL, status text NOT NULL,"
             " bid_count int NOT NULL DEFAULT 0, published_at timestamptz NOT NULL,"
             " published_position bigint NOT NULL, version int NOT NULL,"
-            " updated_at timestamptz NOT NULL, search tsvector NOT NULL)"
+            " updated_at timestamptz NOT NULL, search_zh text NOT NULL, search_en text NOT NULL,"
+            " search tsvector GENERATED ALWAYS AS"
+            " (to_tsvector('simple'::regconfig, search_zh)"
+            " || to_tsvector('english'::regconfig, search_en)) STORED)"
         ),
         SQL(
             "CREATE INDEX IF NOT EXISTS listings_status_idx"
@@ -62,95 +81,78 @@ class ListingsView(View):
     # Projection ------------------------------------------------------------------------
 
     @singledispatchmethod
-    def process(self, event: Any, cur: Cursor, position: int) -> None:
+    def fold(self, event: Any, rows: Rows, position: int) -> None:
         """Events of other types do not change this view."""
 
-    @process.register
-    def _(self, event: Posting.Published, cur: Cursor, position: int) -> None:
-        cur.execute(
-            SQL(
-                "INSERT INTO listings (id, owner_id, side, title, description, category,"
-                " quantity, unit, price_min, price_max, currency, region, expires_at, status,"
-                " published_at, published_position, version, updated_at, search)"
-                " VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,'open',%s,%s,%s,%s,{})"
-                " ON CONFLICT (id) DO NOTHING"
-            ).format(_SEARCH),
-            (
-                event.originator_id,
-                event.owner_id,
-                event.side,
-                event.title,
-                event.description,
-                event.category,
-                event.quantity,
-                event.unit,
-                event.price_min,
-                event.price_max,
-                event.currency,
-                event.region,
-                event.expires_at,
-                event.timestamp,
-                position,
-                event.originator_version,
-                event.timestamp,
-                *document_terms(event.title, event.description),
-            ),
+    @fold.register
+    def _(self, event: Posting.Published, rows: Rows, position: int) -> None:
+        row: Row = {
+            "id": event.originator_id,
+            "owner_id": event.owner_id,
+            "side": event.side,
+            "title": event.title,
+            "description": event.description,
+            "category": event.category,
+            "quantity": event.quantity,
+            "unit": event.unit,
+            "price_min": event.price_min,
+            "price_max": event.price_max,
+            "currency": event.currency,
+            "region": event.region,
+            "expires_at": event.expires_at,
+            "status": "open",
+            "bid_count": 0,
+            "published_at": event.timestamp,
+            "published_position": position,
+            "version": event.originator_version,
+            "updated_at": event.timestamp,
+        }
+        rows.put("listings", _with_search(row))
+
+    def _touch(self, rows: Rows, event: Any, **changes: Any) -> Row | None:
+        return rows.update(
+            "listings",
+            event.originator_id,
+            version=event.originator_version,
+            updated_at=event.timestamp,
+            **changes,
         )
 
-    @process.register
-    def _(self, event: Posting.Revised, cur: Cursor, position: int) -> None:
-        row = cur.execute(
-            "SELECT title, description FROM listings WHERE id = %s", (event.originator_id,)
-        ).fetchone()
-        if row is None:
-            return
-        changes = {k: v for k, v in event.changes.items() if k in _COLUMNS}
-        title, description = changes.get("title", row[0]), changes.get("description", row[1])
-        sets = [SQL("{} = %s").format(Identifier(k)) for k in changes]
-        cur.execute(
-            SQL(
-                "UPDATE listings SET {} search = {}, version = %s, updated_at = %s WHERE id = %s"
-            ).format(SQL("").join(SQL("{}, ").format(s) for s in sets), _SEARCH),
-            (
-                *changes.values(),
-                *document_terms(title, description),
-                event.originator_version,
-                event.timestamp,
-                event.originator_id,
-            ),
-        )
+    @fold.register
+    def _(self, event: Posting.Revised, rows: Rows, position: int) -> None:
+        changes = {k: v for k, v in event.changes.items() if k in _REVISABLE}
+        row = self._touch(rows, event, **changes)
+        if row is not None and {"title", "description"} & changes.keys():
+            _with_search(row)
 
-    def _set(self, cur: Cursor, event: Any, assignment: LiteralString) -> None:
-        cur.execute(
-            SQL("UPDATE listings SET {}, version = %s, updated_at = %s WHERE id = %s").format(
-                SQL(assignment)
-            ),
-            (event.originator_version, event.timestamp, event.originator_id),
-        )
+    @fold.register
+    def _(self, event: Posting.Withdrawn, rows: Rows, position: int) -> None:
+        self._touch(rows, event, status="withdrawn")
 
-    @process.register
-    def _(self, event: Posting.Withdrawn, cur: Cursor, position: int) -> None:
-        self._set(cur, event, "status = 'withdrawn'")
+    @fold.register
+    def _(self, event: Posting.Expired, rows: Rows, position: int) -> None:
+        self._touch(rows, event, status="expired")
 
-    @process.register
-    def _(self, event: Posting.Expired, cur: Cursor, position: int) -> None:
-        self._set(cur, event, "status = 'expired'")
+    @fold.register
+    def _(self, event: Posting.BidAccepted, rows: Rows, position: int) -> None:
+        self._touch(rows, event, status="awarded")
 
-    @process.register
-    def _(self, event: Posting.BidPlaced, cur: Cursor, position: int) -> None:
-        self._set(cur, event, "bid_count = bid_count + 1")
+    @fold.register
+    def _(self, event: Posting.BidRejected, rows: Rows, position: int) -> None:
+        self._touch(rows, event)
 
-    @process.register
-    def _(self, event: Posting.BidWithdrawn, cur: Cursor, position: int) -> None:
-        self._set(cur, event, "bid_count = bid_count - 1")
+    @fold.register
+    def _(self, event: Posting.BidPlaced, rows: Rows, position: int) -> None:
+        self._count_bid(rows, event, +1)
 
-    @process.register
-    def _(self, event: Posting.BidRejected, cur: Cursor, position: int) -> None:
-        self._set(cur, event, "status = status")
+    @fold.register
+    def _(self, event: Posting.BidWithdrawn, rows: Rows, position: int) -> None:
+        self._count_bid(rows, event, -1)
 
-    @process.register
-    def _(self, event: Posting.BidAccepted, cur: Cursor, position: int) -> None:
-        self._set(cur, event, "status = 'awarded'")
+    def _count_bid(self, rows: Rows, event: Any, change: int) -> None:
+        row = rows.get("listings", event.originator_id)
+        if row is not None:
+            self._touch(rows, event, bid_count=row["bid_count"] + change)
 
     # Queries ---------------------------------------------------------------------------
 

@@ -11,11 +11,21 @@ from psycopg.sql import SQL
 from psycopg_pool import ConnectionPool
 
 from aggregates.organization import Organization
-from projections.engine import Cursor, View
+from projections.engine import View
+from projections.rows import Rows, Table
+
+ORGANIZATIONS = Table(
+    "organizations",
+    (
+        "id", "kind", "name", "credit_code", "region", "industry", "verified",
+        "registered_at", "version", "position",
+    ),
+)  # fmt: skip
 
 
 class OrganizationsView(View):
     name = "organizations"
+    tables = (ORGANIZATIONS,)
     event_classes = (Organization.Registered, Organization.Verified)
     schema = (
         SQL(
@@ -32,34 +42,35 @@ class OrganizationsView(View):
         self.pool = pool
 
     @singledispatchmethod
-    def process(self, event: Any, cur: Cursor, position: int) -> None:
+    def fold(self, event: Any, rows: Rows, position: int) -> None:
         """Events of other types do not change this view."""
 
-    @process.register
-    def _(self, event: Organization.Registered, cur: Cursor, position: int) -> None:
-        cur.execute(
-            "INSERT INTO organizations (id, kind, name, credit_code, region, industry, verified,"
-            " registered_at, version, position) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)"
-            " ON CONFLICT (id) DO NOTHING",
-            (
-                event.originator_id,
-                event.kind,
-                event.name,
-                event.credit_code,
-                event.region,
-                event.industry,
-                event.kind != "bank",
-                event.timestamp,
-                event.originator_version,
-                position,
-            ),
+    @fold.register
+    def _(self, event: Organization.Registered, rows: Rows, position: int) -> None:
+        rows.put(
+            "organizations",
+            {
+                "id": event.originator_id,
+                "kind": event.kind,
+                "name": event.name,
+                "credit_code": event.credit_code,
+                "region": event.region,
+                "industry": event.industry,
+                "verified": event.kind != "bank",
+                "registered_at": event.timestamp,
+                "version": event.originator_version,
+                "position": position,
+            },
         )
 
-    @process.register
-    def _(self, event: Organization.Verified, cur: Cursor, position: int) -> None:
-        cur.execute(
-            "UPDATE organizations SET verified = true, version = %s, position = %s WHERE id = %s",
-            (event.originator_version, position, event.originator_id),
+    @fold.register
+    def _(self, event: Organization.Verified, rows: Rows, position: int) -> None:
+        rows.update(
+            "organizations",
+            event.originator_id,
+            verified=True,
+            version=event.originator_version,
+            position=position,
         )
 
     def get_organization(self, org_id: UUID) -> dict[str, Any] | None:

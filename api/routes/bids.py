@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Body
+from fastapi import APIRouter, Body, Query
 
 from aggregates.bid import Bid
 from aggregates.errors import ForbiddenError
@@ -61,19 +61,29 @@ def create_bid(
 
 
 @router.get("", dependencies=[FreshRead])
-def read_bids(posting_id: UUID, caller: SignedIn, services: ServicesDep) -> ListOf[BidPublic]:
+def read_bids(
+    posting_id: UUID,
+    caller: SignedIn,
+    services: ServicesDep,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    cursor: Annotated[str | None, Query(max_length=100)] = None,
+) -> ListOf[BidPublic]:
     """The owner sees every bid; a bidder only its own; anyone else is refused."""
     posting = services.app.get_posting(posting_id)
     if caller.id == posting.owner_id:
-        rows = services.views.bids.list_bids(posting_id)
+        page = services.views.bids.list_bids(posting_id, limit=limit, cursor=cursor)
     elif any(b.bidder_id == caller.id for b in posting.bids.values()):
-        rows = services.views.bids.list_bids(posting_id, bidder_id=caller.id)
+        page = services.views.bids.list_bids(
+            posting_id, bidder_id=caller.id, limit=limit, cursor=cursor
+        )
     else:
         raise ForbiddenError(
             "bids are sealed: only the owner and the bidders see them",
             "报价保密：仅发布方和报价方可见",
         )
-    return ListOf[BidPublic](items=[bid_from_row(r) for r in rows])
+    return ListOf[BidPublic](
+        items=[bid_from_row(r) for r in page.items], next_cursor=page.next_cursor
+    )
 
 
 @router.post("/{bid_id}/withdraw")

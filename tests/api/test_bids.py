@@ -254,11 +254,6 @@ def test_third_parties_may_not_read_bids(
     assert_problem(client.get(url, headers=bank.auth), 403)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: GET /postings/{id}/bids ignores `limit` and `cursor` (API.md Conventions: "
-    "every list takes limit ≤ 200 and cursor); limit=1 returns every bid, limit=201 is not 422",
-)
 def test_bid_list_pages_like_every_list(
     client: TestClient, owner: Account, sealed: dict[str, Any]
 ) -> None:

@@ -1,0 +1,166 @@
+"""Rows folded in memory, then written in bulk: the one write path of every view.
+
+A view folds a batch of events into `Rows` (dicts keyed by primary key). Rows it has not seen
+in this batch are loaded from its tables on first use; changed rows are written back with
+COPY into a temporary table and one `INSERT … ON CONFLICT DO UPDATE`. The live runner folds
+small batches this way; a rebuild folds very large ones into empty tables in another schema,
+which is what makes it fast.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import psycopg
+from psycopg.sql import SQL, Composed, Identifier
+
+Row = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Table:
+    """A view table: its columns in order, the key column, and secondary lookups."""
+
+    name: str
+    columns: tuple[str, ...]
+    key: str = "id"
+    lookups: tuple[str, ...] = ()  # columns `Rows.where` may filter on
+    generated: tuple[str, ...] = ()  # computed by PostgreSQL, never written
+
+
+@dataclass
+class _TableRows:
+    rows: dict[Any, Row | None] = field(default_factory=dict)  # None: known to be absent
+    dirty: set[Any] = field(default_factory=set)
+    index: dict[str, dict[Any, set[Any]]] = field(default_factory=lambda: defaultdict(dict))
+    loaded_lookups: set[tuple[str, Any]] = field(default_factory=set)
+
+
+class Rows:
+    """The rows of some tables, as changed by the events folded so far."""
+
+    def __init__(
+        self, conn: psycopg.Connection[Any], tables: Iterable[Table], *, empty: bool = False
+    ):
+        self.conn = conn
+        self.tables = {t.name: t for t in tables}
+        self.empty = empty  # the tables held nothing when folding began: never look there
+        self._data: dict[str, _TableRows] = {name: _TableRows() for name in self.tables}
+
+    # Reading -----------------------------------------------------------------------------
+
+    def get(self, table: str, key: Any) -> Row | None:
+        data = self._data[table]
+        if key not in data.rows:
+            row = None if self.empty else self._load_one(self.tables[table], key)
+            data.rows[key] = row
+            if row is not None:
+                self._index(table, key, row)
+        return data.rows[key]
+
+    def where(self, table: str, column: str, value: Any) -> Iterator[Row]:
+        """Rows whose `column` equals `value` (the column must be one of the table's lookups)."""
+        spec, data = self.tables[table], self._data[table]
+        if not self.empty and (column, value) not in data.loaded_lookups:
+            for row in self._load_where(spec, column, value):
+                if row[spec.key] not in data.rows:
+                    data.rows[row[spec.key]] = row
+                    self._index(table, row[spec.key], row)
+            data.loaded_lookups.add((column, value))
+        for key in list(data.index[column].get(value, ())):
+            found = data.rows.get(key)
+            if found is not None and found.get(column) == value:
+                yield found
+
+    # Changing ----------------------------------------------------------------------------
+
+    def put(self, table: str, row: Row) -> None:
+        spec, data = self.tables[table], self._data[table]
+        key = row[spec.key]
+        data.rows[key] = row
+        data.dirty.add(key)
+        self._index(table, key, row)
+
+    def update(self, table: str, key: Any, **changes: Any) -> Row | None:
+        """Change some columns of a row; None (and nothing changed) if there is no such row."""
+        row = self.get(table, key)
+        if row is None:
+            return None
+        row.update(changes)
+        self._data[table].dirty.add(key)
+        for column in self.tables[table].lookups:
+            if column in changes:
+                self._index(table, key, row)
+        return row
+
+    def _index(self, table: str, key: Any, row: Row) -> None:
+        data = self._data[table]
+        for column in self.tables[table].lookups:
+            data.index[column].setdefault(row.get(column), set()).add(key)
+
+    # Writing -----------------------------------------------------------------------------
+
+    def flush(self, cur: psycopg.Cursor[Any]) -> int:
+        """Write every changed row; the number written."""
+        written = 0
+        for name, data in self._data.items():
+            rows = [row for k in data.dirty if (row := data.rows.get(k)) is not None]
+            if rows:
+                _upsert(cur, self.tables[name], rows)
+                written += len(rows)
+            data.dirty.clear()
+        return written
+
+    def forget(self) -> None:
+        """Drop what is cached (after a flush), to bound memory during a long rebuild."""
+        self._data = {name: _TableRows() for name in self.tables}
+        self.empty = False
+
+    @property
+    def size(self) -> int:
+        return sum(len(d.rows) for d in self._data.values())
+
+    # Loading -----------------------------------------------------------------------------
+
+    def _select(self, spec: Table) -> Composed:
+        return SQL("SELECT {} FROM {}").format(
+            SQL(", ").join(Identifier(c) for c in spec.columns), Identifier(spec.name)
+        )
+
+    def _load_one(self, spec: Table, key: Any) -> Row | None:
+        query = self._select(spec) + SQL(" WHERE {} = %s").format(Identifier(spec.key))
+        with self.conn.cursor(row_factory=psycopg.rows.dict_row) as cur:
+            row: Row | None = cur.execute(query, (key,)).fetchone()
+        return row
+
+    def _load_where(self, spec: Table, column: str, value: Any) -> list[Row]:
+        query = self._select(spec) + SQL(" WHERE {} = %s").format(Identifier(column))
+        with self.conn.cursor(row_factory=psycopg.rows.dict_row) as cur:
+            rows: list[Row] = cur.execute(query, (value,)).fetchall()
+        return rows
+
+
+def _upsert(cur: psycopg.Cursor[Any], spec: Table, rows: list[Row]) -> None:
+    columns = [c for c in spec.columns if c not in spec.generated]
+    names = SQL(", ").join(Identifier(c) for c in columns)
+    staging = Identifier(f"_staging_{spec.name}")
+    cur.execute(
+        SQL(
+            "CREATE TEMP TABLE IF NOT EXISTS {} (LIKE {} INCLUDING DEFAULTS) ON COMMIT DROP"
+        ).format(staging, Identifier(spec.name))
+    )
+    cur.execute(SQL("TRUNCATE {}").format(staging))
+    with cur.copy(SQL("COPY {} ({}) FROM STDIN").format(staging, names)) as copy:
+        for row in rows:
+            copy.write_row([row.get(c) for c in columns])
+    updates = SQL(", ").join(
+        SQL("{0} = excluded.{0}").format(Identifier(c)) for c in columns if c != spec.key
+    )
+    cur.execute(
+        SQL("INSERT INTO {} ({}) SELECT {} FROM {} ON CONFLICT ({}) DO UPDATE SET {}").format(
+            Identifier(spec.name), names, names, staging, Identifier(spec.key), updates
+        )
+    )
