@@ -88,6 +88,7 @@ def role(*kinds: str) -> Callable[[Principal], Principal]:
 
 Enterprise = Annotated[Principal, Depends(role("enterprise"))]
 Operator = Annotated[Principal, Depends(role("operator"))]
+StaffOnly = Depends(role("operator", "auditor"))  # router-wide: checked before FreshRead waits
 
 
 async def fresh_read(

@@ -11,9 +11,18 @@ from fastapi.staticfiles import StaticFiles
 
 from api import docs, problems
 from api.middleware import BodyMiddleware
-from api.routes import bids, organizations, postings, sessions
+from api.routes import (
+    audit,
+    bids,
+    organizations,
+    postings,
+    sessions,
+    status,
+)
 from marketplace.bootstrap import Services, open_services
+from marketplace.projector import Projector
 from marketplace.settings import Settings
+from projections.text import warm_up
 
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
 
@@ -27,16 +36,22 @@ def create_app(services: Services | None = None, settings: Settings | None = Non
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        warm_up()  # jieba's dictionary, before the first search needs it
         if services is not None:
             app.state.services = services
             yield
             return
         opened = open_services(settings or Settings())
-        opened.start_projections()
+        projector = Projector(opened)
+        if opened.settings.run_projections:
+            projector.start()
         app.state.services = opened
         try:
             yield
         finally:
+            projector.stop()
+            if projector.is_alive():
+                projector.join(timeout=10)
             opened.close()
 
     app = FastAPI(
@@ -54,7 +69,14 @@ def create_app(services: Services | None = None, settings: Settings | None = Non
     )
     problems.install(app)
     api = APIRouter(prefix="/api/v1")
-    for module in (organizations, sessions, postings, bids):
+    for module in (
+        organizations,
+        sessions,
+        postings,
+        bids,
+        audit,
+        status,
+    ):
         api.include_router(module.router)
     app.include_router(api)
 

@@ -1,18 +1,25 @@
-"""The `market` command line: serve, migrate, accounts, demo."""
+"""The `market` command line: serve, project, rebuild, migrate, accounts, demo, audit."""
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
+import signal
 import sys
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
 from aggregates.errors import DomainError
 from aggregates.values import Category, CreditCode, Region
-from marketplace.bootstrap import Services, open_services
+from marketplace.audit.cli import add_audit_commands
+from marketplace.bootstrap import Services, database_url, open_services
 from marketplace.demo import DEMO_PASSWORD, demo_accounts, load_demo
+from marketplace.projector import Projector
 from marketplace.settings import Settings
+from projections.rebuild import rebuild
 
 log = logging.getLogger("market")
 
@@ -30,9 +37,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from api.main import create_app
 
     settings = _settings(args, host=args.host, port=args.port)
+    if args.workers:
+        return _serve_workers(args, settings)
     services = open_services(settings)
+    projector = Projector(services)
     try:
-        services.start_projections()
+        projector.start()
         if args.demo:
             _load_demo(services)
         print(f"Serving on http://{settings.host}:{settings.port}  (API docs: /docs)", flush=True)
@@ -40,8 +50,96 @@ def cmd_serve(args: argparse.Namespace) -> int:
             create_app(services), host=settings.host, port=settings.port, log_level=args.log_level
         )
     finally:
+        projector.stop()
+        projector.join(timeout=10)
         services.close()
     return 0
+
+
+def _serve_workers(args: argparse.Namespace, settings: Settings) -> int:
+    """N API worker processes and no projections: run `market project` beside them."""
+    import uvicorn
+
+    url, embedded = database_url(settings)
+    try:
+        services = open_services(settings, url=url)  # migrates once, before the workers start
+        if args.demo:
+            _load_demo(services)
+        services.close()
+        os.environ["MARKET_DATABASE_URL"] = url
+        os.environ["MARKET_RUN_PROJECTIONS"] = "false"
+        print(f"Serving on http://{settings.host}:{settings.port} with {args.workers} workers;"
+              " projections run in `market project`", flush=True)  # fmt: skip
+        uvicorn.run(
+            "api.main:create_app",
+            factory=True,
+            host=settings.host,
+            port=settings.port,
+            workers=args.workers,
+            log_level=args.log_level,
+        )
+    finally:
+        if embedded is not None:
+            embedded.stop()
+    return 0
+
+
+def cmd_project(args: argparse.Namespace) -> int:
+    """Run the projections, the deadline scheduler and the checkpointer (or stand by)."""
+    services = open_services(_settings(args))
+    projector = Projector(services)
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    projector.start()
+    print("Projector started (hot standby while another one is active).", flush=True)
+    try:
+        while not stop.wait(0.5):
+            if not projector.is_alive():
+                return 1
+    finally:
+        projector.stop()
+        projector.join(timeout=10)
+        services.close()
+    return 0
+
+
+def cmd_rebuild(args: argparse.Namespace) -> int:
+    """Replay the log into fresh tables for the named views (default: all), then swap."""
+    services = open_services(_settings(args))
+    try:
+        views = {v.name: v for v in services.views.all()}
+        unknown = [name for name in args.views if name not in views]
+        if unknown:
+            print(f"error: unknown view {', '.join(unknown)}; views: {', '.join(views)}",
+                  file=sys.stderr)  # fmt: skip
+            return 2
+        chosen = [views[name] for name in args.views] or list(views.values())
+        rebuild(services.app, services.url, chosen, progress=ProgressBar())
+        print(f"\nRebuilt and swapped in: {', '.join(v.name for v in chosen)}")
+    finally:
+        services.close()
+    return 0
+
+
+class ProgressBar:
+    """events done / total, rate and ETA on one terminal line."""
+
+    def __init__(self) -> None:
+        self.shown = 0.0
+
+    def __call__(self, names: str, done: int, total: int, rate: float) -> None:
+        now = time.monotonic()
+        if now - self.shown < 0.2 and done < total:
+            return
+        self.shown = now
+        share = done / total if total else 1.0
+        eta = (total - done) / rate if rate > 0 else 0.0
+        bar = "#" * int(share * 30)
+        sys.stderr.write(
+            f"\r{names}: [{bar:<30}] {done}/{total} events, {rate:,.0f}/s, ETA {eta:,.0f} s "
+        )
+        sys.stderr.flush()
 
 
 def _load_demo(services: Services) -> None:
@@ -113,7 +211,16 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default=None)
     serve.add_argument("--port", type=int, default=None)
     serve.add_argument("--demo", action="store_true", help="load demo data if not there yet")
+    serve.add_argument(
+        "--workers", type=int, default=0, help="N API processes, no projections (see `project`)"
+    )
     serve.set_defaults(func=cmd_serve)
+    command("project", "run projections, deadlines and checkpoints").set_defaults(func=cmd_project)
+    rebuild_cmd = command("rebuild", "rebuild views from the whole log with no downtime")
+    rebuild_cmd.add_argument(
+        "views", nargs="*", help="organizations, listings, bids (default: all)"
+    )
+    rebuild_cmd.set_defaults(func=cmd_rebuild)
     command("migrate", "create or update the database schema").set_defaults(func=cmd_migrate)
     command("demo", "load the demo data").set_defaults(func=cmd_demo)
 
@@ -127,6 +234,7 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--region", default="110000", help="6-digit GB/T 2260 code")
     create.add_argument("--industry", default=None, help="GB/T 4754 division, e.g. L72")
     create.set_defaults(func=cmd_accounts_create)
+    add_audit_commands(commands)
     return parser
 
 

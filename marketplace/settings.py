@@ -38,6 +38,9 @@ class Settings(BaseSettings):
         default=None, description="Ed25519 signing key (default: <data_dir>/audit-signing.key)"
     )
     checkpoint_interval_seconds: float = Field(default=1.0, gt=0)
+    run_projections: bool = Field(
+        default=True, description="run projections in the API process (off for --workers)"
+    )
 
     @property
     def signing_key_path(self) -> Path:

@@ -1,0 +1,175 @@
+"""The event table, the audit leaves and the stored subtree hashes, read as streams and checked
+row by row (as bundle.py checks a bundle's files); `scan_tables` raises `BundleError` with the
+`Exit` code and the position of the first row that differs, and returns the leaf tree.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Iterator
+from itertools import zip_longest
+from typing import Any
+
+import psycopg
+from psycopg.rows import dict_row
+from psycopg.sql import SQL, Composed, Identifier
+
+from marketplace.audit.bundle import BundleError, Exit
+from marketplace.audit.merkle import MemoryTree, leaf_hash
+from marketplace.audit.records import leaf_record, payload_sha256
+from marketplace.bootstrap import EVENTS_TABLE
+
+FETCH = 5000  # rows per round trip of the server-side cursors
+_EVENTS = SQL(
+    "SELECT notification_id AS position, originator_id AS stream_id,"
+    " originator_version AS stream_version, topic, state FROM {} ORDER BY notification_id"
+).format(Identifier(EVENTS_TABLE))
+_LEAVES = SQL(
+    "SELECT leaf_index, position, stream_id, stream_version, type, recorded_at,"
+    " payload_sha256, leaf_hash FROM audit_leaves ORDER BY leaf_index"
+)
+_NODES = SQL("SELECT level, index, hash FROM audit_nodes ORDER BY level, index")
+
+
+class ScannedLog:
+    """The leaf tree built while scanning, and the event position of every leaf."""
+
+    def __init__(self) -> None:
+        self.tree = MemoryTree()
+        self.positions = array("q")
+
+    def __len__(self) -> int:
+        return len(self.tree)
+
+    def position(self, leaf_index: int) -> int | None:
+        return self.positions[leaf_index] if leaf_index < len(self.positions) else None
+
+
+def scan_tables(conn: psycopg.Connection[Any]) -> ScannedLog:
+    """Events against leaves, then the stored subtree hashes against the leaves, in the
+    snapshot of the transaction `conn` is in (server-side cursors need one)."""
+    log = _scan(conn)
+    _check_nodes(conn, log)
+    return log
+
+
+def _rows(conn: psycopg.Connection[Any], name: str, query: Composed | SQL) -> Iterator[Any]:
+    with conn.cursor(name=name, row_factory=dict_row) as cur:
+        cur.itersize = FETCH
+        cur.execute(query)
+        yield from cur
+
+
+def _scan(conn: psycopg.Connection[Any]) -> ScannedLog:
+    """Walk events (by position) and leaves (by index) side by side, as the bundle verifier
+    walks its two files; every leaf hash goes into the tree."""
+    log = ScannedLog()
+    events = _rows(conn, "audit_verify_events", _EVENTS)
+    leaves = _rows(conn, "audit_verify_leaves", _LEAVES)
+    for index, (event, leaf) in enumerate(zip_longest(events, leaves)):
+        _check_sequence(index, event, leaf)
+        _check_event(event, leaf)
+        log.tree.append(_check_leaf_hash(leaf))
+        log.positions.append(event["position"])
+    return log
+
+
+def _check_sequence(index: int, event: Any, leaf: Any) -> None:
+    if leaf is None:
+        raise _at(Exit.SEQUENCE, index, event["position"], "has no leaf (inserted?)")
+    if event is None or leaf["position"] < event["position"]:
+        raise BundleError(
+            Exit.SEQUENCE,
+            f"leaf {index} is for position {leaf['position']}, which has no event (deleted?)",
+            index,
+            leaf["position"],
+        )
+    if leaf["leaf_index"] != index:
+        raise _at(
+            Exit.SEQUENCE,
+            index,
+            event["position"],
+            f"should have leaf {index}, the next leaf is {leaf['leaf_index']} (leaf deleted?)",
+        )
+    if leaf["position"] > event["position"]:
+        raise _at(
+            Exit.SEQUENCE,
+            index,
+            event["position"],
+            f"has no leaf (inserted?); leaf {index} is for position {leaf['position']}",
+        )
+
+
+def _check_event(event: Any, leaf: Any) -> None:
+    state = bytes(event["state"] or b"")
+    differences = [
+        name
+        for name, mine, theirs in (
+            ("stream_id", str(event["stream_id"]), str(leaf["stream_id"])),
+            ("stream_version", event["stream_version"], leaf["stream_version"]),
+            ("topic", event["topic"], leaf["type"]),
+            ("state SHA-256", payload_sha256(state), leaf["payload_sha256"]),
+        )
+        if mine != theirs
+    ]
+    if differences:
+        raise _at(
+            Exit.EVENT_MISMATCH,
+            leaf["leaf_index"],
+            event["position"],
+            f"differs from its leaf {leaf['leaf_index']}: " + ", ".join(differences),
+        )
+
+
+def _check_leaf_hash(leaf: Any) -> bytes:
+    index, position, stored = leaf["leaf_index"], leaf["position"], bytes(leaf["leaf_hash"])
+    try:
+        record = leaf_record(
+            index,
+            position,
+            str(leaf["stream_id"]),
+            leaf["stream_version"],
+            leaf["type"],
+            leaf["recorded_at"],
+            leaf["payload_sha256"],
+        )
+    except ValueError as error:
+        raise _at(
+            Exit.LEAF_HASH, index, position, f"has a malformed leaf ({index}): {error}"
+        ) from None
+    if leaf_hash(record) != stored:
+        what = f"has a leaf ({index}) whose leaf_hash is not the hash of its record"
+        raise _at(Exit.LEAF_HASH, index, position, what)
+    return stored
+
+
+def _at(exit: Exit, leaf_index: int, position: int, what: str) -> BundleError:
+    return BundleError(exit, f"event at position {position} {what}", leaf_index, position)
+
+
+def _check_nodes(conn: psycopg.Connection[Any], log: ScannedLog) -> None:
+    """Every complete subtree hash the proofs are served from must be the leaves' own."""
+    size = len(log.tree)
+    expected = ((k, i) for k in range(size.bit_length()) for i in range(size >> k))
+    for want, row in zip_longest(expected, _rows(conn, "audit_verify_nodes", _NODES)):
+        got: tuple[int, int] | None = None if row is None else (row["level"], row["index"])
+        if want is not None and (got is None or got > want):
+            raise _node_error(log, want, "is missing")
+        if got is not None and (want is None or got < want):
+            raise _node_error(log, got, "exists for leaves that are not in the log")
+        if want is not None and bytes(row["hash"]) != log.tree.complete(*want):
+            raise _node_error(log, want, "is not the hash of its leaves")
+
+
+def _node_error(log: ScannedLog, node: tuple[int, int], problem: str) -> BundleError:
+    level, index = node
+    first = index << level
+    position = log.position(first)
+    where = f"leaves {first}..{first + (1 << level) - 1}" if level else f"leaf {first}"
+    at = f", from position {position}" if position is not None else ""
+    return BundleError(
+        Exit.LEAF_HASH if level == 0 else Exit.ROOT,
+        f"the stored subtree hash at level {level}, index {index} ({where}{at}) {problem}",
+        first,
+        position,
+    )
