@@ -13,7 +13,12 @@ from api import docs, problems
 from api.middleware import BodyMiddleware
 from api.routes import (
     audit,
+    bank_products,
     bids,
+    contracts,
+    exhibitions,
+    financing,
+    financing_offers,
     organizations,
     postings,
     sessions,
@@ -74,6 +79,11 @@ def create_app(services: Services | None = None, settings: Settings | None = Non
         sessions,
         postings,
         bids,
+        exhibitions,
+        financing,
+        financing_offers,
+        bank_products,
+        contracts,
         audit,
         status,
     ):

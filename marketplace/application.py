@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+from marketplace.contracts import ContractUseCases
+from marketplace.exhibitions import ExhibitionUseCases
+from marketplace.financing import FinancingUseCases
 from marketplace.organizations import OrganizationUseCases
 from marketplace.postings import PostingUseCases
 
 
-class Marketplace(OrganizationUseCases, PostingUseCases):
-    """Every use case of the platform, on one event store with one global order."""
+class Marketplace(
+    OrganizationUseCases,
+    ExhibitionUseCases,
+    PostingUseCases,
+    FinancingUseCases,
+    ContractUseCases,
+):
+    """Every use case of the platform, on one event store with one global order.
+
+    `ExhibitionUseCases` comes before `PostingUseCases`: its `check_deal_venue` is the one used.
+    """

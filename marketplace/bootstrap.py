@@ -23,12 +23,18 @@ from marketplace.scheduler import DeadlineScheduler
 from marketplace.security import SecurityStore
 from marketplace.settings import Settings, eventsourcing_env
 from projections import engine
+from projections.bank_products import BankProductsView
 from projections.bids import BidsView
+from projections.contracts import ContractsView
 from projections.engine import View, ViewRunner
+from projections.exhibitions import ExhibitionsView
+from projections.financing import FinancingBoardView
+from projections.financing_offers import OffersView
 from projections.freshness import PositionWatcher
 from projections.listings import ListingsView
 from projections.organizations import OrganizationsView
 from projections.rebuild import outdated_views, rebuild
+from projections.signups import SignupsView
 from projections.text import warm_up
 
 log = logging.getLogger(__name__)
@@ -39,9 +45,25 @@ class Views:
     organizations: OrganizationsView
     listings: ListingsView
     bids: BidsView
+    exhibitions: ExhibitionsView
+    signups: SignupsView
+    financing_needs: FinancingBoardView
+    financing_offers: OffersView
+    bank_products: BankProductsView
+    contracts: ContractsView
 
     def all(self) -> list[View]:
-        return [self.organizations, self.listings, self.bids]
+        return [
+            self.organizations,
+            self.listings,
+            self.bids,
+            self.exhibitions,
+            self.signups,
+            self.financing_needs,
+            self.financing_offers,
+            self.bank_products,
+            self.contracts,
+        ]
 
 
 @dataclass
@@ -153,7 +175,17 @@ def migrate(app: Marketplace, url: str) -> None:
 
 
 def build_views(pool: ConnectionPool[Any]) -> Views:
-    return Views(OrganizationsView(pool), ListingsView(pool), BidsView(pool))
+    return Views(
+        OrganizationsView(pool),
+        ListingsView(pool),
+        BidsView(pool),
+        exhibitions=ExhibitionsView(pool),
+        signups=SignupsView(pool),
+        financing_needs=FinancingBoardView(pool),
+        financing_offers=OffersView(pool),
+        bank_products=BankProductsView(pool),
+        contracts=ContractsView(pool),
+    )
 
 
 def open_services(settings: Settings, *, url: str | None = None) -> Services:

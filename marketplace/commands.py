@@ -5,7 +5,8 @@ from __future__ import annotations
 import random
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -77,9 +78,9 @@ class MarketplaceBase(Application[UUID]):
     ) -> Outcome:
         """Load, check If-Match, run the command, save; retried on a concurrent write.
 
-        Writers to one aggregate inside this process take turns (striped locks), so they
-        do not spend their retries on each other; other processes are handled by retrying
-        with a growing, jittered pause.
+        Writers to one aggregate inside this process take turns (striped locks, so only one
+        of them holds a connection while waiting), and across processes they queue on a
+        PostgreSQL advisory lock; a conflict with anyone else is retried.
         """
         with _STRIPES[hash(aggregate_id) % len(_STRIPES)]:
             return self._change(cls, aggregate_id, what, command, if_match, authorize)
@@ -93,9 +94,7 @@ class MarketplaceBase(Application[UUID]):
         if_match: int | None,
         authorize: Callable[[A], None] | None,
     ) -> Outcome:
-        for attempt in range(self.command_retries):
-            if attempt:
-                time.sleep(random.uniform(0, 0.005 * attempt))
+        def attempt() -> Outcome | None:
             aggregate = self.load(cls, aggregate_id, what)
             if authorize is not None:
                 authorize(aggregate)  # who may act is decided before which version they saw
@@ -108,6 +107,32 @@ class MarketplaceBase(Application[UUID]):
             try:
                 position = self.record(aggregate, *others)
             except IntegrityError:
-                continue
+                return None
             return Outcome(aggregate, aggregate.version, position, {"others": others})
+
+        # Writers to one aggregate queue on a PostgreSQL advisory lock, across processes, so
+        # they do not spend their retries losing to each other (a hot exhibition or posting).
+        # Retries remain for writers that do not take it (other tools, in-memory tests).
+        with self._serialized(aggregate_id):
+            for retry in range(self.command_retries):
+                if retry:
+                    time.sleep(random.uniform(0, 0.002 * retry))
+                outcome = attempt()
+                if outcome is not None:
+                    return outcome
         raise ConflictError("too many concurrent changes, please try again", "并发修改过多，请重试")
+
+    @contextmanager
+    def _serialized(self, aggregate_id: UUID) -> Iterator[None]:
+        """Hold a PostgreSQL advisory lock on the aggregate (no-op without PostgreSQL)."""
+        datastore = getattr(self.recorder, "datastore", None)
+        if datastore is None:
+            yield
+            return
+        key = int.from_bytes(aggregate_id.bytes[:8], "big", signed=True)
+        with datastore.get_connection() as conn:
+            conn.execute("SELECT pg_advisory_lock(%s)", (key,))
+            try:
+                yield
+            finally:
+                conn.execute("SELECT pg_advisory_unlock(%s)", (key,))

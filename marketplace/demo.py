@@ -1,4 +1,6 @@
-"""Realistic demo data: enterprises in Hangzhou, Xiamen, Qingdao and Shenzhen, postings, bids."""
+"""Realistic demo data: enterprises in Hangzhou, Xiamen, Qingdao and Shenzhen, postings, bids,
+verified banks with their products, financing needs of every type and offers, a trade fair in
+Hangzhou and an online matchmaking event with signups."""
 
 from __future__ import annotations
 
@@ -11,6 +13,8 @@ from aggregates.errors import ConflictError
 from aggregates.organization import organization_id
 from aggregates.values import make_credit_code
 from marketplace.application import Marketplace
+from marketplace.demo_exhibitions import load_exhibitions_demo
+from marketplace.demo_financing import BANKS, load_financing_demo
 
 DEMO_PASSWORD = "demo-password-2026"
 
@@ -41,6 +45,9 @@ ORGS = [
     DemoOrg(
         "sz_logi", "enterprise", "Shenzhen Bay Logistics Co., Ltd.", "440304", "G54", "MA5GE3N77"
     ),
+    DemoOrg("hz_bank", "bank", "杭州科创银行西湖支行", "330106", None, "MB7K3P2X1"),
+    DemoOrg("xm_bank", "bank", "厦门海湾商业银行海沧支行", "350205", None, "MA8BNK7Q2"),
+    DemoOrg("sz_bank", "bank", "深圳前海农商银行南山支行", "440305", None, "MA5BK9R31"),
 ]
 
 # (owner, side, title, description, category, quantity, unit, price_min, price_max, region)
@@ -111,7 +118,11 @@ def load_demo(app: Marketplace, password: str = DEMO_PASSWORD) -> int:
             delivery_days=days, message=message,
         )  # fmt: skip
         written += 1
-    return written
+    for bank in BANKS:
+        app.verify_organization(ids[bank])
+        written += 1
+    written += load_exhibitions_demo(app, ids)
+    return written + load_financing_demo(app, ids)
 
 
 def demo_accounts() -> list[tuple[str, str, str]]:

@@ -1,8 +1,9 @@
 """The application recorder: the stock PostgreSQL recorder plus writes in the same transaction.
 
 - Side effects: `app.save(*aggregates, side_effects=[(query, params), ...])` runs those
-  statements inside the transaction that inserts the events, so for example an organization's
-  credentials never exist without its `Registered` event, nor the other way round.
+  statements inside the transaction that inserts the events (after them), so for example an
+  organization's credentials never exist without its `Registered` event, nor the other way
+  round.
 - Audit leaves: every event's Merkle leaf is written in that same transaction (DESIGN.md,
   "Audit log"), under the event table lock that the stock recorder already takes.
 """
@@ -24,18 +25,7 @@ SideEffect = tuple[Composable | str, Sequence[Any]]
 
 
 class MarketRecorder(PostgresApplicationRecorder):
-    """Inserts events and the caller's side-effect statements in one transaction."""
-
-    def _insert_events(
-        self,
-        curs: Cursor[DictRow],
-        stored_events: Sequence[StoredEvent],
-        **kwargs: Any,
-    ) -> None:
-        side_effects: Sequence[SideEffect] = kwargs.get("side_effects", ())
-        for query, params in side_effects:
-            curs.execute(query, params)  # type: ignore[arg-type]
-        super()._insert_events(curs, stored_events, **kwargs)
+    """Inserts events, their audit leaves and the caller's side effects in one transaction."""
 
     def _fetch_ids_after_insert_events(
         self,
@@ -52,4 +42,18 @@ class MarketRecorder(PostgresApplicationRecorder):
                     for position, e in zip(ids, stored_events, strict=True)
                 ],
             )
+        self._run_side_effects(curs, kwargs.get("side_effects", ()))
         return ids
+
+    @staticmethod
+    def _run_side_effects(curs: Cursor[DictRow], side_effects: Sequence[SideEffect]) -> None:
+        """Last in the pipeline, unprepared, and synced at once: when one fails (a duplicate
+        key), no statement after it in the batch is skipped by the server. A skipped first
+        Parse would leave psycopg's prepared-statement cache naming a statement the server
+        never prepared, and break later saves on that pooled connection."""
+        if not side_effects:
+            return
+        for query, params in side_effects:
+            curs.execute(query, params, prepare=False)  # type: ignore[arg-type]
+        curs.execute("SELECT 1", prepare=False)
+        curs.fetchone()

@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     lock_timeout_seconds: int = Field(default=5, ge=1, description="event table lock wait")
     command_retries: int = Field(default=10, ge=1, description="retries on version conflict")
     scheduler_interval_seconds: float = Field(default=5.0, gt=0, description="deadline scan")
+    financing_response_days: int = Field(
+        default=7, ge=1, description="days banks have to answer a need before it is overdue"
+    )
     projection_batch_size: int = Field(default=500, ge=1)
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
     audit_origin: str = Field(

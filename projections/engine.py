@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from typing import Any, ClassVar
@@ -29,6 +30,7 @@ from projections.rows import Rows, Table
 log = logging.getLogger(__name__)
 
 PROJECTED_CHANNEL = "market_projected"
+POSITION_SAVE_INTERVAL = 0.5  # seconds a view may go without storing its position
 
 SCHEMA = (
     SQL(
@@ -55,7 +57,11 @@ class View(ABC):
 
     @classmethod
     def topics(cls) -> frozenset[str]:
-        return frozenset(get_topic(c) for c in cls.event_classes)
+        cached: frozenset[str] | None = cls.__dict__.get("_topics")
+        if cached is None:
+            cached = frozenset(get_topic(c) for c in cls.event_classes)
+            cls._topics = cached  # type: ignore[attr-defined]
+        return cached
 
     @abstractmethod
     def fold(self, event: Any, rows: Rows, position: int) -> None:
@@ -88,21 +94,33 @@ def save_position(cur: psycopg.Cursor[Any], view: View, position: int) -> None:
         " WHERE view = %s",
         (position, view.version, view.name),
     )
-    cur.execute("SELECT pg_notify(%s, %s)", (PROJECTED_CHANNEL, f"{view.name}:{position}"))
+    announce(cur, view, position)
 
 
 def _value(row: Any) -> Any:
     return next(iter(row.values())) if isinstance(row, dict) else row[0]
 
 
-def fold_batch(
-    app: Application[Any], view: View, rows: Rows, batch: Sequence[Notification], after: int
-) -> None:
-    """Fold the events of `batch` past position `after` that the view cares about."""
+Decoded = tuple[int, str, Any]  # position, topic, domain event
+
+
+def decode(
+    app: Application[Any], batch: Sequence[Notification], topics: frozenset[str]
+) -> list[Decoded]:
+    """The events of `batch` whose topic is in `topics`, each decoded once."""
+    return [(n.id, n.topic, app.mapper.to_domain_event(n)) for n in batch if n.topic in topics]
+
+
+def fold_events(view: View, rows: Rows, events: Sequence[Decoded], after: int) -> None:
+    """Fold the decoded events past position `after` that the view cares about."""
     topics = view.topics()
-    for notification in batch:
-        if notification.id > after and notification.topic in topics:
-            view.fold(app.mapper.to_domain_event(notification), rows, notification.id)
+    for position, topic, event in events:
+        if position > after and topic in topics:
+            view.fold(event, rows, position)
+
+
+def announce(cur: psycopg.Cursor[Any], view: View, position: int) -> None:
+    cur.execute("SELECT pg_notify(%s, %s)", (PROJECTED_CHANNEL, f"{view.name}:{position}"))
 
 
 class ViewRunner(threading.Thread):
@@ -118,6 +136,8 @@ class ViewRunner(threading.Thread):
         self.batch_size = batch_size
         self.stopping = threading.Event()
         self.position = 0
+        self.stored = 0  # the position last written to projection_positions
+        self.stored_at = 0.0
 
     def stop(self) -> None:
         self.stopping.set()
@@ -137,10 +157,11 @@ class ViewRunner(threading.Thread):
         ):
             channel = getattr(self.app.recorder, "channel_name", "marketplace_events")
             listener.execute(SQL("LISTEN {}").format(Identifier(channel)))
-            self.position = tracked_position(conn, self.view.name)
+            self.position = self.stored = tracked_position(conn, self.view.name)
             while not self.stopping.is_set():
                 if not self.catch_up(conn):
-                    for _ in listener.notifies(timeout=1.0, stop_after=1):
+                    self.store_position(conn)
+                    for _ in listener.notifies(timeout=POSITION_SAVE_INTERVAL, stop_after=1):
                         pass
 
     def catch_up(self, conn: Connection) -> bool:
@@ -153,14 +174,34 @@ class ViewRunner(threading.Thread):
         self.apply(conn, batch)
         return True
 
-    def apply(self, conn: Connection, batch: Sequence[Notification]) -> None:
+    def store_position(self, conn: Connection) -> None:
+        """Store a position that moved past irrelevant events only (see `apply`)."""
+        if self.position > self.stored:
+            self.apply(conn, [], force=True)
+
+    def apply(
+        self, conn: Connection, batch: Sequence[Notification], *, force: bool = False
+    ) -> None:
+        last = batch[-1].id if batch else self.position
+        events = decode(self.app, batch, self.view.topics())
+        stale = time.monotonic() - self.stored_at >= POSITION_SAVE_INTERVAL
+        if not events and not (force or stale):
+            # Nothing for this view: move on and only say so. The stored position lags by at
+            # most the interval; after a restart the same irrelevant events are skipped again.
+            with conn.cursor() as cur:
+                announce(cur, self.view, last)
+            self.position = last
+            return
         with conn.transaction(), conn.cursor() as cur:
-            position = lock_position(cur, self.view)
-            if position != self.position:  # another runner or a rebuild moved it: re-read
-                self.position = position
+            # A view can always be rebuilt from the log, and rows and position are lost or
+            # kept together, so it need not wait for its commit to reach the disk.
+            cur.execute("SET LOCAL synchronous_commit = off")
+            tracked = lock_position(cur, self.view)
+            if tracked > self.position:  # another runner or a rebuild moved on: re-read
+                self.position = tracked
                 return
             rows = Rows(conn, self.view.tables)
-            fold_batch(self.app, self.view, rows, batch, position)
+            fold_events(self.view, rows, events, self.position)
             rows.flush(cur)
-            save_position(cur, self.view, batch[-1].id)
-        self.position = batch[-1].id
+            save_position(cur, self.view, last)
+        self.position, self.stored, self.stored_at = last, last, time.monotonic()

@@ -16,6 +16,7 @@ from typing import Any
 
 import psycopg
 from psycopg.sql import SQL, Composed, Identifier
+from psycopg.types.json import Jsonb
 
 Row = dict[str, Any]
 
@@ -29,6 +30,7 @@ class Table:
     key: str = "id"
     lookups: tuple[str, ...] = ()  # columns `Rows.where` may filter on
     generated: tuple[str, ...] = ()  # computed by PostgreSQL, never written
+    json: tuple[str, ...] = ()  # jsonb columns (dicts and lists as JSON, not arrays)
 
 
 @dataclass
@@ -143,9 +145,26 @@ class Rows:
         return rows
 
 
+SMALL_BATCH = 32  # rows; below this, plain pipelined upserts beat a staging table
+
+
 def _upsert(cur: psycopg.Cursor[Any], spec: Table, rows: list[Row]) -> None:
     columns = [c for c in spec.columns if c not in spec.generated]
     names = SQL(", ").join(Identifier(c) for c in columns)
+    updates = SQL(", ").join(
+        SQL("{0} = excluded.{0}").format(Identifier(c)) for c in columns if c != spec.key
+    )
+    upsert = SQL("INSERT INTO {} ({}) {} ON CONFLICT ({}) DO UPDATE SET {}")
+    values = [[_adapt(spec, c, row.get(c)) for c in columns] for row in rows]
+    if len(rows) <= SMALL_BATCH:
+        placeholders = SQL("VALUES ({})").format(SQL(", ").join(SQL("%s") for _ in columns))
+        cur.executemany(
+            upsert.format(
+                Identifier(spec.name), names, placeholders, Identifier(spec.key), updates
+            ),
+            values,
+        )
+        return
     staging = Identifier(f"_staging_{spec.name}")
     cur.execute(
         SQL(
@@ -154,13 +173,11 @@ def _upsert(cur: psycopg.Cursor[Any], spec: Table, rows: list[Row]) -> None:
     )
     cur.execute(SQL("TRUNCATE {}").format(staging))
     with cur.copy(SQL("COPY {} ({}) FROM STDIN").format(staging, names)) as copy:
-        for row in rows:
-            copy.write_row([row.get(c) for c in columns])
-    updates = SQL(", ").join(
-        SQL("{0} = excluded.{0}").format(Identifier(c)) for c in columns if c != spec.key
-    )
-    cur.execute(
-        SQL("INSERT INTO {} ({}) SELECT {} FROM {} ON CONFLICT ({}) DO UPDATE SET {}").format(
-            Identifier(spec.name), names, names, staging, Identifier(spec.key), updates
-        )
-    )
+        for row in values:
+            copy.write_row(row)
+    select = SQL("SELECT {} FROM {}").format(names, staging)
+    cur.execute(upsert.format(Identifier(spec.name), names, select, Identifier(spec.key), updates))
+
+
+def _adapt(spec: Table, column: str, value: Any) -> Any:
+    return Jsonb(value) if value is not None and column in spec.json else value

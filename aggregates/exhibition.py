@@ -1,0 +1,286 @@
+"""Exhibitions and matchmaking events, with their signups, waitlist and check-ins.
+
+Signups are events on the exhibition's own stream, so whether a signup is confirmed or
+waitlisted is decided by one aggregate version: capacity holds also under concurrency.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from aggregates.errors import ConflictError, InvalidValueError, NotFoundError
+
+
+class ExhibitionStatus(StrEnum):
+    SCHEDULED = "scheduled"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+
+class SignupStatus(StrEnum):
+    CONFIRMED = "confirmed"
+    WAITLISTED = "waitlisted"
+    CANCELLED = "cancelled"
+
+
+STATUS_ZH = {"scheduled": "已排期", "closed": "已结束", "cancelled": "已取消"}
+ONGOING = "ongoing"  # shown, never stored: a scheduled exhibition that has started
+
+
+def public_status(status: str, starts_at: datetime, now: datetime) -> str:
+    """The status as shown: scheduled, ongoing (started, not yet closed), closed or cancelled."""
+    if status == ExhibitionStatus.SCHEDULED and now >= starts_at:
+        return ONGOING
+    return status
+
+
+def signups_open(status: str, signup_deadline: datetime, now: datetime) -> bool:
+    return status == ExhibitionStatus.SCHEDULED and now < signup_deadline
+
+
+@dataclass
+class Signup:
+    organization_id: UUID
+    status: str
+    signed_up_at: datetime
+    checked_in_at: datetime | None = None
+
+
+def check_schedule(
+    starts_at: datetime, ends_at: datetime, signup_deadline: datetime, now: datetime
+) -> None:
+    """signup_deadline ≤ starts_at < ends_at, all with offsets, the deadline in the future."""
+    for name, value in [
+        ("starts_at", starts_at),
+        ("ends_at", ends_at),
+        ("signup_deadline", signup_deadline),
+    ]:
+        if value.tzinfo is None:
+            raise InvalidValueError(f"{name} needs a time zone offset", "时间须带时区", field=name)
+    if ends_at <= starts_at:
+        raise InvalidValueError(
+            "ends_at must be after starts_at", "结束时间必须晚于开始时间", field="ends_at"
+        )
+    if signup_deadline > starts_at:
+        raise InvalidValueError(
+            "signup_deadline must not be after starts_at",
+            "报名截止时间不得晚于开始时间",
+            field="signup_deadline",
+        )
+    if signup_deadline <= now:
+        raise InvalidValueError(
+            "signup_deadline must be in the future",
+            "报名截止时间必须晚于当前时间",
+            field="signup_deadline",
+        )
+
+
+class Exhibition(Aggregate):
+    """An exhibition or matchmaking event that enterprises sign up for, up to its capacity."""
+
+    # Stored event classes: never rename them (add class_version and an upcast instead).
+    class Scheduled(Aggregate.Created):
+        organizer_id: UUID
+        name: str
+        venue: str
+        online: bool
+        starts_at: datetime
+        ends_at: datetime
+        capacity: int
+        signup_deadline: datetime
+
+    class SignedUp(Aggregate.Event):
+        organization_id: UUID
+        status: str  # confirmed or waitlisted: decided by the aggregate
+        signed_up_at: datetime
+
+    class SignupCancelled(Aggregate.Event):
+        organization_id: UUID
+        previous_status: str
+        promoted_id: UUID | None  # the first waitlisted signup, confirmed in its place
+        cancelled_by: UUID
+
+    class CheckedIn(Aggregate.Event):
+        organization_id: UUID
+        checked_in_at: datetime
+        checked_in_by: UUID
+
+    class Cancelled(Aggregate.Event):
+        reason: str
+        cancelled_by: UUID
+
+    class Closed(Aggregate.Event):
+        pass
+
+    @event(Scheduled)
+    def __init__(
+        self,
+        organizer_id: UUID,
+        name: str,
+        venue: str,
+        online: bool,
+        starts_at: datetime,
+        ends_at: datetime,
+        capacity: int,
+        signup_deadline: datetime,
+    ) -> None:
+        self.organizer_id = organizer_id
+        self.name = name
+        self.venue = venue
+        self.online = online
+        self.starts_at = starts_at
+        self.ends_at = ends_at
+        self.capacity = capacity
+        self.signup_deadline = signup_deadline
+        self.status: str = ExhibitionStatus.SCHEDULED
+        self.cancel_reason: str | None = None
+        self.signups: dict[UUID, Signup] = {}  # active signups only
+        self.waitlist: list[UUID] = []  # in signup order
+
+    # Queries ---------------------------------------------------------------------------
+
+    @property
+    def confirmed_count(self) -> int:
+        return len(self.signups) - len(self.waitlist)
+
+    def get_signup(self, organization_id: UUID) -> Signup:
+        try:
+            return self.signups[organization_id]
+        except KeyError:
+            raise NotFoundError("signup not found", "未找到该报名") from None
+
+    def waitlist_position(self, organization_id: UUID) -> int | None:
+        """1 for the first waitlisted signup; None for a confirmed one."""
+        if organization_id not in self.waitlist:
+            return None
+        return self.waitlist.index(organization_id) + 1
+
+    # Guards ----------------------------------------------------------------------------
+
+    def _require_scheduled(self) -> None:
+        if self.status != ExhibitionStatus.SCHEDULED:
+            raise ConflictError(f"exhibition is {self.status}", f"该展会{STATUS_ZH[self.status]}")
+
+    def require_deal_venue(self, owner_id: UUID, bidder_id: UUID) -> None:
+        """A deal is attributed here only if both parties hold confirmed signups."""
+        if self.status == ExhibitionStatus.CANCELLED:
+            raise ConflictError("exhibition is cancelled", "该展会已取消")
+        for party, en, zh in [
+            (owner_id, "the posting's owner", "发布方"),
+            (bidder_id, "the bidder", "报价方"),
+        ]:
+            signup = self.signups.get(party)
+            if signup is None:
+                raise ConflictError(
+                    f"{en} has not signed up for this exhibition", f"{zh}未报名该展会"
+                )
+            if signup.status != SignupStatus.CONFIRMED:
+                raise ConflictError(
+                    f"{en} is only waitlisted for this exhibition", f"{zh}仅在该展会候补名单中"
+                )
+
+    # Commands --------------------------------------------------------------------------
+
+    def sign_up(self, organization_id: UUID, now: datetime) -> Signup:
+        """Confirmed while booths are left, else waitlisted."""
+        self._require_scheduled()
+        if now >= self.signup_deadline:
+            raise ConflictError("the signup deadline has passed", "报名已截止")
+        if organization_id in self.signups:
+            raise ConflictError("already signed up for this exhibition", "已报名该展会")
+        full = self.confirmed_count >= self.capacity
+        status = SignupStatus.WAITLISTED if full else SignupStatus.CONFIRMED
+        self._signed_up(organization_id=organization_id, status=status, signed_up_at=now)
+        return self.signups[organization_id]
+
+    @event(SignedUp)
+    def _signed_up(self, organization_id: UUID, status: str, signed_up_at: datetime) -> None:
+        self.signups[organization_id] = Signup(organization_id, status, signed_up_at)
+        if status == SignupStatus.WAITLISTED:
+            self.waitlist.append(organization_id)
+
+    def cancel_signup(self, organization_id: UUID, by: UUID) -> tuple[Signup, UUID | None]:
+        """Give up a signup; a confirmed one's booth goes to the first waitlisted signup.
+        The cancelled signup, and the signup promoted in its place if any."""
+        self._require_scheduled()
+        signup = self.get_signup(organization_id)
+        if signup.checked_in_at is not None:
+            raise ConflictError("the signup is already checked in", "该报名已签到，不能取消")
+        promoted = None
+        if signup.status == SignupStatus.CONFIRMED and self.waitlist:
+            promoted = self.waitlist[0]
+        self._signup_cancelled(
+            organization_id=organization_id,
+            previous_status=signup.status,
+            promoted_id=promoted,
+            cancelled_by=by,
+        )
+        return signup, promoted
+
+    @event(SignupCancelled)
+    def _signup_cancelled(
+        self,
+        organization_id: UUID,
+        previous_status: str,
+        promoted_id: UUID | None,
+        cancelled_by: UUID,
+    ) -> None:
+        self.signups.pop(organization_id).status = SignupStatus.CANCELLED
+        if organization_id in self.waitlist:
+            self.waitlist.remove(organization_id)
+        if promoted_id is not None:
+            self.waitlist.remove(promoted_id)
+            self.signups[promoted_id].status = SignupStatus.CONFIRMED
+
+    def check_in(self, organization_id: UUID, by: UUID, now: datetime) -> Signup:
+        """Record that a confirmed participant arrived."""
+        self._require_scheduled()
+        signup = self.signups.get(organization_id)
+        if signup is None:
+            raise ConflictError(
+                "the organization has not signed up for this exhibition", "该机构未报名该展会"
+            )
+        if signup.status != SignupStatus.CONFIRMED:
+            raise ConflictError(
+                "only confirmed signups can check in; this one is waitlisted",
+                "只有已确认的报名可以签到，该报名在候补名单中",
+            )
+        if signup.checked_in_at is not None:
+            raise ConflictError("already checked in", "已签到")
+        self._checked_in(organization_id=organization_id, checked_in_at=now, checked_in_by=by)
+        return signup
+
+    @event(CheckedIn)
+    def _checked_in(
+        self, organization_id: UUID, checked_in_at: datetime, checked_in_by: UUID
+    ) -> None:
+        self.signups[organization_id].checked_in_at = checked_in_at
+
+    def cancel(self, reason: str, by: UUID, now: datetime) -> None:
+        if not reason.strip():
+            raise InvalidValueError("a reason is required", "须填写取消原因", field="reason")
+        self._require_scheduled()
+        if now >= self.ends_at:
+            raise ConflictError("exhibition has already ended", "该展会已结束")
+        self._cancelled(reason=reason, cancelled_by=by)
+
+    @event(Cancelled)
+    def _cancelled(self, reason: str, cancelled_by: UUID) -> None:
+        self.status = ExhibitionStatus.CANCELLED
+        self.cancel_reason = reason
+
+    def close(self, now: datetime) -> None:
+        """Called by the deadline scheduler once the exhibition has ended."""
+        self._require_scheduled()
+        if now < self.ends_at:
+            raise ConflictError("exhibition has not ended yet", "该展会尚未结束")
+        self._closed()
+
+    @event(Closed)
+    def _closed(self) -> None:
+        self.status = ExhibitionStatus.CLOSED

@@ -1,0 +1,312 @@
+"""Financing needs of enterprises with the sealed offers banks make on them.
+
+Offers, the match and the disbursement are events on the need's own stream, so "one match per
+need" is decided by one aggregate version, also when two offers are accepted at once.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from aggregates.errors import ConflictError, ForbiddenError, InvalidValueError, NotFoundError
+from aggregates.financing import check_deadline, check_product_type, check_term
+from aggregates.offer import OFFER_STATUS_ZH, Offer, OfferStatus
+from aggregates.values import format_decimal
+
+
+class NeedStatus(StrEnum):
+    OPEN = "open"
+    MATCHED = "matched"
+    DISBURSED = "disbursed"
+    WITHDRAWN = "withdrawn"
+    EXPIRED = "expired"
+
+
+NEED_STATUS_ZH = {
+    "open": "开放",
+    "matched": "已匹配",
+    "disbursed": "已放款",
+    "withdrawn": "已撤回",
+    "expired": "已过期",
+}
+
+
+class FinancingNeed(Aggregate):
+    """An enterprise's request for financing that verified banks answer with offers."""
+
+    # Stored event classes: never rename them (add class_version and an upcast instead).
+    class Posted(Aggregate.Created):
+        owner_id: UUID
+        amount: Decimal
+        currency: str
+        term_months: int
+        purpose: str
+        product_type: str
+        region: str
+        respond_by: datetime | None
+
+    class Withdrawn(Aggregate.Event):
+        pass
+
+    class Expired(Aggregate.Event):
+        pass
+
+    class OfferMade(Aggregate.Event):
+        offer_id: UUID
+        bank_id: UUID
+        amount: Decimal
+        annual_rate: Decimal
+        term_months: int
+        conditions: str | None
+        valid_until: datetime | None
+        made_at: datetime
+
+    class OfferWithdrawn(Aggregate.Event):
+        offer_id: UUID
+
+    class OfferExpired(Aggregate.Event):
+        offer_id: UUID
+
+    class OfferAccepted(Aggregate.Event):
+        # The bank and amount are the offer's: carried so that readers need not look it up.
+        offer_id: UUID
+        contract_id: UUID
+        bank_id: UUID
+        amount: Decimal
+
+    class Disbursed(Aggregate.Event):
+        amount: Decimal
+        disbursed_at: datetime
+
+    @event(Posted)
+    def __init__(
+        self,
+        owner_id: UUID,
+        amount: Decimal,
+        currency: str,
+        term_months: int,
+        purpose: str,
+        product_type: str,
+        region: str,
+        respond_by: datetime | None,
+    ) -> None:
+        check_product_type(product_type)
+        check_term(term_months)
+        self.owner_id = owner_id
+        self.amount = amount
+        self.currency = currency
+        self.term_months = term_months
+        self.purpose = purpose
+        self.product_type = product_type
+        self.region = region
+        self.respond_by = respond_by
+        self.status: str = NeedStatus.OPEN
+        self.offers: dict[UUID, Offer] = {}
+        self.matched_offer_id: UUID | None = None
+        self.contract_id: UUID | None = None
+        self.amount_disbursed: Decimal | None = None
+        self.disbursed_at: datetime | None = None
+
+    # Queries ---------------------------------------------------------------------------
+
+    @property
+    def active_offers(self) -> list[Offer]:
+        return [o for o in self.offers.values() if o.status == OfferStatus.SUBMITTED]
+
+    @property
+    def matched_offer(self) -> Offer | None:
+        return None if self.matched_offer_id is None else self.offers[self.matched_offer_id]
+
+    @property
+    def first_offer_at(self) -> datetime | None:
+        return min((o.made_at for o in self.offers.values()), default=None)
+
+    def get_offer(self, offer_id: UUID) -> Offer:
+        try:
+            return self.offers[offer_id]
+        except KeyError:
+            raise NotFoundError("offer not found", "未找到该融资报价") from None
+
+    # Guards ----------------------------------------------------------------------------
+
+    def _require_status(self, status: str) -> None:
+        if self.status != status:
+            raise ConflictError(
+                f"financing need is {self.status}", f"该融资需求{NEED_STATUS_ZH[self.status]}"
+            )
+
+    def _require_open(self, now: datetime) -> None:
+        """Open and before `respond_by`: after it the need expires unless it was matched."""
+        if self.status in (NeedStatus.MATCHED, NeedStatus.DISBURSED):
+            raise ConflictError("financing need is already matched", "该融资需求已匹配")
+        self._require_status(NeedStatus.OPEN)
+        if self.respond_by is not None and now >= self.respond_by:
+            raise ConflictError(
+                "financing need is past its respond_by deadline", "该融资需求已过答复截止时间"
+            )
+
+    @staticmethod
+    def _require_submitted(offer: Offer) -> None:
+        if offer.status != OfferStatus.SUBMITTED:
+            raise ConflictError(
+                f"offer is {offer.status}", f"该融资报价{OFFER_STATUS_ZH[offer.status]}"
+            )
+
+    # Commands of the enterprise ----------------------------------------------------------
+
+    def withdraw(self) -> None:
+        self._require_status(NeedStatus.OPEN)
+        self._withdrawn()
+
+    @event(Withdrawn)
+    def _withdrawn(self) -> None:
+        self.status = NeedStatus.WITHDRAWN
+
+    def expire(self, now: datetime) -> None:
+        """Called when `respond_by` passed without a match."""
+        self._require_status(NeedStatus.OPEN)
+        if self.respond_by is None or now < self.respond_by:
+            raise ConflictError("financing need has not expired yet", "该融资需求尚未到期")
+        self._expired()
+
+    @event(Expired)
+    def _expired(self) -> None:
+        self.status = NeedStatus.EXPIRED
+
+    def accept_offer(self, offer_id: UUID, contract_id: UUID, now: datetime) -> Offer:
+        offer = self.get_offer(offer_id)
+        self._require_open(now)
+        self._require_submitted(offer)
+        if offer.valid_until is not None and now >= offer.valid_until:
+            raise ConflictError("offer is no longer valid", "该融资报价已过有效期")
+        self._offer_accepted(
+            offer_id=offer_id, contract_id=contract_id, bank_id=offer.bank_id, amount=offer.amount
+        )
+        return offer
+
+    @event(OfferAccepted)
+    def _offer_accepted(
+        self, offer_id: UUID, contract_id: UUID, bank_id: UUID, amount: Decimal
+    ) -> None:
+        for other in self.active_offers:
+            other.status = OfferStatus.UNSUCCESSFUL
+        self.offers[offer_id].status = OfferStatus.ACCEPTED
+        self.status = NeedStatus.MATCHED
+        self.matched_offer_id = offer_id
+        self.contract_id = contract_id
+
+    # Commands of banks -----------------------------------------------------------------
+
+    def make_offer(
+        self,
+        offer_id: UUID,
+        bank_id: UUID,
+        amount: Decimal,
+        annual_rate: Decimal,
+        term_months: int,
+        conditions: str | None,
+        valid_until: datetime | None,
+        now: datetime,
+    ) -> None:
+        self._require_open(now)
+        if any(o.bank_id == bank_id for o in self.active_offers):
+            raise ConflictError(
+                "you already have an active offer on this financing need",
+                "您对该融资需求已有一个有效报价",
+            )
+        if amount > self.amount:
+            asked = format_decimal(self.amount)
+            raise InvalidValueError(
+                f"amount must not exceed the {asked} the enterprise asked for",
+                f"报价金额不能超过企业申请的 {asked}",
+                field="amount",
+            )
+        check_term(term_months)
+        if valid_until is not None:
+            check_deadline(valid_until, now, "valid_until")
+        self._offer_made(
+            offer_id=offer_id,
+            bank_id=bank_id,
+            amount=amount,
+            annual_rate=annual_rate,
+            term_months=term_months,
+            conditions=conditions,
+            valid_until=valid_until,
+            made_at=now,
+        )
+
+    @event(OfferMade)
+    def _offer_made(
+        self,
+        offer_id: UUID,
+        bank_id: UUID,
+        amount: Decimal,
+        annual_rate: Decimal,
+        term_months: int,
+        conditions: str | None,
+        valid_until: datetime | None,
+        made_at: datetime,
+    ) -> None:
+        self.offers[offer_id] = Offer(
+            offer_id, bank_id, amount, annual_rate, term_months, conditions, valid_until, made_at
+        )
+
+    def withdraw_offer(self, offer_id: UUID, by: UUID) -> None:
+        offer = self.get_offer(offer_id)
+        if offer.bank_id != by:
+            raise ForbiddenError(
+                "only the bank that made an offer may withdraw it", "只有报价银行可以撤回报价"
+            )
+        self._require_submitted(offer)
+        self._offer_withdrawn(offer_id=offer_id)
+
+    @event(OfferWithdrawn)
+    def _offer_withdrawn(self, offer_id: UUID) -> None:
+        self.offers[offer_id].status = OfferStatus.WITHDRAWN
+
+    def expire_offer(self, offer_id: UUID, now: datetime) -> None:
+        """Called when an offer's `valid_until` passed before it was accepted."""
+        offer = self.get_offer(offer_id)
+        self._require_submitted(offer)
+        if offer.valid_until is None or now < offer.valid_until:
+            raise ConflictError("offer has not expired yet", "该融资报价尚未到期")
+        self._offer_expired(offer_id=offer_id)
+
+    @event(OfferExpired)
+    def _offer_expired(self, offer_id: UUID) -> None:
+        self.offers[offer_id].status = OfferStatus.EXPIRED
+
+    def disburse(self, by: UUID, amount: Decimal, now: datetime) -> None:
+        """The matched bank pays out the loan: at most the accepted offer's amount."""
+        offer = self.matched_offer
+        if offer is None:
+            raise ConflictError(
+                f"financing need is {self.status}: only a matched need can be disbursed",
+                f"该融资需求{NEED_STATUS_ZH[self.status]}，只有已匹配的需求才能放款",
+            )
+        if by != offer.bank_id:
+            raise ForbiddenError("only the matched bank may disburse", "只有匹配的银行可以放款")
+        if self.status == NeedStatus.DISBURSED:
+            raise ConflictError("the loan has already been disbursed", "该笔贷款已放款")
+        if amount <= 0:
+            raise InvalidValueError(
+                "amount must be greater than 0", "放款金额必须大于 0", field="amount"
+            )
+        if amount > offer.amount:
+            limit = format_decimal(offer.amount)
+            raise ConflictError(
+                f"disbursement {format_decimal(amount)} exceeds the accepted offer amount {limit}",
+                f"放款金额 {format_decimal(amount)} 超过已接受报价的金额 {limit}",
+            )
+        self._disbursed(amount=amount, disbursed_at=now)
+
+    @event(Disbursed)
+    def _disbursed(self, amount: Decimal, disbursed_at: datetime) -> None:
+        self.status = NeedStatus.DISBURSED
+        self.amount_disbursed = amount
+        self.disbursed_at = disbursed_at

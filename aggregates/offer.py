@@ -1,0 +1,41 @@
+"""Offers: the sealed answers banks make to a financing need (events live on the need)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+from uuid import UUID
+
+
+class OfferStatus(StrEnum):
+    SUBMITTED = "submitted"
+    WITHDRAWN = "withdrawn"
+    EXPIRED = "expired"
+    ACCEPTED = "accepted"
+    UNSUCCESSFUL = "unsuccessful"
+
+
+OFFER_STATUS_ZH = {
+    "submitted": "已提交",
+    "withdrawn": "已撤回",
+    "expired": "已过期",
+    "accepted": "已接受",
+    "unsuccessful": "未中选",
+}
+
+
+@dataclass
+class Offer:
+    """A bank's sealed answer to a financing need (its events live on the need)."""
+
+    id: UUID
+    bank_id: UUID
+    amount: Decimal
+    annual_rate: Decimal
+    term_months: int
+    conditions: str | None
+    valid_until: datetime | None
+    made_at: datetime
+    status: str = OfferStatus.SUBMITTED

@@ -1,0 +1,76 @@
+"""Exhibitions, matchmaking events and their signups."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+from uuid import UUID
+
+from pydantic import AwareDatetime, BaseModel, Field, StrictBool, StrictInt, StringConstraints
+
+from api.schemas.common import Party, Strict
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+Venue = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+MAX_CAPACITY = 100_000
+
+
+class ExhibitionCreate(Strict):
+    name: Name
+    venue: Venue = Field(description="hall and address, or the platform of an online event")
+    online: StrictBool
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime = Field(description="after starts_at")
+    capacity: Annotated[StrictInt, Field(ge=1, le=MAX_CAPACITY, description="booths")]
+    signup_deadline: AwareDatetime = Field(description="in the future, not after starts_at")
+
+
+class ExhibitionCancel(Strict):
+    reason: Reason
+
+
+class CheckInCreate(Strict):
+    organization_id: UUID = Field(description="an organization with a confirmed signup")
+
+
+class ExhibitionPublic(BaseModel):
+    id: str
+    name: str
+    venue: str
+    online: bool
+    starts_at: datetime
+    ends_at: datetime
+    capacity: int
+    signup_deadline: datetime
+    status: str = Field(description="scheduled, ongoing (started), closed or cancelled")
+    signups_open: bool
+    confirmed_count: int
+    waitlist_count: int
+    checked_in_count: int
+    cancel_reason: str | None
+    organizer: Party
+    scheduled_at: datetime
+    version: int
+
+
+class ExhibitionWritten(ExhibitionPublic):
+    position: int | None
+
+
+class SignupPublic(BaseModel):
+    exhibition_id: str
+    organization: Party
+    status: str = Field(description="confirmed, waitlisted or cancelled")
+    waitlist_position: int | None = Field(description="1 is next in line; null unless waitlisted")
+    signed_up_at: datetime
+    checked_in_at: datetime | None
+
+
+class SignupWritten(SignupPublic):
+    version: int
+    position: int | None
+
+
+class SignupCancelled(SignupWritten):
+    promoted: Party | None = Field(description="the waitlisted signup confirmed in its place")

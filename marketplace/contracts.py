@@ -1,0 +1,63 @@
+"""Use cases of contracts: online signing against the content digest, cancelling, completing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from uuid import UUID
+
+from aggregates.contract import Contract
+from aggregates.errors import ForbiddenError
+from marketplace.commands import MarketplaceBase, Outcome
+
+CONTRACT = ("contract", "合同")
+
+
+def party_only(by: UUID) -> Callable[[Contract], None]:
+    """Who may act is decided before an If-Match version is compared (403 before 412)."""
+
+    def check(contract: Contract) -> None:
+        if contract.role_of(by) is None:
+            raise ForbiddenError(
+                "only a party to the contract may do this", "只有合同当事方可以操作"
+            )
+
+    return check
+
+
+class ContractUseCases(MarketplaceBase):
+    def get_contract(self, contract_id: UUID) -> Contract:
+        return self.load(Contract, contract_id, CONTRACT)
+
+    def sign_contract(
+        self, contract_id: UUID, by: UUID, digest: str, if_match: int | None = None
+    ) -> Outcome:
+        """A party signs what it read: the digest must be the contract's current one."""
+        return self.change(
+            Contract,
+            contract_id,
+            CONTRACT,
+            lambda c: c.sign(by, digest, self.clock()),
+            if_match,
+            party_only(by),
+        )
+
+    def cancel_contract(
+        self, contract_id: UUID, by: UUID, reason: str, if_match: int | None = None
+    ) -> Outcome:
+        """A party calls the deal off before everyone has signed."""
+        return self.change(
+            Contract,
+            contract_id,
+            CONTRACT,
+            lambda c: c.cancel(by, reason),
+            if_match,
+            party_only(by),
+        )
+
+    def complete_contract(
+        self, contract_id: UUID, by: UUID, if_match: int | None = None
+    ) -> Outcome:
+        """The buyer or lender confirms that a signed contract was carried out."""
+        return self.change(
+            Contract, contract_id, CONTRACT, lambda c: c.complete(by), if_match, party_only(by)
+        )

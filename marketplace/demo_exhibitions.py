@@ -1,0 +1,36 @@
+"""Demo data of exhibitions: a trade fair in Hangzhou and an online matchmaking event."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from uuid import UUID
+
+from marketplace.exhibitions import ExhibitionUseCases
+
+# (name, venue, online, starts in days, lasts hours, deadline days before start, capacity,
+#  enterprises signing up in this order)
+EXHIBITIONS = [
+    ("2026 杭州中小企业产品交易博览会", "杭州国际博览中心 B 馆（萧山区奔竞大道 353 号）", False,
+     30, 56, 7, 120, ["hz_steel", "hz_tea", "xm_elec", "qd_food", "sz_smart", "sz_logi"]),
+    ("长三角—粤港澳 智能制造线上供需对接会", "线上（腾讯会议，会前发送入会链接）", True,
+     10, 3, 1, 3, ["sz_smart", "xm_elec", "hz_steel", "sz_logi", "qd_food"]),
+]  # fmt: skip
+
+
+def load_exhibitions_demo(app: ExhibitionUseCases, ids: dict[str, UUID]) -> int:
+    """The demo operator's exhibitions and the demo enterprises' signups; the events written.
+    The online event has three booths, so its last two signups are waitlisted."""
+    written = 0
+    today = app.clock().replace(hour=1, minute=0, second=0, microsecond=0)  # 09:00 in China
+    for name, venue, online, days, hours, before, capacity, enterprises in EXHIBITIONS:
+        starts_at = today + timedelta(days=days)
+        outcome = app.schedule_exhibition(
+            ids["operator"], name=name, venue=venue, online=online, starts_at=starts_at,
+            ends_at=starts_at + timedelta(hours=hours), capacity=capacity,
+            signup_deadline=starts_at - timedelta(days=before),
+        )  # fmt: skip
+        written += 1
+        for enterprise in enterprises:
+            app.sign_up(outcome.aggregate.id, ids[enterprise])
+            written += 1
+    return written

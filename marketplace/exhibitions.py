@@ -1,0 +1,106 @@
+"""Use cases of exhibitions and matchmaking events: scheduling, signups, check-ins."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from aggregates.bid import Bid
+from aggregates.errors import ConflictError, ForbiddenError, NotFoundError
+from aggregates.exhibition import Exhibition, check_schedule
+from marketplace.commands import MarketplaceBase, Outcome
+
+EXHIBITION = ("exhibition", "展会")
+
+
+def require_holder_or_operator(organization_id: UUID, by: UUID, as_operator: bool) -> None:
+    if not as_operator and by != organization_id:
+        raise ForbiddenError(
+            "only the enterprise itself or an operator may cancel a signup",
+            "只有报名企业本身或运营方可以取消报名",
+        )
+
+
+class ExhibitionUseCases(MarketplaceBase):
+    def schedule_exhibition(
+        self,
+        organizer_id: UUID,
+        *,
+        name: str,
+        venue: str,
+        online: bool,
+        starts_at: datetime,
+        ends_at: datetime,
+        capacity: int,
+        signup_deadline: datetime,
+    ) -> Outcome:
+        """An operator schedules an exhibition or matchmaking event."""
+        check_schedule(starts_at, ends_at, signup_deadline, self.clock())
+        exhibition = Exhibition(
+            organizer_id=organizer_id,
+            name=name,
+            venue=venue,
+            online=online,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            capacity=capacity,
+            signup_deadline=signup_deadline,
+        )
+        position = self.record(exhibition)
+        return Outcome(exhibition, exhibition.version, position)
+
+    def get_exhibition(self, exhibition_id: UUID) -> Exhibition:
+        return self.load(Exhibition, exhibition_id, EXHIBITION)
+
+    def sign_up(self, exhibition_id: UUID, organization_id: UUID) -> Outcome:
+        """Sign an enterprise up: confirmed while booths are left, else waitlisted."""
+
+        def sign_up(exhibition: Exhibition) -> None:
+            exhibition.sign_up(organization_id, self.clock())
+
+        outcome = self.change(Exhibition, exhibition_id, EXHIBITION, sign_up)
+        outcome.extra["signup"] = outcome.aggregate.signups[organization_id]
+        return outcome
+
+    def cancel_signup(
+        self, exhibition_id: UUID, organization_id: UUID, by: UUID, *, as_operator: bool = False
+    ) -> Outcome:
+        """Give up a signup; the first waitlisted signup takes a freed booth in the same event."""
+        require_holder_or_operator(organization_id, by, as_operator)
+        found: dict[str, Any] = {}
+
+        def cancel(exhibition: Exhibition) -> None:
+            found["signup"], found["promoted_id"] = exhibition.cancel_signup(organization_id, by)
+
+        outcome = self.change(Exhibition, exhibition_id, EXHIBITION, cancel)
+        outcome.extra.update(found)
+        return outcome
+
+    def check_in(self, exhibition_id: UUID, organization_id: UUID, by: UUID) -> Outcome:
+        """An operator records that a confirmed participant arrived."""
+
+        def check_in(exhibition: Exhibition) -> None:
+            exhibition.check_in(organization_id, by, self.clock())
+
+        outcome = self.change(Exhibition, exhibition_id, EXHIBITION, check_in)
+        outcome.extra["signup"] = outcome.aggregate.signups[organization_id]
+        return outcome
+
+    def cancel_exhibition(self, exhibition_id: UUID, reason: str, by: UUID) -> Outcome:
+        """An operator cancels an exhibition that has not ended, saying why."""
+        return self.change(
+            Exhibition, exhibition_id, EXHIBITION, lambda e: e.cancel(reason, by, self.clock())
+        )
+
+    def close_exhibition(self, exhibition_id: UUID) -> Outcome:
+        """Called by the deadline scheduler once the exhibition has ended."""
+        return self.change(Exhibition, exhibition_id, EXHIBITION, lambda e: e.close(self.clock()))
+
+    def check_deal_venue(self, exhibition_id: UUID, owner_id: UUID, bid: Bid) -> None:
+        """Deals are attributed to an exhibition only where both parties took part."""
+        try:
+            exhibition = self.get_exhibition(exhibition_id)
+        except NotFoundError:
+            raise ConflictError("exhibition not found", "未找到该展会") from None
+        exhibition.require_deal_venue(owner_id, bid.bidder_id)

@@ -1,0 +1,206 @@
+"""Exhibitions view: exhibitions with their confirmed, waitlisted and checked-in counts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import singledispatchmethod
+from typing import Any, LiteralString
+from uuid import UUID
+
+from psycopg.rows import dict_row
+from psycopg.sql import SQL, Composed
+from psycopg_pool import ConnectionPool
+
+from aggregates.exhibition import (
+    Exhibition,
+    ExhibitionStatus,
+    SignupStatus,
+    public_status,
+    signups_open,
+)
+from projections.engine import View
+from projections.pages import Page, decode_cursor, page_of
+from projections.rows import Row, Rows, Table
+
+EXHIBITIONS = Table(
+    "exhibitions",
+    (
+        "id", "organizer_id", "name", "venue", "online", "starts_at", "ends_at", "capacity",
+        "signup_deadline", "status", "cancel_reason", "confirmed_count", "waitlist_count",
+        "checked_in_count", "scheduled_at", "scheduled_position", "version", "updated_at",
+    ),
+)  # fmt: skip
+
+
+class ExhibitionsView(View):
+    name = "exhibitions"
+    tables = (EXHIBITIONS,)
+    event_classes = (
+        Exhibition.Scheduled,
+        Exhibition.SignedUp,
+        Exhibition.SignupCancelled,
+        Exhibition.CheckedIn,
+        Exhibition.Cancelled,
+        Exhibition.Closed,
+    )
+    schema = (
+        SQL(
+            "CREATE TABLE IF NOT EXISTS exhibitions ("
+            " id uuid PRIMARY KEY, organizer_id uuid NOT NULL, name text NOT NULL,"
+            " venue text NOT NULL, online boolean NOT NULL, starts_at timestamptz NOT NULL,"
+            " ends_at timestamptz NOT NULL, capacity int NOT NULL,"
+            " signup_deadline timestamptz NOT NULL, status text NOT NULL, cancel_reason text,"
+            " confirmed_count int NOT NULL DEFAULT 0, waitlist_count int NOT NULL DEFAULT 0,"
+            " checked_in_count int NOT NULL DEFAULT 0, scheduled_at timestamptz NOT NULL,"
+            " scheduled_position bigint NOT NULL, version int NOT NULL,"
+            " updated_at timestamptz NOT NULL)"
+        ),
+        SQL(
+            "CREATE INDEX IF NOT EXISTS exhibitions_position_idx"
+            " ON exhibitions (scheduled_position DESC)"
+        ),
+        SQL("CREATE INDEX IF NOT EXISTS exhibitions_ends_idx ON exhibitions (status, ends_at)"),
+    )
+
+    def __init__(self, pool: ConnectionPool[Any]) -> None:
+        self.pool = pool
+
+    # Projection ------------------------------------------------------------------------
+
+    @singledispatchmethod
+    def fold(self, event: Any, rows: Rows, position: int) -> None:
+        """Events of other types do not change this view."""
+
+    @fold.register
+    def _(self, event: Exhibition.Scheduled, rows: Rows, position: int) -> None:
+        rows.put(
+            "exhibitions",
+            {
+                "id": event.originator_id,
+                "organizer_id": event.organizer_id,
+                "name": event.name,
+                "venue": event.venue,
+                "online": event.online,
+                "starts_at": event.starts_at,
+                "ends_at": event.ends_at,
+                "capacity": event.capacity,
+                "signup_deadline": event.signup_deadline,
+                "status": ExhibitionStatus.SCHEDULED.value,
+                "cancel_reason": None,
+                "confirmed_count": 0,
+                "waitlist_count": 0,
+                "checked_in_count": 0,
+                "scheduled_at": event.timestamp,
+                "scheduled_position": position,
+                "version": event.originator_version,
+                "updated_at": event.timestamp,
+            },
+        )
+
+    def _touch(self, rows: Rows, event: Any, **changes: Any) -> Row | None:
+        return rows.update(
+            "exhibitions",
+            event.originator_id,
+            version=event.originator_version,
+            updated_at=event.timestamp,
+            **changes,
+        )
+
+    def _count(self, rows: Rows, event: Any, **deltas: int) -> None:
+        row = rows.get("exhibitions", event.originator_id)
+        if row is not None:
+            self._touch(rows, event, **{k: row[k] + d for k, d in deltas.items()})
+
+    @fold.register
+    def _(self, event: Exhibition.SignedUp, rows: Rows, position: int) -> None:
+        if event.status == SignupStatus.CONFIRMED:
+            self._count(rows, event, confirmed_count=+1)
+        else:
+            self._count(rows, event, waitlist_count=+1)
+
+    @fold.register
+    def _(self, event: Exhibition.SignupCancelled, rows: Rows, position: int) -> None:
+        confirmed = -1 if event.previous_status == SignupStatus.CONFIRMED else 0
+        waitlisted = -1 if event.previous_status == SignupStatus.WAITLISTED else 0
+        if event.promoted_id is not None:
+            confirmed, waitlisted = confirmed + 1, waitlisted - 1
+        self._count(rows, event, confirmed_count=confirmed, waitlist_count=waitlisted)
+
+    @fold.register
+    def _(self, event: Exhibition.CheckedIn, rows: Rows, position: int) -> None:
+        self._count(rows, event, checked_in_count=+1)
+
+    @fold.register
+    def _(self, event: Exhibition.Cancelled, rows: Rows, position: int) -> None:
+        self._touch(
+            rows, event, status=ExhibitionStatus.CANCELLED.value, cancel_reason=event.reason
+        )
+
+    @fold.register
+    def _(self, event: Exhibition.Closed, rows: Rows, position: int) -> None:
+        self._touch(rows, event, status=ExhibitionStatus.CLOSED.value)
+
+    # Queries ---------------------------------------------------------------------------
+
+    def get_exhibition(self, exhibition_id: UUID, now: datetime) -> dict[str, Any] | None:
+        rows = self._select(SQL("e.id = %s"), [exhibition_id], limit=1, now=now)
+        return rows[0] if rows else None
+
+    def list_exhibitions(
+        self,
+        *,
+        status: str = "all",
+        online: bool | None = None,
+        limit: int = 50,
+        cursor: str | None = None,
+        now: datetime,
+    ) -> Page:
+        """Newest scheduled first; `ongoing` is a scheduled exhibition that has started."""
+        where: list[SQL | Composed] = []
+        params: list[Any] = []
+
+        def add(clause: LiteralString, *values: Any) -> None:
+            where.append(SQL(clause))
+            params.extend(values)
+
+        if status == "ongoing":
+            add("e.status = 'scheduled' AND e.starts_at <= %s", now)
+        elif status == "scheduled":
+            add("e.status = 'scheduled' AND e.starts_at > %s", now)
+        elif status != "all":
+            add("e.status = %s", status)
+        if online is not None:
+            add("e.online = %s", online)
+        before = decode_cursor(cursor)
+        if before is not None:
+            add("e.scheduled_position < %s", before)
+        conditions = SQL(" AND ").join(where) if where else SQL("true")
+        rows = self._select(conditions, params, limit=limit + 1, now=now)
+        return page_of(rows, limit, "scheduled_position")
+
+    def _select(
+        self, where: SQL | Composed, params: list[Any], *, limit: int, now: datetime
+    ) -> list[dict[str, Any]]:
+        query = SQL(
+            "SELECT e.*, o.name AS organizer_name FROM exhibitions e"
+            " LEFT JOIN organizations o ON o.id = e.organizer_id"
+            " WHERE {} ORDER BY e.scheduled_position DESC LIMIT %s"
+        ).format(where)
+        with self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
+            cur.execute(query, [*params, limit])
+            rows: list[dict[str, Any]] = cur.fetchall()
+        for row in rows:
+            row["signups_open"] = signups_open(row["status"], row["signup_deadline"], now)
+            row["status"] = public_status(row["status"], row["starts_at"], now)
+        return rows
+
+
+def ended_exhibitions(pool: ConnectionPool[Any], now: datetime, limit: int = 500) -> list[UUID]:
+    """Exhibitions past their end that are not closed yet, for the deadline scheduler."""
+    with pool.connection() as conn:
+        rows = conn.execute(
+            "SELECT id FROM exhibitions WHERE status = 'scheduled' AND ends_at <= %s"
+            " ORDER BY ends_at LIMIT %s",
+            (now, limit),
+        ).fetchall()
+    return [row[0] if isinstance(row, tuple) else row["id"] for row in rows]
