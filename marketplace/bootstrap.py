@@ -39,6 +39,8 @@ from projections.text import warm_up
 
 log = logging.getLogger(__name__)
 
+EVENTS_TABLE = "marketplace_events"  # eventsourcing names it after the application
+
 
 @dataclass
 class Views:
@@ -158,6 +160,7 @@ def migrate(app: Marketplace, url: str) -> None:
                     *personal_data.SCHEMA,
                     *idempotency.SCHEMA,
                     *audit_store.SCHEMA,
+                    *audit_store.trigger_schema(EVENTS_TABLE),
                 ]:
                     conn.execute(statement)
             outdated = outdated_views(conn, views)
@@ -220,9 +223,6 @@ def open_services(settings: Settings, *, url: str | None = None) -> Services:
         watcher=watcher,
         embedded=embedded,
     )
-
-
-EVENTS_TABLE = "marketplace_events"  # eventsourcing names it after the application
 
 
 def head_position(db: Database) -> int:

@@ -4,8 +4,8 @@
   statements inside the transaction that inserts the events (after them), so for example an
   organization's credentials never exist without its `Registered` event, nor the other way
   round.
-- Audit leaves: every event's Merkle leaf is written in that same transaction (DESIGN.md,
-  "Audit log"), under the event table lock that the stock recorder already takes.
+- Audit leaves: every event's Merkle leaf is written by a trigger in that same INSERT
+  (`marketplace.audit.store`), under the event table lock that the stock recorder takes.
 """
 
 from __future__ import annotations
@@ -19,13 +19,11 @@ from psycopg import Cursor
 from psycopg.rows import DictRow
 from psycopg.sql import Composable
 
-from marketplace.audit.store import append_leaves
-
 SideEffect = tuple[Composable | str, Sequence[Any]]
 
 
 class MarketRecorder(PostgresApplicationRecorder):
-    """Inserts events, their audit leaves and the caller's side effects in one transaction."""
+    """Inserts events (their audit leaves come with them) and side effects in one transaction."""
 
     def _fetch_ids_after_insert_events(
         self,
@@ -34,14 +32,6 @@ class MarketRecorder(PostgresApplicationRecorder):
         **kwargs: Any,
     ) -> Sequence[int] | None:
         ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
-        if ids:
-            append_leaves(
-                curs,
-                [
-                    (position, e.originator_id, e.originator_version, e.topic, e.state)
-                    for position, e in zip(ids, stored_events, strict=True)
-                ],
-            )
         self._run_side_effects(curs, kwargs.get("side_effects", ()))
         return ids
 

@@ -1,9 +1,12 @@
-"""The audit log in PostgreSQL: Merkle leaves written in the event's own transaction.
+"""The audit log in PostgreSQL: Merkle leaves written in the event's own statement.
 
-`append` runs inside the recorder's insert transaction, after the events are inserted and
-while the event table's EXCLUSIVE lock is held, so leaf indices are gap-free and no event
-ever exists without its leaf. Every complete subtree hash is stored (`audit_nodes`, level 0
-being the leaves), so roots and proofs cost O(log n) reads.
+A statement-level trigger on the event table computes each new event's leaf (the RFC 8785
+record of DESIGN.md, hashed as RFC 6962 prescribes) and every subtree that leaf completes,
+inside the INSERT itself: no extra round trip while the recorder holds the event table's
+EXCLUSIVE lock, leaf indices are gap-free, and no event exists without its leaf. Every complete
+subtree hash is stored (`audit_nodes`, level 0 being the leaves), so roots and proofs cost
+O(log n) reads. `append_leaves` is the same computation in Python, for the tests that check
+that both agree byte for byte.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from typing import Any
 from uuid import UUID
 
 import psycopg
-from psycopg.sql import SQL
+from psycopg.sql import SQL, Composed, Identifier
 
 from marketplace.audit.merkle import completed_nodes, leaf_hash
 from marketplace.audit.records import format_recorded_at, leaf_record, payload_sha256
@@ -37,6 +40,69 @@ SCHEMA = [
         " signed_at timestamptz NOT NULL DEFAULT now())"
     ),
 ]
+
+
+def trigger_schema(events_table: str) -> list[SQL | Composed]:
+    """The leaf-writing function and its trigger on the event table."""
+    return [
+        SQL(_APPEND_LEAVES),
+        SQL("DROP TRIGGER IF EXISTS audit_leaves_after_insert ON {}").format(
+            Identifier(events_table)
+        ),
+        SQL(
+            "CREATE TRIGGER audit_leaves_after_insert AFTER INSERT ON {}"
+            " REFERENCING NEW TABLE AS new_events"
+            " FOR EACH STATEMENT EXECUTE FUNCTION audit_append_leaves()"
+        ).format(Identifier(events_table)),
+    ]
+
+
+# The record's keys in RFC 8785 order (sorted); integers as JSON numbers, the topic escaped by
+# to_json (topics are ASCII identifiers, where to_json and RFC 8785 agree).
+_APPEND_LEAVES = r"""
+CREATE OR REPLACE FUNCTION audit_append_leaves() RETURNS trigger LANGUAGE plpgsql AS $fn$
+DECLARE
+    size bigint;
+    event record;
+    digest text;
+    leaf bytea;
+    node bytea;
+    sibling bytea;
+    lvl int;
+    recorded text := to_char(clock_timestamp() AT TIME ZONE 'UTC',
+                             'YYYY-MM-DD"T"HH24:MI:SS.US"Z"');
+BEGIN
+    SELECT coalesce(max(leaf_index) + 1, 0) INTO size FROM audit_leaves;
+    FOR event IN SELECT * FROM new_events ORDER BY notification_id LOOP
+        digest := encode(sha256(event.state), 'hex');
+        leaf := sha256('\x00'::bytea || convert_to(
+            '{"leaf_index":' || size
+            || ',"payload_sha256":"' || digest
+            || '","position":' || event.notification_id
+            || ',"recorded_at":"' || recorded
+            || '","stream_id":"' || event.originator_id::text
+            || '","stream_version":' || event.originator_version
+            || ',"type":' || to_json(event.topic)::text || '}', 'UTF8'));
+        INSERT INTO audit_leaves (leaf_index, position, stream_id, stream_version, type,
+                                  recorded_at, payload_sha256, leaf_hash)
+        VALUES (size, event.notification_id, event.originator_id, event.originator_version,
+                event.topic, recorded, digest, leaf);
+        INSERT INTO audit_nodes (level, index, hash) VALUES (0, size, leaf);
+        node := leaf;
+        lvl := 0;
+        WHILE (size >> lvl) & 1 = 1 LOOP
+            SELECT hash INTO sibling FROM audit_nodes
+            WHERE level = lvl AND index = (size >> lvl) - 1;
+            node := sha256('\x01'::bytea || sibling || node);
+            lvl := lvl + 1;
+            INSERT INTO audit_nodes (level, index, hash) VALUES (lvl, size >> lvl, node);
+        END LOOP;
+        size := size + 1;
+    END LOOP;
+    RETURN NULL;
+END
+$fn$
+"""
 
 
 def frontier(size: int) -> list[tuple[int, int]]:
