@@ -26,7 +26,7 @@ from projections import engine
 from projections.bank_products import BankProductsView
 from projections.bids import BidsView
 from projections.contracts import ContractsView
-from projections.engine import View, ViewRunner
+from projections.engine import ProjectionRunner, View
 from projections.exhibitions import ExhibitionsView
 from projections.financing import FinancingBoardView
 from projections.financing_offers import OffersView
@@ -83,7 +83,7 @@ class Services:
     idempotency: IdempotencyStore
     signer: Signer
     last_position: int = 0
-    runners: list[ViewRunner] = field(default_factory=list)
+    runners: list[ProjectionRunner] = field(default_factory=list)
     scheduler: DeadlineScheduler | None = None
     checkpointer: Checkpointer | None = None
     embedded: EmbeddedPostgres | None = None
@@ -97,8 +97,12 @@ class Services:
         """Run the view runners and the deadline scheduler in this process."""
         warm_up()
         self.runners = [
-            ViewRunner(self.app, self.url, view, batch_size=self.settings.projection_batch_size)
-            for view in self.views.all()
+            ProjectionRunner(
+                self.app,
+                self.url,
+                self.views.all(),
+                batch_size=self.settings.projection_batch_size,
+            )
         ]
         self.scheduler = DeadlineScheduler(
             self.app, self.db.pool, self.settings.scheduler_interval_seconds

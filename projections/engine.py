@@ -123,69 +123,28 @@ def announce(cur: psycopg.Cursor[Any], view: View, position: int) -> None:
     cur.execute("SELECT pg_notify(%s, %s)", (PROJECTED_CHANNEL, f"{view.name}:{position}"))
 
 
-class ViewRunner(threading.Thread):
-    """Keeps one view up to date with the event log."""
+class ViewState:
+    """How far one view has got, and how it applies a batch."""
 
-    def __init__(
-        self, app: Application[Any], url: str, view: View, *, batch_size: int = 500
-    ) -> None:
-        super().__init__(name=f"view-{view.name}", daemon=True)
-        self.app = app
-        self.url = url
+    def __init__(self, view: View) -> None:
         self.view = view
-        self.batch_size = batch_size
-        self.stopping = threading.Event()
         self.position = 0
         self.stored = 0  # the position last written to projection_positions
         self.stored_at = 0.0
+        self.failed_at = 0.0
 
-    def stop(self) -> None:
-        self.stopping.set()
-
-    def run(self) -> None:
-        while not self.stopping.is_set():
-            try:
-                self._follow()
-            except Exception:
-                log.exception("view %s failed; restarting in 1 s", self.view.name)
-                self.stopping.wait(1.0)
-
-    def _follow(self) -> None:
-        with (
-            psycopg.connect(self.url, autocommit=True) as listener,
-            psycopg.connect(self.url, autocommit=True) as conn,
-        ):
-            channel = getattr(self.app.recorder, "channel_name", "marketplace_events")
-            listener.execute(SQL("LISTEN {}").format(Identifier(channel)))
-            self.position = self.stored = tracked_position(conn, self.view.name)
-            while not self.stopping.is_set():
-                if not self.catch_up(conn):
-                    self.store_position(conn)
-                    for _ in listener.notifies(timeout=POSITION_SAVE_INTERVAL, stop_after=1):
-                        pass
-
-    def catch_up(self, conn: Connection) -> bool:
-        """Apply one batch; False when there was nothing to do."""
-        batch = self.app.recorder.select_notifications(
-            start=self.position, limit=self.batch_size, inclusive_of_start=False
-        )
-        if not batch:
-            return False
-        self.apply(conn, batch)
-        return True
-
-    def store_position(self, conn: Connection) -> None:
+    def store(self, conn: Connection) -> None:
         """Store a position that moved past irrelevant events only (see `apply`)."""
         if self.position > self.stored:
-            self.apply(conn, [], force=True)
+            self.apply(conn, [], self.position, force=True)
 
     def apply(
-        self, conn: Connection, batch: Sequence[Notification], *, force: bool = False
+        self, conn: Connection, events: Sequence[Decoded], last: int, *, force: bool = False
     ) -> None:
-        last = batch[-1].id if batch else self.position
-        events = decode(self.app, batch, self.view.topics())
+        """Fold the decoded events past this view's position; `last` is the batch's end."""
+        mine = [e for e in events if e[0] > self.position and e[1] in self.view.topics()]
         stale = time.monotonic() - self.stored_at >= POSITION_SAVE_INTERVAL
-        if not events and not (force or stale):
+        if not mine and not (force or stale):
             # Nothing for this view: move on and only say so. The stored position lags by at
             # most the interval; after a restart the same irrelevant events are skipped again.
             with conn.cursor() as cur:
@@ -201,7 +160,82 @@ class ViewRunner(threading.Thread):
                 self.position = tracked
                 return
             rows = Rows(conn, self.view.tables)
-            fold_events(self.view, rows, events, self.position)
+            fold_events(self.view, rows, mine, self.position)
             rows.flush(cur)
             save_position(cur, self.view, last)
         self.position, self.stored, self.stored_at = last, last, time.monotonic()
+
+
+class ProjectionRunner(threading.Thread):
+    """Keeps views up to date: reads each batch of the log once, decodes each event once,
+    and applies it to every view in its own transaction. A view whose fold fails is retried
+    after a pause while the others go on."""
+
+    def __init__(
+        self, app: Application[Any], url: str, views: Sequence[View], *, batch_size: int = 500
+    ) -> None:
+        super().__init__(name="projections", daemon=True)
+        self.app = app
+        self.url = url
+        self.states = [ViewState(view) for view in views]
+        self.topics = frozenset().union(*(view.topics() for view in views))
+        self.batch_size = batch_size
+        self.stopping = threading.Event()
+
+    def stop(self) -> None:
+        self.stopping.set()
+
+    def run(self) -> None:
+        while not self.stopping.is_set():
+            try:
+                self._follow()
+            except Exception:
+                log.exception("projections failed; restarting in 1 s")
+                self.stopping.wait(1.0)
+
+    def _follow(self) -> None:
+        with (
+            psycopg.connect(self.url, autocommit=True) as listener,
+            psycopg.connect(self.url, autocommit=True) as conn,
+        ):
+            channel = getattr(self.app.recorder, "channel_name", "marketplace_events")
+            listener.execute(SQL("LISTEN {}").format(Identifier(channel)))
+            for state in self.states:
+                state.position = state.stored = tracked_position(conn, state.view.name)
+            while not self.stopping.is_set():
+                if not self.catch_up(conn):
+                    self._each(conn, lambda state: state.store(conn))
+                    for _ in listener.notifies(timeout=POSITION_SAVE_INTERVAL, stop_after=1):
+                        pass
+
+    def catch_up(self, conn: Connection) -> bool:
+        """Apply one batch to every view; False when there was nothing to do."""
+        start = min(state.position for state in self.states)
+        batch = self.app.recorder.select_notifications(
+            start=start, limit=self.batch_size, inclusive_of_start=False
+        )
+        if not batch:
+            return False
+        events = decode(self.app, batch, self.topics)
+        last = batch[-1].id
+        self._each(conn, lambda state: state.apply(conn, events, last))
+        return True
+
+    def _each(self, conn: Connection, action: Any) -> None:
+        now = time.monotonic()
+        for state in self.states:
+            if now - state.failed_at < 1.0:
+                continue
+            try:
+                action(state)
+            except psycopg.OperationalError:
+                raise  # the connection is gone: reconnect
+            except Exception:
+                log.exception("view %s failed; retrying in 1 s", state.view.name)
+                state.failed_at = time.monotonic()
+
+
+def ViewRunner(
+    app: Application[Any], url: str, view: View, *, batch_size: int = 500
+) -> ProjectionRunner:
+    return ProjectionRunner(app, url, [view], batch_size=batch_size)
