@@ -19,9 +19,11 @@ from api.routes import (
     exhibitions,
     financing,
     financing_offers,
+    ocds,
     organizations,
     postings,
     sessions,
+    stats,
     status,
 )
 from marketplace.bootstrap import Services, open_services
@@ -85,6 +87,8 @@ def create_app(services: Services | None = None, settings: Settings | None = Non
         bank_products,
         contracts,
         audit,
+        ocds,
+        stats,
         status,
     ):
         api.include_router(module.router)

@@ -35,6 +35,7 @@ from projections.listings import ListingsView
 from projections.organizations import OrganizationsView
 from projections.rebuild import outdated_views, rebuild
 from projections.signups import SignupsView
+from projections.stats import StatsView
 from projections.text import warm_up
 
 log = logging.getLogger(__name__)
@@ -53,6 +54,7 @@ class Views:
     financing_offers: OffersView
     bank_products: BankProductsView
     contracts: ContractsView
+    stats: StatsView
 
     def all(self) -> list[View]:
         return [
@@ -65,6 +67,7 @@ class Views:
             self.financing_offers,
             self.bank_products,
             self.contracts,
+            self.stats,
         ]
 
 
@@ -192,6 +195,7 @@ def build_views(pool: ConnectionPool[Any]) -> Views:
         financing_offers=OffersView(pool),
         bank_products=BankProductsView(pool),
         contracts=ContractsView(pool),
+        stats=StatsView(pool),
     )
 
 

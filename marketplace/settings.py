@@ -32,6 +32,14 @@ class Settings(BaseSettings):
     financing_response_days: int = Field(
         default=7, ge=1, description="days banks have to answer a need before it is overdue"
     )
+    ocds_prefix: str = Field(
+        default="ocds-sme000-",
+        pattern=r"^ocds-[a-z0-9]{6}-",
+        description="OCDS ocid prefix; sale contracts' ocids are this + the posting id",
+    )
+    ocds_publisher: str = Field(
+        default="SME Marketplace", description="publisher name of the OCDS release packages"
+    )
     projection_batch_size: int = Field(default=500, ge=1)
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
     audit_origin: str = Field(

@@ -1,0 +1,153 @@
+"""Statistics (API.md, "Statistics"): figures, deal totals and financing totals.
+
+Every answer is read at one position of the statistics view; the grouped ones name it in the
+`Market-Position` header (their body is a bare list), `GET /stats` in its `position` field.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Response
+
+from aggregates.errors import InvalidValueError
+from api.deps import FreshRead, MaybeSignedIn, ServicesDep
+from api.problems import ApiProblem
+from api.schemas.stats import (
+    ContractTotals,
+    DealGroup,
+    ExhibitionTotals,
+    FinancingGroup,
+    FinancingTotals,
+    OrganizationCounts,
+    PostingCounts,
+    StatsPublic,
+)
+from projections.stats_queries import DealKey, FinancingKey, Period
+
+router = APIRouter(prefix="/stats", tags=["statistics"], dependencies=[FreshRead])
+POSITION_HEADER = "Market-Position"
+STAFF = frozenset({"operator", "auditor"})
+
+From = Annotated[date | None, Query(alias="from", description="first signing date, inclusive")]
+To = Annotated[date | None, Query(alias="to", description="last date, inclusive")]
+# Also read by `FreshRead` (and documented there): the position the views were waited for.
+MinPosition = Annotated[int | None, Query(ge=0, include_in_schema=False)]
+
+
+def _amounts(by_currency: dict[str, str]) -> dict[str, Decimal]:
+    return {currency: Decimal(total) for currency, total in sorted(by_currency.items())}
+
+
+def stats_from_row(row: dict[str, Any]) -> StatsPublic:
+    return StatsPublic(
+        organizations=OrganizationCounts(enterprise=row["enterprises"], bank=row["banks"]),
+        postings=PostingCounts(open=row["open_postings"], total=row["postings"]),
+        bids=row["bids"],
+        contracts=ContractTotals(
+            signed=row["contracts"],
+            amount=row["contract_amount"],
+            amount_by_currency=_amounts(row["contract_amounts"]),
+        ),
+        financing=FinancingTotals(
+            needs=row["needs"],
+            matched=row["matched"],
+            amount_matched=row["amount_matched"],
+            amount_disbursed=row["amount_disbursed"],
+            overdue=row["overdue"],
+        ),
+        exhibitions=ExhibitionTotals(
+            held=row["held"], signups=row["signups"], checked_in=row["checked_in"]
+        ),
+        position=row["position"],
+    )
+
+
+def answered_at(stored: int, min_position: int | None) -> int:
+    """The view stores its position with every batch holding events it folds, so the events
+    past it change no figure: the answer is also the fold up to the position waited for."""
+    return max(stored, min_position or 0)
+
+
+def period(start: date | None, end: date | None) -> Period:
+    if start is not None and end is not None and start > end:
+        raise InvalidValueError(
+            "from must not be after to", "起始日期不能晚于截止日期", field="from"
+        )
+    return Period(start, end)
+
+
+@router.get("")
+def read_stats(services: ServicesDep, min_position: MinPosition = None) -> StatsPublic:
+    """The platform's figures: organizations, postings, bids, contracts, financing, exhibitions."""
+    row = services.views.stats.totals(
+        now=services.app.clock(), response_days=services.settings.financing_response_days
+    )
+    row["position"] = answered_at(row["position"], min_position)
+    return stats_from_row(row)
+
+
+@router.get("/deals")
+def read_deal_stats(
+    services: ServicesDep,
+    response: Response,
+    group_by: DealKey,
+    start: From = None,
+    end: To = None,
+    min_position: MinPosition = None,
+) -> list[DealGroup]:
+    """Signed and completed sale contracts by month, region, category or exhibition."""
+    groups, position = services.views.stats.deal_groups(group_by, period(start, end))
+    response.headers[POSITION_HEADER] = str(answered_at(position, min_position))
+    return [
+        DealGroup(
+            key=row["key"],
+            contracts=row["contracts"],
+            amount=row["amount"],
+            amount_by_currency=_amounts(row["amount_by_currency"]),
+        )
+        for row in groups
+    ]
+
+
+@router.get("/financing")
+def read_financing_stats(
+    services: ServicesDep,
+    response: Response,
+    caller: MaybeSignedIn,
+    group_by: FinancingKey,
+    start: Annotated[date | None, Query(alias="from", description="first posting date")] = None,
+    end: To = None,
+    min_position: MinPosition = None,
+) -> list[FinancingGroup]:
+    """Financing needs by the month they were posted, matched bank, product type or region."""
+    if group_by == "bank" and (caller is None or caller.kind not in STAFF):
+        _refuse_bank_figures(caller is None)
+    groups, position = services.views.stats.financing_groups(
+        group_by,
+        period(start, end),
+        now=services.app.clock(),
+        response_days=services.settings.financing_response_days,
+    )
+    response.headers[POSITION_HEADER] = str(answered_at(position, min_position))
+    return [FinancingGroup.model_validate(row) for row in groups]
+
+
+def _refuse_bank_figures(anonymous: bool) -> None:
+    """A bank's totals would tell its sealed offers: operators and auditors only."""
+    if anonymous:
+        raise ApiProblem(
+            401,
+            "sign in first",
+            "请先登录",
+            code="unauthorized",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    raise ApiProblem(
+        403,
+        "only operator or auditor accounts may see figures per bank",
+        "只有运营方或审计方可以查看按银行的统计",
+        code="forbidden",
+    )

@@ -1,0 +1,74 @@
+"""Platform statistics: the figures, deal totals and financing totals (decimals as strings)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from api.schemas.common import DecimalOut
+
+
+class OrganizationCounts(BaseModel):
+    enterprise: int
+    bank: int
+
+
+class PostingCounts(BaseModel):
+    open: int = Field(description="open and not past expires_at")
+    total: int = Field(description="every posting ever published")
+
+
+class ContractTotals(BaseModel):
+    signed: int = Field(description="signed and completed contracts, sale and loan")
+    amount: DecimalOut = Field(description="their amount in CNY")
+    amount_by_currency: dict[str, DecimalOut] = Field(
+        description="their amounts per currency (sale contracts may be in other currencies)"
+    )
+
+
+class FinancingTotals(BaseModel):
+    needs: int = Field(description="every financing need ever posted")
+    matched: int = Field(description="needs matched with an offer (disbursed ones included)")
+    amount_matched: DecimalOut = Field(description="sum of the accepted offers' amounts")
+    amount_disbursed: DecimalOut
+    overdue: int = Field(description="open needs still without an offer after the response days")
+
+
+class ExhibitionTotals(BaseModel):
+    held: int = Field(description="exhibitions not cancelled that have started")
+    signups: int = Field(description="confirmed signups of exhibitions not cancelled")
+    checked_in: int = Field(description="check-ins at exhibitions not cancelled")
+
+
+class StatsPublic(BaseModel):
+    organizations: OrganizationCounts
+    postings: PostingCounts
+    bids: int = Field(description="bids ever placed")
+    contracts: ContractTotals
+    financing: FinancingTotals
+    exhibitions: ExhibitionTotals
+    position: int = Field(description="the event position these figures are the fold of")
+
+
+class DealGroup(BaseModel):
+    key: str | None = Field(
+        description="YYYY-MM (China Standard Time), 6-digit region, GB/T 4754 division, or "
+        "exhibition id (null: deals not made at an exhibition)"
+    )
+    contracts: int
+    amount: DecimalOut = Field(description="amount of the group's contracts in CNY")
+    amount_by_currency: dict[str, DecimalOut]
+
+
+class FinancingGroup(BaseModel):
+    key: str | None = Field(
+        description="YYYY-MM posted (China Standard Time), matched bank id (null: not "
+        "matched), product type, or 6-digit region"
+    )
+    needs: int
+    matched: int
+    amount_matched: DecimalOut
+    amount_disbursed: DecimalOut
+    overdue: int
+    median_hours_to_first_offer: DecimalOut | None = Field(
+        description="over the group's needs that got an offer, rounded to 0.01 h; null if none"
+    )

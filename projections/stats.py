@@ -1,0 +1,281 @@
+"""Statistics view: the platform's figures, deal totals and financing totals.
+
+One view with several small tables, so that every figure is read at one position: a deal's
+region and category are copied from its posting's row when the contract is drafted, which is
+always there because the same view folded the posting first. The queries are in
+`projections.stats_queries`.
+"""
+
+from __future__ import annotations
+
+from functools import singledispatchmethod
+from typing import Any
+from uuid import UUID
+
+from psycopg_pool import ConnectionPool
+
+from aggregates.contract import Contract
+from aggregates.exhibition import Exhibition, SignupStatus
+from aggregates.financing_need import FinancingNeed
+from aggregates.organization import Organization
+from aggregates.posting import Posting
+from projections.engine import View
+from projections.rows import Row, Rows
+from projections.stats_queries import StatsQueries
+from projections.stats_tables import CONTRACTS, NEEDS, SCHEMA, TABLES
+
+# Revisable terms kept here: whether a posting is still open, and what its OCDS tender says.
+REVISED = frozenset({"title", "description", "quantity", "unit", "expires_at"})
+# Events that only change a status: (event class, (table, new status)).
+STATUSES: tuple[tuple[type, tuple[str, str]], ...] = (
+    (Posting.Withdrawn, ("stats_postings", "withdrawn")),
+    (Posting.Expired, ("stats_postings", "expired")),
+    (Posting.BidAccepted, ("stats_postings", "awarded")),
+    (FinancingNeed.Withdrawn, ("stats_needs", "withdrawn")),
+    (FinancingNeed.Expired, ("stats_needs", "expired")),
+    (Exhibition.Cancelled, ("stats_exhibitions", "cancelled")),
+    (Exhibition.Closed, ("stats_exhibitions", "closed")),
+)
+
+
+class StatsView(StatsQueries, View):
+    name = "stats"
+    tables = TABLES
+    event_classes = (
+        Organization.Registered,
+        Posting.Published,
+        Posting.Revised,
+        Posting.BidPlaced,
+        Contract.Drafted,
+        Contract.Signed,
+        Contract.Cancelled,
+        Contract.Completed,
+        FinancingNeed.Posted,
+        FinancingNeed.OfferMade,
+        FinancingNeed.OfferAccepted,
+        FinancingNeed.Disbursed,
+        Exhibition.Scheduled,
+        Exhibition.SignedUp,
+        Exhibition.SignupCancelled,
+        Exhibition.CheckedIn,
+        *(cls for cls, _ in STATUSES),
+    )
+    schema = SCHEMA
+
+    def __init__(self, pool: ConnectionPool[Any]) -> None:
+        self.pool = pool
+
+    @singledispatchmethod
+    def fold(self, event: Any, rows: Rows, position: int) -> None:
+        """Events of other types do not change this view."""
+
+    # Organizations and postings ----------------------------------------------------------
+
+    @fold.register
+    def _(self, event: Organization.Registered, rows: Rows, position: int) -> None:
+        rows.put(
+            "stats_organizations",
+            {"id": event.originator_id, "kind": event.kind, "name": event.name},
+        )
+
+    @fold.register
+    def _(self, event: Posting.Published, rows: Rows, position: int) -> None:
+        rows.put(
+            "stats_postings",
+            {
+                "id": event.originator_id,
+                "side": event.side,
+                "title": event.title,
+                "description": event.description,
+                "region": event.region,
+                "category": event.category,
+                "quantity": event.quantity,
+                "unit": event.unit,
+                "status": "open",
+                "expires_at": event.expires_at,
+                "published_at": event.timestamp,
+                "bids": 0,
+            },
+        )
+
+    @fold.register
+    def _(self, event: Posting.Revised, rows: Rows, position: int) -> None:
+        changes = {k: v for k, v in event.changes.items() if k in REVISED}
+        rows.update("stats_postings", event.originator_id, **changes)
+
+    @fold.register
+    def _(self, event: Posting.BidPlaced, rows: Rows, position: int) -> None:
+        row = rows.get("stats_postings", event.originator_id)
+        if row is not None:
+            rows.update("stats_postings", event.originator_id, bids=row["bids"] + 1)
+
+    # Contracts -----------------------------------------------------------------------------
+
+    @fold.register
+    def _(self, event: Contract.Drafted, rows: Rows, position: int) -> None:
+        row: Row = dict.fromkeys(CONTRACTS.columns)
+        row.update(
+            id=event.originator_id,
+            kind=event.kind,
+            status="drafted",
+            amount=event.amount,
+            currency=event.currency,
+            parties=[
+                {"organization_id": p["organization_id"], "role": p["role"]} for p in event.parties
+            ],
+            signatures=0,
+            exhibition_id=event.exhibition_id,
+            drafted_at=event.timestamp,
+            version=event.originator_version,
+            position=position,
+        )
+        row.update(self._origin(event.source, rows))
+        rows.put("stats_contracts", row)
+
+    @staticmethod
+    def _origin(source: dict[str, str], rows: Rows) -> Row:
+        """Where the deal came from, with the region and category it is counted under."""
+        if "posting_id" in source:
+            posting_id = UUID(source["posting_id"])
+            posting = rows.get("stats_postings", posting_id) or {}
+            return {
+                "posting_id": posting_id,
+                "bid_id": UUID(source["bid_id"]),
+                "region": posting.get("region"),
+                "category": posting.get("category"),
+            }
+        need_id = UUID(source["need_id"])
+        need = rows.get("stats_needs", need_id) or {}
+        return {"need_id": need_id, "region": need.get("region")}
+
+    def _change(self, rows: Rows, event: Any, position: int, **changes: Any) -> Row | None:
+        return rows.update(
+            "stats_contracts",
+            event.originator_id,
+            version=event.originator_version,
+            position=position,
+            **changes,
+        )
+
+    @fold.register
+    def _(self, event: Contract.Signed, rows: Rows, position: int) -> None:
+        row = rows.get("stats_contracts", event.originator_id)
+        if row is None:
+            return
+        signatures = row["signatures"] + 1
+        if signatures == len(row["parties"]):  # the last signature makes the contract signed
+            self._change(
+                rows,
+                event,
+                position,
+                signatures=signatures,
+                status="signed",
+                signed_at=event.signed_at,
+            )
+        else:
+            self._change(rows, event, position, signatures=signatures)
+
+    @fold.register
+    def _(self, event: Contract.Cancelled, rows: Rows, position: int) -> None:
+        self._change(rows, event, position, status="cancelled", cancelled_at=event.timestamp)
+
+    @fold.register
+    def _(self, event: Contract.Completed, rows: Rows, position: int) -> None:
+        self._change(rows, event, position, status="completed", completed_at=event.timestamp)
+
+    # Financing needs -------------------------------------------------------------------------
+
+    @fold.register
+    def _(self, event: FinancingNeed.Posted, rows: Rows, position: int) -> None:
+        row: Row = dict.fromkeys(NEEDS.columns)
+        row.update(
+            id=event.originator_id,
+            product_type=event.product_type,
+            region=event.region,
+            amount=event.amount,
+            status="open",
+            posted_at=event.timestamp,
+        )
+        rows.put("stats_needs", row)
+
+    @fold.register
+    def _(self, event: FinancingNeed.OfferMade, rows: Rows, position: int) -> None:
+        row = rows.get("stats_needs", event.originator_id)
+        if row is not None and row["first_offer_at"] is None:
+            rows.update("stats_needs", event.originator_id, first_offer_at=event.made_at)
+
+    @fold.register
+    def _(self, event: FinancingNeed.OfferAccepted, rows: Rows, position: int) -> None:
+        rows.update(
+            "stats_needs",
+            event.originator_id,
+            status="matched",
+            bank_id=event.bank_id,
+            amount_matched=event.amount,
+            matched_at=event.timestamp,
+        )
+
+    @fold.register
+    def _(self, event: FinancingNeed.Disbursed, rows: Rows, position: int) -> None:
+        rows.update(
+            "stats_needs",
+            event.originator_id,
+            status="disbursed",
+            amount_disbursed=event.amount,
+            disbursed_at=event.disbursed_at,
+        )
+
+    # Exhibitions -----------------------------------------------------------------------------
+
+    @fold.register
+    def _(self, event: Exhibition.Scheduled, rows: Rows, position: int) -> None:
+        rows.put(
+            "stats_exhibitions",
+            {
+                "id": event.originator_id,
+                "status": "scheduled",
+                "starts_at": event.starts_at,
+                "ends_at": event.ends_at,
+                "confirmed": 0,
+                "waitlisted": 0,
+                "checked_in": 0,
+            },
+        )
+
+    def _count(self, rows: Rows, event: Any, **deltas: int) -> None:
+        row = rows.get("stats_exhibitions", event.originator_id)
+        if row is not None:
+            changes = {column: row[column] + delta for column, delta in deltas.items()}
+            rows.update("stats_exhibitions", event.originator_id, **changes)
+
+    @fold.register
+    def _(self, event: Exhibition.SignedUp, rows: Rows, position: int) -> None:
+        if event.status == SignupStatus.CONFIRMED:
+            self._count(rows, event, confirmed=+1)
+        else:
+            self._count(rows, event, waitlisted=+1)
+
+    @fold.register
+    def _(self, event: Exhibition.SignupCancelled, rows: Rows, position: int) -> None:
+        confirmed = -1 if event.previous_status == SignupStatus.CONFIRMED else 0
+        waitlisted = -1 if event.previous_status == SignupStatus.WAITLISTED else 0
+        if event.promoted_id is not None:  # the first waitlisted signup takes the booth
+            confirmed, waitlisted = confirmed + 1, waitlisted - 1
+        self._count(rows, event, confirmed=confirmed, waitlisted=waitlisted)
+
+    @fold.register
+    def _(self, event: Exhibition.CheckedIn, rows: Rows, position: int) -> None:
+        self._count(rows, event, checked_in=+1)
+
+    # Status changes --------------------------------------------------------------------------
+
+    @fold.register(Posting.Withdrawn)
+    @fold.register(Posting.Expired)
+    @fold.register(Posting.BidAccepted)
+    @fold.register(FinancingNeed.Withdrawn)
+    @fold.register(FinancingNeed.Expired)
+    @fold.register(Exhibition.Cancelled)
+    @fold.register(Exhibition.Closed)
+    def _(self, event: Any, rows: Rows, position: int) -> None:
+        table, status = next(found for cls, found in STATUSES if isinstance(event, cls))
+        rows.update(table, event.originator_id, status=status)
