@@ -110,10 +110,13 @@ class Rows:
         written = 0
         for name, data in self._data.items():
             rows = [row for k in data.dirty if (row := data.rows.get(k)) is not None]
-            if rows:
+            if rows and self.empty:  # a new, empty table: every row is new, COPY it in
+                _copy(cur, self.tables[name], Identifier(name), rows)
+            elif rows:
                 _upsert(cur, self.tables[name], rows)
-                written += len(rows)
+            written += len(rows)
             data.dirty.clear()
+        self.empty = False  # the tables hold these rows now
         return written
 
     def forget(self) -> None:
@@ -172,11 +175,17 @@ def _upsert(cur: psycopg.Cursor[Any], spec: Table, rows: list[Row]) -> None:
         ).format(staging, Identifier(spec.name))
     )
     cur.execute(SQL("TRUNCATE {}").format(staging))
-    with cur.copy(SQL("COPY {} ({}) FROM STDIN").format(staging, names)) as copy:
-        for row in values:
-            copy.write_row(row)
+    _copy(cur, spec, staging, rows)
     select = SQL("SELECT {} FROM {}").format(names, staging)
     cur.execute(upsert.format(Identifier(spec.name), names, select, Identifier(spec.key), updates))
+
+
+def _copy(cur: psycopg.Cursor[Any], spec: Table, target: Identifier, rows: list[Row]) -> None:
+    columns = [c for c in spec.columns if c not in spec.generated]
+    names = SQL(", ").join(Identifier(c) for c in columns)
+    with cur.copy(SQL("COPY {} ({}) FROM STDIN").format(target, names)) as copy:
+        for row in rows:
+            copy.write_row([_adapt(spec, c, row.get(c)) for c in columns])
 
 
 def _adapt(spec: Table, column: str, value: Any) -> Any:
