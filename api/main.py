@@ -19,6 +19,7 @@ from api.routes import (
     exhibitions,
     financing,
     financing_offers,
+    matches,
     ocds,
     organizations,
     postings,
@@ -26,6 +27,8 @@ from api.routes import (
     stats,
     status,
 )
+from api.stream import live_stream
+from api.stream import router as stream_router
 from marketplace.bootstrap import Services, open_services
 from marketplace.projector import Projector
 from marketplace.settings import Settings
@@ -46,7 +49,8 @@ def create_app(services: Services | None = None, settings: Settings | None = Non
         warm_up()  # jieba's dictionary, before the first search needs it
         if services is not None:
             app.state.services = services
-            yield
+            async with live_stream(app, services):
+                yield
             return
         opened = open_services(settings or Settings())
         projector = Projector(opened)
@@ -54,7 +58,8 @@ def create_app(services: Services | None = None, settings: Settings | None = Non
             projector.start()
         app.state.services = opened
         try:
-            yield
+            async with live_stream(app, opened):
+                yield
         finally:
             projector.stop()
             if projector.is_alive():
@@ -92,6 +97,8 @@ def create_app(services: Services | None = None, settings: Settings | None = Non
         status,
     ):
         api.include_router(module.router)
+    api.include_router(matches.router)
+    api.include_router(stream_router)
     app.include_router(api)
 
     @app.get("/healthz", tags=["status"])

@@ -49,6 +49,19 @@ class Settings(BaseSettings):
         default=None, description="Ed25519 signing key (default: <data_dir>/audit-signing.key)"
     )
     checkpoint_interval_seconds: float = Field(default=1.0, gt=0)
+    stream_ping_seconds: float = Field(
+        default=15.0, gt=0, description="live stream: a ping message this often"
+    )
+    stream_queue_size: int = Field(
+        default=1000,
+        ge=1,
+        description="live stream: messages queued per socket before it is closed",
+    )
+    stream_page_size: int = Field(default=500, ge=1, description="live stream: backlog page")
+    stream_match_count: int = Field(
+        default=3, ge=0, description="live stream: best matches told of a new posting"
+    )
+    stream_match_min_score: float = Field(default=0.5, ge=0, le=1)
     run_projections: bool = Field(
         default=True, description="run projections in the API process (off for --workers)"
     )

@@ -1,0 +1,160 @@
+"""`WS /api/v1/stream?after=P&token=T`: the backlog after P, then live events, gap-free.
+
+Handover: the socket subscribes to the process's `StreamHub` first (which answers with its
+position H), reads the backlog (P, H] from the event table, then sends what the hub queued,
+skipping positions already sent. So nothing committed between the backlog read and the
+subscription is lost, and nothing is sent twice. Close codes:
+
+- 4401: the token is present but invalid or expired (no token: anonymous);
+- 1013: slow consumer, more than `stream_queue_size` messages waited for it; the reason says
+  `resume with after=<last position sent>`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from collections.abc import AsyncIterator, Coroutine
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, WebSocket
+from starlette.websockets import WebSocketDisconnect
+
+from aggregates.errors import NotFoundError
+from api.stream_hub import StreamHub, Subscriber
+from api.stream_matches import MatchNotifier
+from marketplace.bootstrap import Services
+from marketplace.settings import Settings
+from marketplace.visibility import ANONYMOUS, Viewer
+
+router = APIRouter(tags=["stream"])
+
+INVALID_TOKEN = 4401
+SLOW_CONSUMER = 1013
+PING = json.dumps({"type": "ping"})
+
+
+def viewer_of(services: Services, token: str | None) -> Viewer | None:
+    """Anonymous without a token; None when the token is invalid."""
+    if not token:
+        return ANONYMOUS
+    org_id = services.security.resolve(token)
+    if org_id is None:
+        return None
+    try:
+        org = services.app.get_organization(org_id)
+    except NotFoundError:
+        return None
+    return Viewer(org.id, org.kind, org.verified)
+
+
+@router.websocket("/stream")
+async def stream(
+    websocket: WebSocket,
+    after: Annotated[int, Query(ge=0)] = 0,
+    token: Annotated[str | None, Query(max_length=200)] = None,
+) -> None:
+    """Every event after `after` the caller may see, then live ones; pings in between."""
+    services: Services = websocket.app.state.services
+    hub: StreamHub = websocket.app.state.stream_hub
+    await websocket.accept()
+    viewer = await asyncio.to_thread(viewer_of, services, token)
+    if viewer is None:
+        await websocket.close(INVALID_TOKEN, "the session token is invalid or expired")
+        return
+    subscriber = Subscriber(viewer, services.settings.stream_queue_size)
+    until = hub.subscribe(subscriber)
+    try:
+        sender = _send(websocket, hub, subscriber, after, until, services.settings)
+        await _until_either(_until_disconnect(websocket), sender)
+    finally:
+        hub.unsubscribe(subscriber)
+
+
+async def _until_either(*coroutines: Coroutine[Any, Any, None]) -> None:
+    tasks = [asyncio.ensure_future(c) for c in coroutines]
+    try:
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(BaseException):
+                await task
+
+
+async def _until_disconnect(websocket: WebSocket) -> None:
+    """Client messages are ignored; this only notices the client going away."""
+    while (await websocket.receive())["type"] != "websocket.disconnect":
+        pass
+
+
+async def _send(
+    websocket: WebSocket,
+    hub: StreamHub,
+    subscriber: Subscriber,
+    after: int,
+    until: int,
+    settings: Settings,
+) -> None:
+    try:
+        last = await _send_backlog(websocket, hub, subscriber, after, until)
+        await _send_live(websocket, subscriber, last, settings)
+    except (WebSocketDisconnect, RuntimeError, OSError):
+        return  # the client went away mid-send
+
+
+async def _send_backlog(
+    websocket: WebSocket, hub: StreamHub, subscriber: Subscriber, after: int, until: int
+) -> int:
+    last = after
+    while last < until and not subscriber.overflowed:
+        page = await asyncio.to_thread(hub.read_backlog, last, until)
+        if not page:
+            break
+        for delivery in page:
+            text = delivery.text_for(subscriber.viewer)
+            if text is not None:
+                await websocket.send_text(text)
+        last = page[-1].position
+    return max(last, until) if not subscriber.overflowed else last
+
+
+async def _send_live(
+    websocket: WebSocket, subscriber: Subscriber, last: int, settings: Settings
+) -> None:
+    interval = settings.stream_ping_seconds
+    loop = asyncio.get_running_loop()
+    next_ping = loop.time() + interval
+    while not subscriber.overflowed:
+        batch = await subscriber.next_batch(max(0.0, next_ping - loop.time()))
+        for position, text, is_event in batch:
+            if is_event and position <= last:
+                continue  # already sent with the backlog
+            await websocket.send_text(text)
+            last = max(last, position) if is_event else last
+        if loop.time() >= next_ping:
+            await websocket.send_text(PING)
+            next_ping = loop.time() + interval
+    reason = f"slow consumer: resume with after={last}"
+    await asyncio.wait_for(websocket.close(SLOW_CONSUMER, reason), timeout=30)
+
+
+@contextlib.asynccontextmanager
+async def live_stream(app: Any, services: Services) -> AsyncIterator[StreamHub]:
+    """Run this process's hub (and its match notifier) for the app's lifetime."""
+    hub = StreamHub(services.app, services.url, services.settings.stream_page_size)
+    notifier = MatchNotifier(services, hub)
+    hub.listeners.append(notifier)
+    notifier.start()
+    hub.start()
+    await asyncio.to_thread(hub.ready.wait, 10)
+    app.state.stream_hub = hub
+    try:
+        yield hub
+    finally:
+        hub.stop()
+        notifier.stop()
+        await asyncio.to_thread(hub.join, 5)
+        await asyncio.to_thread(notifier.join, 5)

@@ -1,0 +1,297 @@
+"""Who may see which event on the live stream, and in what form.
+
+Every event gets a `Visibility`: its full data goes to its parties and to staff (operators,
+auditors); a redacted `shared` form (or nothing) goes to everyone else, or only to verified
+banks. The policy, by aggregate:
+
+- Posting: published, revised, withdrawn and expired are public. Bids are sealed: the posting's
+  owner and the bidder see the bid's terms; everyone else gets the same event type with only
+  what the listing shows (`{"bid_count_change": 1 | -1 | 0}`, or `{"status": "awarded"}`).
+- FinancingNeed: the need itself goes to its owner and verified banks (as `GET
+  /financing-needs/{id}`). An offer's terms only to the owner and the offering bank; other
+  verified banks learn `{"offer_count_change": 1}` or the need's new status. Anonymous: nothing.
+- Exhibition: scheduled, cancelled and closed are public; signups and check-ins go only to the
+  organizations they name.
+- Contract: only its parties. Organization: `{kind, name}` publicly, the rest to itself; the
+  sealed contact never. BankProduct: public. Anything else: staff only.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import singledispatch
+from typing import Any
+from uuid import UUID
+
+from aggregates.bank_product import BankProduct
+from aggregates.contract import Contract
+from aggregates.exhibition import Exhibition
+from aggregates.financing_need import FinancingNeed
+from aggregates.organization import Organization
+from aggregates.posting import Posting
+from marketplace.audit.jsonable import jsonable
+
+STAFF = frozenset({"operator", "auditor"})
+EVERYONE = "everyone"
+BANKS = "verified_banks"
+_ENVELOPE = frozenset({"originator_id", "originator_version", "originator_topic", "timestamp"})
+_NEVER_SHOWN = frozenset({"sealed_contact"})
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The caller of a stream: anonymous (`id` None) or a signed-in organization."""
+
+    id: UUID | None = None
+    kind: str | None = None
+    verified: bool = False
+
+    @property
+    def is_staff(self) -> bool:
+        return self.kind in STAFF
+
+    @property
+    def is_verified_bank(self) -> bool:
+        return self.kind == "bank" and self.verified
+
+
+ANONYMOUS = Viewer()
+
+
+@dataclass(frozen=True)
+class Visibility:
+    data: dict[str, Any]
+    parties: frozenset[UUID] = frozenset()
+    shared: dict[str, Any] | None = None
+    shared_with: str = EVERYONE
+
+    def data_for(self, viewer: Viewer) -> dict[str, Any] | None:
+        """The form `viewer` may see, or None when it may not see the event at all."""
+        if viewer.is_staff or (viewer.id is not None and viewer.id in self.parties):
+            return self.data
+        if self.shared is None:
+            return None
+        if self.shared_with == EVERYONE or viewer.is_verified_bank:
+            return self.shared
+        return None
+
+
+def event_data(event: Any) -> dict[str, Any]:
+    """The event's own attributes as JSON-safe values, with its aggregate version and time."""
+    fields = {k: v for k, v in vars(event).items() if k not in _ENVELOPE | _NEVER_SHOWN}
+    data: dict[str, Any] = jsonable(fields)
+    data["version"] = event.originator_version
+    data["timestamp"] = jsonable(event.timestamp)
+    return data
+
+
+@dataclass
+class _Facts:
+    """What never changes about an aggregate once known: who owns it, who bid or offered."""
+
+    owner: UUID | None = None
+    members: dict[UUID, UUID] = field(default_factory=dict)  # bid/offer id → bidder/bank
+    parties: frozenset[UUID] = frozenset()
+    matched_bank: UUID | None = None
+
+
+class Directory:
+    """Parties of postings, needs and contracts, learnt from the events that pass through the
+    stream and, for older aggregates, from the repository; a bounded LRU cache."""
+
+    def __init__(self, load: Callable[[UUID], Any], size: int = 50_000) -> None:
+        self._load = load
+        self._size = size
+        self._facts: OrderedDict[UUID, _Facts] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def facts(self, aggregate_id: UUID, member: UUID | None = None) -> _Facts:
+        """Known facts; reloads the aggregate when it or the named bid/offer is unknown."""
+        with self._lock:
+            known = self._facts.get(aggregate_id)
+            if known is not None:
+                self._facts.move_to_end(aggregate_id)
+                if member is None or member in known.members:
+                    return known
+        return self._remember(aggregate_id, _facts_of(self._load(aggregate_id)))
+
+    def learn(self, aggregate_id: UUID, update: Callable[[_Facts], None]) -> None:
+        with self._lock:
+            facts = self._facts.get(aggregate_id) or _Facts()
+            update(facts)
+            self._put(aggregate_id, facts)
+
+    def _remember(self, aggregate_id: UUID, facts: _Facts) -> _Facts:
+        with self._lock:
+            self._put(aggregate_id, facts)
+        return facts
+
+    def _put(self, aggregate_id: UUID, facts: _Facts) -> None:
+        self._facts[aggregate_id] = facts
+        self._facts.move_to_end(aggregate_id)
+        while len(self._facts) > self._size:
+            self._facts.popitem(last=False)
+
+
+def _facts_of(aggregate: Any) -> _Facts:
+    if isinstance(aggregate, Posting):
+        return _Facts(aggregate.owner_id, {b.id: b.bidder_id for b in aggregate.bids.values()})
+    if isinstance(aggregate, FinancingNeed):
+        offers = {o.id: o.bank_id for o in aggregate.offers.values()}
+        matched = offers.get(aggregate.matched_offer_id) if aggregate.matched_offer_id else None
+        return _Facts(aggregate.owner_id, offers, matched_bank=matched)
+    if isinstance(aggregate, Contract):
+        return _Facts(parties=frozenset(UUID(p["organization_id"]) for p in aggregate.parties))
+    return _Facts()
+
+
+def visibility(event: Any, directory: Directory) -> Visibility:
+    """How `event` shows on the stream (see the module docstring for the policy)."""
+    return _visibility(event, directory)
+
+
+@singledispatch
+def _visibility(event: Any, directory: Directory) -> Visibility:
+    return Visibility(event_data(event))  # staff only
+
+
+def _public(event: Any, directory: Directory) -> Visibility:
+    data = event_data(event)
+    return Visibility(data, shared=data)
+
+
+for _cls in (
+    Posting.Revised,
+    Posting.Withdrawn,
+    Posting.Expired,
+    Exhibition.Scheduled,
+    Exhibition.Cancelled,
+    Exhibition.Closed,
+    Organization.Verified,
+    BankProduct.Published,
+):
+    _visibility.register(_cls, _public)
+
+
+@_visibility.register
+def _(event: Posting.Published, directory: Directory) -> Visibility:
+    directory.learn(event.originator_id, lambda f: setattr(f, "owner", event.owner_id))
+    data = event_data(event)
+    return Visibility(data, frozenset({event.owner_id}), shared=data)
+
+
+@_visibility.register
+def _(event: Posting.BidPlaced, directory: Directory) -> Visibility:
+    directory.learn(
+        event.originator_id, lambda f: f.members.update({event.bid_id: event.bidder_id})
+    )
+    owner = directory.facts(event.originator_id).owner
+    return _sealed_bid(event, {owner, event.bidder_id}, {"bid_count_change": 1})
+
+
+def _bid_parties(event: Any, directory: Directory) -> set[UUID | None]:
+    facts = directory.facts(event.originator_id, event.bid_id)
+    return {facts.owner, facts.members.get(event.bid_id)}
+
+
+@_visibility.register
+def _(event: Posting.BidWithdrawn, directory: Directory) -> Visibility:
+    return _sealed_bid(event, _bid_parties(event, directory), {"bid_count_change": -1})
+
+
+@_visibility.register
+def _(event: Posting.BidRejected, directory: Directory) -> Visibility:
+    return _sealed_bid(event, _bid_parties(event, directory), {"bid_count_change": 0})
+
+
+@_visibility.register
+def _(event: Posting.BidAccepted, directory: Directory) -> Visibility:
+    return _sealed_bid(event, _bid_parties(event, directory), {"status": "awarded"})
+
+
+def _sealed_bid(event: Any, parties: set[UUID | None], shared: dict[str, Any]) -> Visibility:
+    known = frozenset(p for p in parties if p is not None)
+    return Visibility(event_data(event), known, shared=shared)
+
+
+@_visibility.register(FinancingNeed.Posted)
+@_visibility.register(FinancingNeed.Withdrawn)
+@_visibility.register(FinancingNeed.Expired)
+def _need(event: Any, directory: Directory) -> Visibility:
+    if isinstance(event, FinancingNeed.Posted):
+        directory.learn(event.originator_id, lambda f: setattr(f, "owner", event.owner_id))
+    owner = directory.facts(event.originator_id).owner
+    data = event_data(event)
+    return Visibility(data, _known(owner), shared=data, shared_with=BANKS)
+
+
+@_visibility.register
+def _(event: FinancingNeed.OfferMade, directory: Directory) -> Visibility:
+    directory.learn(
+        event.originator_id, lambda f: f.members.update({event.offer_id: event.bank_id})
+    )
+    owner = directory.facts(event.originator_id).owner
+    parties = _known(owner, event.bank_id)
+    return Visibility(event_data(event), parties, {"offer_count_change": 1}, BANKS)
+
+
+@_visibility.register(FinancingNeed.OfferWithdrawn)
+@_visibility.register(FinancingNeed.OfferExpired)
+def _offer(event: Any, directory: Directory) -> Visibility:
+    facts = directory.facts(event.originator_id, event.offer_id)
+    return Visibility(event_data(event), _known(facts.owner, facts.members.get(event.offer_id)))
+
+
+@_visibility.register
+def _(event: FinancingNeed.OfferAccepted, directory: Directory) -> Visibility:
+    directory.learn(event.originator_id, lambda f: setattr(f, "matched_bank", event.bank_id))
+    owner = directory.facts(event.originator_id).owner
+    parties = _known(owner, event.bank_id)
+    return Visibility(event_data(event), parties, {"status": "matched"}, BANKS)
+
+
+@_visibility.register
+def _(event: FinancingNeed.Disbursed, directory: Directory) -> Visibility:
+    facts = directory.facts(event.originator_id)
+    parties = _known(facts.owner, facts.matched_bank)
+    return Visibility(event_data(event), parties, {"status": "disbursed"}, BANKS)
+
+
+@_visibility.register(Exhibition.SignedUp)
+@_visibility.register(Exhibition.CheckedIn)
+def _signup(event: Any, directory: Directory) -> Visibility:
+    return Visibility(event_data(event), _known(event.organization_id))
+
+
+@_visibility.register
+def _(event: Exhibition.SignupCancelled, directory: Directory) -> Visibility:
+    promoted = getattr(event, "promoted_id", None)
+    return Visibility(event_data(event), _known(event.organization_id, promoted))
+
+
+@_visibility.register
+def _(event: Contract.Drafted, directory: Directory) -> Visibility:
+    parties = frozenset(UUID(p["organization_id"]) for p in event.parties)
+    directory.learn(event.originator_id, lambda f: setattr(f, "parties", parties))
+    return Visibility(event_data(event), parties)
+
+
+@_visibility.register(Contract.Signed)
+@_visibility.register(Contract.Cancelled)
+@_visibility.register(Contract.Completed)
+def _contract(event: Any, directory: Directory) -> Visibility:
+    return Visibility(event_data(event), directory.facts(event.originator_id).parties)
+
+
+@_visibility.register
+def _(event: Organization.Registered, directory: Directory) -> Visibility:
+    data = event_data(event)
+    public = {"kind": event.kind, "name": event.name, "version": data["version"]}
+    return Visibility(data, _known(event.originator_id), shared=public)
+
+
+def _known(*ids: UUID | None) -> frozenset[UUID]:
+    return frozenset(i for i in ids if i is not None)
