@@ -97,15 +97,16 @@ async def fresh_read(
         int | None, Query(ge=0, description="wait until views have processed this position")
     ] = None,
 ) -> None:
-    """Wait for the views to reach `min_position` (503 after the limit), or, when it is not
-    given, for this process's own latest write, so a client reads what it just wrote."""
+    """Wait for the views to reach `min_position` (503 after the limit) and this process's own
+    latest write, so that even a client that ignores `position` reads what it just wrote."""
     services: Services = request.app.state.services
-    target = min_position if min_position is not None else services.last_position
+    target = max(min_position or 0, services.last_position)
     if target <= 0:
         return
     limit = services.settings.read_wait_seconds
-    reached = await services.watcher.wait_for(target, timeout=limit)
-    if not reached and min_position is not None:
+    if await services.watcher.wait_for(target, timeout=limit) or min_position is None:
+        return
+    if services.watcher.position() < min_position:
         raise ApiProblem(
             503,
             f"read models have not reached position {min_position} yet",

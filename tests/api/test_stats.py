@@ -305,7 +305,9 @@ def test_financing_by_product_type_and_region(
     _, position = financing_deal(
         client, alice, lender, product_type="warehouse_receipt", region="370202"
     )
-    post_need(client, alice, product_type="warehouse_receipt", region="370202")
+    position = post_need(client, alice, product_type="warehouse_receipt", region="370202")[
+        "position"
+    ]
     types = by_key(groups(client, "financing", group_by="product_type", min_position=position))
     expected = {
         "key": "warehouse_receipt",
