@@ -28,8 +28,10 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: install  ## benchmarks with their raw-PostgreSQL baselines (see README)
+bench: install  ## benchmarks with their raw-PostgreSQL baselines (see README); several minutes
 	$(BIN)/python tests/bench/commands.py
+	$(BIN)/python tests/bench/projections.py
+	$(BIN)/python tests/bench/stream.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info
