@@ -18,9 +18,9 @@ from aggregates.errors import (
     InvalidValueError,
     NotFoundError,
 )
-from aggregates.posting import (
+from aggregates.posting import Posting
+from aggregates.posting_terms import (
     MAX_POSTING_LIFETIME,
-    Posting,
     PostingStatus,
     check_expiry,
     check_price_range,
