@@ -10,6 +10,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from api import docs, problems
+from api.headers import SecurityHeadersMiddleware
 from api.middleware import BodyMiddleware
 from api.routes import (
     audit,
@@ -79,6 +80,7 @@ def create_app(services: Services | None = None, settings: Settings | None = Non
     app.add_middleware(
         BodyMiddleware, max_body_bytes=limit, store=lambda: app.state.services.idempotency
     )
+    app.add_middleware(SecurityHeadersMiddleware)
     problems.install(app)
     api = APIRouter(prefix="/api/v1")
     for module in (

@@ -1,358 +1,147 @@
-// The public postings page: search, list (newest first), load more, periodic refresh.
+// The single-page shell: language, session, navigation and the router.
 //
-// Safety rule: API and user text only ever reaches the page through textContent, attributes
-// set with setAttribute, or DOM nodes; never parsed as HTML.
+// Pages live in pages/<name>.js and export `render(view, context)`, which fills `view` (the
+// <main> element) and may return a function that the router calls when the page is left
+// (to close subscriptions and timers). `context` = {params, query, navigate}.
 
-import {
-  formatDateTime,
-  formatMoney,
-  formatMoneyExact,
-  formatQuantity,
-  formatTime,
-} from "./format.js";
-import { language, savedLanguage, setLanguage, t, tCount, translatePage } from "./i18n.js";
-
-const API_BASE = "/api/v1";
-const PAGE_SIZE = 20;
-const MAX_LIMIT = 200; // the API's maximum `limit`
-const REFRESH_MS = 15_000;
-const FILTERS = ["q", "side", "region", "category"];
+import * as api from "./api.js";
+import { button, el } from "./dom.js";
+import { savedLanguage, setLanguage, t, translatePage } from "./i18n.js";
+import { match, ROUTES } from "./routes.js";
+import * as session from "./session.js";
 
 const ui = {
-  form: document.getElementById("search-form"),
+  view: document.getElementById("view"),
+  nav: document.getElementById("nav-links"),
+  account: document.getElementById("account"),
   language: document.getElementById("language"),
-  results: document.getElementById("results"),
-  status: document.getElementById("status"),
-  error: document.getElementById("error"),
-  list: document.getElementById("postings"),
-  empty: document.getElementById("empty"),
-  more: document.getElementById("load-more"),
 };
 
-const state = {
-  filters: {},
-  items: [],
-  nextCursor: null,
-  loaded: false,
-  updatedAt: null,
-  error: null,
-  request: null, // the AbortController of the request in flight
-};
+let leave = null;
+let generation = 0;
 
-// --- API ------------------------------------------------------------------------------------
-
-class ApiError extends Error {
-  constructor(message, { status = 0, fieldErrors = [] } = {}) {
-    super(message);
-    this.name = "ApiError";
-    this.status = status;
-    this.fieldErrors = fieldErrors;
-  }
+export function navigate(hash) {
+  if (window.location.hash === hash) route();
+  else window.location.hash = hash;
 }
 
-/** An RFC 9457 problem+json response as an ApiError (its `detail` is already localized). */
-async function problemFrom(response) {
-  let problem = {};
-  try {
-    problem = await response.json();
-  } catch {
-    // Not JSON (a proxy's error page, say): fall back to the status.
-  }
-  const message =
-    problem?.detail || problem?.title || t("error.unknown", { status: response.status });
-  const fieldErrors = Array.isArray(problem?.errors) ? problem.errors : [];
-  return new ApiError(String(message), { status: response.status, fieldErrors });
+function allowed(route) {
+  return route.roles === null || session.is(...route.roles);
 }
 
-async function getJson(path, params, signal) {
-  const url = new URL(API_BASE + path, window.location.origin);
-  for (const [name, value] of Object.entries(params)) {
-    if (value !== undefined && value !== null && value !== "") url.searchParams.set(name, value);
-  }
-  let response;
-  try {
-    response = await fetch(url, {
-      headers: { Accept: "application/json", "Accept-Language": language() },
-      signal,
-    });
-  } catch (error) {
-    if (error.name === "AbortError") throw error;
-    throw new ApiError(t("error.network"));
-  }
-  if (!response.ok) throw await problemFrom(response);
-  return response.json();
-}
-
-// --- Loading --------------------------------------------------------------------------------
-
-/**
- * Fetch postings for the current filters.
- * mode "replace": first page (a new search); "append": the next page (load more);
- * "refresh": re-read as many as are shown, so a refresh does not shrink the list.
- */
-async function load(mode = "replace") {
-  state.request?.abort();
-  const request = new AbortController();
-  state.request = request;
-
-  const params = { ...state.filters, limit: PAGE_SIZE };
-  if (mode === "append") params.cursor = state.nextCursor;
-  if (mode === "refresh") {
-    params.limit = Math.min(MAX_LIMIT, Math.max(PAGE_SIZE, state.items.length));
-  }
-
-  setBusy(true);
-  try {
-    const page = await getJson("/postings", params, request.signal);
-    const items = Array.isArray(page.items) ? page.items : [];
-    if (mode === "append") {
-      const seen = new Set(state.items.map((p) => p.id));
-      state.items = state.items.concat(items.filter((p) => !seen.has(p.id)));
-    } else {
-      state.items = items;
-    }
-    state.nextCursor = page.next_cursor ?? null;
-    state.loaded = true;
-    state.updatedAt = new Date();
-    state.error = null;
-  } catch (error) {
-    if (error.name === "AbortError") return;
-    if (!(error instanceof ApiError)) console.error(error);
-    state.error = error instanceof ApiError ? error : new ApiError(t("error.network"));
-    if (mode === "replace") {
-      // The shown list belongs to the previous filters: do not present it as this search's.
-      state.items = [];
-      state.nextCursor = null;
-      state.loaded = false;
-    }
-  } finally {
-    if (state.request === request) {
-      state.request = null;
-      setBusy(false);
-      render();
-    }
-  }
-}
-
-function search() {
-  state.filters = readFilters();
-  writeFiltersToUrl(state.filters);
-  return load("replace");
-}
-
-/** Periodic refresh: skipped while the page is hidden or another request is running. */
-function refresh() {
-  if (document.hidden || state.request) return;
-  load("refresh");
-}
-
-/**
- * Call `onChange` whenever postings may have changed; returns a function that stops it.
- *
- * LIVE HOOK: today this polls every 15 s. The live stream (WS /api/v1/stream?after=P, see
- * API.md) will replace the body of this function: open the socket, call `onChange` (or patch
- * `state.items` from the event's `data` and `render()`) on posting events, reconnect with the
- * last position seen, and return a function that closes the socket.
- */
-export function subscribeToChanges(onChange) {
-  const timer = window.setInterval(onChange, REFRESH_MS);
-  const onVisible = () => {
-    const stale = !state.updatedAt || Date.now() - state.updatedAt.getTime() >= REFRESH_MS;
-    if (!document.hidden && stale) onChange();
-  };
-  document.addEventListener("visibilitychange", onVisible);
-  return () => {
-    window.clearInterval(timer);
-    document.removeEventListener("visibilitychange", onVisible);
-  };
-}
-
-// --- Filters --------------------------------------------------------------------------------
-
-function readFilters() {
-  const data = new FormData(ui.form);
-  const filters = {};
-  for (const name of FILTERS) {
-    let value = String(data.get(name) ?? "").trim();
-    if (name === "category") value = value.toUpperCase();
-    if (value) filters[name] = value;
-  }
-  return filters;
-}
-
-function readFiltersFromUrl() {
-  const query = new URLSearchParams(window.location.search);
-  for (const name of FILTERS) {
-    const value = query.get(name);
-    const control = ui.form.elements.namedItem(name);
-    if (value && control) control.value = value;
-  }
-}
-
-/** Keep the filters in the address, so a search can be bookmarked or shared. */
-function writeFiltersToUrl(filters) {
-  const url = new URL(window.location.href);
-  url.search = new URLSearchParams(filters).toString();
-  window.history.replaceState(null, "", url);
-}
-
-// --- Rendering ------------------------------------------------------------------------------
-
-function el(tag, { className, text, attrs } = {}, children = []) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined && text !== null) node.textContent = String(text);
-  for (const [name, value] of Object.entries(attrs ?? {})) node.setAttribute(name, value);
-  node.append(...children);
-  return node;
-}
-
-function priceText(posting) {
-  const { price_min: min, price_max: max, currency, unit } = posting;
-  if (!min && !max) return { text: t("price.negotiable"), exact: "" };
-  const wan = t("price.tenThousand");
-  const short = (v) => formatMoney(v, currency, wan);
-  const exact = (v) => formatMoneyExact(v, currency);
-  let text;
-  let full;
-  if (min && max && formatMoneyExact(min) !== formatMoneyExact(max)) {
-    text = t("price.range", { min: short(min), max: short(max) });
-    full = t("price.range", { min: exact(min), max: exact(max) });
-  } else if (min) {
-    const single = !max;
-    text = single ? t("price.from", { min: short(min) }) : short(min);
-    full = single ? t("price.from", { min: exact(min) }) : exact(min);
-  } else {
-    text = t("price.upTo", { max: short(max) });
-    full = t("price.upTo", { max: exact(max) });
-  }
-  return {
-    text: unit ? t("price.perUnit", { price: text, unit }) : text,
-    exact: t("price.exact", { amount: unit ? t("price.perUnit", { price: full, unit }) : full }),
-  };
-}
-
-function fact(labelKey, value) {
-  const dd = value instanceof Node ? el("dd", {}, [value]) : el("dd", { text: value });
-  return el("div", { className: "fact" }, [el("dt", { text: t(labelKey) }), dd]);
-}
-
-function renderPosting(posting) {
-  const side = posting.side === "demand" ? "demand" : "supply";
-  const titleId = `posting-${posting.id}-title`;
-  const price = priceText(posting);
-  const priceAttrs = price.exact ? { title: price.exact } : {};
-  const priceNode = el("span", { text: price.text, attrs: priceAttrs });
-  const published = el("time", {
-    text: formatDateTime(posting.published_at, language()),
-    attrs: { datetime: String(posting.published_at ?? "") },
+function renderNav() {
+  const here = window.location.hash || "#/";
+  const links = ROUTES.filter((route) => route.nav && allowed(route)).map((route) => {
+    const href = `#${route.path}`;
+    const attrs = { href };
+    if (here === href) attrs["aria-current"] = "page";
+    return el("li", {}, [el("a", { text: t(route.nav), attrs })]);
   });
-  const bids = Number(posting.bid_count) || 0;
+  ui.nav.replaceChildren(...links);
+}
 
-  return el("li", { className: "posting" }, [
-    el("article", {
-      className: `posting__card posting__card--${side}`,
-      attrs: { "aria-labelledby": titleId },
-    }, [
-      el("header", { className: "posting__header" }, [
-        el("span", { className: `badge badge--${side}`, text: t(`side.${side}`) }),
-        el("h3", { className: "posting__title", text: posting.title, attrs: { id: titleId } }),
-      ]),
-      el("dl", { className: "posting__facts" }, [
-        fact("posting.category", posting.category),
-        fact("posting.region", posting.region),
-        fact(
-          "posting.quantity",
-          t("posting.quantityValue", {
-            quantity: formatQuantity(posting.quantity),
-            unit: posting.unit ?? "",
-          }),
-        ),
-        fact("posting.price", priceNode),
-        fact("posting.owner", posting.owner?.name || t("posting.ownerUnknown")),
-        fact("posting.bids", tCount("posting.bidCount", bids)),
-        fact("posting.published", published),
-      ]),
+function renderAccount() {
+  const organization = session.organization();
+  if (!organization) {
+    ui.account.replaceChildren(
+      el("a", { className: "button", text: t("nav.login"), attrs: { href: "#/login" } }),
+      el("a", { className: "button button--primary", text: t("nav.register"), attrs: { href: "#/register" } }),
+    );
+    return;
+  }
+  ui.account.replaceChildren(
+    el("span", { className: "account__who" }, [
+      el("span", { className: "account__name", text: organization.name }),
+      el("span", { className: "account__kind", text: t(`kind.${organization.kind}`) }),
     ]),
-  ]);
+    button("nav.logout", logOut, { attrs: { id: "logout" } }),
+  );
 }
 
-function renderError() {
-  const error = state.error;
-  ui.error.replaceChildren();
-  ui.error.hidden = !error;
-  if (!error) return;
-  ui.error.append(el("span", { text: error.message }));
-  if (error.fieldErrors.length) {
-    const list = el("ul", { className: "error__fields" });
-    for (const item of error.fieldErrors) {
-      const text = t("error.field", { field: item.field, message: item.message });
-      list.append(el("li", { text }));
+async function logOut() {
+  try {
+    await api.del("/sessions/current");
+  } catch {
+    // Already invalid on the server: forgetting it here is all that is left to do.
+  }
+  session.expire();
+  navigate("#/");
+}
+
+async function route() {
+  const current = ++generation;
+  leave?.();
+  leave = null;
+  renderNav();
+  const found = match(window.location.hash);
+  if (!found) {
+    showMessage("page.notFound");
+    return;
+  }
+  if (!allowed(found.route)) {
+    if (!session.get()) {
+      const next = encodeURIComponent(window.location.hash);
+      navigate(`#/login?next=${next}`);
+    } else {
+      showMessage("page.forbidden");
     }
-    ui.error.append(list);
-  }
-}
-
-function renderStatus() {
-  if (state.request && !state.loaded) {
-    ui.status.textContent = t("results.loading");
     return;
   }
-  if (!state.loaded) {
-    ui.status.textContent = "";
-    return;
+  ui.view.setAttribute("aria-busy", "true");
+  try {
+    const page = await import(`./pages/${found.route.page}.js`);
+    if (current !== generation) return;
+    ui.view.replaceChildren();
+    const cleanup = await page.render(ui.view, { ...found, navigate });
+    if (current !== generation) {
+      if (typeof cleanup === "function") cleanup();
+      return;
+    }
+    leave = typeof cleanup === "function" ? cleanup : null;
+  } catch (error) {
+    console.error("page failed", error);
+    if (current === generation) showMessage("page.failed", error);
+  } finally {
+    if (current === generation) ui.view.setAttribute("aria-busy", "false");
   }
-  const parts = [tCount("results.count", state.items.length)];
-  if (state.updatedAt) {
-    parts.push(t("results.updated", { time: formatTime(state.updatedAt, language()) }));
-  }
-  ui.status.textContent = parts.join(" · ");
+  if (current === generation) focusHeading();
 }
 
-function render() {
-  const hadFocus = document.activeElement === ui.more;
-  ui.list.replaceChildren(...state.items.map(renderPosting));
-  ui.empty.hidden = !(state.loaded && state.items.length === 0);
-  ui.more.hidden = !state.nextCursor;
-  if (hadFocus && ui.more.hidden) ui.results.focus();
-  renderError();
-  renderStatus();
+function showMessage(key, error) {
+  ui.view.replaceChildren(
+    el("h2", { className: "page-title", text: t(key), attrs: { tabindex: "-1" } }),
+    error?.message ? el("p", { className: "notice notice--error", text: error.message }) : null,
+    el("p", {}, [el("a", { text: t("nav.listings"), attrs: { href: "#/" } })]),
+  );
+  focusHeading();
 }
 
-function setBusy(busy) {
-  ui.list.setAttribute("aria-busy", String(busy));
-  // aria-disabled, not disabled: a disabled button would drop keyboard focus.
-  ui.more.setAttribute("aria-disabled", String(busy));
-  renderStatus();
+function focusHeading() {
+  const title = ui.view.querySelector(".page-title");
+  document.title = title ? `${title.textContent} · ${t("app.name")}` : t("app.name");
+  // Move focus only after a navigation inside the app, not on the first load.
+  if (title && document.activeElement !== document.body) title.focus({ preventScroll: true });
 }
-
-// --- Start ----------------------------------------------------------------------------------
 
 async function switchLanguage(chosen) {
   ui.language.value = await setLanguage(chosen);
   translatePage();
-  render();
-  if (state.error) load("refresh"); // re-ask, so the server's message comes in the new language
+  renderAccount();
+  route();
 }
 
 async function start() {
   ui.language.value = await setLanguage(savedLanguage(), { persist: false });
   translatePage();
-  readFiltersFromUrl();
-
-  ui.form.addEventListener("submit", (event) => {
-    event.preventDefault();
-    search();
-  });
-  // The reset event fires before the fields are cleared: search once they are.
-  ui.form.addEventListener("reset", () => window.setTimeout(search, 0));
-  ui.more.addEventListener("click", () => {
-    if (state.nextCursor && !state.request) load("append");
-  });
+  renderAccount();
   ui.language.addEventListener("change", () => switchLanguage(ui.language.value));
-
-  await search();
-  subscribeToChanges(refresh);
+  session.onChange(() => {
+    renderAccount();
+    renderNav();
+  });
+  window.addEventListener("hashchange", route);
+  await route();
+  document.body.dataset.ready = "true";
 }
 
 start().catch((error) => console.error("the page could not start", error));

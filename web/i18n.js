@@ -1,11 +1,13 @@
 // Message catalogues and translation helpers.
 //
-// Every user-facing string lives in web/messages/<language>.json; markup names its strings with
-// data-i18n (text), data-i18n-placeholder, data-i18n-title and data-i18n-aria-label attributes.
-// To add a language: add its catalogue (same keys) and list it in LANGUAGES.
+// Every user-facing string lives in web/messages/<language>/<area>.json (one file per area of
+// the site, merged into one catalogue); markup names its strings with data-i18n (text),
+// data-i18n-placeholder, data-i18n-title and data-i18n-aria-label attributes.
+// To add a language: add its catalogues (same keys) and list it in LANGUAGES.
 
 export const LANGUAGES = ["zh-CN", "en"];
 export const DEFAULT_LANGUAGE = "zh-CN";
+export const AREAS = ["common", "public", "trade", "financing", "events", "audit"];
 
 const STORAGE_KEY = "market.language";
 const catalogues = new Map();
@@ -31,12 +33,17 @@ function remember(language) {
   }
 }
 
+async function loadArea(language, area) {
+  const url = new URL(`./messages/${language}/${area}.json`, import.meta.url);
+  const response = await fetch(url, { headers: { Accept: "application/json" } });
+  if (!response.ok) throw new Error(`cannot load ${area} messages for ${language}`);
+  return response.json();
+}
+
 async function loadCatalogue(language) {
   if (!catalogues.has(language)) {
-    const url = new URL(`./messages/${language}.json`, import.meta.url);
-    const response = await fetch(url, { headers: { Accept: "application/json" } });
-    if (!response.ok) throw new Error(`cannot load messages for ${language}: ${response.status}`);
-    catalogues.set(language, await response.json());
+    const parts = await Promise.all(AREAS.map((area) => loadArea(language, area)));
+    catalogues.set(language, Object.assign({}, ...parts));
   }
   return catalogues.get(language);
 }
@@ -90,5 +97,4 @@ export function translatePage(root = document) {
       element.setAttribute(attribute, t(element.dataset[dataKey]));
     }
   }
-  document.title = t("app.name");
 }

@@ -1,0 +1,95 @@
+"""Accounts for browser tests: registered over the HTTP API (or, for staff, by the use case the
+command line uses), and logged in through the real login page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+import httpx
+from playwright.sync_api import Page, expect
+
+from marketplace.bootstrap import Services
+from tests.support import organization_body
+
+
+@dataclass
+class Credentials:
+    id: str
+    kind: str
+    name: str
+    credit_code: str
+    password: str
+    token: str
+
+    @property
+    def auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+class Accounts:
+    def __init__(self, base_url: str, services: Services) -> None:
+        self.http = httpx.Client(base_url=base_url + "/api/v1", timeout=15)
+        self.services = services
+
+    def _session(self, body: dict[str, Any]) -> Credentials:
+        answer = self.http.post(
+            "/sessions", json={"credit_code": body["credit_code"], "password": body["password"]}
+        )
+        assert answer.status_code == 201, answer.text
+        org = answer.json()["organization"]
+        return Credentials(
+            org["id"], body["kind"], body["name"], body["credit_code"], body["password"],
+            answer.json()["token"],
+        )  # fmt: skip
+
+    def enterprise(self, **overrides: Any) -> Credentials:
+        body = organization_body("enterprise", **overrides)
+        created = self.http.post("/organizations", json=body)
+        assert created.status_code == 201, created.text
+        return self._session(body)
+
+    def bank(self, *, verified: bool = True, **overrides: Any) -> Credentials:
+        body = organization_body("bank", **overrides)
+        created = self.http.post("/organizations", json=body)
+        assert created.status_code == 201, created.text
+        if verified:
+            self.services.app.verify_organization(UUID(created.json()["id"]))
+        return self._session(body)
+
+    def staff(self, kind: str) -> Credentials:
+        """An operator or auditor, created as `market accounts create` does."""
+        body = organization_body(kind)
+        self.services.app.register_organization(
+            kind=kind,
+            name=body["name"],
+            credit_code=body["credit_code"],
+            region=body["region"],
+            industry=None,
+            contact=None,
+            password=body["password"],
+        )
+        return self._session(body)
+
+    def api(self, method: str, path: str, who: Credentials, **kwargs: Any) -> Any:
+        """A call to the API as `who` (for setting up what a test does not click through)."""
+        answer = self.http.request(method, path, headers=who.auth, **kwargs)
+        assert answer.status_code < 300, answer.text
+        return answer.json() if answer.content else None
+
+
+def log_in(page: Page, who: Credentials) -> None:
+    """Log in through the login page and wait until the header shows the organization."""
+    page.goto("/#/login")
+    page.get_by_label("统一社会信用代码").fill(who.credit_code)
+    page.get_by_label("密码").fill(who.password)
+    page.get_by_role("button", name="登录").click()
+    expect(page.locator("#account .account__name")).to_have_text(who.name)
+
+
+def open_page(page: Page, hash_path: str) -> None:
+    """Go to an in-app page and wait until the router has rendered it."""
+    page.goto("/#" + hash_path)
+    expect(page.locator("body[data-ready=true]")).to_be_attached()
+    expect(page.locator("#view")).to_have_attribute("aria-busy", "false")

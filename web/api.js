@@ -1,0 +1,105 @@
+// The public HTTP API (../shared/API.md), and nothing else: JSON in, JSON or RFC 9457 problems out.
+//
+// Reads carry `min_position` = the position of this tab's latest write, so a page shown after a
+// command already contains its effect (read-your-writes on the eventually consistent views).
+
+import { language, t } from "./i18n.js";
+import * as session from "./session.js";
+
+const BASE = "/api/v1";
+let lastWrite = 0;
+
+export class ApiError extends Error {
+  constructor(message, { status = 0, code = "", fieldErrors = [] } = {}) {
+    super(message);
+    this.name = "ApiError";
+    this.status = status;
+    this.code = code;
+    this.fieldErrors = fieldErrors;
+  }
+}
+
+/** The position of this tab's latest write (0 before any). */
+export function lastWritePosition() {
+  return lastWrite;
+}
+
+function noteWrite(position) {
+  const value = Number(position);
+  if (Number.isSafeInteger(value) && value > lastWrite) lastWrite = value;
+}
+
+async function problemFrom(response) {
+  let problem = {};
+  try {
+    problem = await response.json();
+  } catch {
+    // Not JSON (a proxy's error page): fall back to the status line.
+  }
+  const message =
+    problem?.detail || problem?.title || t("error.unknown", { status: response.status });
+  return new ApiError(String(message), {
+    status: response.status,
+    code: String(problem?.code ?? ""),
+    fieldErrors: Array.isArray(problem?.errors) ? problem.errors : [],
+  });
+}
+
+function urlFor(path, params) {
+  const url = new URL(BASE + path, window.location.origin);
+  for (const [name, value] of Object.entries(params ?? {})) {
+    if (value !== undefined && value !== null && value !== "") url.searchParams.set(name, value);
+  }
+  return url;
+}
+
+/**
+ * One request. `params` become the query string; `body` is sent as JSON; `ifMatch` sets
+ * If-Match. Resolves to the parsed JSON (null for 204); rejects with an ApiError.
+ */
+export async function request(method, path, { params, body, ifMatch, signal } = {}) {
+  const query = { ...params };
+  if (method === "GET" && lastWrite > 0 && query.min_position === undefined) {
+    query.min_position = lastWrite;
+  }
+  const headers = { Accept: "application/json", "Accept-Language": language() };
+  const token = session.token();
+  if (token) headers.Authorization = `Bearer ${token}`;
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (ifMatch !== undefined && ifMatch !== null) headers["If-Match"] = String(ifMatch);
+  let response;
+  try {
+    response = await fetch(urlFor(path, query), {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal,
+    });
+  } catch (error) {
+    if (error.name === "AbortError") throw error;
+    throw new ApiError(t("error.network"));
+  }
+  if (response.status === 401 && token) session.expire();
+  if (!response.ok) throw await problemFrom(response);
+  if (response.status === 204) return null;
+  const data = await response.json();
+  if (method !== "GET" && data && typeof data === "object") noteWrite(data.position);
+  return data;
+}
+
+export const get = (path, params, options = {}) => request("GET", path, { ...options, params });
+export const post = (path, body = {}, options = {}) => request("POST", path, { ...options, body });
+export const patch = (path, body, options = {}) => request("PATCH", path, { ...options, body });
+export const del = (path, options = {}) => request("DELETE", path, options);
+
+/** Every item of a paged list (follows next_cursor), up to `max` items. */
+export async function getAll(path, params = {}, max = 1000) {
+  const items = [];
+  let cursor = null;
+  do {
+    const page = await get(path, { ...params, limit: 200, cursor });
+    items.push(...(page.items ?? []));
+    cursor = page.next_cursor ?? null;
+  } while (cursor && items.length < max);
+  return items;
+}

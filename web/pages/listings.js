@@ -1,0 +1,2 @@
+import { heading } from "../dom.js";
+export function render(view) { view.append(heading("nav.listings")); }
