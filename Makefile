@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test lint format bench clean
+.PHONY: install browser run test lint format bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,7 +16,10 @@ install: $(STAMP)
 run: install  ## API + projections + embedded PostgreSQL + demo data on http://127.0.0.1:8000
 	$(BIN)/market serve --demo
 
-test: install  ## the whole suite on a real PostgreSQL
+browser:  ## Debian's Chromium for tests/browser, when no Chromium is installed
+	sh .ci/install-chromium
+
+test: install browser  ## the whole suite on a real PostgreSQL and in Chromium
 	$(BIN)/python -m pytest
 
 lint: install

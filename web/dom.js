@@ -1,5 +1,5 @@
 // Building the page from data. Safety rule: API and user text only reaches the page through
-// textContent, setAttribute or DOM nodes; never parsed as HTML (no innerHTML anywhere).
+// textContent, setAttribute or DOM nodes; never parsed as HTML.
 
 import { formatDateTime, formatMoney, formatMoneyExact } from "./format.js";
 import { language, t } from "./i18n.js";
@@ -89,7 +89,7 @@ export function notice() {
 let fieldCounter = 0;
 
 /**
- * A labelled control: `field("title", "trade.form.title", {type: "text", required: true})`.
+ * A labelled control: `field("password", "login.password", {type: "password"})`.
  * `options: [[value, labelKey], …]` makes a <select>; `type: "textarea"` a <textarea>.
  */
 export function field(name, labelKey, { type = "text", options, hintKey, value, attrs = {} } = {}) {

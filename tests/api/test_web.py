@@ -1,4 +1,7 @@
-"""The public page in web/: served by the app, CSP-safe markup, complete message catalogues."""
+"""The web front end in web/: served by the app, CSP-safe markup and scripts, complete catalogues.
+
+What the pages do is tested in a real browser (tests/browser); these are the static guarantees.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +14,14 @@ from fastapi.testclient import TestClient
 
 from api.main import WEB_DIR
 
-SCRIPTS = ["app.js", "i18n.js", "format.js"]
+SCRIPTS = sorted(str(path.relative_to(WEB_DIR)) for path in WEB_DIR.rglob("*.js"))
 LANGUAGES = ["zh-CN", "en"]
+AREAS = ["common", "public", "trade", "financing", "events", "audit"]
+# Calls whose first string argument is a message key; field(name, "key") has it second.
+KEY_CALLS = re.compile(r"""\b(?:t|heading|button|fact)\(\s*["']([\w.-]+)["']""")
+FIELD_CALLS = re.compile(r"""\bfield\(\s*["'][\w.-]+["']\s*,\s*["']([\w.-]+)["']""")
+KEY_OPTIONS = re.compile(r"""\b(?:hintKey|labelKey|successKey)\s*:\s*["']([\w.-]+)["']""")
+OPTION_PAIRS = re.compile(r"""\[\s*["'][\w.-]*["']\s*,\s*["']([a-zA-Z]+\.[\w.-]+)["']\s*\]""")
 I18N_ATTRIBUTES = ("data-i18n", "data-i18n-placeholder", "data-i18n-title", "data-i18n-aria-label")
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
@@ -45,8 +54,21 @@ def parse(html: str) -> Markup:
     return markup
 
 
+def area_catalogue(language: str, area: str) -> dict[str, str]:
+    path = WEB_DIR / "messages" / language / f"{area}.json"
+    loaded: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
+    return loaded
+
+
 def catalogue(language: str) -> dict[str, str]:
-    return json.loads((WEB_DIR / "messages" / f"{language}.json").read_text(encoding="utf-8"))
+    merged: dict[str, str] = {}
+    for area in AREAS:
+        merged.update(area_catalogue(language, area))
+    return merged
+
+
+def scripts_text() -> str:
+    return "\n".join((WEB_DIR / name).read_text(encoding="utf-8") for name in SCRIPTS)
 
 
 @pytest.fixture(scope="module")
@@ -71,11 +93,20 @@ def test_scripts_are_served_as_javascript(client: TestClient, name: str) -> None
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_catalogues_are_served_as_json(client: TestClient, language: str) -> None:
-    response = client.get(f"/messages/{language}.json")
+@pytest.mark.parametrize("area", AREAS)
+def test_catalogues_are_served_as_json(client: TestClient, language: str, area: str) -> None:
+    response = client.get(f"/messages/{language}/{area}.json")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("application/json")
-    assert response.json() == catalogue(language)
+    assert response.json() == area_catalogue(language, area)
+
+
+def test_no_key_is_defined_by_two_areas() -> None:
+    seen: dict[str, str] = {}
+    for area in AREAS:
+        for key in area_catalogue("zh-CN", area):
+            assert key not in seen, f"{key} is in both {seen[key]} and {area}"
+            seen[key] = area
 
 
 def test_index_has_no_inline_script_or_handlers(index: str) -> None:
@@ -127,9 +158,10 @@ def test_every_message_used_is_in_the_catalogue(index: str) -> None:
         for name, value in attrs.items()
         if name in I18N_ATTRIBUTES and value
     }
-    app = (WEB_DIR / "app.js").read_text(encoding="utf-8")
-    used |= set(re.findall(r"""\bt\(\s*["']([\w.-]+)["']""", app))
-    for key in re.findall(r"""\btCount\(\s*["']([\w.-]+)["']""", app):
+    source = scripts_text()
+    for pattern in (KEY_CALLS, FIELD_CALLS, KEY_OPTIONS, OPTION_PAIRS):
+        used |= set(pattern.findall(source))
+    for key in re.findall(r"""\btCount\(\s*["']([\w.-]+)["']""", source):
         used |= {f"{key}.one", f"{key}.other"}
     assert used
     assert used <= keys, used - keys

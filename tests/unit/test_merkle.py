@@ -26,7 +26,10 @@ from marketplace.audit.merkle import (
     verify_inclusion,
 )
 
-SHARED_VECTORS = Path("/work/shared/testdata/rfc6962_vectors.json")
+# ../shared beside the project root, when present (the embedded copy below is what is tested).
+SHARED_VECTORS = (
+    Path(__file__).resolve().parents[3] / "shared" / "testdata" / "rfc6962_vectors.json"
+)
 
 # A copy of the known answers in SHARED_VECTORS (google/certificate-transparency and
 # transparency-dev/merkle), so the suite does not depend on a path outside the repository.
