@@ -84,6 +84,10 @@ BIDS = [
 ]
 
 
+# (index into BIDS, completed too): deals awarded and signed by both parties.
+DEALS = [(3, True), (1, False)]
+
+
 def load_demo(app: Marketplace, password: str = DEMO_PASSWORD) -> int:
     """Load the demo once; later calls find it and do nothing. The number of events written."""
     written = 0
@@ -112,17 +116,39 @@ def load_demo(app: Marketplace, password: str = DEMO_PASSWORD) -> int:
         )  # fmt: skip
         postings.append(outcome.aggregate.id)
         written += 1
+    bids: list[UUID] = []
     for bidder, index, price, qty, days, message in BIDS:
-        app.place_bid(
+        placed = app.place_bid(
             postings[index], ids[bidder], unit_price=Decimal(price), quantity=Decimal(qty),
             delivery_days=days, message=message,
         )  # fmt: skip
+        bids.append(placed.extra["bid"].id)
         written += 1
+    written += close_deals(app, postings, bids)
     for bank in BANKS:
         app.verify_organization(ids[bank])
         written += 1
     written += load_exhibitions_demo(app, ids)
     return written + load_financing_demo(app, ids)
+
+
+def close_deals(app: Marketplace, postings: list[UUID], bids: list[UUID]) -> int:
+    """Award the postings of DEALS to their bid and have both parties sign (some deals to count)."""
+    written = 0
+    for bid_index, complete in DEALS:
+        _, posting_index, *_ = BIDS[bid_index]
+        posting = app.get_posting(postings[posting_index])
+        accepted = app.accept_bid(posting.id, bids[bid_index], posting.owner_id)
+        contract_id = accepted.extra["contract"].id
+        contract = app.get_contract(contract_id)
+        parties = {party["role"]: UUID(party["organization_id"]) for party in contract.parties}
+        for party_id in parties.values():
+            app.sign_contract(contract_id, party_id, contract.digest)
+        written += 2 + len(parties)  # the acceptance writes the posting's event and the contract
+        if complete:
+            app.complete_contract(contract_id, parties["buyer"])
+            written += 1
+    return written
 
 
 def demo_accounts() -> list[tuple[str, str, str]]:
