@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install browser run test lint format bench clean
+.PHONY: install browser run test lint format bench screenshots clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,9 @@ bench: install  ## benchmarks with their raw-PostgreSQL baselines (see README); 
 	$(BIN)/python tests/bench/commands.py
 	$(BIN)/python tests/bench/projections.py
 	$(BIN)/python tests/bench/stream.py
+
+screenshots: install browser  ## docs/screenshots/*.png from the real pages over the demo data
+	$(BIN)/python -m tests.browser.readme_screenshots
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info

@@ -1,0 +1,86 @@
+"""The README's screenshots, taken from the real pages over the demo data: `make screenshots`.
+
+Starts an embedded PostgreSQL in a temporary directory, loads the demo, serves the app and
+photographs a few pages in zh-CN with the system Chromium. Not a test (pytest does not collect
+it); the PNGs go to docs/screenshots/ unless another directory is given.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+from playwright.sync_api import Page, expect, sync_playwright
+
+from marketplace.bootstrap import open_services
+from marketplace.demo import DEMO_PASSWORD, demo_accounts, load_demo
+from marketplace.embedded_pg import EmbeddedPostgres
+from marketplace.settings import Settings
+from tests.browser.conftest import CHROMIUM_ARGS, LiveServer, chromium_path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def log_in(page: Page, credit_code: str) -> None:
+    page.goto("/#/login")
+    page.get_by_label("统一社会信用代码").fill(credit_code)
+    page.get_by_label("密码").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    expect(page.locator("#account .account__name")).to_be_visible()
+
+
+def settle(page: Page, hash_path: str) -> None:
+    page.goto("/#" + hash_path)
+    expect(page.locator("#view")).to_have_attribute("aria-busy", "false")
+    page.wait_for_load_state("networkidle")
+
+
+def photograph(server: LiveServer, out: Path) -> None:
+    codes = {name: code for _, name, code in demo_accounts()}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        desktop = browser.new_context(
+            base_url=server.url, locale="zh-CN", timezone_id="Asia/Shanghai",
+            viewport={"width": 1280, "height": 860},
+        )  # fmt: skip
+        page = desktop.new_page()
+        settle(page, "/")
+        page.screenshot(path=str(out / "listings.png"))
+        settle(page, "/stats")
+        page.screenshot(path=str(out / "stats.png"), full_page=True)
+        phone = browser.new_context(
+            base_url=server.url, locale="zh-CN", timezone_id="Asia/Shanghai",
+            viewport={"width": 390, "height": 844}, is_mobile=True, device_scale_factor=2,
+        )  # fmt: skip
+        mobile = phone.new_page()
+        log_in(mobile, codes["杭州科创银行西湖支行"])
+        settle(mobile, "/financing")
+        mobile.screenshot(path=str(out / "financing-board-phone.png"))
+        browser.close()
+
+
+def main(out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="market-shots-") as top:
+        Path(top).chmod(0o755)  # the server may run as an unprivileged user
+        postgres = EmbeddedPostgres(Path(top) / "postgres")
+        url = postgres.start().url()
+        try:
+            settings = Settings(database_url=url, data_dir=Path(top) / "data")
+            services = open_services(settings, url=url)
+            load_demo(services.app)
+            services.start_projections()
+            server = LiveServer(services).start()
+            try:
+                photograph(server, out)
+            finally:
+                server.stop()
+                services.close()
+        finally:
+            postgres.stop()
+    print(f"screenshots written to {out}")
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "screenshots")
