@@ -121,8 +121,12 @@ def browser() -> Iterator[Browser]:
             launched.close()
 
 
+# Chromium logs every 4xx answer as a console error; refusals the page shows are not bugs.
+CLIENT_ERROR = re.compile(r"^Failed to load resource: the server responded with a status of 4\d\d")
+
+
 class PageErrors:
-    """Uncaught exceptions and console errors (CSP violations among them) of a test's pages."""
+    """Uncaught exceptions and console errors (CSP violations, 5xx answers) of a test's pages."""
 
     def __init__(self) -> None:
         self.errors: list[str] = []
@@ -133,7 +137,7 @@ class PageErrors:
 
     def _console(self, page: Page) -> Callable[[ConsoleMessage], None]:
         def record(message: ConsoleMessage) -> None:
-            if message.type == "error":
+            if message.type == "error" and not CLIENT_ERROR.match(message.text):
                 self.errors.append(f"{page.url}: console: {message.text}")
 
         return record

@@ -1,0 +1,111 @@
+// #/bank-products: the banks' financing products, public, filtered by type and region. A
+// verified bank also sees its own products and publishes new ones here.
+
+import * as api from "../api.js";
+import { debounce, el, field, heading, notice, onSubmit } from "../dom.js";
+import { t } from "../i18n.js";
+import * as session from "../session.js";
+import * as stream from "../stream.js";
+import { productBody, productCard, productForm } from "./financing-products.js";
+import { productTypeOptions, refreshVerified, verificationNotice } from "./financing-shared.js";
+
+function filters(query) {
+  return el("form", { className: "search__form financing-filters", attrs: { role: "search", "aria-label": t("financing.filter.label") } }, [
+    field("product_type", "financing.field.productType", {
+      options: productTypeOptions("financing.filter.anyType"),
+      value: query.get("product_type") ?? "",
+    }),
+    field("region", "financing.filter.region", {
+      hintKey: "financing.product.regionFilterHint",
+      value: query.get("region") ?? "",
+      attrs: { inputmode: "numeric", maxlength: "6", pattern: "[0-9]{2,6}" },
+    }),
+    el("div", { className: "search__actions" }, [
+      el("button", { className: "button button--primary", text: t("financing.filter.submit"), attrs: { type: "submit" } }),
+      el("button", { className: "button", text: t("financing.filter.reset"), attrs: { type: "reset" } }),
+    ]),
+  ]);
+}
+
+/** A product list with its status line, "load more", and `load()`; `params()` gives filters. */
+function productList(id, titleKey, params) {
+  const message = notice();
+  const status = el("p", { className: "results__status", attrs: { "aria-live": "polite" } });
+  const list = el("ul", { className: "financing-products" });
+  const more = el("button", { className: "button", text: t("common.loadMore"), attrs: { type: "button" } });
+  more.hidden = true;
+  const section = el("section", { className: "results", attrs: { "aria-labelledby": id } }, [
+    el("div", { className: "results__header" }, [el("h3", { text: t(titleKey), attrs: { id } }), status]),
+    message,
+    list,
+    el("div", { className: "results__more" }, [more]),
+  ]);
+  let cursor = null;
+
+  async function load({ append = false, minPosition } = {}) {
+    const query = { ...params(), limit: 20, cursor: append ? cursor : undefined };
+    if (minPosition) query.min_position = minPosition;
+    status.textContent = t("common.loading");
+    try {
+      const page = await api.get("/bank-products", query);
+      if (!append) list.replaceChildren();
+      list.append(...page.items.map(productCard));
+      cursor = page.next_cursor;
+      more.hidden = !cursor;
+      const count = list.childElementCount;
+      status.textContent = count ? t("financing.list.count", { count }) : t("financing.product.none");
+      message.say("");
+    } catch (error) {
+      status.textContent = "";
+      message.say(error, { error: true });
+    }
+  }
+  more.addEventListener("click", () => load({ append: true }));
+  return { section, load };
+}
+
+function ownProducts(publicList) {
+  const me = session.organization()?.id;
+  const own = productList("own-products-title", "financing.product.own", () => ({ bank: me }));
+  const message = notice();
+  const form = productForm();
+  onSubmit(form, message, async (values) => {
+    await api.post("/bank-products", productBody(values));
+    form.reset();
+    message.say(t("financing.product.published"));
+    await Promise.all([own.load(), publicList.load()]);
+  });
+  const formSection = el("section", { className: "panel financing-product-new", attrs: { "aria-labelledby": "product-form-title" } }, [
+    el("h3", { text: t("financing.product.formTitle"), attrs: { id: "product-form-title" } }),
+    message,
+    form,
+  ]);
+  own.load();
+  return [formSection, own.section];
+}
+
+export async function render(view, { query }) {
+  view.append(heading("financing.products.title"), el("p", { className: "financing-lead", text: t("financing.products.lead") }));
+  const form = filters(query);
+  const filterValues = () => ({
+    product_type: form.elements.namedItem("product_type").value,
+    region: form.elements.namedItem("region").value.trim(),
+  });
+  const publicList = productList("products-title", "financing.products.results", filterValues);
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    publicList.load();
+  });
+  form.addEventListener("reset", () => window.setTimeout(() => publicList.load(), 0));
+
+  let bankPart = [];
+  if (session.is("bank")) {
+    bankPart = (await refreshVerified()) ? ownProducts(publicList) : [verificationNotice()];
+  }
+  view.append(...bankPart, form, publicList.section);
+  publicList.load();
+  const reload = debounce((position) => publicList.load({ minPosition: position }), 300);
+  return stream.subscribe((message) => {
+    if (message.type === "BankProduct.Published") reload(message.position);
+  });
+}
