@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 
 from aggregates.organization import Organization
-from api.deps import FreshRead, Operator, ServicesDep, SignedIn
+from api.deps import FreshRead, Operator, ServicesDep, SignedIn, StaffOnly
+from api.schemas.common import ListOf
 from api.schemas.organizations import (
     OrganizationCreate,
     OrganizationCreated,
@@ -29,6 +31,19 @@ def _public(org: Organization) -> OrganizationPublic:
         industry=org.industry,
         verified=org.verified,
         registered_at=org.created_on,
+    )
+
+
+def _public_row(row: dict[str, Any]) -> OrganizationPublic:
+    return OrganizationPublic(
+        id=str(row["id"]),
+        kind=row["kind"],
+        name=row["name"],
+        credit_code=row["credit_code"],
+        region=row["region"],
+        industry=row["industry"],
+        verified=row["verified"],
+        registered_at=row["registered_at"],
     )
 
 
@@ -55,6 +70,24 @@ def create_organization(body: OrganizationCreate, services: ServicesDep) -> Orga
         verified=org.verified,
         version=outcome.version,
         position=outcome.position,
+    )
+
+
+# StaffOnly before FreshRead: a refused caller is answered without waiting for the views.
+@router.get("", dependencies=[StaffOnly, FreshRead])
+def read_organizations(
+    services: ServicesDep,
+    kind: Literal["enterprise", "bank", "operator", "auditor"] | None = None,
+    verified: bool | None = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+) -> ListOf[OrganizationPublic]:
+    """Profiles for operators and auditors, newest first (e.g. banks awaiting verification)."""
+    page = services.views.organizations.list_organizations(
+        kind=kind, verified=verified, limit=limit, cursor=cursor
+    )
+    return ListOf[OrganizationPublic](
+        items=[_public_row(row) for row in page.items], next_cursor=page.next_cursor
     )
 
 
