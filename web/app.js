@@ -30,7 +30,7 @@ function allowed(route) {
 }
 
 function renderNav() {
-  const here = window.location.hash || "#/";
+  const here = (window.location.hash || "#/").split("?")[0];
   const links = ROUTES.filter((route) => route.nav && allowed(route)).map((route) => {
     const href = `#${route.path}`;
     const attrs = { href };

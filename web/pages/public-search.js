@@ -1,0 +1,109 @@
+// The listings' search form and its filters, which live in the hash query (#/?q=…&side=…) so
+// that a search can be bookmarked and shared.
+
+import { el, field } from "../dom.js";
+import { t } from "../i18n.js";
+import { CATEGORY_CODES, categoryLabel } from "./public-labels.js";
+
+export const FILTERS = ["q", "side", "category", "region", "price_max"];
+
+const SIDES = [
+  ["", "public.search.sideAll"],
+  ["supply", "public.search.sideSupply"],
+  ["demand", "public.search.sideDemand"],
+];
+
+/** The filters of a hash query, cleaned the way the API wants them. */
+export function filtersFrom(query) {
+  const filters = {};
+  for (const name of FILTERS) {
+    let value = String(query.get(name) ?? "").trim();
+    if (name === "category") value = value.toUpperCase();
+    if (value) filters[name] = value;
+  }
+  return filters;
+}
+
+/** Put the filters in the address without a new render (replaceState fires no hashchange). */
+export function rememberFilters(filters) {
+  const search = new URLSearchParams(filters).toString();
+  window.history.replaceState(window.history.state, "", search ? `#/?${search}` : "#/");
+}
+
+function categorySelect(value) {
+  const wrapper = field("category", "public.search.category", {
+    options: [["", "public.search.categoryAll"]],
+  });
+  const select = wrapper.querySelector("select");
+  // Option texts carry the code with the name, so they do not come from field()'s keys.
+  for (const code of CATEGORY_CODES) {
+    select.append(el("option", { text: categoryLabel(code), attrs: { value: code } }));
+  }
+  select.value = CATEGORY_CODES.includes(value) ? value : "";
+  return wrapper;
+}
+
+/** Filters the browser can already tell are wrong, as an ApiError-like `{message, fieldErrors}`. */
+function refusal(form) {
+  const invalid = [...form.elements].filter((control) => control.willValidate && !control.validity.valid);
+  if (!invalid.length) return null;
+  return {
+    name: "ApiError",
+    message: t("public.search.invalid"),
+    fieldErrors: invalid.map((control) => ({
+      field: control.name,
+      message: t(`public.search.invalid.${control.name}`),
+    })),
+  };
+}
+
+/**
+ * The search form, filled from `filters`: `onSearch(filters)` on submit and on reset,
+ * `onRefused(error)` instead when a filter is malformed (the server would refuse it).
+ */
+export function searchForm(filters, onSearch, onRefused) {
+  const q = field("q", "public.search.q", {
+    type: "search",
+    value: filters.q,
+    attrs: { maxlength: "200", autocomplete: "off", placeholder: t("public.search.qPlaceholder") },
+  });
+  q.classList.add("field--wide");
+  const form = el("form", {
+    className: "search__form",
+    attrs: { role: "search", "aria-label": t("public.search.heading"), novalidate: "" },
+  }, [
+    q,
+    field("side", "public.search.side", { options: SIDES, value: filters.side ?? "" }),
+    categorySelect(filters.category),
+    field("region", "public.search.region", {
+      value: filters.region,
+      hintKey: "public.search.regionHint",
+      attrs: {
+        inputmode: "numeric",
+        maxlength: "6",
+        pattern: "[0-9]{2}([0-9]{2}){0,2}",
+        autocomplete: "off",
+        placeholder: t("public.search.regionPlaceholder"),
+      },
+    }),
+    field("price_max", "public.search.priceMax", {
+      type: "number",
+      value: filters.price_max,
+      hintKey: "public.search.priceMaxHint",
+      attrs: { min: "0", step: "0.01", inputmode: "decimal" },
+    }),
+    el("div", { className: "search__actions" }, [
+      el("button", { className: "button button--primary", text: t("public.search.submit"), attrs: { type: "submit" } }),
+      el("button", { className: "button", text: t("public.search.reset"), attrs: { type: "reset" } }),
+    ]),
+  ]);
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const refused = refusal(form);
+    if (refused) onRefused(refused);
+    else onSearch(filtersFrom(new URLSearchParams(new FormData(form))));
+  });
+  // The reset event fires before the controls are cleared: search once they are.
+  form.addEventListener("reset", () => window.setTimeout(() => onSearch({}), 0));
+  return form;
+}
