@@ -24,6 +24,9 @@ class AuditEventPublic(AuditSchema):
     data: dict[str, Any] | None = Field(description="the decoded event; null if it won't decode")
     payload_sha256: str = Field(description="hex SHA-256 of the state bytes as stored now")
     leaf_hash: str | None = Field(description="hex leaf hash as stored in the audit log")
+    payload_b64: str = Field(
+        description="the stored state bytes, base64: what payload_sha256 is the hash of"
+    )
 
 
 class AuditEventPage(AuditSchema):

@@ -49,6 +49,7 @@ class AuditEvent:
     data: dict[str, Any] | None  # None: the stored state no longer decodes
     payload_sha256: str
     leaf_hash: str | None
+    payload_b64: str  # the stored bytes themselves, so a client can hash them again
 
 
 @dataclass(frozen=True)
@@ -188,6 +189,7 @@ class AuditLog:
             data=data,
             payload_sha256=payload_sha256(state),
             leaf_hash=None if leaf is None else bytes(leaf).hex(),
+            payload_b64=base64.b64encode(state).decode("ascii"),
         )
         return item, event
 

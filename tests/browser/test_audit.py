@@ -124,6 +124,35 @@ def test_an_altered_inclusion_proof_is_reported(
     shot(page, "audit-proof-altered")
 
 
+EVENTS = re.compile(r"/api/v1/audit/events\b")
+
+
+def test_event_data_that_is_not_what_was_logged_is_reported(
+    new_page: Callable[..., Page], history: History, shot: Shot
+) -> None:
+    """The served bytes must hash to the record's payload_sha256: altered bytes fail step 1."""
+    page = new_page()
+    target = history.positions["Posting.BidPlaced"]
+
+    def alter_the_bytes(route: Route) -> None:
+        response = route.fetch()
+        page_json = response.json()
+        for item in page_json["items"]:
+            if item["position"] == target:
+                stored = base64.b64decode(item["payload_b64"])
+                item["payload_b64"] = base64.b64encode(stored.replace(b"1", b"9")).decode()
+        route.fulfill(response=response, json=page_json)
+
+    page.route(EVENTS, alter_the_bytes)
+    _open_log(page, history.auditor)
+    placed = _event(page, target)
+    placed.get_by_role("button", name="验证").click()
+    result = placed.locator(".audit-result")
+    expect(result).to_contain_text("验证失败：第 1 步")
+    expect(result).to_contain_text("展示的事件内容与日志不符")
+    shot(page, "audit-payload-altered")
+
+
 @pytest.mark.parametrize(
     ("field", "summary", "failed"),
     [

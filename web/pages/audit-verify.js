@@ -116,9 +116,31 @@ export async function checkSignature(checkpoint, pinned = trustedKey()) {
   });
 }
 
+/**
+ * The stored bytes, when served, must hash to `payload_sha256` (which the leaf record covers):
+ * this ties what the server shows to what was logged. Null when they do (or are not served).
+ */
+async function checkPayload(item) {
+  if (typeof item.payload_b64 !== "string") return null;
+  let bytes;
+  try {
+    bytes = base64ToBytes(item.payload_b64);
+  } catch {
+    return { key: "audit.verify.record.invalid", params: { reason: "payload_b64" } };
+  }
+  const hex = bytesToHex(await sha256(bytes));
+  if (hex === item.payload_sha256) return null;
+  return {
+    key: "audit.verify.record.payloadMismatch",
+    params: { computed: short(hex), stored: short(item.payload_sha256) },
+  };
+}
+
 async function checkRecord(item) {
   const step = "record";
   if (!Number.isSafeInteger(item.leaf_index)) return [fail(step, "audit.verify.record.noLeaf"), null];
+  const payload = await checkPayload(item);
+  if (payload) return [fail(step, payload.key, payload.params), null];
   let computed;
   try {
     computed = await leafHash(leafRecord(item));
