@@ -11,9 +11,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
-from marketplace.bootstrap import open_services
+from aggregates.values import make_credit_code
+from marketplace.bootstrap import Services, open_services
 from marketplace.demo import DEMO_PASSWORD, demo_accounts, load_demo
 from marketplace.embedded_pg import EmbeddedPostgres
 from marketplace.settings import Settings
@@ -36,27 +37,45 @@ def settle(page: Page, hash_path: str) -> None:
     page.wait_for_load_state("networkidle")
 
 
+def new_context(browser: Browser, server: LiveServer, *, phone: bool = False) -> BrowserContext:
+    size = {"width": 390, "height": 844} if phone else {"width": 1280, "height": 860}
+    return browser.new_context(
+        base_url=server.url, locale="zh-CN", timezone_id="Asia/Shanghai", viewport=size,
+        is_mobile=phone, device_scale_factor=2 if phone else 1,
+    )  # fmt: skip
+
+
+def auditor(services: Services) -> str:
+    """The demo has no auditor (they are created from the command line): make one."""
+    code = make_credit_code("11" + "330100" + "MB00001A2")
+    services.app.register_organization(
+        kind="auditor", name="杭州市审计局（演示）", credit_code=code, region="330100",
+        industry=None, contact=None, password=DEMO_PASSWORD,
+    )  # fmt: skip
+    return code
+
+
 def photograph(server: LiveServer, out: Path) -> None:
     codes = {name: code for _, name, code in demo_accounts()}
+    auditor_code = auditor(server.services)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        desktop = browser.new_context(
-            base_url=server.url, locale="zh-CN", timezone_id="Asia/Shanghai",
-            viewport={"width": 1280, "height": 860},
-        )  # fmt: skip
-        page = desktop.new_page()
-        settle(page, "/")
-        page.screenshot(path=str(out / "listings.png"))
-        settle(page, "/stats")
-        page.screenshot(path=str(out / "stats.png"), full_page=True)
-        phone = browser.new_context(
-            base_url=server.url, locale="zh-CN", timezone_id="Asia/Shanghai",
-            viewport={"width": 390, "height": 844}, is_mobile=True, device_scale_factor=2,
-        )  # fmt: skip
-        mobile = phone.new_page()
-        log_in(mobile, codes["杭州科创银行西湖支行"])
-        settle(mobile, "/financing")
-        mobile.screenshot(path=str(out / "financing-board-phone.png"))
+        phone = new_context(browser, server, phone=True).new_page()
+        log_in(phone, codes["杭州钱塘精密制造有限公司"])
+        settle(phone, "/")
+        phone.screenshot(path=str(out / "listings-phone.png"))
+        desktop = new_context(browser, server).new_page()
+        settle(desktop, "/stats")
+        desktop.locator("svg").first.wait_for()
+        top = {"x": 0, "y": 0, "width": 1280, "height": 1500}
+        desktop.screenshot(path=str(out / "stats.png"), full_page=True, clip=top)
+        log_in(desktop, auditor_code)
+        settle(desktop, "/audit")
+        event = desktop.locator("tbody.audit-event").last
+        event.get_by_role("button", name="验证").click()
+        expect(event.locator(".audit-result")).to_contain_text("已验证")
+        event.scroll_into_view_if_needed()
+        desktop.screenshot(path=str(out / "audit-verified.png"))
         browser.close()
 
 

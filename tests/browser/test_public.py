@@ -175,7 +175,18 @@ def test_the_listings_fit_a_phone(
     expect(card(page, title)).to_be_visible()
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0
+    # The less used filters fold away on a phone, behind a toggle.
+    expect(page.get_by_label("地区代码（前缀）")).to_be_hidden()
+    toggle = page.get_by_role("button", name="更多筛选")
+    expect(toggle).to_have_attribute("aria-expanded", "false")
     shot(page, "phone")
+    toggle.click()
+    expect(page.get_by_role("button", name="收起筛选")).to_have_attribute("aria-expanded", "true")
+    page.get_by_label("地区代码（前缀）").fill("33")
+    page.get_by_role("button", name="搜索").click()
+    expect(page).to_have_url(re.compile(r"region=33"))
+    expect(card(page, title)).to_be_visible()
+    shot(page, "phone-more-filters")
 
 
 def signed_sale(accounts: Accounts) -> dict[str, Any]:

@@ -6,6 +6,7 @@ import { t } from "../i18n.js";
 import { CATEGORY_CODES, categoryLabel } from "./public-labels.js";
 
 export const FILTERS = ["q", "side", "category", "region", "price_max"];
+const MORE = ["category", "region", "price_max"];
 
 const SIDES = [
   ["", "public.search.sideAll"],
@@ -68,12 +69,8 @@ export function searchForm(filters, onSearch, onRefused) {
     attrs: { maxlength: "200", autocomplete: "off", placeholder: t("public.search.qPlaceholder") },
   });
   q.classList.add("field--wide");
-  const form = el("form", {
-    className: "search__form",
-    attrs: { role: "search", "aria-label": t("public.search.heading"), novalidate: "" },
-  }, [
-    q,
-    field("side", "public.search.side", { options: SIDES, value: filters.side ?? "" }),
+  // On a phone the less used filters fold away behind a toggle (open when one is in use).
+  const more = el("div", { className: "search__more", attrs: { id: "search-more" } }, [
     categorySelect(filters.category),
     field("region", "public.search.region", {
       value: filters.region,
@@ -92,6 +89,26 @@ export function searchForm(filters, onSearch, onRefused) {
       hintKey: "public.search.priceMaxHint",
       attrs: { min: "0", step: "0.01", inputmode: "decimal" },
     }),
+  ]);
+  const moreToggle = el("button", {
+    className: "button search__more-toggle",
+    attrs: { type: "button", "aria-controls": "search-more" },
+  });
+  const showMore = (open) => {
+    more.classList.toggle("search__more--folded", !open);
+    moreToggle.setAttribute("aria-expanded", String(open));
+    moreToggle.textContent = t(open ? "public.search.fewer" : "public.search.more");
+  };
+  showMore(MORE.some((name) => filters[name]));
+  moreToggle.addEventListener("click", () => showMore(more.classList.contains("search__more--folded")));
+  const form = el("form", {
+    className: "search__form",
+    attrs: { role: "search", "aria-label": t("public.search.heading"), novalidate: "" },
+  }, [
+    q,
+    field("side", "public.search.side", { options: SIDES, value: filters.side ?? "" }),
+    moreToggle,
+    more,
     el("div", { className: "search__actions" }, [
       el("button", { className: "button button--primary", text: t("public.search.submit"), attrs: { type: "submit" } }),
       el("button", { className: "button", text: t("public.search.reset"), attrs: { type: "reset" } }),
@@ -100,6 +117,7 @@ export function searchForm(filters, onSearch, onRefused) {
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const refused = refusal(form);
+    if (refused) showMore(true);
     if (refused) onRefused(refused);
     else onSearch(filtersFrom(new URLSearchParams(new FormData(form))));
   });
