@@ -19,6 +19,8 @@ from tests.browser.conftest import LiveServer
 
 Shot = Callable[[Page, str], Path]
 NEED_URL = re.compile(r"#/financing/([0-9a-f-]{36})$")
+
+
 def unique_amount() -> str:
     """An amount no other need of the run has, so a board filter finds just this one."""
     return str(random.randrange(10_000, 90_000) * 100)
