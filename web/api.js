@@ -46,6 +46,10 @@ async function problemFrom(response) {
 }
 
 function urlFor(path, params) {
+  // Ids from the address bar go into paths: a "." or ".." segment would reach another endpoint.
+  if (String(path).split("/").some((segment) => segment === "." || segment === "..")) {
+    throw new ApiError(t("error.badAddress"), { status: 400 });
+  }
   const url = new URL(BASE + path, window.location.origin);
   for (const [name, value] of Object.entries(params ?? {})) {
     if (value !== undefined && value !== null && value !== "") url.searchParams.set(name, value);
@@ -67,9 +71,10 @@ export async function request(method, path, { params, body, ifMatch, signal } = 
   if (token) headers.Authorization = `Bearer ${token}`;
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (ifMatch !== undefined && ifMatch !== null) headers["If-Match"] = String(ifMatch);
+  const url = urlFor(path, query);
   let response;
   try {
-    response = await fetch(urlFor(path, query), {
+    response = await fetch(url, {
       method,
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),

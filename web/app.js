@@ -6,7 +6,7 @@
 
 import * as api from "./api.js";
 import { button, el } from "./dom.js";
-import { savedLanguage, setLanguage, t, translatePage } from "./i18n.js";
+import { language, savedLanguage, setLanguage, t, translatePage } from "./i18n.js";
 import { match, ROUTES } from "./routes.js";
 import * as session from "./session.js";
 
@@ -70,7 +70,11 @@ async function logOut() {
 
 async function route() {
   const current = ++generation;
-  leave?.();
+  try {
+    leave?.();
+  } catch (error) {
+    console.error("page cleanup failed", error);
+  }
   leave = null;
   renderNav();
   const found = match(window.location.hash);
@@ -108,6 +112,7 @@ async function route() {
 }
 
 function showMessage(key, error) {
+  ui.view.setAttribute("aria-busy", "false");
   ui.view.replaceChildren(
     el("h2", { className: "page-title", text: t(key), attrs: { tabindex: "-1" } }),
     error?.message ? el("p", { className: "notice notice--error", text: error.message }) : null,
@@ -134,7 +139,18 @@ async function start() {
   ui.language.value = await setLanguage(savedLanguage(), { persist: false });
   translatePage();
   renderAccount();
-  ui.language.addEventListener("change", () => switchLanguage(ui.language.value));
+  ui.language.addEventListener("change", () =>
+    switchLanguage(ui.language.value).catch((error) => {
+      // The other catalogue could not be loaded: stay in the language still on show.
+      console.error("language switch failed", error);
+      ui.language.value = language();
+    }),
+  );
+  // "#view" would be taken for a route (hash routing): the skip link moves focus itself.
+  document.querySelector(".skip-link")?.addEventListener("click", (event) => {
+    event.preventDefault();
+    ui.view.focus();
+  });
   session.onChange(() => {
     renderAccount();
     renderNav();

@@ -4,13 +4,28 @@
 import { formatDateTime, formatMoney, formatMoneyExact } from "./format.js";
 import { language, t } from "./i18n.js";
 
+const URL_ATTRIBUTES = new Set(["href", "src", "action", "formaction", "xlink:href"]);
+// In-app hashes, same-site paths and web addresses only: never javascript:, data: or the like.
+const SAFE_URL = /^(?:#|\/(?!\/)|https?:\/\/|mailto:|tel:)/i;
+
+/** An attribute value that is safe to set; throws on handlers and script URLs (a bug, not data). */
+function safeAttribute(name, value) {
+  const lower = String(name).toLowerCase();
+  if (lower.startsWith("on")) throw new TypeError(`event handler attribute refused: ${name}`);
+  const text = String(value);
+  if (URL_ATTRIBUTES.has(lower) && !SAFE_URL.test(text.trim())) {
+    throw new TypeError(`unsafe URL refused for ${name}`);
+  }
+  return text;
+}
+
 /** `el("p", {className, text, attrs, on: {click}}, [children])`. */
 export function el(tag, { className, text, attrs, on } = {}, children = []) {
   const node = document.createElement(tag);
   if (className) node.className = className;
   if (text !== undefined && text !== null) node.textContent = String(text);
   for (const [name, value] of Object.entries(attrs ?? {})) {
-    if (value !== undefined && value !== null && value !== false) node.setAttribute(name, value);
+    if (value !== undefined && value !== null && value !== false) node.setAttribute(name, safeAttribute(name, value));
   }
   for (const [name, handler] of Object.entries(on ?? {})) node.addEventListener(name, handler);
   node.append(...children.filter((child) => child !== null && child !== undefined));
@@ -78,7 +93,8 @@ export function notice() {
     if (!message) return;
     node.append(el("span", { text: message instanceof Error ? message.message : message }));
     for (const item of message?.fieldErrors ?? []) {
-      node.append(el("span", { className: "notice__field", text: ` ${item.field}: ${item.message}` }));
+      const text = t("error.field", { field: item.field, message: item.message });
+      node.append(el("span", { className: "notice__field", text: ` ${text}` }));
     }
   };
   return node;
@@ -187,11 +203,19 @@ export async function act(buttonNode, notice, action, successKey) {
   }
 }
 
-/** A debounced version of `fn` (for refetching after bursts of stream events). */
+/**
+ * A debounced version of `fn` (for refetching after bursts of stream events); its `cancel()`
+ * drops a pending call (a page's cleanup calls it, so nothing runs after the page is left).
+ */
 export function debounce(fn, ms = 150) {
   let timer = null;
-  return (...args) => {
+  const debounced = (...args) => {
     window.clearTimeout(timer);
     timer = window.setTimeout(() => fn(...args), ms);
   };
+  debounced.cancel = () => {
+    window.clearTimeout(timer);
+    timer = null;
+  };
+  return debounced;
 }

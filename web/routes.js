@@ -46,9 +46,13 @@ export function match(hash) {
     const found = route.regex.exec(path);
     if (!found) continue;
     const params = {};
-    route.names.forEach((name, i) => {
-      params[name] = decodeURIComponent(found[i + 1]);
-    });
+    try {
+      route.names.forEach((name, i) => {
+        params[name] = decodeURIComponent(found[i + 1]);
+      });
+    } catch {
+      return null; // a malformed escape ("%zz") names no page
+    }
     return { route, params, query: new URLSearchParams(search) };
   }
   return null;

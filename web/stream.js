@@ -61,6 +61,8 @@ async function connect() {
   opening = (async () => {
     try {
       const position = await startPosition();
+      // Every page unsubscribed while the start position was being read: stay closed.
+      if (handlers.size === 0) return;
       const ws = new WebSocket(url(position));
       socket = ws;
       ws.addEventListener("open", () => {
@@ -101,7 +103,10 @@ export function subscribe(handler) {
   connect();
   return () => {
     handlers.delete(handler);
-    if (handlers.size === 0 && socket) {
+    if (handlers.size > 0) return;
+    window.clearTimeout(retryTimer);
+    retryTimer = null;
+    if (socket) {
       const old = socket;
       socket = null;
       old.close(1000, "no subscribers");

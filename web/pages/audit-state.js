@@ -38,7 +38,8 @@ function valueNode(value, depth) {
 function list(entries, depth) {
   return el("dl", { className: "audit-state" }, entries.map(([key, value]) =>
     el("div", { className: "audit-state__entry", attrs: { "data-key": key } }, [
-      el("dt", { text: key }),
+      // A stored field name, not a label: browsers' page translation must leave it alone too.
+      el("dt", { text: key, attrs: { translate: "no" } }),
       el("dd", {}, [valueNode(value, depth)]),
     ]),
   ));

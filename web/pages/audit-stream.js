@@ -51,8 +51,13 @@ export async function render(view, { params, query }) {
   const say = notice();
   const output = el("div", { className: "audit-state-output", attrs: { "aria-live": "polite" } });
 
+  // The two forms may both be waiting for an answer: only the latest request is shown.
+  let asking = 0;
+
   async function showState(request) {
+    const current = ++asking;
     const answer = await api.get(path, request);
+    if (current !== asking) return;
     const state = answer.state ?? {};
     const titleKey = request.at ? "audit.stream.stateAt" : "audit.stream.stateVersion";
     output.replaceChildren(

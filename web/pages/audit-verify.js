@@ -7,6 +7,7 @@
 // Every step reports {step, ok, key, params}; the page turns keys into words. No DOM here.
 
 import * as api from "../api.js";
+import { t } from "../i18n.js";
 import {
   base64ToBytes, bytesToBase64, bytesToHex, concat, equalBytes, hexToBytes, isHash, leafHash,
   rootFromInclusionProof, sha256, utf8,
@@ -48,16 +49,26 @@ export function checkpointBody({ origin, tree_size: size, root_hash: root }) {
   return `${origin}\n${size}\n${bytesToBase64(hexToBytes(root))}\n`;
 }
 
+/** A TypeError whose `reasonKey` names the catalogue's words for it. */
+function keyError(reasonKey) {
+  return Object.assign(new TypeError(reasonKey), { reasonKey });
+}
+
 /** `<name>+<8 hex key id>+<base64(0x01 ‖ 32-byte key)>`, its key id checked; throws TypeError. */
 export async function parseVerifierKey(text) {
   // base64 has "+" in its alphabet: only the first two "+" separate fields.
   const [, name, id, encoded] = /^([^+]+)\+([0-9a-fA-F]{8})\+(.+)$/.exec(String(text ?? "").trim()) ?? [];
-  if (!encoded) throw new TypeError("name+keyid+key");
-  const raw = base64ToBytes(encoded);
-  if (raw.length !== 33 || raw[0] !== ALG_ED25519) throw new TypeError("not an Ed25519 key");
+  if (!encoded) throw keyError("audit.key.reason.format");
+  let raw;
+  try {
+    raw = base64ToBytes(encoded);
+  } catch {
+    throw keyError("audit.key.reason.notBase64");
+  }
+  if (raw.length !== 33 || raw[0] !== ALG_ED25519) throw keyError("audit.key.reason.notEd25519");
   const publicKey = raw.slice(1);
   const keyId = (await sha256(concat(utf8(`${name}\n`), raw))).slice(0, 4);
-  if (!equalBytes(keyId, hexToBytes(id))) throw new TypeError("key id does not match the key");
+  if (!equalBytes(keyId, hexToBytes(id))) throw keyError("audit.key.reason.keyId");
   return { name, keyId, publicKey, text: String(text).trim() };
 }
 
@@ -89,7 +100,9 @@ export async function checkSignature(checkpoint, pinned = trustedKey()) {
   try {
     key = await parseVerifierKey(pinned || checkpoint.public_key);
   } catch (error) {
-    return fail(step, "audit.verify.signature.badKey", { reason: error.message });
+    return fail(step, "audit.verify.signature.badKey", {
+      reason: error.reasonKey ? t(error.reasonKey) : error.message,
+    });
   }
   let signed;
   let body;

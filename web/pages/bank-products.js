@@ -41,13 +41,18 @@ function productList(id, titleKey, params) {
     el("div", { className: "results__more" }, [more]),
   ]);
   let cursor = null;
+  // A newer read (other filters, a live update) makes older answers stale: they are dropped.
+  let generation = 0;
 
   async function load({ append = false, minPosition } = {}) {
+    const current = ++generation;
     const query = { ...params(), limit: 20, cursor: append ? cursor : undefined };
     if (minPosition) query.min_position = minPosition;
     status.textContent = t("common.loading");
+    more.disabled = true; // no second page asked for while a read is on its way
     try {
       const page = await api.get("/bank-products", query);
+      if (current !== generation) return;
       if (!append) list.replaceChildren();
       list.append(...page.items.map(productCard));
       cursor = page.next_cursor;
@@ -56,8 +61,11 @@ function productList(id, titleKey, params) {
       status.textContent = count ? t("financing.list.count", { count }) : t("financing.product.none");
       message.say("");
     } catch (error) {
+      if (current !== generation) return;
       status.textContent = "";
       message.say(error, { error: true });
+    } finally {
+      if (current === generation) more.disabled = false;
     }
   }
   more.addEventListener("click", () => load({ append: true }));
@@ -105,7 +113,11 @@ export async function render(view, { query }) {
   view.append(...bankPart, form, publicList.section);
   publicList.load();
   const reload = debounce((position) => publicList.load({ minPosition: position }), 300);
-  return stream.subscribe((message) => {
+  const unsubscribe = stream.subscribe((message) => {
     if (message.type === "BankProduct.Published") reload(message.position);
   });
+  return () => {
+    reload.cancel();
+    unsubscribe();
+  };
 }

@@ -96,6 +96,7 @@ export async function render(view) {
   });
   return () => {
     closed = true;
+    refresh.cancel();
     unsubscribe();
   };
 }

@@ -140,5 +140,8 @@ export async function render(view, { params }) {
     title.textContent = t("trade.contract.missing");
     message.say(error, { error: true });
   }
-  return live.stop;
+  return () => {
+    onEvent.cancel();
+    live.stop();
+  };
 }

@@ -175,5 +175,7 @@ export function reloader(load, failed) {
     if (Number.isSafeInteger(value) && value > position) position = value;
     soon();
   };
+  /** Drop a re-read still waiting for its debounce (the page is being left). */
+  refresh.cancel = () => soon.cancel();
   return refresh;
 }

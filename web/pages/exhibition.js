@@ -102,6 +102,7 @@ export async function render(view, { params }) {
   });
   return () => {
     closed = true;
+    refresh.cancel();
     unsubscribe();
   };
 }

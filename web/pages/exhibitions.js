@@ -87,6 +87,7 @@ export async function render(view) {
   });
   return () => {
     closed = true;
+    refresh.cancel();
     unsubscribe();
   };
 }

@@ -6,6 +6,7 @@ import { act, badge, button, el, field, money, notice, onSubmit, time } from "..
 import { formatMoney } from "../format.js";
 import { t } from "../i18n.js";
 import { amountPreview, months, rate } from "./financing-shared.js";
+import { endOfDayIso } from "./trade-common.js";
 
 function offerBody(values) {
   const term = Number(values.term_months);
@@ -14,7 +15,8 @@ function offerBody(values) {
     annual_rate: values.annual_rate ?? "",
     term_months: Number.isInteger(term) && values.term_months ? term : values.term_months,
     conditions: values.conditions,
-    valid_until: values.valid_until,
+    // The end of the chosen day in the viewer's time zone (a bare date would mean China time).
+    valid_until: values.valid_until ? endOfDayIso(values.valid_until) : undefined,
   };
 }
 

@@ -89,12 +89,17 @@ export async function render(view, { params }) {
   if (isBank) parts = bankSections({ path, verified, reload: () => load() });
   if (parts) view.append(...parts.nodes);
 
+  // Reads overlap (a stream event during an action's re-read): only the newest one is painted.
+  let loads = 0;
+
   async function load(minPosition) {
+    const current = ++loads;
     const options = minPosition ? { min_position: minPosition } : {};
     const need = await api.get(path, options);
     const isOwner = need.owner?.id === me?.id;
     const offers = isOwner || isBank ? await api.getAll(`${path}/offers`, options) : [];
     const contract = await readContract(need, offers, isOwner);
+    if (current !== loads) return;
     state = { need, offers, contract, isOwner };
     summaryPanel.replaceChildren(...summary(need, contract).filter(Boolean));
     summaryPanel.hidden = false;
@@ -126,5 +131,8 @@ export async function render(view, { params }) {
     }
   });
   await firstLoad();
-  return unsubscribe;
+  return () => {
+    reload.cancel();
+    unsubscribe();
+  };
 }

@@ -92,13 +92,18 @@ function needList(form, { board }) {
   ]);
   let cursor = null;
   let shown = 0;
+  // A newer read (other filters, a live update) makes older answers stale: they are dropped.
+  let generation = 0;
 
   async function load({ append = false, minPosition } = {}) {
+    const current = ++generation;
     const params = { ...filterValues(form), limit: 20, cursor: append ? cursor : undefined };
     if (minPosition) params.min_position = minPosition;
     status.textContent = t("common.loading");
+    more.disabled = true; // no second page asked for while a read is on its way
     try {
       const page = await api.get("/financing-needs", params);
+      if (current !== generation) return;
       if (!append) {
         list.replaceChildren();
         shown = 0;
@@ -110,8 +115,11 @@ function needList(form, { board }) {
       status.textContent = shown ? t("financing.list.count", { count: shown }) : t("financing.list.empty");
       message.say("");
     } catch (error) {
+      if (current !== generation) return;
       status.textContent = "";
       message.say(error, { error: true });
+    } finally {
+      if (current === generation) more.disabled = false;
     }
   }
 
@@ -127,9 +135,13 @@ function needList(form, { board }) {
 
 function followStream(load) {
   const reload = debounce((position) => load({ minPosition: position }), 300);
-  return stream.subscribe((message) => {
+  const unsubscribe = stream.subscribe((message) => {
     if (isNeedEvent(message)) reload(message.position);
   });
+  return () => {
+    reload.cancel();
+    unsubscribe();
+  };
 }
 
 function renderOwn(view, query) {

@@ -73,7 +73,9 @@ export async function render(view, { query }) {
       }) : "");
       message.say("");
     } catch (error) {
-      if (current === generation) message.say(error, { error: true });
+      if (current !== generation) return;
+      message.say(error, { error: true });
+      more.querySelector("button")?.removeAttribute("disabled"); // "load more" may be tried again
     }
   }
 

@@ -4,6 +4,7 @@ import * as api from "../api.js";
 import { el, field, heading, notice, onSubmit } from "../dom.js";
 import { t } from "../i18n.js";
 import { amountPreview, prefillRegion, productTypeOptions } from "./financing-shared.js";
+import { endOfDayIso } from "./trade-common.js";
 
 function needBody(values) {
   return {
@@ -12,7 +13,8 @@ function needBody(values) {
     purpose: values.purpose ?? "",
     product_type: values.product_type,
     region: values.region ?? "",
-    respond_by: values.respond_by,
+    // The end of the chosen day in the viewer's time zone (a bare date would mean China time).
+    respond_by: values.respond_by ? endOfDayIso(values.respond_by) : undefined,
   };
 }
 

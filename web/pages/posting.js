@@ -164,8 +164,17 @@ export async function render(view, { params }) {
     parts.bids = bidderPanel({ postingId: id, message, changed });
   }
   view.append(contract, owner, body, parts.bids?.node ?? anonymousHint(me, id), parts.matches?.node ?? "");
-  await refresh(0, first);
-  return live.stop;
+  const stop = () => {
+    onEvent.cancel();
+    live.stop();
+  };
+  try {
+    await refresh(0, first);
+  } catch (error) {
+    // The terms are on show; what failed (bids, the contract) is said, and the page stays live.
+    message.say(error, { error: true });
+  }
+  return stop;
 }
 
 function anonymousHint(me, id) {

@@ -48,8 +48,9 @@ function figure(stats, path) {
 
 function overview(stats) {
   return OVERVIEW.map(([group, paths]) =>
-    el("section", { className: "stats-group", attrs: { "aria-labelledby": `stats-${group}` } }, [
-      el("h4", { text: t(`public.stats.group.${group}`), attrs: { id: `stats-${group}` } }),
+    // "stats-group-" keeps these ids apart from the chart sections' ("stats-financing").
+    el("section", { className: "stats-group", attrs: { "aria-labelledby": `stats-group-${group}` } }, [
+      el("h4", { text: t(`public.stats.group.${group}`), attrs: { id: `stats-group-${group}` } }),
       el("dl", { className: "stats-figures" }, paths.map((path) => figure(stats, path))),
     ]),
   );
