@@ -352,3 +352,14 @@ def test_the_log_pages_by_position_and_switches_language(
     expect(page.get_by_role("heading", name="Audit: event log")).to_be_visible()
     expect(page.get_by_role("columnheader", name="Leaf hash")).to_be_visible()
     shot(page, "audit-english")
+
+
+def test_without_web_crypto_the_page_says_verification_needs_https(
+    new_page: Callable[..., Page], history: History, shot: Shot
+) -> None:
+    """Plain HTTP on another host is not a secure context: no crypto.subtle in the browser."""
+    page = new_page()
+    page.add_init_script("Object.defineProperty(window.crypto, 'subtle', { value: undefined })")
+    _open_log(page, history.auditor)
+    expect(page.get_by_role("alert").filter(has_text="HTTPS")).to_be_visible()
+    shot(page, "audit-insecure-context")

@@ -85,6 +85,10 @@ export async function render(view, { query, navigate }) {
   view.append(
     heading("audit.title"),
     el("p", { className: "audit-intro", text: t("audit.intro") }),
+    // Web Crypto exists only in a secure context (HTTPS, or localhost): say why checks fail.
+    window.crypto?.subtle
+      ? null
+      : el("p", { className: "notice notice--error", text: t("audit.insecureContext"), attrs: { role: "alert" } }),
     checkpoint.node,
     el("section", { className: "audit-log", attrs: { "aria-labelledby": "audit-log-title" } }, [
       el("h3", { text: t(listTitle, { from }), attrs: { id: "audit-log-title" } }),
