@@ -155,7 +155,7 @@ def test_the_english_switch_changes_labels_and_survives_a_reload(
     open_page(page, "/")
     expect(page.get_by_role("heading", name="供需大厅")).to_be_visible()
     page.get_by_label("语言").select_option("en")
-    expect(page.get_by_role("heading", name="Marketplace")).to_be_visible()
+    expect(page.get_by_role("heading", name="Marketplace", exact=True)).to_be_visible()
     expect(page.get_by_role("button", name="Search")).to_be_visible()
     expect(card(page, title).locator(".badge")).to_have_text("Supply")
     page.reload()

@@ -4,6 +4,7 @@
 import * as api from "../api.js";
 import { debounce, el, field, heading, notice, onSubmit } from "../dom.js";
 import { t } from "../i18n.js";
+import { pagedList } from "../paging.js";
 import * as session from "../session.js";
 import * as stream from "../stream.js";
 import { productBody, productCard, productForm } from "./financing-products.js";
@@ -27,54 +28,34 @@ function filters(query) {
   ]);
 }
 
-/** A product list with its status line, "load more", and `load()`; `params()` gives filters. */
+/** A product list with its status line and "load more"; `params()` gives the filters. */
 function productList(id, titleKey, params) {
   const message = notice();
   const status = el("p", { className: "results__status", attrs: { "aria-live": "polite" } });
   const list = el("ul", { className: "financing-products" });
-  const more = el("button", { className: "button", text: t("common.loadMore"), attrs: { type: "button" } });
-  more.hidden = true;
+  const paging = pagedList({
+    fetchPage: ({ cursor, minPosition }) =>
+      api.get("/bank-products", { ...params(), limit: 20, cursor, min_position: minPosition }),
+    renderItems(items, { append }) {
+      if (!append) list.replaceChildren();
+      list.append(...items.map(productCard));
+    },
+    onShown: (count) => {
+      status.textContent = count ? t("financing.list.count", { count }) : t("financing.product.none");
+    },
+    message,
+    status,
+  });
   const section = el("section", { className: "results", attrs: { "aria-labelledby": id } }, [
     el("div", { className: "results__header" }, [el("h3", { text: t(titleKey), attrs: { id } }), status]),
     message,
     list,
-    el("div", { className: "results__more" }, [more]),
+    el("div", { className: "results__more" }, [paging.more]),
   ]);
-  let cursor = null;
-  // A newer read (other filters, a live update) makes older answers stale: they are dropped.
-  let generation = 0;
-
-  async function load({ append = false, minPosition } = {}) {
-    const current = ++generation;
-    const query = { ...params(), limit: 20, cursor: append ? cursor : undefined };
-    if (minPosition) query.min_position = minPosition;
-    status.textContent = t("common.loading");
-    more.disabled = true; // no second page asked for while a read is on its way
-    try {
-      const page = await api.get("/bank-products", query);
-      if (current !== generation) return;
-      if (!append) list.replaceChildren();
-      list.append(...page.items.map(productCard));
-      cursor = page.next_cursor;
-      more.hidden = !cursor;
-      const count = list.childElementCount;
-      status.textContent = count ? t("financing.list.count", { count }) : t("financing.product.none");
-      message.say("");
-    } catch (error) {
-      if (current !== generation) return;
-      status.textContent = "";
-      message.say(error, { error: true });
-    } finally {
-      if (current === generation) more.disabled = false;
-    }
-  }
-  more.addEventListener("click", () => load({ append: true }));
-  return { section, load };
+  return { section, ...paging };
 }
 
-function ownProducts(publicList) {
-  const me = session.organization()?.id;
-  const own = productList("own-products-title", "financing.product.own", () => ({ bank: me }));
+function ownProducts(own, publicList) {
   const message = notice();
   const form = productForm();
   onSubmit(form, message, async (values) => {
@@ -106,9 +87,10 @@ export async function render(view, { query }) {
   });
   form.addEventListener("reset", () => window.setTimeout(() => publicList.load(), 0));
 
+  const own = productList("own-products-title", "financing.product.own", () => ({ bank: session.organization()?.id }));
   let bankPart = [];
   if (session.is("bank")) {
-    bankPart = (await refreshVerified()) ? ownProducts(publicList) : [verificationNotice()];
+    bankPart = (await refreshVerified()) ? ownProducts(own, publicList) : [verificationNotice()];
   }
   view.append(...bankPart, form, publicList.section);
   publicList.load();
@@ -119,5 +101,7 @@ export async function render(view, { query }) {
   return () => {
     reload.cancel();
     unsubscribe();
+    publicList.cancel();
+    own.cancel();
   };
 }

@@ -2,8 +2,9 @@
 // newest first. The filters are kept in the address (replaceState).
 
 import * as api from "../api.js";
-import { badge, button, el, field, heading, money, notice, time } from "../dom.js";
+import { badge, el, field, heading, money, notice, time } from "../dom.js";
 import { t } from "../i18n.js";
+import { pagedList } from "../paging.js";
 import * as session from "../session.js";
 import { contractTitle, filterOptions, roleOf, stackedTable } from "./trade-common.js";
 
@@ -38,38 +39,20 @@ export async function render(view, { query }) {
   const table = el("div", { className: "trade-contracts" });
   const shown = [];
   const summary = el("p", { className: "results__status", attrs: { role: "status" } });
-  const more = el("div", { className: "results__more" });
-  let cursor = null;
-
-  // A newer load (a changed filter) makes older answers stale: they are dropped.
-  let generation = 0;
-
-  async function load(reset) {
-    const current = reset ? ++generation : generation;
-    if (reset) {
-      cursor = null;
-      shown.length = 0;
-    }
-    try {
-      const page = await api.get("/contracts", { kind: kindSelect.value, status: statusSelect.value, limit: PAGE_SIZE, cursor });
-      if (current !== generation) return;
-      const items = page.items ?? [];
+  const paging = pagedList({
+    fetchPage: ({ cursor }) =>
+      api.get("/contracts", { kind: kindSelect.value, status: statusSelect.value, limit: PAGE_SIZE, cursor }),
+    renderItems(items, { append }) {
+      if (!append) shown.length = 0;
       shown.push(...items);
       table.replaceChildren(stackedTable("trade.contracts.title", columns(me), shown, (c) => ({ "data-contract": c.id })));
-      cursor = page.next_cursor ?? null;
       table.hidden = shown.length === 0;
-      summary.textContent = shown.length ? t("trade.contracts.count", { count: shown.length }) : t("trade.contracts.empty");
-      more.replaceChildren(cursor ? button("common.loadMore", (event) => {
-        event.currentTarget.disabled = true; // one page at a time
-        load(false);
-      }) : "");
-      message.say("");
-    } catch (error) {
-      if (current !== generation) return;
-      message.say(error, { error: true });
-      more.querySelector("button")?.removeAttribute("disabled"); // "load more" may be tried again
-    }
-  }
+    },
+    onShown: (count) => {
+      summary.textContent = count ? t("trade.contracts.count", { count }) : t("trade.contracts.empty");
+    },
+    message,
+  });
 
   const reload = () => {
     const params = new URLSearchParams();
@@ -77,7 +60,7 @@ export async function render(view, { query }) {
     if (statusSelect.value) params.set("status", statusSelect.value);
     const search = params.toString();
     window.history.replaceState(null, "", `#/contracts${search ? `?${search}` : ""}`);
-    load(true);
+    paging.load();
   };
   kindSelect.addEventListener("change", reload);
   statusSelect.addEventListener("change", reload);
@@ -85,6 +68,7 @@ export async function render(view, { query }) {
     event.preventDefault();
     reload();
   });
-  view.append(heading("trade.contracts.title"), filters, message, summary, table, more);
-  await load(true);
+  view.append(heading("trade.contracts.title"), filters, message, summary, table, el("div", { className: "results__more" }, [paging.more]));
+  await paging.load();
+  return paging.cancel;
 }

@@ -5,6 +5,7 @@
 import * as api from "../api.js";
 import { debounce, el, field, heading, notice } from "../dom.js";
 import { t } from "../i18n.js";
+import { pagedList } from "../paging.js";
 import * as session from "../session.js";
 import * as stream from "../stream.js";
 import {
@@ -80,7 +81,19 @@ function needList(form, { board }) {
   const message = notice();
   const status = el("p", { className: "results__status", attrs: { "aria-live": "polite" } });
   const list = el("ul", { className: "financing-needs" });
-  const more = el("button", { className: "button", text: t("common.loadMore"), attrs: { type: "button" } });
+  const paging = pagedList({
+    fetchPage: ({ cursor, minPosition }) =>
+      api.get("/financing-needs", { ...filterValues(form), limit: 20, cursor, min_position: minPosition }),
+    renderItems(items, { append }) {
+      if (!append) list.replaceChildren();
+      list.append(...needCards(items, { board }));
+    },
+    onShown: (count) => {
+      status.textContent = count ? t("financing.list.count", { count }) : t("financing.list.empty");
+    },
+    message,
+    status,
+  });
   const section = el("section", { className: "results", attrs: { "aria-labelledby": "financing-results-title" } }, [
     el("div", { className: "results__header" }, [
       el("h3", { text: t(board ? "financing.board.results" : "financing.mine.results"), attrs: { id: "financing-results-title" } }),
@@ -88,52 +101,18 @@ function needList(form, { board }) {
     ]),
     message,
     list,
-    el("div", { className: "results__more" }, [more]),
+    el("div", { className: "results__more" }, [paging.more]),
   ]);
-  let cursor = null;
-  let shown = 0;
-  // A newer read (other filters, a live update) makes older answers stale: they are dropped.
-  let generation = 0;
-
-  async function load({ append = false, minPosition } = {}) {
-    const current = ++generation;
-    const params = { ...filterValues(form), limit: 20, cursor: append ? cursor : undefined };
-    if (minPosition) params.min_position = minPosition;
-    status.textContent = t("common.loading");
-    more.disabled = true; // no second page asked for while a read is on its way
-    try {
-      const page = await api.get("/financing-needs", params);
-      if (current !== generation) return;
-      if (!append) {
-        list.replaceChildren();
-        shown = 0;
-      }
-      list.append(...needCards(page.items, { board }));
-      shown += page.items.length;
-      cursor = page.next_cursor;
-      more.hidden = !cursor;
-      status.textContent = shown ? t("financing.list.count", { count: shown }) : t("financing.list.empty");
-      message.say("");
-    } catch (error) {
-      if (current !== generation) return;
-      status.textContent = "";
-      message.say(error, { error: true });
-    } finally {
-      if (current === generation) more.disabled = false;
-    }
-  }
-
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    load();
+    paging.load();
   });
-  form.addEventListener("reset", () => window.setTimeout(() => load(), 0));
-  more.addEventListener("click", () => load({ append: true }));
-  more.hidden = true;
-  return { section, load };
+  form.addEventListener("reset", () => window.setTimeout(() => paging.load(), 0));
+  return { section, ...paging };
 }
 
-function followStream(load) {
+/** Re-reads the list on need events; the returned cleanup also drops a read on its way. */
+function followStream({ load, cancel }) {
   const reload = debounce((position) => load({ minPosition: position }), 300);
   const unsubscribe = stream.subscribe((message) => {
     if (isNeedEvent(message)) reload(message.position);
@@ -141,22 +120,23 @@ function followStream(load) {
   return () => {
     reload.cancel();
     unsubscribe();
+    cancel();
   };
 }
 
 function renderOwn(view, query) {
   const form = ownFilters(query);
-  const { section, load } = needList(form, { board: false });
+  const needs = needList(form, { board: false });
   view.append(
     el("p", { className: "financing-toolbar" }, [
       el("a", { className: "button button--primary", text: t("financing.mine.new"), attrs: { href: "#/financing/new" } }),
     ]),
     form,
-    section,
+    needs.section,
   );
-  const unsubscribe = followStream(load);
-  load();
-  return unsubscribe;
+  const cleanup = followStream(needs);
+  needs.load();
+  return cleanup;
 }
 
 async function renderBoard(view, query, navigate) {
@@ -172,11 +152,11 @@ async function renderBoard(view, query, navigate) {
     });
   }
   const form = boardFilters(query);
-  const { section, load } = needList(form, { board: true });
-  view.append(el("p", { className: "financing-lead", text: t("financing.board.lead") }), form, section);
-  const unsubscribe = followStream(load);
-  load();
-  return unsubscribe;
+  const needs = needList(form, { board: true });
+  view.append(el("p", { className: "financing-lead", text: t("financing.board.lead") }), form, needs.section);
+  const cleanup = followStream(needs);
+  needs.load();
+  return cleanup;
 }
 
 export async function render(view, { query, navigate }) {

@@ -2,8 +2,9 @@
 // publish another. The filter is kept in the address (replaceState) so reload and back keep it.
 
 import * as api from "../api.js";
-import { badge, button, el, fact, field, heading, notice, time } from "../dom.js";
+import { badge, el, fact, field, heading, notice, time } from "../dom.js";
 import { t } from "../i18n.js";
+import { pagedList } from "../paging.js";
 import * as session from "../session.js";
 import { priceRange, quantityText, sideBadge } from "./trade-common.js";
 
@@ -40,53 +41,26 @@ export async function render(view, { query }) {
   const select = filter.querySelector("select");
   const list = el("ul", { className: "postings trade-my-postings", attrs: { "aria-live": "polite" } });
   const summary = el("p", { className: "results__status", attrs: { role: "status" } });
-  const more = el("div", { className: "results__more" });
-  let cursor = null;
-  let count = 0;
-
-  // A newer load (a changed filter) makes older answers stale: they are dropped.
-  let generation = 0;
-
-  async function load(reset) {
-    const current = reset ? ++generation : generation;
-    if (reset) {
-      cursor = null;
-      count = 0;
-      list.replaceChildren();
-    }
-    try {
-      const page = await api.get("/postings", {
-        owner: me.id,
-        status: select.value,
-        limit: PAGE_SIZE,
-        cursor,
-      });
-      if (current !== generation) return;
-      const items = page.items ?? [];
-      count += items.length;
+  const paging = pagedList({
+    fetchPage: ({ cursor }) => api.get("/postings", { owner: me.id, status: select.value, limit: PAGE_SIZE, cursor }),
+    renderItems(items, { append }) {
+      if (!append) list.replaceChildren();
       list.append(...items.map(card));
-      cursor = page.next_cursor ?? null;
+    },
+    onShown: (count) => {
       summary.textContent = count ? t("trade.mine.count", { count }) : t("trade.mine.empty");
-      more.replaceChildren(cursor ? button("common.loadMore", (event) => {
-        event.currentTarget.disabled = true; // one page at a time
-        load(false);
-      }) : "");
-      message.say("");
-    } catch (error) {
-      if (current !== generation) return;
-      message.say(error, { error: true });
-      more.querySelector("button")?.removeAttribute("disabled"); // "load more" may be tried again
-    }
-  }
+    },
+    message,
+  });
 
   const filters = el("form", { className: "trade-filters", attrs: { role: "search", "aria-label": t("trade.mine.filters") } }, [filter]);
   filters.addEventListener("submit", (event) => {
     event.preventDefault();
-    load(true);
+    paging.load();
   });
   select.addEventListener("change", () => {
     window.history.replaceState(null, "", `#/my/postings?status=${encodeURIComponent(select.value)}`);
-    load(true);
+    paging.load();
   });
   view.append(
     heading("trade.mine.title"),
@@ -97,7 +71,8 @@ export async function render(view, { query }) {
     message,
     summary,
     list,
-    more,
+    el("div", { className: "results__more" }, [paging.more]),
   );
-  await load(true);
+  await paging.load();
+  return paging.cancel;
 }
