@@ -126,9 +126,10 @@ export async function render(view, { params }) {
   }, 200);
   const unsubscribe = stream.subscribe((event) => {
     const contractId = state.need?.contract_id;
-    if (event.stream_id === needId || (contractId && event.stream_id === contractId)) {
-      reload(event.position);
-    }
+    // Until a re-read has brought the loan contract's id, any contract event may be about it
+    // (the parties sign while the re-read after the acceptance is still on its way).
+    const ours = contractId ? event.stream_id === contractId : event.type?.startsWith("Contract.");
+    if (event.stream_id === needId || ours) reload(event.position);
   });
   await firstLoad();
   return () => {
