@@ -25,7 +25,8 @@ from eventsourcing.persistence import Notification
 from psycopg.sql import SQL, Identifier
 
 from marketplace.application import Marketplace
-from marketplace.visibility import Directory, Viewer, Visibility, visibility
+from marketplace.directory import Directory
+from marketplace.visibility import Viewer, Visibility, visibility
 
 log = logging.getLogger(__name__)
 

@@ -12,57 +12,23 @@ import atexit
 import fcntl
 import os
 import secrets
-import socket
 import tempfile
 import time
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any
-from urllib.parse import quote
 
-import psutil
 import psycopg
 from psycopg import sql
 
 from marketplace.pg_binaries import OsUser, find_binaries
+from marketplace.postmaster import HOST, PostmasterFile, ServerInfo, _port_is_free, find_free_port
 
-HOST = "127.0.0.1"
 SUPERUSER = "market"
 DBNAME = "market"
 # Defaults for a dev/test box, appended to postgresql.conf once, so ALTER SYSTEM still wins.
 SETTINGS = "\n# market: embedded server defaults\nmax_connections = 200\nshared_buffers = 128MB\n"
-
-
-@dataclass(frozen=True)
-class ServerInfo:
-    host: str
-    port: int
-    user: str
-    password: str
-    dbname: str
-
-    def url(self, dbname: str | None = None) -> str:
-        auth = f"{quote(self.user, safe='')}:{quote(self.password, safe='')}"
-        return f"postgresql://{auth}@{self.host}:{self.port}/{dbname or self.dbname}"
-
-
-def find_free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return int(sock.getsockname()[1])
-
-
-def _port_is_free(port: int) -> bool:
-    with socket.socket() as sock:
-        # As PostgreSQL does, so that connections in TIME_WAIT do not count as "taken".
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind((HOST, port))
-        except OSError:
-            return False
-    return True
 
 
 def _read_or_create_password(path: Path) -> str:
@@ -85,7 +51,7 @@ def _ensure_database(conn: psycopg.Connection[Any], name: str) -> None:
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
-class EmbeddedPostgres:
+class EmbeddedPostgres(PostmasterFile):
     """The private server on `root/data`: started and stopped here, or reused if running."""
 
     def __init__(self, root: Path) -> None:
@@ -256,43 +222,6 @@ class EmbeddedPostgres:
         port = find_free_port()
         path.write_text(f"{port}\n")
         return port
-
-    def _live_postmaster_port(self) -> int | None:
-        """The port of a postmaster running on our data directory, per postmaster.pid."""
-        if (pid_port := self._read_pidfile()) is None:
-            return None
-        pid, port = pid_port
-        try:
-            postmaster = psutil.Process(pid)
-        except psutil.NoSuchProcess:
-            return None  # PostgreSQL sees for itself that the file is stale
-        if self._serves_here(postmaster):
-            return port
-        # The postmaster died but is not reaped yet, or its pid now belongs to another process
-        # (after a container restart): PostgreSQL would refuse to start. The file also guards the
-        # old shared memory, so drop it only once no process of the old server remains.
-        deadline = time.monotonic() + 10
-        while any(self._serves_here(process) for process in psutil.process_iter()):
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"processes of a dead server still use {self.data}")
-            time.sleep(0.05)
-        (self.data / "postmaster.pid").unlink(missing_ok=True)
-        return None
-
-    def _read_pidfile(self) -> tuple[int, int] | None:
-        """The pid and port in postmaster.pid, if the file is there and complete."""
-        try:
-            lines = (self.data / "postmaster.pid").read_text().splitlines()
-            return int(lines[0]), int(lines[3])
-        except (FileNotFoundError, IndexError, ValueError):
-            return None
-
-    def _serves_here(self, process: psutil.Process) -> bool:
-        try:
-            alive = process.status() != psutil.STATUS_ZOMBIE
-            return alive and process.name() == "postgres" and Path(process.cwd()) == self.data
-        except psutil.Error:
-            return False
 
     def _start_lock(self) -> AbstractContextManager[Any]:
         file = (self.root / "start.lock").open("a")

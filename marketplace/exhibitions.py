@@ -8,7 +8,8 @@ from uuid import UUID
 
 from aggregates.bid import Bid
 from aggregates.errors import ConflictError, ForbiddenError, NotFoundError
-from aggregates.exhibition import Exhibition, check_schedule
+from aggregates.exhibition import Exhibition
+from aggregates.exhibition_terms import check_schedule
 from marketplace.commands import MarketplaceBase, Outcome
 
 EXHIBITION = ("exhibition", "展会")

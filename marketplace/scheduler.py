@@ -11,8 +11,8 @@ from psycopg_pool import ConnectionPool
 from aggregates.errors import DomainError
 from marketplace.application import Marketplace
 from projections.exhibitions import ended_exhibitions
-from projections.financing import needs_past_respond_by
 from projections.financing_offers import offers_past_valid_until
+from projections.financing_queries import needs_past_respond_by
 from projections.listings import overdue_postings
 
 log = logging.getLogger(__name__)

@@ -11,8 +11,8 @@ from psycopg.rows import dict_row
 from psycopg.sql import SQL, Composed
 from psycopg_pool import ConnectionPool
 
-from aggregates.exhibition import (
-    Exhibition,
+from aggregates.exhibition import Exhibition
+from aggregates.exhibition_terms import (
     ExhibitionStatus,
     SignupStatus,
     public_status,

@@ -15,7 +15,8 @@ from psycopg.rows import dict_row
 from psycopg.sql import SQL, Composed
 from psycopg_pool import ConnectionPool
 
-from aggregates.exhibition import Exhibition, SignupStatus
+from aggregates.exhibition import Exhibition
+from aggregates.exhibition_terms import SignupStatus
 from projections.engine import View
 from projections.pages import Page, decode_cursor, page_of
 from projections.rows import Rows, Table

@@ -15,7 +15,8 @@ from uuid import UUID
 from psycopg_pool import ConnectionPool
 
 from aggregates.contract import Contract
-from aggregates.exhibition import Exhibition, SignupStatus
+from aggregates.exhibition import Exhibition
+from aggregates.exhibition_terms import SignupStatus
 from aggregates.financing_need import FinancingNeed
 from aggregates.organization import Organization
 from aggregates.posting import Posting

@@ -8,7 +8,8 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Query
 
 from aggregates.errors import NotFoundError
-from aggregates.exhibition import Exhibition, Signup, public_status, signups_open
+from aggregates.exhibition import Exhibition, Signup
+from aggregates.exhibition_terms import public_status, signups_open
 from api.deps import Enterprise, FreshRead, Operator, Principal, ServicesDep, role
 from api.schemas.common import ListOf, Party
 from api.schemas.exhibitions import (

@@ -26,8 +26,8 @@ from api.schemas.financing import (
 )
 from marketplace.bootstrap import Services
 from marketplace.commands import Outcome
-from projections.financing import is_overdue
 from projections.financing_matching import Need
+from projections.financing_queries import is_overdue
 
 router = APIRouter(prefix="/financing-needs", tags=["financing"])
 

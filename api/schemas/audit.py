@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class AuditSchema(BaseModel):
-    """Built from the dataclasses of `marketplace.audit.queries`."""
+    """Built from the dataclasses of `marketplace.audit.results`."""
 
     model_config = ConfigDict(from_attributes=True)
 

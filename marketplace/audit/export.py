@@ -24,7 +24,7 @@ from marketplace.audit.bundle import EVENTS, LEAVES
 from marketplace.audit.checkpoint import Signer
 from marketplace.audit.signing import StoredCheckpoint, latest_checkpoint, sign_checkpoint
 from marketplace.audit.store import DatabaseTree
-from marketplace.audit.verifier import CHECKPOINT, PUBLIC_KEY
+from marketplace.audit.trust import CHECKPOINT, PUBLIC_KEY
 from marketplace.bootstrap import EVENTS_TABLE
 
 HISTORY = "checkpoints"

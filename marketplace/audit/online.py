@@ -21,13 +21,8 @@ import psycopg
 from psycopg.rows import dict_row
 
 from marketplace.audit.bundle import BundleError, Exit
-from marketplace.audit.checkpoint import (
-    Checkpoint,
-    CheckpointError,
-    VerifierKey,
-    parse_vkey,
-    verify_note,
-)
+from marketplace.audit.checkpoint import Checkpoint, verify_note
+from marketplace.audit.notes import CheckpointError, VerifierKey, parse_vkey
 from marketplace.audit.tables import ScannedLog, scan_tables
 from marketplace.audit.verifier import VerifyResult
 

@@ -9,7 +9,6 @@ the signed tree head, and Merkle proofs, all read from the event store itself (n
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -21,10 +20,19 @@ from psycopg.rows import dict_row
 from psycopg.sql import SQL, Composed, Identifier
 
 from aggregates.errors import ConflictError, InvalidValueError, NotFoundError
-from marketplace.audit.checkpoint import Signer, split_note
+from marketplace.audit.checkpoint import Signer
 from marketplace.audit.jsonable import aggregate_state, jsonable
 from marketplace.audit.merkle import consistency_proof, inclusion_proof
+from marketplace.audit.notes import split_note
 from marketplace.audit.records import payload_sha256
+from marketplace.audit.results import (
+    AuditEvent,
+    ConsistencyProof,
+    EventPage,
+    InclusionProof,
+    SignedHead,
+    StreamHistory,
+)
 from marketplace.audit.signing import StoredCheckpoint, latest_checkpoint, sign_checkpoint
 from marketplace.audit.store import DatabaseTree
 from marketplace.bootstrap import EVENTS_TABLE
@@ -36,59 +44,6 @@ _SELECT_EVENTS = SQL(
     " FROM {events} e LEFT JOIN audit_leaves l ON l.position = e.notification_id"
 ).format(events=Identifier(EVENTS_TABLE))
 _HIDDEN = frozenset({"originator_id", "originator_version"})  # already stream_id, stream_version
-
-
-@dataclass(frozen=True)
-class AuditEvent:
-    position: int
-    leaf_index: int | None  # None: the event has no leaf (the log was altered)
-    stream_id: str
-    stream_version: int
-    type: str
-    recorded_at: str | None
-    data: dict[str, Any] | None  # None: the stored state no longer decodes
-    payload_sha256: str
-    leaf_hash: str | None
-    payload_b64: str  # the stored bytes themselves, so a client can hash them again
-
-
-@dataclass(frozen=True)
-class EventPage:
-    items: list[AuditEvent]
-    next_after: int | None
-
-
-@dataclass(frozen=True)
-class StreamHistory:
-    stream_id: str
-    items: list[AuditEvent]
-    state: dict[str, Any] | None
-
-
-@dataclass(frozen=True)
-class SignedHead:
-    origin: str
-    tree_size: int
-    root_hash: str
-    signed_at: datetime
-    signature: str
-    public_key: str
-    note: str
-
-
-@dataclass(frozen=True)
-class InclusionProof:
-    leaf_index: int
-    tree_size: int
-    leaf_hash: str
-    audit_path: list[str]
-
-
-@dataclass(frozen=True)
-class ConsistencyProof:
-    first: int
-    second: int
-    proof: list[str]
 
 
 class AuditLog:

@@ -50,27 +50,23 @@ subtree hashes are held; the JSON files are streamed.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from marketplace.audit.bundle import BundleError, Exit, scan_bundle
-from marketplace.audit.checkpoint import (
-    Checkpoint,
-    CheckpointError,
-    MalformedNoteError,
-    VerifierKey,
-    parse_vkey,
-    verify_note,
-)
-from marketplace.audit.heads import default_state_dir, read_note, store, stored_heads
+from marketplace.audit.checkpoint import Checkpoint
+from marketplace.audit.heads import default_state_dir, store, stored_heads
 from marketplace.audit.merkle import MemoryTree, consistency_proof, verify_consistency
+from marketplace.audit.trust import (
+    _bundle_checkpoint,
+    _since_checkpoint,
+    _trusted_key,
+    load_trusted_key,
+)
 
 __all__ = ["BundleError", "Exit", "VerifyResult", "load_trusted_key", "main", "verify_bundle"]
-
-CHECKPOINT, PUBLIC_KEY = "checkpoint.txt", "public_key.txt"
 
 
 @dataclass(frozen=True)
@@ -140,61 +136,6 @@ def _success_message(leaves: int, checkpoint: Checkpoint, trusted: tuple[Checkpo
         f"{checkpoint.tree_size} (root {checkpoint.root.hex()}) verified; consistent with "
         f"earlier trusted checkpoints at sizes: {sizes}"
     )
-
-
-# --- keys and checkpoints ------------------------------------------------------------------
-
-
-def load_trusted_key(value: str) -> str:
-    """The verifier key string in `value`, or in the file `value` names."""
-    if not os.path.isfile(value):
-        return value.strip()
-    try:
-        lines = Path(value).read_text(encoding="utf-8").split()
-    except (OSError, UnicodeDecodeError) as error:
-        raise BundleError(Exit.USAGE, f"cannot read trusted key file {value}: {error}") from None
-    return lines[0] if lines else ""
-
-
-def _trusted_key(vkey: str) -> VerifierKey:
-    try:
-        return parse_vkey(vkey)
-    except CheckpointError as error:
-        raise BundleError(Exit.USAGE, f"unusable trusted key: {error}") from None
-
-
-def _bundle_checkpoint(bundle: Path, key: VerifierKey) -> tuple[str, Checkpoint]:
-    try:
-        note = read_note(bundle / CHECKPOINT)
-        return note, verify_note(note, key)
-    except (OSError, UnicodeDecodeError, MalformedNoteError) as error:
-        raise BundleError(Exit.MALFORMED, f"{CHECKPOINT}: {error}") from None
-    except CheckpointError as error:
-        hint = _public_key_hint(bundle, key)
-        raise BundleError(Exit.SIGNATURE, f"{CHECKPOINT}: {error}{hint}") from None
-
-
-def _public_key_hint(bundle: Path, key: VerifierKey) -> str:
-    try:
-        claimed = (bundle / PUBLIC_KEY).read_text(encoding="utf-8").strip()
-    except (OSError, UnicodeDecodeError):
-        return ""
-    return f" (the bundle names the key {claimed})" if claimed and claimed != str(key) else ""
-
-
-def _since_checkpoint(path: Path, key: VerifierKey, origin: str) -> tuple[str, Checkpoint]:
-    try:
-        note = read_note(path)
-        head = verify_note(note, key)
-    except (OSError, UnicodeDecodeError, MalformedNoteError) as error:
-        raise BundleError(Exit.USAGE, f"--since {path}: {error}") from None
-    except CheckpointError as error:
-        raise BundleError(Exit.SIGNATURE, f"--since {path}: {error}") from None
-    if head.origin != origin:
-        raise BundleError(
-            Exit.CONSISTENCY, f"--since {path} is a checkpoint of {head.origin}, not of {origin}"
-        )
-    return note, head
 
 
 # --- root and consistency ----------------------------------------------------------------

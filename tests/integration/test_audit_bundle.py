@@ -19,7 +19,7 @@ import pytest
 from marketplace import cli
 from marketplace.audit import online
 from marketplace.audit.bundle import EVENTS, LEAVES, Exit
-from marketplace.audit.verifier import CHECKPOINT, PUBLIC_KEY
+from marketplace.audit.trust import CHECKPOINT, PUBLIC_KEY
 from marketplace.bootstrap import Services
 from tests.integration.audit_support import (
     ORIGIN,

@@ -9,7 +9,7 @@ from uuid import uuid4
 
 import pytest
 
-from marketplace.audit.checkpoint import CheckpointError, Signer, generate_signer, verify_note
+from marketplace.audit.checkpoint import Signer, generate_signer, verify_note
 from marketplace.audit.merkle import (
     MemoryTree,
     inclusion_proof,
@@ -17,6 +17,7 @@ from marketplace.audit.merkle import (
     root,
     verify_inclusion,
 )
+from marketplace.audit.notes import CheckpointError
 from marketplace.audit.records import leaf_record, payload_sha256
 from marketplace.audit.signing import sign_checkpoint
 from marketplace.audit.store import DatabaseTree

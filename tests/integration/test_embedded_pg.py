@@ -16,7 +16,8 @@ import psycopg
 import pytest
 
 from marketplace import embedded_pg, pg_binaries
-from marketplace.embedded_pg import EmbeddedPostgres, ServerInfo
+from marketplace.embedded_pg import EmbeddedPostgres
+from marketplace.postmaster import ServerInfo
 
 AS_ROOT = os.geteuid() == 0
 root_only = pytest.mark.skipif(not AS_ROOT, reason="the server user differs only as root")

@@ -17,7 +17,7 @@ from uuid import UUID, uuid4
 
 import pytest
 
-from aggregates.exhibition import SignupStatus
+from aggregates.exhibition_terms import SignupStatus
 from marketplace.application import Marketplace
 from marketplace.bootstrap import Services, open_services
 from marketplace.commands import Outcome

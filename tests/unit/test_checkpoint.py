@@ -11,17 +11,19 @@ import pytest
 
 from marketplace.audit.checkpoint import (
     Checkpoint,
-    CheckpointError,
-    MalformedNoteError,
     Signer,
-    UnverifiedNoteError,
     generate_signer,
-    key_id,
-    open_note,
     parse_checkpoint,
     parse_note,
-    parse_vkey,
     verify_note,
+)
+from marketplace.audit.notes import (
+    CheckpointError,
+    MalformedNoteError,
+    UnverifiedNoteError,
+    key_id,
+    open_note,
+    parse_vkey,
 )
 from marketplace.audit.records import format_recorded_at, leaf_record, payload_sha256
 

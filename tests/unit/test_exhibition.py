@@ -18,8 +18,8 @@ from aggregates.errors import (
     InvalidValueError,
     NotFoundError,
 )
-from aggregates.exhibition import (
-    Exhibition,
+from aggregates.exhibition import Exhibition
+from aggregates.exhibition_terms import (
     ExhibitionStatus,
     SignupStatus,
     check_schedule,

@@ -12,7 +12,8 @@ from argon2 import PasswordHasher
 
 from aggregates.contract import Contract
 from aggregates.errors import ConflictError, ForbiddenError, InvalidValueError, NotFoundError
-from aggregates.exhibition import Exhibition, ExhibitionStatus, SignupStatus
+from aggregates.exhibition import Exhibition
+from aggregates.exhibition_terms import ExhibitionStatus, SignupStatus
 from aggregates.posting import PostingStatus
 from marketplace import security
 from marketplace.application import Marketplace

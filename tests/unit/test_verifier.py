@@ -445,7 +445,9 @@ def test_the_verifier_imports_nothing_but_stdlib_rfc8785_and_cryptography() -> N
         "marketplace.audit.checkpoint",
         "marketplace.audit.heads",
         "marketplace.audit.merkle",
+        "marketplace.audit.notes",
         "marketplace.audit.records",
+        "marketplace.audit.trust",
         "marketplace.audit.verifier",
     }
     for heavy in ("psycopg", "eventsourcing", "aggregates", "projections", "fastapi"):

@@ -1,0 +1,196 @@
+"""What the `market` commands do: serve, project, rebuild, migrate, demo and accounts create.
+
+Each `cmd_*` takes the parsed arguments and returns the exit code; the parser in cli.py names
+them, and the audit commands are in `marketplace.audit.cli`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import threading
+import time
+from typing import Any
+
+from aggregates.errors import DomainError
+from aggregates.values import Category, CreditCode, Region
+from marketplace.bootstrap import Services, database_url, open_services
+from marketplace.demo import DEMO_PASSWORD, demo_accounts, load_demo
+from marketplace.projector import Projector
+from marketplace.settings import Settings
+from projections.rebuild import rebuild
+
+
+def _settings(args: argparse.Namespace, **extra: Any) -> Settings:
+    overrides: dict[str, Any] = {k: v for k, v in extra.items() if v is not None}
+    if args.data_dir is not None:
+        overrides["data_dir"] = args.data_dir
+    return Settings(**overrides)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from api.main import create_app
+
+    settings = _settings(args, host=args.host, port=args.port)
+    if args.workers:
+        return _serve_workers(args, settings)
+    services = open_services(settings)
+    projector = Projector(services)
+    try:
+        projector.start()
+        if args.demo:
+            _load_demo(services)
+        print(f"Serving on http://{settings.host}:{settings.port}  (API docs: /docs)", flush=True)
+        uvicorn.run(
+            create_app(services), host=settings.host, port=settings.port, log_level=args.log_level
+        )
+    finally:
+        projector.stop()
+        projector.join(timeout=10)
+        services.close()
+    return 0
+
+
+def _serve_workers(args: argparse.Namespace, settings: Settings) -> int:
+    """N API worker processes and no projections: run `market project` beside them."""
+    import uvicorn
+
+    url, embedded = database_url(settings)
+    try:
+        services = open_services(settings, url=url)  # migrates once, before the workers start
+        if args.demo:
+            _load_demo(services)
+        services.close()
+        os.environ["MARKET_DATABASE_URL"] = url
+        os.environ["MARKET_RUN_PROJECTIONS"] = "false"
+        print(f"Serving on http://{settings.host}:{settings.port} with {args.workers} workers;"
+              " projections run in `market project`", flush=True)  # fmt: skip
+        uvicorn.run(
+            "api.main:create_app",
+            factory=True,
+            host=settings.host,
+            port=settings.port,
+            workers=args.workers,
+            log_level=args.log_level,
+        )
+    finally:
+        if embedded is not None:
+            embedded.stop()
+    return 0
+
+
+def cmd_project(args: argparse.Namespace) -> int:
+    """Run the projections, the deadline scheduler and the checkpointer (or stand by)."""
+    services = open_services(_settings(args))
+    projector = Projector(services)
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    projector.start()
+    print("Projector started (hot standby while another one is active).", flush=True)
+    try:
+        while not stop.wait(0.5):
+            if not projector.is_alive():
+                return 1
+    finally:
+        projector.stop()
+        projector.join(timeout=10)
+        services.close()
+    return 0
+
+
+def cmd_rebuild(args: argparse.Namespace) -> int:
+    """Replay the log into fresh tables for the named views (default: all), then swap."""
+    services = open_services(_settings(args))
+    try:
+        views = {v.name: v for v in services.views.all()}
+        unknown = [name for name in args.views if name not in views]
+        if unknown:
+            print(f"error: unknown view {', '.join(unknown)}; views: {', '.join(views)}",
+                  file=sys.stderr)  # fmt: skip
+            return 2
+        chosen = [views[name] for name in args.views] or list(views.values())
+        rebuild(services.app, services.url, chosen, progress=ProgressBar())
+        print(f"\nRebuilt and swapped in: {', '.join(v.name for v in chosen)}")
+    finally:
+        services.close()
+    return 0
+
+
+class ProgressBar:
+    """events done / total, rate and ETA on one terminal line."""
+
+    def __init__(self) -> None:
+        self.shown = 0.0
+
+    def __call__(self, names: str, done: int, total: int, rate: float) -> None:
+        now = time.monotonic()
+        if now - self.shown < 0.2 and done < total:
+            return
+        self.shown = now
+        share = done / total if total else 1.0
+        eta = (total - done) / rate if rate > 0 else 0.0
+        bar = "#" * int(share * 30)
+        sys.stderr.write(
+            f"\r{names}: [{bar:<30}] {done}/{total} events, {rate:,.0f}/s, ETA {eta:,.0f} s "
+        )
+        sys.stderr.flush()
+
+
+def _load_demo(services: Services) -> None:
+    written = load_demo(services.app)
+    if written:
+        print(f"Demo data loaded ({written} commands). Password for every demo account:")
+    else:
+        print("Demo data already present. Password for every demo account:")
+    print(f"  {DEMO_PASSWORD}")
+    for kind, name, code in demo_accounts():
+        print(f"  {kind:<10} {code}  {name}")
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    services = open_services(_settings(args))  # migrates on open
+    services.close()
+    print("Schema is up to date.")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    services = open_services(_settings(args))
+    try:
+        _load_demo(services)
+    finally:
+        services.close()
+    return 0
+
+
+def cmd_accounts_create(args: argparse.Namespace) -> int:
+    password = sys.stdin.readline().rstrip("\n")
+    if len(password) < 10:
+        print("error: the password (read from standard input) needs at least 10 characters",
+              file=sys.stderr)  # fmt: skip
+        return 2
+    try:
+        credit_code = CreditCode.parse(args.credit_code).value
+        region = Region.parse(args.region).code
+        industry = Category.parse(args.industry).code if args.industry else None
+    except DomainError as error:
+        print(f"error: {error.en} / {error.zh}", file=sys.stderr)
+        return 2
+    services = open_services(_settings(args))
+    try:
+        outcome = services.app.register_organization(
+            kind=args.kind, name=args.name, credit_code=credit_code, region=region,
+            industry=industry, contact=None, password=password,
+        )  # fmt: skip
+    except DomainError as error:
+        print(f"error: {error.en} / {error.zh}", file=sys.stderr)
+        return 1
+    finally:
+        services.close()
+    print(f"Created {args.kind} {args.name} with id {outcome.aggregate.id}")
+    return 0
