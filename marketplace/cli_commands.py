@@ -30,11 +30,21 @@ def _settings(args: argparse.Namespace, **extra: Any) -> Settings:
     return Settings(**overrides)
 
 
+def _exit_on_sigterm() -> None:
+    """SIGTERM ends the process through `finally` and atexit, so the embedded database stops.
+
+    uvicorn handles SIGTERM itself, then raises it again once it has shut down; with the
+    default handler that would kill the process before our clean-up runs.
+    """
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from api.main import create_app
 
+    _exit_on_sigterm()
     settings = _settings(args, host=args.host, port=args.port)
     if args.workers:
         return _serve_workers(args, settings)
