@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import pytest
@@ -13,6 +14,11 @@ from fastapi.testclient import TestClient
 from marketplace.bootstrap import Services
 from tests.api.conftest import Account, sign_up
 from tests.api.helpers import API, assert_problem, no_new_events
+from tests.api.role_matrix import (
+    INVALID_AUTHORIZATIONS,
+    assert_anonymous_refused,
+    assert_refused,
+)
 from tests.api.test_exhibitions import exhibition_body, schedule, signup
 
 
@@ -96,31 +102,26 @@ def _call(
 def test_anonymous_callers_get_401(
     client: TestClient, services: Services, cast: Cast, name: str
 ) -> None:
-    with no_new_events(services):
-        response = _call(client, ROUTES[name], cast, {})
-        assert_problem(response, 401)
-    assert response.headers.get("www-authenticate", "").lower().startswith("bearer")
+    assert_anonymous_refused(services, partial(_call, client, ROUTES[name], cast))
 
 
 @pytest.mark.parametrize("name", list(ROUTES))
-@pytest.mark.parametrize(
-    "authorization", ["Bearer forged-token", "Basic b3duZXI6c2VjcmV0"], ids=["forged", "basic"]
-)
+@INVALID_AUTHORIZATIONS
 def test_invalid_tokens_get_401(
     client: TestClient, services: Services, cast: Cast, name: str, authorization: str
 ) -> None:
-    with no_new_events(services):
-        response = _call(client, ROUTES[name], cast, {"Authorization": authorization})
-        assert_problem(response, 401)
+    assert_refused(
+        services, partial(_call, client, ROUTES[name], cast), {"Authorization": authorization}, 401
+    )
 
 
 @pytest.mark.parametrize(("name", "role"), FORBIDDEN_CASES)
 def test_wrong_role_or_another_enterprise_gets_403(
     client: TestClient, services: Services, cast: Cast, name: str, role: str
 ) -> None:
-    with no_new_events(services):
-        response = _call(client, ROUTES[name], cast, cast.account(role).auth)
-        assert_problem(response, 403)
+    assert_refused(
+        services, partial(_call, client, ROUTES[name], cast), cast.account(role).auth, 403
+    )
 
 
 @pytest.mark.parametrize(

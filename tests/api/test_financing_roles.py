@@ -5,6 +5,7 @@ caller that may not call it (anonymous → 401, a wrong role, an unverified bank
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import pytest
@@ -22,6 +23,11 @@ from tests.api.financing_helpers import (
     verified_bank,
 )
 from tests.api.helpers import API, assert_problem, no_new_events
+from tests.api.role_matrix import (
+    INVALID_AUTHORIZATIONS,
+    assert_anonymous_refused,
+    assert_refused,
+)
 
 ROLES = (
     "owner", "stranger", "bank", "verified_bank", "matched_bank", "operator", "auditor",
@@ -118,31 +124,26 @@ def _call(client: TestClient, route: Route, cast: Cast, headers: dict[str, str])
 def test_anonymous_callers_get_401(
     client: TestClient, services: Services, cast: Cast, name: str
 ) -> None:
-    with no_new_events(services):
-        response = _call(client, ROUTES[name], cast, {})
-        assert_problem(response, 401)
-    assert response.headers.get("www-authenticate", "").lower().startswith("bearer")
+    assert_anonymous_refused(services, partial(_call, client, ROUTES[name], cast))
 
 
 @pytest.mark.parametrize("name", SIGNED_IN_ROUTES)
-@pytest.mark.parametrize(
-    "authorization", ["Bearer forged-token", "Basic b3duZXI6c2VjcmV0"], ids=["forged", "basic"]
-)
+@INVALID_AUTHORIZATIONS
 def test_invalid_tokens_get_401(
     client: TestClient, services: Services, cast: Cast, name: str, authorization: str
 ) -> None:
-    with no_new_events(services):
-        response = _call(client, ROUTES[name], cast, {"Authorization": authorization})
-        assert_problem(response, 401)
+    assert_refused(
+        services, partial(_call, client, ROUTES[name], cast), {"Authorization": authorization}, 401
+    )
 
 
 @pytest.mark.parametrize(("name", "role"), FORBIDDEN_CASES)
 def test_wrong_role_or_non_party_gets_403(
     client: TestClient, services: Services, cast: Cast, name: str, role: str
 ) -> None:
-    with no_new_events(services):
-        response = _call(client, ROUTES[name], cast, cast.account(role).auth)
-        assert_problem(response, 403)
+    assert_refused(
+        services, partial(_call, client, ROUTES[name], cast), cast.account(role).auth, 403
+    )
 
 
 def test_roles_are_checked_before_the_need_is_looked_up(

@@ -4,6 +4,7 @@ caller that may not call it (anonymous → 401, a wrong role or a non-party → 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import pytest
@@ -12,6 +13,11 @@ from fastapi.testclient import TestClient
 from marketplace.bootstrap import Services
 from tests.api.conftest import Account, sign_up
 from tests.api.helpers import API, assert_problem, bid, no_new_events, publish
+from tests.api.role_matrix import (
+    INVALID_AUTHORIZATIONS,
+    assert_anonymous_refused,
+    assert_refused,
+)
 from tests.support import bid_body, organization_body, posting_body
 
 
@@ -128,33 +134,26 @@ def _call(client: TestClient, route: Route, cast: Cast, headers: dict[str, str])
 def test_anonymous_callers_get_401(
     client: TestClient, services: Services, cast: Cast, name: str
 ) -> None:
-    route = ROUTES[name]
-    with no_new_events(services):
-        response = _call(client, route, cast, {})
-        assert_problem(response, 401)
-    assert response.headers.get("www-authenticate", "").lower().startswith("bearer")
+    assert_anonymous_refused(services, partial(_call, client, ROUTES[name], cast))
 
 
 @pytest.mark.parametrize("name", list(ROUTES))
-@pytest.mark.parametrize(
-    "authorization", ["Bearer forged-token", "Basic b3duZXI6c2VjcmV0"], ids=["forged", "basic"]
-)
+@INVALID_AUTHORIZATIONS
 def test_invalid_tokens_get_401(
     client: TestClient, services: Services, cast: Cast, name: str, authorization: str
 ) -> None:
-    with no_new_events(services):
-        response = _call(client, ROUTES[name], cast, {"Authorization": authorization})
-        assert_problem(response, 401)
+    assert_refused(
+        services, partial(_call, client, ROUTES[name], cast), {"Authorization": authorization}, 401
+    )
 
 
 @pytest.mark.parametrize(("name", "role"), FORBIDDEN_CASES)
 def test_wrong_role_or_non_party_gets_403(
     client: TestClient, services: Services, cast: Cast, name: str, role: str
 ) -> None:
-    route = ROUTES[name]
-    with no_new_events(services):
-        response = _call(client, route, cast, cast.account(role).auth)
-        assert_problem(response, 403)
+    assert_refused(
+        services, partial(_call, client, ROUTES[name], cast), cast.account(role).auth, 403
+    )
 
 
 def test_authentication_comes_before_validation(
