@@ -12,6 +12,8 @@ from html.parser import HTMLParser
 import pytest
 from fastapi.testclient import TestClient
 
+from aggregates.categories import CATEGORIES
+from aggregates.regions import PROVINCES
 from api.main import WEB_DIR
 
 SCRIPTS = sorted(str(path.relative_to(WEB_DIR)) for path in WEB_DIR.rglob("*.js"))
@@ -176,3 +178,21 @@ def test_scripts_never_write_html(name: str) -> None:
         assert sink not in source, f"{name} uses {sink}"
     addresses = set(re.findall(r"https?://[^\s\"'`]+", source)) - {SVG_NAMESPACE}
     assert not addresses, f"{name} refers to external addresses {addresses}"
+
+
+def test_region_and_industry_names_match_the_domain_lists() -> None:
+    """The pages name codes from the catalogues and list codes in public-labels.js: both are
+    copies of aggregates/regions.py and categories.py and must not drift from them."""
+    labels = (WEB_DIR / "pages" / "public-labels.js").read_text(encoding="utf-8")
+    codes_in = re.compile(r"""["']([A-Z]?\d{2})["']""")
+    category_list = labels[labels.index("CATEGORY_CODES") : labels.index("];")]
+    assert codes_in.findall(category_list) == list(CATEGORIES)
+    province_list = labels[labels.index("KNOWN_PROVINCES") :]
+    province_list = province_list[: province_list.index("]);")]
+    assert codes_in.findall(province_list) == list(PROVINCES)
+    for index, language in enumerate(LANGUAGES):
+        names = area_catalogue(language, "public")
+        for code, pair in CATEGORIES.items():
+            assert names[f"public.category.{code}"] == pair[index], (language, code)
+        for code, pair in PROVINCES.items():
+            assert names[f"public.province.{code}"] == pair[index], (language, code)
