@@ -10,7 +10,7 @@ import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -23,6 +23,7 @@ from tests.api.conftest import Account, sign_up
 from tests.api.financing_helpers import accept as accept_offer
 from tests.api.financing_helpers import make_offer, post_need, verified_bank
 from tests.api.helpers import API, ZH, assert_problem, bid, head, is_chinese, no_new_events, publish
+from tests.api.stats_helpers import schedule_exhibition
 
 CONTRACTS = f"{API}/contracts"
 CONTRACT_KEYS = {
@@ -293,25 +294,7 @@ def test_parties_operator_and_auditor_read_a_contract(
 def test_contract_made_at_an_exhibition_names_it(
     client: TestClient, cast: Cast, operator: Account
 ) -> None:
-    starts_at = datetime.now(UTC) + timedelta(days=14)
-    exhibition = client.post(
-        f"{API}/exhibitions",
-        json={
-            "name": "2026 杭州中小企业产品交易博览会",
-            "venue": "杭州国际博览中心 B 馆",
-            "online": False,
-            "starts_at": starts_at.isoformat(),
-            "ends_at": (starts_at + timedelta(days=2)).isoformat(),
-            "capacity": 10,
-            "signup_deadline": (starts_at - timedelta(days=3)).isoformat(),
-        },
-        headers=operator.auth,
-    )
-    assert exhibition.status_code == 201, exhibition.text
-    exhibition_id = exhibition.json()["id"]
-    for account in (cast.alice, cast.bob):
-        joined = client.post(f"{API}/exhibitions/{exhibition_id}/signups", headers=account.auth)
-        assert joined.status_code == 201, joined.text
+    exhibition_id = schedule_exhibition(client, operator, cast.alice, cast.bob)
     posting = publish(client, cast.alice)
     placed = bid(client, cast.bob, posting["id"])
     accepted = client.post(
