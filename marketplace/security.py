@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
@@ -30,13 +32,37 @@ SCHEMA = [
         " expires_at timestamptz NOT NULL)"
     ),
     SQL("CREATE INDEX IF NOT EXISTS sessions_expires_at_idx ON sessions (expires_at)"),
+    # Throttle state only: one counter row per (credit code, client address) and window.
+    SQL("DROP TABLE IF EXISTS login_failures"),
     SQL(
-        "CREATE TABLE IF NOT EXISTS login_failures ("
+        "CREATE UNLOGGED TABLE IF NOT EXISTS login_attempts ("
         " credit_code text NOT NULL,"
-        " failed_at timestamptz NOT NULL DEFAULT now())"
+        " address text NOT NULL,"
+        " window_start timestamptz NOT NULL,"
+        " attempts integer NOT NULL,"
+        " PRIMARY KEY (credit_code, address))"
     ),
-    SQL("CREATE INDEX IF NOT EXISTS login_failures_idx ON login_failures (credit_code, failed_at)"),
+    SQL("CREATE INDEX IF NOT EXISTS login_attempts_window_idx ON login_attempts (window_start)"),
 ]
+
+# One attempt more for the pair, atomically: the counter restarts when its window is over.
+# Counting happens before the password is verified, so N concurrent guesses get exactly
+# `max_failures` verifications; a successful login gives its attempt back.
+_COUNT_ATTEMPT = SQL(
+    "INSERT INTO login_attempts AS a (credit_code, address, window_start, attempts)"
+    " VALUES (%(code)s, %(address)s, now(), 1)"
+    " ON CONFLICT (credit_code, address) DO UPDATE SET"
+    " window_start = CASE WHEN a.window_start <= now() - %(window)s"
+    "  THEN now() ELSE a.window_start END,"
+    " attempts = CASE WHEN a.window_start <= now() - %(window)s"
+    "  THEN 1 ELSE a.attempts + 1 END"
+    " RETURNING attempts, window_start,"
+    " extract(epoch FROM window_start + %(window)s - now()) AS remaining"
+)
+_GIVE_BACK = SQL(
+    "UPDATE login_attempts SET attempts = attempts - 1"
+    " WHERE credit_code = %s AND address = %s AND window_start = %s AND attempts > 0"
+)
 
 _hasher = PasswordHasher()
 # A fixed hash to verify against when the credit code is unknown, so that both failures
@@ -45,11 +71,20 @@ _DUMMY_HASH = _hasher.hash("not a real password, only for timing")
 
 
 class TooManyAttemptsError(Exception):
-    """Too many failed logins for one credit code inside the window."""
+    """Too many failed logins for one credit code from one address inside the window."""
 
     def __init__(self, retry_after: int) -> None:
         super().__init__("too many failed logins")
         self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class LoginAttempt:
+    """A counted attempt of one (credit code, address) pair, before its password is checked."""
+
+    credit_code: str
+    address: str
+    window_start: datetime
 
 
 @dataclass(frozen=True)
@@ -73,6 +108,7 @@ class SecurityStore:
         self.token_ttl = token_ttl
         self.max_failures = max_failures
         self.window = window
+        self._swept_at = -math.inf
 
     @staticmethod
     def store_credentials(organization_id: UUID, credit_code: str, password: str) -> SideEffect:
@@ -83,34 +119,53 @@ class SecurityStore:
         )
         return query, (organization_id, credit_code, _hasher.hash(password))
 
-    def log_in(self, credit_code: str, password: str) -> Session | None:
+    def log_in(self, credit_code: str, password: str, address: str) -> Session | None:
         """A new session for valid credentials; None for wrong ones (the caller says 401)."""
+        return self.check_password(self.count_attempt(credit_code, address), password)
+
+    def count_attempt(self, credit_code: str, address: str) -> LoginAttempt:
+        """Count one attempt of the pair; TooManyAttemptsError once it is over its limit."""
+        self._sweep_now_and_then()
         with self.db.connection() as conn:
-            self._check_throttle(conn, credit_code)
+            row = conn.execute(
+                _COUNT_ATTEMPT, {"code": credit_code, "address": address, "window": self.window}
+            ).fetchone()
+        assert row is not None
+        if row["attempts"] > self.max_failures:
+            raise TooManyAttemptsError(max(1, math.ceil(float(row["remaining"]))))
+        return LoginAttempt(credit_code, address, row["window_start"])
+
+    def check_password(self, attempt: LoginAttempt, password: str) -> Session | None:
+        """Verify the password of a counted attempt: a session, or None (the failure stays
+        counted)."""
+        with self.db.connection() as conn:
             row = conn.execute(
                 "SELECT organization_id, password_hash FROM credentials WHERE credit_code = %s",
-                (credit_code,),
+                (attempt.credit_code,),
             ).fetchone()
-            if not _password_matches(row["password_hash"] if row else _DUMMY_HASH, password):
-                conn.execute("INSERT INTO login_failures (credit_code) VALUES (%s)", (credit_code,))
-                return None
-            if row is None:  # pragma: no cover - the dummy hash never matches
-                return None
+        if not _password_matches(row["password_hash"] if row else _DUMMY_HASH, password):
+            return None
+        if row is None:  # pragma: no cover - the dummy hash never matches
+            return None
+        self.give_back(attempt)
+        with self.db.connection() as conn:
             return self._new_session(conn, row["organization_id"])
 
-    def _check_throttle(self, conn: Conn, credit_code: str) -> None:
-        cutoff = datetime.now(UTC) - self.window
-        conn.execute("DELETE FROM login_failures WHERE failed_at < %s", (cutoff,))
-        row = conn.execute(
-            "SELECT count(*) AS n, min(failed_at) AS first FROM login_failures"
-            " WHERE credit_code = %s AND failed_at >= %s",
-            (credit_code, cutoff),
-        ).fetchone()
-        assert row is not None
-        if row["n"] >= self.max_failures:
-            first: datetime = row["first"]
-            wait = (first + self.window - datetime.now(UTC)).total_seconds()
-            raise TooManyAttemptsError(max(1, int(wait) + 1))
+    def give_back(self, attempt: LoginAttempt) -> None:
+        """Uncount an attempt that was no failure (it succeeded, or was never checked)."""
+        with self.db.connection() as conn:
+            conn.execute(_GIVE_BACK, (attempt.credit_code, attempt.address, attempt.window_start))
+
+    def _sweep_now_and_then(self) -> None:
+        """Delete the counters of windows that are over, at most once a window per process."""
+        now = time.monotonic()
+        if now - self._swept_at < self.window.total_seconds():
+            return
+        self._swept_at = now
+        with self.db.connection() as conn:
+            conn.execute(
+                "DELETE FROM login_attempts WHERE window_start < now() - %s", (self.window,)
+            )
 
     def _new_session(self, conn: Conn, organization_id: UUID) -> Session:
         token = secrets.token_urlsafe(32)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -24,6 +25,40 @@ class Settings(BaseSettings):
     token_ttl_hours: float = Field(default=24.0, gt=0, description="session token lifetime")
     login_max_failures: int = Field(default=5, ge=1, description="failed logins per window")
     login_window_seconds: int = Field(default=60, ge=1)
+    login_verify_concurrency: int = Field(
+        default_factory=lambda: max(1, (os.cpu_count() or 2) // 2),
+        ge=1,
+        description="password verifications at once per process (argon2 is CPU-bound)",
+    )
+    login_queue_seconds: float = Field(
+        default=5.0, gt=0, description="a login waits this long for a verification slot, then 503"
+    )
+    trusted_proxies: str = Field(
+        default="", description="comma-separated IPs/CIDRs whose X-Forwarded-For is believed"
+    )
+    budget_window_seconds: float = Field(default=60.0, gt=0, description="request budget window")
+    budget_per_address: int = Field(
+        default=600, ge=0, description="requests per window per client address (0: no budget)"
+    )
+    budget_per_organization: int = Field(
+        default=1200, ge=0, description="requests per window per signed-in organization (0: none)"
+    )
+    budget_anonymous_writes: int = Field(
+        default=20, ge=0, description="registrations + logins per address per anonymous window"
+    )
+    budget_anonymous_window_seconds: float = Field(default=600.0, gt=0)
+    header_timeout_seconds: float = Field(
+        default=10.0, gt=0, description="market serve: a request's headers must arrive in time"
+    )
+    body_timeout_seconds: float = Field(
+        default=60.0, gt=0, description="market serve: a request's body must arrive in time"
+    )
+    keep_alive_seconds: float = Field(
+        default=5.0, gt=0, description="market serve: idle keep-alive connections are closed"
+    )
+    connections_per_address: int = Field(
+        default=64, ge=0, description="market serve: open connections per peer address (0: any)"
+    )
     read_wait_seconds: float = Field(default=5.0, gt=0, description="min_position wait limit")
     pool_size: int = Field(default=10, ge=1, description="database connections per pool")
     lock_timeout_seconds: int = Field(default=5, ge=1, description="event table lock wait")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
+from starlette.concurrency import run_in_threadpool
 
+from api.client_address import client_address
 from api.deps import ServicesDep, SignedIn
+from api.login_gate import check_password
 from api.problems import ApiProblem
 from api.schemas.organizations import SessionCreate, SessionOrganization, SessionPublic
 from marketplace.security import TooManyAttemptsError
@@ -13,11 +16,14 @@ router = APIRouter(prefix="/sessions", tags=["sessions"])
 
 
 @router.post("", status_code=201)
-def create_session(body: SessionCreate, services: ServicesDep) -> SessionPublic:
+async def create_session(
+    body: SessionCreate, request: Request, services: ServicesDep
+) -> SessionPublic:
     """Log in with credit code and password (one 401 for unknown code and wrong password)."""
     credit_code = body.credit_code.strip().upper()
+    address = client_address(request.scope, services.settings)
     try:
-        session = services.security.log_in(credit_code, body.password)
+        attempt = await run_in_threadpool(services.security.count_attempt, credit_code, address)
     except TooManyAttemptsError as error:
         raise ApiProblem(
             429,
@@ -26,6 +32,7 @@ def create_session(body: SessionCreate, services: ServicesDep) -> SessionPublic:
             code="too_many_attempts",
             headers={"Retry-After": str(error.retry_after)},
         ) from None
+    session = await check_password(request, services, attempt, body.password)
     if session is None:
         raise ApiProblem(
             401,
@@ -34,7 +41,7 @@ def create_session(body: SessionCreate, services: ServicesDep) -> SessionPublic:
             code="bad_credentials",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    org = services.app.get_organization(session.organization_id)
+    org = await run_in_threadpool(services.app.get_organization, session.organization_id)
     return SessionPublic(
         token=session.token,
         expires_at=session.expires_at,
