@@ -77,9 +77,7 @@ def create_app(services: Services | None = None, settings: Settings | None = Non
     )
     docs.install(app)
     limit = (settings or (services.settings if services else Settings())).max_body_bytes
-    app.add_middleware(
-        BodyMiddleware, max_body_bytes=limit, store=lambda: app.state.services.idempotency
-    )
+    app.add_middleware(BodyMiddleware, max_body_bytes=limit, services=lambda: app.state.services)
     app.add_middleware(SecurityHeadersMiddleware)
     problems.install(app)
     api = APIRouter(prefix="/api/v1")

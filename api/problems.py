@@ -6,7 +6,6 @@ import logging
 from http import HTTPStatus
 from typing import Any
 
-from eventsourcing.persistence import OperationalError
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -20,6 +19,7 @@ from aggregates.errors import (
     NotFoundError,
     VersionMismatchError,
 )
+from marketplace.database import UNAVAILABLE
 
 log = logging.getLogger(__name__)
 
@@ -116,10 +116,10 @@ async def on_unavailable(request: Request, exc: Exception) -> JSONResponse:
     log.warning("database unavailable: %s", exc)
     return problem(
         503,
-        "the database is busy, please retry"
-        if not wants_chinese(request)
-        else "数据库繁忙，请重试",
-        code="unavailable",
+        "数据库暂时不可用，请稍后重试"
+        if wants_chinese(request)
+        else "the database is unavailable, please retry",
+        code="database_unavailable",
         headers={"Retry-After": "1"},
     )
 
@@ -134,5 +134,6 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, on_domain_error)
     app.add_exception_handler(ApiProblem, on_api_problem)
     app.add_exception_handler(StarletteHTTPException, on_http_exception)
-    app.add_exception_handler(OperationalError, on_unavailable)
+    for unavailable in UNAVAILABLE:
+        app.add_exception_handler(unavailable, on_unavailable)
     app.add_exception_handler(Exception, on_unexpected)

@@ -128,6 +128,7 @@ class Services:
     def close(self) -> None:
         self.stop_projections()
         _stop([self.watcher])
+        self.idempotency.close()
         self.app.close()
         self.db.close()
         if self.embedded is not None:
@@ -226,7 +227,7 @@ def open_services(settings: Settings, *, url: str | None = None) -> Services:
         views=views,
         security=security_store,
         vault=ContactVault(db),
-        idempotency=IdempotencyStore(db),
+        idempotency=IdempotencyStore(db, ttl=timedelta(hours=settings.idempotency_ttl_hours)),
         signer=load_or_create_signer(settings.signing_key_path, settings.audit_origin),
         watcher=watcher,
         embedded=embedded,

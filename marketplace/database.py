@@ -6,6 +6,8 @@ from contextlib import AbstractContextManager
 from typing import Any
 
 import psycopg
+import psycopg_pool
+from eventsourcing import persistence
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
@@ -14,18 +16,31 @@ MIGRATION_LOCK_KEY = 0x4D41524B  # "MARK"
 
 Conn = psycopg.Connection[dict[str, Any]]
 
+# What the drivers raise while PostgreSQL cannot be reached (down, restarting, pool exhausted
+# by waiting connections): answered `503 database_unavailable`, never 500.
+UNAVAILABLE: tuple[type[Exception], ...] = (
+    psycopg.OperationalError,
+    psycopg.InterfaceError,
+    psycopg_pool.PoolTimeout,
+    persistence.OperationalError,
+    persistence.InterfaceError,
+)
+
 
 class Database:
     """A pool of autocommit connections with dict rows."""
 
-    def __init__(self, url: str, *, min_size: int = 1, max_size: int = 10) -> None:
+    def __init__(
+        self, url: str, *, min_size: int = 1, max_size: int = 10, timeout: float = 5.0
+    ) -> None:
         self.url = url
         self.pool: ConnectionPool[Conn] = ConnectionPool(
             url,
             min_size=min_size,
             max_size=max_size,
-            kwargs={"autocommit": True, "row_factory": dict_row},
+            kwargs={"autocommit": True, "row_factory": dict_row, "connect_timeout": 5},
             open=True,
+            timeout=timeout,  # waiting for a connection, then 503 (not 30 s)
             name="market",
         )
 

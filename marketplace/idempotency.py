@@ -1,67 +1,231 @@
-"""Idempotency keys: a repeated POST returns the first response and writes nothing."""
+"""Idempotency keys: a repeated POST returns the first answer and writes nothing.
+
+A key's record is scoped to the caller, the method and the path (its id is the SHA-256 of the
+four). It is written in two places:
+
+- inside the command's own transaction, by the recorder (`idempotency_record`), when the
+  request saves events: a row with the write's position but no answer yet. So after a crash a
+  retry finds either this row (the write committed: its answer is rebuilt from the position)
+  or nothing (it rolled back: the request runs anew). It is never stuck.
+- after the route answered (`complete`): the answer itself, 2xx and 4xx alike, before it is
+  sent to the client. Answers of requests that wrote nothing are recorded only this way.
+
+While a request runs, its key is claimed (`InFlight`): in this process by a set, across
+processes by a PostgreSQL session advisory lock on one connection per process, which the
+server drops by itself if the process dies. A repeat meanwhile is told at once.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
+import threading
+import time
+from contextvars import ContextVar
 from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
 
+import psycopg
 from psycopg.sql import SQL
 
 from marketplace.database import Database
+from marketplace.side_effects import SideEffect
 
 SCHEMA = [
+    SQL("DROP TABLE IF EXISTS idempotency_keys"),  # before scopes included method and path
     SQL(
-        "CREATE TABLE IF NOT EXISTS idempotency_keys ("
-        " scope text NOT NULL, key text NOT NULL, request_sha256 text NOT NULL,"
+        "CREATE TABLE IF NOT EXISTS idempotency_records ("
+        " id bytea PRIMARY KEY,"
+        " request_sha256 bytea NOT NULL,"
+        " success_status int NOT NULL,"
+        " position bigint, stream_id uuid, stream_version int,"
         " status int, content_type text, body bytea,"
         " created_at timestamptz NOT NULL DEFAULT now(),"
-        " PRIMARY KEY (scope, key))"
+        " expires_at timestamptz NOT NULL)"
+    ),
+    SQL(
+        "CREATE INDEX IF NOT EXISTS idempotency_records_expires_idx"
+        " ON idempotency_records (expires_at)"
     ),
 ]
 
+CLEAN_UP_EVERY = 60.0  # seconds between deletions of expired records, per process
+
+
+def record_id(scope: str, method: str, path: str, key: str) -> bytes:
+    return hashlib.sha256("\n".join((scope, method, path, key)).encode()).digest()
+
 
 @dataclass(frozen=True)
-class StoredResponse:
-    request_sha256: str
-    status: int | None  # None while the first request is still running
-    content_type: str | None
-    body: bytes | None
+class PendingRecord:
+    """The key of the request this thread serves, for the recorder to write with its events."""
+
+    id: bytes
+    request_sha256: bytes
+    success_status: int
+    ttl: timedelta
+
+
+@dataclass(frozen=True)
+class StoredAnswer:
+    request_sha256: bytes
+    status: int  # the answer's status, or the route's success status when rebuilt
+    content_type: str
+    body: bytes
+    rebuilt: bool  # the write committed, but the process died before its answer was kept
+
+
+# Set by the HTTP layer around a request with an Idempotency-Key; read by the recorder.
+pending_record: ContextVar[PendingRecord | None] = ContextVar("pending_record", default=None)
+
+INSERT_PENDING = SQL(
+    "INSERT INTO idempotency_records (id, request_sha256, success_status, position,"
+    " stream_id, stream_version, expires_at) VALUES (%s, %s, %s, %s, %s, %s, now() + %s)"
+    " ON CONFLICT (id) DO NOTHING"
+)
+
+
+def idempotency_record(position: int, stream_id: Any, stream_version: int) -> SideEffect | None:
+    """The statement the recorder runs in the events' transaction, after inserting them."""
+    pending = pending_record.get()
+    if pending is None:
+        return None
+    params = (
+        pending.id,
+        pending.request_sha256,
+        pending.success_status,
+        position,
+        stream_id,
+        stream_version,
+        pending.ttl,
+    )
+    return INSERT_PENDING, params
 
 
 class IdempotencyStore:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, *, ttl: timedelta = timedelta(hours=24)) -> None:
         self.db = db
+        self.ttl = ttl
+        self.in_flight = InFlight(db.url)
+        self._cleaned_at = 0.0
 
-    def reserve(self, scope: str, key: str, request_sha256: str) -> StoredResponse | None:
-        """None if this request now owns the key; else what was stored under it before."""
+    def find(self, id: bytes) -> StoredAnswer | None:
+        """The answer kept under this record id, if it has not expired."""
+        self._clean_up_now_and_then()
         with self.db.connection() as conn:
-            inserted = conn.execute(
-                "INSERT INTO idempotency_keys (scope, key, request_sha256) VALUES (%s, %s, %s)"
-                " ON CONFLICT DO NOTHING RETURNING key",
-                (scope, key, request_sha256),
-            ).fetchone()
-            if inserted is not None:
-                return None
             row = conn.execute(
-                "SELECT request_sha256, status, content_type, body FROM idempotency_keys"
-                " WHERE scope = %s AND key = %s",
-                (scope, key),
+                "SELECT request_sha256, success_status, position, stream_id, stream_version,"
+                " status, content_type, body FROM idempotency_records"
+                " WHERE id = %s AND expires_at > now()",
+                (id,),
             ).fetchone()
-        if row is None:  # released in the meantime: try once more
-            return self.reserve(scope, key, request_sha256)
-        body = row["body"]
-        return StoredResponse(
-            row["request_sha256"], row["status"], row["content_type"], bytes(body) if body else None
+        if row is None:
+            return None
+        if row["status"] is None:
+            return _rebuilt(row)
+        body = bytes(row["body"] or b"")
+        return StoredAnswer(
+            bytes(row["request_sha256"]), row["status"], row["content_type"], body, False
         )
 
-    def complete(self, scope: str, key: str, status: int, content_type: str, body: bytes) -> None:
+    def complete(self, pending: PendingRecord, status: int, content_type: str, body: bytes) -> None:
+        """Keep the answer (over the row the command's transaction wrote, if any)."""
         with self.db.connection() as conn:
             conn.execute(
-                "UPDATE idempotency_keys SET status = %s, content_type = %s, body = %s"
-                " WHERE scope = %s AND key = %s",
-                (status, content_type, body, scope, key),
+                "INSERT INTO idempotency_records (id, request_sha256, success_status, status,"
+                " content_type, body, expires_at) VALUES (%s, %s, %s, %s, %s, %s, now() + %s)"
+                " ON CONFLICT (id) DO UPDATE SET status = excluded.status,"
+                " content_type = excluded.content_type, body = excluded.body",
+                (
+                    pending.id,
+                    pending.request_sha256,
+                    pending.success_status,
+                    status,
+                    content_type,
+                    body,
+                    pending.ttl,
+                ),
             )
 
-    def release(self, scope: str, key: str) -> None:
-        """Forget a reservation whose request failed on our side, so it can be retried."""
+    def clean_up(self) -> int:
+        """Delete expired records; how many."""
         with self.db.connection() as conn:
-            conn.execute("DELETE FROM idempotency_keys WHERE scope = %s AND key = %s", (scope, key))
+            cursor = conn.execute("DELETE FROM idempotency_records WHERE expires_at <= now()")
+            return cursor.rowcount
+
+    def _clean_up_now_and_then(self) -> None:
+        now = time.monotonic()
+        if now - self._cleaned_at >= CLEAN_UP_EVERY:
+            self._cleaned_at = now
+            self.clean_up()
+
+    def close(self) -> None:
+        self.in_flight.close()
+
+
+def _rebuilt(row: dict[str, Any]) -> StoredAnswer:
+    """The answer of a write that committed while its process died before keeping it: what
+    it wrote, so that the client learns it happened and where."""
+    body = {
+        "position": row["position"],
+        "stream_id": str(row["stream_id"]),
+        "version": row["stream_version"],
+        "replayed": "the request was carried out; its original answer was lost in a restart",
+    }
+    return StoredAnswer(
+        bytes(row["request_sha256"]),
+        row["success_status"],
+        "application/json",
+        json.dumps(body).encode(),
+        True,
+    )
+
+
+class InFlight:
+    """Keys of requests running now, in this process and (advisory locks) in every other."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.lock = threading.Lock()
+        self.held: set[bytes] = set()
+        self.conn: psycopg.Connection[Any] | None = None
+
+    def try_claim(self, id: bytes) -> bool:
+        """Whether this request now owns the key (then `release` it when done)."""
+        with self.lock:
+            if id in self.held:
+                return False
+            row = self._execute("SELECT pg_try_advisory_lock(%s)", _lock_key(id)).fetchone()
+            if not (row and row[0]):
+                return False
+            self.held.add(id)
+            return True
+
+    def release(self, id: bytes) -> None:
+        with self.lock:
+            self.held.discard(id)
+            # If the connection is gone, the server released its locks with it.
+            with contextlib.suppress(psycopg.OperationalError):
+                self._execute("SELECT pg_advisory_unlock(%s)", _lock_key(id))
+
+    def _execute(self, query: str, key: int) -> psycopg.Cursor[Any]:
+        if self.conn is None or self.conn.closed or self.conn.broken:
+            self.conn = psycopg.connect(self.url, autocommit=True, connect_timeout=5)
+        try:
+            return self.conn.execute(query, (key,))
+        except psycopg.OperationalError:
+            self.conn.close()
+            self.conn = None
+            raise
+
+    def close(self) -> None:
+        with self.lock:
+            if self.conn is not None:
+                self.conn.close()
+                self.conn = None
+
+
+def _lock_key(id: bytes) -> int:
+    return int.from_bytes(id[:8], "big", signed=True)

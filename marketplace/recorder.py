@@ -6,6 +6,8 @@
   round.
 - Audit leaves: every event's Merkle leaf is written by a trigger in that same INSERT
   (`marketplace.audit.store`), under the event table lock that the stock recorder takes.
+- Idempotency: the record of the request's Idempotency-Key, when it has one
+  (`marketplace.idempotency`), so a retry after a crash knows the write committed.
 """
 
 from __future__ import annotations
@@ -17,9 +19,11 @@ from eventsourcing.persistence import StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder
 from psycopg import Cursor
 from psycopg.rows import DictRow
-from psycopg.sql import Composable
 
-SideEffect = tuple[Composable | str, Sequence[Any]]
+from marketplace.idempotency import idempotency_record
+from marketplace.side_effects import SideEffect
+
+__all__ = ["MarketRecorder", "SideEffect"]
 
 
 class MarketRecorder(PostgresApplicationRecorder):
@@ -32,7 +36,13 @@ class MarketRecorder(PostgresApplicationRecorder):
         **kwargs: Any,
     ) -> Sequence[int] | None:
         ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
-        self._run_side_effects(curs, kwargs.get("side_effects", ()))
+        side_effects = list(kwargs.get("side_effects", ()))
+        if ids and stored_events:
+            first = stored_events[0].originator_id
+            version = max(e.originator_version for e in stored_events if e.originator_id == first)
+            record = idempotency_record(max(ids), first, version)
+            side_effects += [record] if record is not None else []
+        self._run_side_effects(curs, side_effects)
         return ids
 
     @staticmethod

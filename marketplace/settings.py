@@ -77,6 +77,9 @@ class Settings(BaseSettings):
     )
     projection_batch_size: int = Field(default=500, ge=1)
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+    idempotency_ttl_hours: float = Field(
+        default=24.0, gt=0, description="how long an Idempotency-Key's answer is kept"
+    )
     audit_origin: str = Field(
         default="sme-marketplace/local", description="checkpoint origin and signing key name"
     )
@@ -120,6 +123,7 @@ def eventsourcing_env(database_url: str, settings: Settings) -> dict[str, str]:
         "POSTGRES_POOL_SIZE": str(settings.pool_size),
         "POSTGRES_MAX_OVERFLOW": str(settings.pool_size),
         "POSTGRES_LOCK_TIMEOUT": str(settings.lock_timeout_seconds),
+        "POSTGRES_CONNECT_TIMEOUT": str(settings.lock_timeout_seconds),
         "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT": "30",
         # The schema is created once by `migrate`, never at every start (see DESIGN.md).
         "CREATE_TABLE": "n",
