@@ -11,6 +11,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api import docs, problems
 from api.headers import SecurityHeadersMiddleware
+from api.limits import BudgetMiddleware
 from api.middleware import BodyMiddleware
 from api.routes import (
     audit,
@@ -78,6 +79,7 @@ def create_app(services: Services | None = None, settings: Settings | None = Non
     docs.install(app)
     limit = (settings or (services.settings if services else Settings())).max_body_bytes
     app.add_middleware(BodyMiddleware, max_body_bytes=limit, services=lambda: app.state.services)
+    app.add_middleware(BudgetMiddleware, services=lambda: app.state.services)  # before Body
     app.add_middleware(SecurityHeadersMiddleware)
     problems.install(app)
     api = APIRouter(prefix="/api/v1")

@@ -10,7 +10,7 @@ from typing import Any
 import psycopg
 from psycopg_pool import ConnectionPool
 
-from marketplace import idempotency, personal_data, security
+from marketplace import budgets, idempotency, personal_data, security
 from marketplace.application import Marketplace
 from marketplace.audit import store as audit_store
 from marketplace.audit.checkpoint import Signer
@@ -165,6 +165,7 @@ def migrate(app: Marketplace, url: str) -> None:
                 for statement in [
                     *engine.SCHEMA,
                     *security.SCHEMA,
+                    *budgets.SCHEMA,
                     *personal_data.SCHEMA,
                     *idempotency.SCHEMA,
                     *audit_store.SCHEMA,

@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from api.main import create_app
 from marketplace.bootstrap import Services, open_services
 from marketplace.settings import Settings
+from tests.budgets import GENEROUS_BUDGETS
 from tests.support import organization_body
 
 
@@ -22,6 +23,7 @@ def services(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Ite
         data_dir=tmp_path_factory.mktemp("data"),
         scheduler_interval_seconds=0.2,
         checkpoint_interval_seconds=0.2,
+        **GENEROUS_BUDGETS,
     )
     opened = open_services(settings, url=database_url)
     opened.start_projections()

@@ -36,6 +36,7 @@ def services(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Ite
         budget_anonymous_writes=0,
     )
     opened = open_services(settings, url=database_url)
+    opened.start_projections()
     try:
         yield opened
     finally:

@@ -21,6 +21,7 @@ from marketplace.bootstrap import Services, open_services
 from marketplace.settings import Settings
 from tests.api.conftest import Account, sign_up
 from tests.api.helpers import API, bid, head, publish
+from tests.budgets import GENEROUS_BUDGETS
 
 Message = dict[str, Any]
 
@@ -35,6 +36,7 @@ def services(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Ite
         checkpoint_interval_seconds=0.2,
         stream_ping_seconds=0.2,
         stream_match_min_score=0.3,
+        **GENEROUS_BUDGETS,
     )
     opened = open_services(settings, url=database_url)
     opened.start_projections()

@@ -24,6 +24,7 @@ from api.main import create_app
 from marketplace.bootstrap import Services, open_services
 from marketplace.settings import Settings
 from tests.browser.accounts import Accounts
+from tests.budgets import GENEROUS_BUDGETS
 
 ROOT = Path(__file__).resolve().parents[2]
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -80,6 +81,7 @@ def live_server(
         data_dir=tmp_path_factory.mktemp("data"),
         scheduler_interval_seconds=0.2,
         checkpoint_interval_seconds=0.2,
+        **GENEROUS_BUDGETS,
     )
     services = open_services(settings, url=database_url)
     services.start_projections()

@@ -1,0 +1,99 @@
+"""Request budgets as ASGI middleware, before anything else reads the request.
+
+Every API request (HTTP or WebSocket) is charged to its client address and, with a bearer
+token, to its organization; registrations and logins also to the stricter anonymous-write
+budget of the address. Over budget: `429 rate_limited` with `Retry-After`. Only `/healthz`
+and static files (the web pages, the docs' assets) are free.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable
+
+from starlette.concurrency import run_in_threadpool
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.answers import send_problem, wants_chinese
+from api.client_address import client_address
+from marketplace.bootstrap import Services
+from marketplace.budgets import BudgetStore, Charge
+from marketplace.database import UNAVAILABLE
+
+log = logging.getLogger(__name__)
+
+CHARGED_PREFIXES = ("/api/", "/docs", "/openapi.json")
+COSTLY_WRITES = frozenset({("POST", "/api/v1/organizations"), ("POST", "/api/v1/sessions")})
+
+
+def _token_digest(headers: dict[bytes, bytes]) -> bytes | None:
+    scheme, _, token = headers.get(b"authorization", b"").partition(b" ")
+    if scheme.lower() != b"bearer" or not token.strip():
+        return None
+    return hashlib.sha256(token.strip()).digest()
+
+
+class BudgetMiddleware:
+    """Charges each request to its budgets; answers 429 instead of the app when one is spent."""
+
+    def __init__(self, app: ASGIApp, services: Callable[[], Services]) -> None:
+        self.app = app
+        self.services = services
+        self.stores: dict[int, BudgetStore] = {}
+
+    def _store(self) -> tuple[BudgetStore, Services]:
+        services = self.services()
+        store = self.stores.get(id(services))
+        if store is None:
+            store = self.stores[id(services)] = BudgetStore(services.db, services.settings)
+        return store, services
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path: str = scope.get("path", "")
+        if scope["type"] not in {"http", "websocket"} or not path.startswith(CHARGED_PREFIXES):
+            await self.app(scope, receive, send)
+            return
+        store, services = self._store()
+        headers = dict(scope["headers"])
+        charge = Charge(
+            address=client_address(scope, services.settings),
+            token_sha256=_token_digest(headers),
+            costly=(scope.get("method"), path.rstrip("/")) in COSTLY_WRITES,
+        )
+        try:
+            wait = await run_in_threadpool(store.charge, charge)
+        except UNAVAILABLE as error:
+            log.warning("request budgets unavailable: %s", error)
+            await _refuse(scope, send, headers, 503, 1)
+            return
+        if wait is None:
+            await self.app(scope, receive, send)
+            return
+        await _refuse(scope, send, headers, 429, wait)
+
+
+async def _refuse(
+    scope: Scope, send: Send, headers: dict[bytes, bytes], status: int, wait: int
+) -> None:
+    if scope["type"] == "websocket":
+        if "websocket.http.response" not in scope.get("extensions", {}):
+            await send({"type": "websocket.close", "code": 1013})
+            return
+        send = _as_websocket_denial(send)  # an HTTP answer instead of the handshake
+    chinese = wants_chinese(headers)
+    if status == 429:
+        detail = "请求过于频繁，请稍后再试" if chinese else "too many requests; try again later"
+        code = "rate_limited"
+    else:
+        detail = "数据库暂不可用，请稍后重试" if chinese else "the database is unavailable; retry"
+        code = "database_unavailable"
+    retry_after = [(b"retry-after", str(wait).encode())]
+    await send_problem(send, status, detail, code, headers=retry_after)
+
+
+def _as_websocket_denial(send: Send) -> Send:
+    async def denial(message: Message) -> None:
+        await send({**message, "type": "websocket." + message["type"]})
+
+    return denial

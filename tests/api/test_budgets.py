@@ -1,0 +1,148 @@
+"""Request budgets per client address, per organization and for costly anonymous writes:
+`429 rate_limited` with `Retry-After`, counted in PostgreSQL so that every worker shares them."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+from starlette.testclient import WebSocketDenialResponse
+
+from api.main import create_app
+from marketplace.bootstrap import Services, open_services
+from marketplace.budgets import BudgetStore, Charge
+from marketplace.settings import Settings
+from tests.api.helpers import API, ZH, assert_problem, is_chinese, no_new_events
+from tests.support import organization_body
+
+PROXY = "127.0.0.1"  # the test client's peer, trusted: X-Forwarded-For picks the address
+
+
+@pytest.fixture(scope="module")
+def services(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
+    settings = Settings(
+        database_url=database_url,
+        data_dir=tmp_path_factory.mktemp("data"),
+        trusted_proxies=PROXY,
+        budget_per_address=8,
+        budget_per_organization=5,
+        budget_anonymous_writes=3,
+    )
+    opened = open_services(settings, url=database_url)
+    opened.start_projections()
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
+@pytest.fixture(scope="module")
+def client(services: Services) -> Iterator[TestClient]:
+    app = create_app(services)
+    with TestClient(app, raise_server_exceptions=False, client=(PROXY, 50000)) as test_client:
+        yield test_client
+
+
+def _from(address: str, **headers: str) -> dict[str, str]:
+    return {"X-Forwarded-For": address, **headers}
+
+
+def _assert_rate_limited(response: httpx.Response) -> None:
+    assert assert_problem(response, 429)["code"] == "rate_limited"
+    assert 1 <= int(response.headers["retry-after"]) <= 600
+
+
+def test_an_address_over_its_budget_gets_429(client: TestClient) -> None:
+    for _ in range(8):
+        response = client.get(f"{API}/postings", headers=_from("198.51.100.1"))
+        assert response.status_code == 200, response.text
+    _assert_rate_limited(client.get(f"{API}/postings", headers=_from("198.51.100.1")))
+    zh = client.get(f"{API}/stats", headers=_from("198.51.100.1", **ZH))
+    _assert_rate_limited(zh)
+    assert is_chinese(zh.json()["detail"])
+    # Other addresses are not affected; liveness and static files are never charged.
+    assert client.get(f"{API}/postings", headers=_from("198.51.100.2")).status_code == 200
+    assert client.get("/healthz", headers=_from("198.51.100.1")).status_code == 200
+    assert client.get("/", headers=_from("198.51.100.1")).status_code == 200
+
+
+def test_over_budget_writes_are_refused_before_anything_is_written(
+    client: TestClient, services: Services
+) -> None:
+    for _ in range(8):
+        client.get(f"{API}/postings", headers=_from("198.51.100.3"))
+    with no_new_events(services):
+        response = client.post(
+            f"{API}/organizations", json=organization_body(), headers=_from("198.51.100.3")
+        )
+    _assert_rate_limited(response)
+
+
+def test_registrations_and_logins_share_a_stricter_budget(client: TestClient) -> None:
+    here = _from("198.51.100.4")
+    body = organization_body()
+    assert client.post(f"{API}/organizations", json=body, headers=here).status_code == 201
+    login = {"credit_code": body["credit_code"], "password": body["password"]}
+    assert client.post(f"{API}/sessions", json=login, headers=here).status_code == 201
+    other = organization_body()
+    assert client.post(f"{API}/organizations", json=other, headers=here).status_code == 201
+    _assert_rate_limited(client.post(f"{API}/sessions", json=login, headers=here))
+    _assert_rate_limited(
+        client.post(f"{API}/organizations", json=organization_body(), headers=here)
+    )
+    # Reads from the same address are still within its (larger) budget.
+    assert client.get(f"{API}/postings", headers=here).status_code == 200
+
+
+def test_an_organization_is_limited_from_every_address(client: TestClient) -> None:
+    body = organization_body()
+    assert client.post(f"{API}/organizations", json=body, headers=_from("198.51.100.5")).status_code
+    login = {"credit_code": body["credit_code"], "password": body["password"]}
+    token = client.post(f"{API}/sessions", json=login, headers=_from("198.51.100.5")).json()[
+        "token"
+    ]
+    auth = {"Authorization": f"Bearer {token}"}
+    for n in range(5):
+        response = client.get(f"{API}/organizations/me", headers={**auth, **_from(f"10.0.5.{n}")})
+        assert response.status_code == 200, response.text
+    _assert_rate_limited(
+        client.get(f"{API}/organizations/me", headers={**auth, **_from("10.0.5.9")})
+    )
+    # Without the token, that address has its own budget left.
+    assert client.get(f"{API}/postings", headers=_from("10.0.5.9")).status_code == 200
+
+
+def test_a_stream_socket_over_budget_is_refused_with_429(client: TestClient) -> None:
+    for _ in range(8):
+        client.get(f"{API}/postings", headers=_from("198.51.100.6"))
+    stream = client.websocket_connect(f"{API}/stream?after=0", headers=_from("198.51.100.6"))
+    with pytest.raises(WebSocketDenialResponse) as denied, stream:
+        pass
+    _assert_rate_limited(denied.value)
+
+
+def test_budgets_are_shared_by_every_worker(services: Services) -> None:
+    workers = [BudgetStore(services.db, services.settings) for _ in range(2)]
+    charge = Charge(address="192.0.2.50", token_sha256=None, costly=False)
+    answers = [workers[n % 2].charge(charge) for n in range(9)]
+    assert answers[:8] == [None] * 8
+    assert answers[8] is not None and answers[8] >= 1
+
+
+def test_spent_budgets_renew_after_their_window_and_are_swept(services: Services) -> None:
+    short = services.settings.model_copy(update={"budget_window_seconds": 0.3})
+    store = BudgetStore(services.db, short)
+    charge = Charge(address="192.0.2.60", token_sha256=None, costly=False)
+    assert [store.charge(charge) for _ in range(9)][-1] == 1
+    time.sleep(0.4)
+    assert store.charge(charge) is None  # a new window
+    time.sleep(0.4)
+    BudgetStore(services.db, short).charge(Charge("192.0.2.61", None, False))  # sweeps first
+    with services.db.connection() as conn:
+        row = conn.execute(
+            "SELECT count(*) AS n FROM request_budgets WHERE key = 'address:192.0.2.60'"
+        ).fetchone()
+    assert row is not None and row["n"] == 0
