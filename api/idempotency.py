@@ -9,13 +9,15 @@ is always replayed. `POST /sessions` ignores keys: a session token is never stor
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
+import re
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from starlette.concurrency import run_in_threadpool
-from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Scope, Send
 
 from api.answers import replay, send_answer, send_problem, wants_chinese
@@ -127,12 +129,23 @@ def _fingerprint(scope: Scope, body: bytes) -> bytes:
 
 
 def _success_status(scope: Scope) -> int:
-    """The status the route answers on success: a rebuilt answer uses it."""
-    for route in scope["app"].router.routes:
-        match, _ = route.matches(scope)
-        if match == Match.FULL:
-            return int(getattr(route, "status_code", None) or 200)
+    """The status the route answers on success (as its OpenAPI operation documents it): a
+    rebuilt answer uses it."""
+    for pattern, method, status in _success_statuses(scope["app"]):
+        if method == scope["method"] and pattern.fullmatch(scope["path"]):
+            return status
     return 200
+
+
+@functools.cache
+def _success_statuses(app: Any) -> list[tuple[re.Pattern[str], str, int]]:
+    found = []
+    for path, operations in app.openapi()["paths"].items():
+        pattern = re.compile(re.sub(r"\\{[^}]+\\}", "[^/]+", re.escape(path)))
+        for method, operation in operations.items():
+            codes = [int(code) for code in operation.get("responses", {}) if code.startswith("2")]
+            found.append((pattern, method.upper(), min(codes, default=200)))
+    return found
 
 
 async def _repeat(stored: StoredAnswer, pending: PendingRecord, send: Send, chinese: bool) -> None:
