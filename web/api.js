@@ -1,4 +1,4 @@
-// The public HTTP API (../shared/API.md), and nothing else: JSON in, JSON or RFC 9457 problems out.
+// The public HTTP API (docs/api.md), and nothing else: JSON in, JSON or RFC 9457 problems out.
 //
 // Reads carry `min_position` = the position of this tab's latest write, so a page shown after a
 // command already contains its effect (read-your-writes on the eventually consistent views).
