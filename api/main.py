@@ -11,6 +11,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api import docs, problems
 from api.headers import SecurityHeadersMiddleware
+from api.log_redaction import install as install_log_redaction
 from api.limits import BudgetMiddleware
 from api.middleware import BodyMiddleware
 from api.routes import (
@@ -45,6 +46,7 @@ and accept `min_position` for read-your-writes. Errors are RFC 9457 problem deta
 
 def create_app(services: Services | None = None, settings: Settings | None = None) -> FastAPI:
     """Build the app; with no `services`, the lifespan opens them (and runs the projections)."""
+    install_log_redaction()  # no token in any log line, in every worker process
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

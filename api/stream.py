@@ -1,11 +1,16 @@
 """`WS /api/v1/stream?after=P&token=T`: the backlog after P, then live events, gap-free.
 
+The token may instead be sent as the subprotocol `bearer.<token>` (which keeps it out of URLs
+and logs); the server then accepts with that subprotocol selected, as browsers require. When
+both are sent, the subprotocol's is used.
+
 Handover: the socket subscribes to the process's `StreamHub` first (which answers with its
 position H), reads the backlog (P, H] from the event table, then sends what the hub queued,
 skipping positions already sent. So nothing committed between the backlog read and the
 subscription is lost, and nothing is sent twice. Close codes:
 
-- 4401: the token is present but invalid or expired (no token: anonymous);
+- 4401: the token is present but invalid or expired (no token: anonymous), or its session
+  ended while the socket was open: logout or expiry (see `api/stream_sessions.py`);
 - 1013: slow consumer, more than `stream_queue_size` messages waited for it; the reason says
   `resume with after=<last position sent>`.
 """
@@ -25,6 +30,7 @@ from aggregates.errors import NotFoundError
 from api.stream_hub import StreamHub, Subscriber
 from api.stream_matches import MatchNotifier
 from marketplace.bootstrap import Services
+from marketplace.security import token_digest
 from marketplace.settings import Settings
 from marketplace.visibility import ANONYMOUS, Viewer
 
@@ -32,6 +38,9 @@ router = APIRouter(tags=["stream"])
 
 INVALID_TOKEN = 4401
 SLOW_CONSUMER = 1013
+SESSION_ENDED = "the session ended (logged out or expired)"
+BEARER = "bearer."
+MAX_TOKEN = 200
 PING = json.dumps({"type": "ping"})
 
 
@@ -58,18 +67,30 @@ async def stream(
     """Every event after `after` the caller may see, then live ones; pings in between."""
     services: Services = websocket.app.state.services
     hub: StreamHub = websocket.app.state.stream_hub
-    await websocket.accept()
-    viewer = await asyncio.to_thread(viewer_of, services, token)
+    subprotocol = _bearer_subprotocol(websocket)
+    if subprotocol is not None:
+        token = subprotocol.removeprefix(BEARER)
+    await websocket.accept(subprotocol=subprotocol)
+    viewer = None
+    if subprotocol != BEARER and len(token or "") <= MAX_TOKEN:
+        viewer = await asyncio.to_thread(viewer_of, services, token)
     if viewer is None:
         await websocket.close(INVALID_TOKEN, "the session token is invalid or expired")
         return
-    subscriber = Subscriber(viewer, services.settings.stream_queue_size)
+    digest = token_digest(token) if token else None
+    subscriber = Subscriber(viewer, services.settings.stream_queue_size, digest)
     until = hub.subscribe(subscriber)
     try:
         sender = _send(websocket, hub, subscriber, after, until, services.settings)
         await _until_either(_until_disconnect(websocket), sender)
     finally:
         hub.unsubscribe(subscriber)
+
+
+def _bearer_subprotocol(websocket: WebSocket) -> str | None:
+    """The first offered subprotocol `bearer.<token>`, if any (others are ignored)."""
+    offered: list[str] = websocket.scope.get("subprotocols") or []
+    return next((p for p in offered if p.startswith(BEARER)), None)
 
 
 async def _until_either(*coroutines: Coroutine[Any, Any, None]) -> None:
@@ -101,6 +122,8 @@ async def _send(
     try:
         last = await _send_backlog(websocket, hub, subscriber, after, until)
         await _send_live(websocket, subscriber, last, settings)
+        if subscriber.revoked:
+            await asyncio.wait_for(websocket.close(INVALID_TOKEN, SESSION_ENDED), timeout=30)
     except (WebSocketDisconnect, RuntimeError, OSError):
         return  # the client went away mid-send
 
@@ -114,6 +137,8 @@ async def _send_backlog(
         if not page:
             break
         for delivery in page:
+            if subscriber.revoked:
+                return last
             text = delivery.text_for(subscriber.viewer)
             if text is not None:
                 await websocket.send_text(text)
@@ -130,10 +155,14 @@ async def _send_live(
     while not subscriber.overflowed:
         batch = await subscriber.next_batch(max(0.0, next_ping - loop.time()))
         for position, text, is_event in batch:
+            if subscriber.revoked:
+                return
             if is_event and position <= last:
                 continue  # already sent with the backlog
             await websocket.send_text(text)
             last = max(last, position) if is_event else last
+        if subscriber.revoked:
+            return
         if loop.time() >= next_ping:
             await websocket.send_text(PING)
             next_ping = loop.time() + interval
@@ -144,7 +173,10 @@ async def _send_live(
 @contextlib.asynccontextmanager
 async def live_stream(app: Any, services: Services) -> AsyncIterator[StreamHub]:
     """Run this process's hub (and its match notifier) for the app's lifetime."""
-    hub = StreamHub(services.app, services.url, services.settings.stream_page_size)
+    settings = services.settings
+    hub = StreamHub(
+        services.app, services.url, settings.stream_page_size, settings.stream_session_check_seconds
+    )
     notifier = MatchNotifier(services, hub)
     hub.listeners.append(notifier)
     notifier.start()

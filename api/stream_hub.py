@@ -5,85 +5,55 @@ reads the notifications after its position, decodes and classifies them once, an
 batch to every subscriber's loop with `call_soon_threadsafe`. The batch and the hub's position
 change under one lock, so a subscriber that registered at position H receives exactly the
 events after H: it reads the backlog up to H itself (`read_backlog`), gap-free, no repeats.
+
+The same connection LISTENs on `market_sessions` and runs the periodic session check, so a
+socket whose session ended is revoked (see `api/stream_sessions.py`); a revocation is handled
+before any event read after it is handed out.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import threading
 from collections import deque
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
 import psycopg
-from eventsourcing.persistence import Notification
 from psycopg.sql import SQL, Identifier
 
+from api.stream_delivery import Delivery, prepare
+from api.stream_sessions import SESSIONS_CHANNEL, SessionCheck, digest_of
 from marketplace.application import Marketplace
 from marketplace.directory import Directory
-from marketplace.visibility import Viewer, Visibility, visibility
+from marketplace.visibility import Viewer
 
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class Delivery:
-    """One event, classified and encoded once for all sockets."""
-
-    position: int
-    visibility: Visibility | None
-    full: str = ""
-    shared: str | None = None
-    posting: Any = None  # the decoded Posting.Published, for matching
-
-    def text_for(self, viewer: Viewer) -> str | None:
-        if self.visibility is None:
-            return None
-        data = self.visibility.data_for(viewer)
-        if data is None:
-            return None
-        return self.full if data is self.visibility.data else self.shared
-
-
-def message(position: int, kind: str, topic: str, stream_id: UUID, data: Any) -> str:
-    body = {"position": position, "type": kind, "topic": topic, "stream_id": str(stream_id)}
-    return json.dumps({**body, "data": data}, ensure_ascii=False, separators=(",", ":"))
-
-
-def prepare(app: Marketplace, directory: Directory, notification: Notification) -> Delivery:
-    """Decode and classify one notification (unknown or undecodable: skipped, position kept)."""
-    try:
-        event = app.mapper.to_domain_event(notification)
-        seen = visibility(event, directory)
-    except Exception:
-        log.exception("stream: cannot show event at position %s", notification.id)
-        return Delivery(notification.id, None)
-    kind = notification.topic.partition(":")[2]
-    stream_id = UUID(str(notification.originator_id))
-    full = message(notification.id, kind, notification.topic, stream_id, seen.data)
-    shared = None
-    if seen.shared is not None:
-        shared = message(notification.id, kind, notification.topic, stream_id, seen.shared)
-    posting = event if kind == "Posting.Published" else None
-    return Delivery(notification.id, seen, full, shared, posting)
-
-
 class Subscriber:
     """A socket's bounded mailbox; past `limit` it drops everything and is marked overflowed,
-    so a slow consumer costs at most `limit` messages of memory."""
+    so a slow consumer costs at most `limit` messages of memory. A revoked one (its session
+    ended) gets nothing more."""
 
-    def __init__(self, viewer: Viewer, limit: int) -> None:
+    def __init__(self, viewer: Viewer, limit: int, token_digest: bytes | None = None) -> None:
         self.viewer = viewer
         self.limit = limit
+        self.token_digest = token_digest
+        self.revoked = False
         self.loop = asyncio.get_running_loop()
         self.items: deque[tuple[int, str, bool]] = deque()
         self.wakeup = asyncio.Event()
         self.overflowed = False
+
+    def revoke(self) -> None:
+        """On the subscriber's loop: the session ended; drop what is queued and wake up."""
+        self.revoked = True
+        self.items.clear()
+        self.wakeup.set()
 
     def offer(self, batch: Sequence[Delivery]) -> None:
         """On the subscriber's loop: queue what the viewer may see."""
@@ -95,7 +65,7 @@ class Subscriber:
     def put(self, position: int, text: str, is_event: bool = True) -> None:
         """Queue one message; `is_event` False for extras (matches), which do not advance the
         resume position."""
-        if self.overflowed:
+        if self.overflowed or self.revoked:
             return
         if len(self.items) >= self.limit:
             self.overflowed = True
@@ -106,7 +76,7 @@ class Subscriber:
 
     async def next_batch(self, timeout: float) -> list[tuple[int, str, bool]]:
         """What is queued, waiting up to `timeout` for something (empty list: timed out)."""
-        if not self.items and not self.overflowed:
+        if not self.items and not self.overflowed and not self.revoked:
             self.wakeup.clear()
             try:
                 await asyncio.wait_for(self.wakeup.wait(), timeout)
@@ -120,7 +90,9 @@ class Subscriber:
 class StreamHub(threading.Thread):
     """The per-process listener and fan-out (see the module docstring)."""
 
-    def __init__(self, app: Marketplace, url: str, page_size: int = 500) -> None:
+    def __init__(
+        self, app: Marketplace, url: str, page_size: int = 500, session_check: float = 1.0
+    ) -> None:
         super().__init__(name="stream-hub", daemon=True)
         self.app = app
         self.url = url
@@ -133,6 +105,7 @@ class StreamHub(threading.Thread):
         self.stopping = threading.Event()
         self.ready = threading.Event()
         self.listeners: list[Any] = []  # callables(batch), e.g. the matcher
+        self.session_check = SessionCheck(session_check)
 
     # Subscribers (called on their event loops) -------------------------------------------
 
@@ -152,6 +125,13 @@ class StreamHub(threading.Thread):
             targets = [s for s in self.subscribers if s.viewer.id == organization_id]
         for subscriber in targets:
             _call(subscriber.loop, subscriber.put, position, text, False)
+
+    def revoke(self, digests: set[bytes]) -> None:
+        """Close (on their loops) the sockets signed in with one of these token digests."""
+        with self.lock:
+            targets = [s for s in self.subscribers if s.token_digest in digests]
+        for subscriber in targets:
+            _call(subscriber.loop, subscriber.revoke)
 
     def has_signed_in(self) -> bool:
         with self.lock:
@@ -182,13 +162,37 @@ class StreamHub(threading.Thread):
     def _listen(self) -> None:
         with psycopg.connect(self.url, autocommit=True) as conn:
             conn.execute(SQL("LISTEN {}").format(Identifier(self.channel)))
-            self._catch_up()  # whatever was committed before LISTEN took effect
+            conn.execute(SQL("LISTEN {}").format(Identifier(SESSIONS_CHANNEL)))
+            self._catch_up(conn)  # whatever was committed before LISTEN took effect
             self.ready.set()
+            tick = min(0.5, self.session_check.interval)
             while not self.stopping.is_set():
-                if any(True for _ in conn.notifies(timeout=0.5, stop_after=1)):
-                    self._catch_up()
+                if self._notified(conn, timeout=tick):
+                    self._catch_up(conn)
+                if self.session_check.due():
+                    self._check_sessions(conn)
 
-    def _catch_up(self) -> None:
+    def _notified(self, conn: psycopg.Connection[Any], timeout: float) -> bool:
+        """Handles the notifications that arrive within `timeout`, in order: revokes ended
+        sessions at once; True if new events were committed."""
+        events = False
+        for notify in conn.notifies(timeout=timeout, stop_after=1):
+            if notify.channel == SESSIONS_CHANNEL:
+                digest = digest_of(notify.payload)
+                if digest is not None:
+                    self.revoke({digest})
+            else:
+                events = True
+        return events
+
+    def _check_sessions(self, conn: psycopg.Connection[Any]) -> None:
+        with self.lock:
+            digests = {s.token_digest for s in self.subscribers if s.token_digest is not None}
+        ended = self.session_check.run(conn, digests)
+        if ended:
+            self.revoke(ended)
+
+    def _catch_up(self, conn: psycopg.Connection[Any]) -> None:
         while not self.stopping.is_set():
             page = self.app.recorder.select_notifications(
                 self.position, self.page_size, inclusive_of_start=False
@@ -196,6 +200,7 @@ class StreamHub(threading.Thread):
             if not page:
                 return
             batch = [prepare(self.app, self.directory, n) for n in page]
+            self._notified(conn, timeout=0)  # a logout committed before these events first
             self._fan_out(batch)
 
     def _fan_out(self, batch: list[Delivery]) -> None:

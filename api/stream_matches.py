@@ -18,7 +18,8 @@ import threading
 from collections.abc import Sequence
 from typing import Any
 
-from api.stream_hub import Delivery, StreamHub
+from api.stream_delivery import Delivery
+from api.stream_hub import StreamHub
 from marketplace.bootstrap import Services
 from projections.posting_matching import Terms, matching_postings
 

@@ -100,6 +100,12 @@ class Settings(BaseSettings):
         default=3, ge=0, description="live stream: best matches told of a new posting"
     )
     stream_match_min_score: float = Field(default=0.5, ge=0, le=1)
+    stream_session_check_seconds: float = Field(
+        default=1.0,
+        gt=0,
+        le=4,
+        description="live stream: how often each process checks its sockets' sessions (expiry)",
+    )
     run_projections: bool = Field(
         default=True, description="run projections in the API process (off for --workers)"
     )

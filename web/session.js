@@ -1,5 +1,6 @@
 // The signed-in organization: token and profile kept in sessionStorage (this tab only, never in
-// a URL but the WebSocket's query), cleared by logout or when the server rejects the token.
+// a URL: the WebSocket gets it as its subprotocol), cleared by logout or when the server rejects
+// the token.
 
 const KEY = "market.session";
 const listeners = new Set();

@@ -3,6 +3,9 @@
 // It starts after the position the read models had reached when it was first asked for (pages
 // load their lists after that, so nothing falls between), resumes after the last position it
 // saw when the connection drops, and reconnects with the new token when the session changes.
+// The token travels as the WebSocket subprotocol `bearer.<token>`, never in the URL (so it is in
+// no server log or browser history). The server closes the socket with 4401 when the session
+// ends (logout, also in another tab or device, or expiry): the session is then forgotten here.
 
 import * as api from "./api.js";
 import * as session from "./session.js";
@@ -25,9 +28,12 @@ function url(position) {
   const address = new URL("/api/v1/stream", window.location.href);
   address.protocol = address.protocol === "https:" ? "wss:" : "ws:";
   address.searchParams.set("after", String(position));
-  const token = session.token();
-  if (token) address.searchParams.set("token", token);
   return address;
+}
+
+function open(position) {
+  const token = session.token();
+  return token ? new WebSocket(url(position), [`bearer.${token}`]) : new WebSocket(url(position));
 }
 
 function deliver(message) {
@@ -63,7 +69,7 @@ async function connect() {
       const position = await startPosition();
       // Every page unsubscribed while the start position was being read: stay closed.
       if (handlers.size === 0) return;
-      const ws = new WebSocket(url(position));
+      const ws = open(position);
       socket = ws;
       ws.addEventListener("open", () => {
         retryDelay = 1000;
@@ -76,7 +82,10 @@ async function connect() {
         }
       });
       ws.addEventListener("close", (event) => {
-        if (socket === ws) socket = null;
+        // A socket already replaced (session changed, no subscribers) says nothing about the
+        // current session: its late 4401 must not sign out a session started since.
+        if (socket !== ws) return;
+        socket = null;
         if (event.code === 4401) session.expire();
         scheduleReconnect();
       });

@@ -10,6 +10,7 @@ from api.deps import ServicesDep, SignedIn
 from api.login_gate import check_password
 from api.problems import ApiProblem
 from api.schemas.organizations import SessionCreate, SessionOrganization, SessionPublic
+from api.stream_sessions import announce_logout
 from marketplace.security import TooManyAttemptsError
 
 router = APIRouter(prefix="/sessions", tags=["sessions"])
@@ -52,7 +53,8 @@ async def create_session(
 
 
 @router.delete("/current", status_code=204)
-def delete_session(principal: SignedIn, services: ServicesDep) -> Response:
-    """Log out: the token stops working at once."""
+def delete_session(principal: SignedIn, request: Request, services: ServicesDep) -> Response:
+    """Log out: the token stops working at once, and its live stream sockets are closed."""
     services.security.log_out(principal.token)
+    announce_logout(request.app, services.db, principal.token)
     return Response(status_code=204)

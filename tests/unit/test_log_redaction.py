@@ -1,0 +1,72 @@
+"""No log line contains a session token: real log records through the redaction filter."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import pytest
+
+from api.log_redaction import RedactTokens, install, redact
+
+TOKEN = "Zx9_kQ-3vT0aL8mNpR2sUwYb4cDeFgHiJkLmNoPqRsT"
+
+
+def record(msg: str, *args: object, name: str = "uvicorn.access") -> logging.LogRecord:
+    return logging.LogRecord(name, logging.INFO, __file__, 1, msg, args, None)
+
+
+def formatted(item: logging.LogRecord) -> str:
+    assert RedactTokens().filter(item) is True  # rewritten, never dropped
+    return logging.Formatter("%(message)s").format(item)
+
+
+def test_the_access_log_line_of_a_stream_url_keeps_everything_but_the_token() -> None:
+    path = f"/api/v1/stream?after=0&token={TOKEN}&x=1"
+    item = record('%s - "%s %s HTTP/%s" %d', "10.0.0.1:5000", "GET", path, "1.1", 101)
+    line = formatted(item)
+    assert TOKEN not in line
+    assert line == '10.0.0.1:5000 - "GET /api/v1/stream?after=0&token=[redacted]&x=1 HTTP/1.1" 101'
+    assert item.args is not None and item.args[4] == 101  # uvicorn's formatter unpacks args
+
+
+def test_websocket_handshake_lines_and_subprotocols_are_redacted() -> None:
+    accepted = record(
+        '%s - "WebSocket %s" [accepted]', "1.2.3.4:1", f"/api/v1/stream?token={TOKEN}"
+    )
+    header = record("< %s: %s", "Sec-WebSocket-Protocol", f"bearer.{TOKEN}", name="uvicorn.error")
+    auth = record(f"Authorization: Bearer {TOKEN}", name="uvicorn.error")
+    for item in (accepted, header, auth):
+        line = formatted(item)
+        assert TOKEN not in line, line
+        assert "[redacted]" in line
+    assert formatted(header) == "< Sec-WebSocket-Protocol: bearer.[redacted]"
+
+
+def test_tracebacks_are_redacted() -> None:
+    try:
+        raise ValueError(f"bad url /api/v1/stream?token={TOKEN}")
+    except ValueError:
+        item = logging.LogRecord(
+            "uvicorn.error", logging.ERROR, __file__, 1, "boom", None, sys.exc_info()
+        )
+    line = formatted(item)
+    assert TOKEN not in line and "token=[redacted]" in line
+
+
+def test_ordinary_text_is_left_alone() -> None:
+    text = 'GET /api/v1/postings?q=token+ring&limit=5 "Bearer realm"'
+    assert redact("nothing to see here") == "nothing to see here"
+    assert redact(text) == text
+
+
+def test_installed_on_uvicorns_loggers(caplog: pytest.LogCaptureFixture) -> None:
+    install()
+    install()  # idempotent
+    access = logging.getLogger("uvicorn.access")
+    assert sum(isinstance(f, RedactTokens) for f in access.filters) == 1
+    with caplog.at_level(logging.INFO):
+        access.info('%s - "%s %s HTTP/%s" %d', "c", "GET", f"/x?token={TOKEN}", "1.1", 200)
+        logging.getLogger("uvicorn.error").info('"WebSocket %s"', f"/api/v1/stream?token={TOKEN}")
+    assert caplog.records and TOKEN not in caplog.text
+    assert caplog.text.count("token=[redacted]") == 2
