@@ -42,6 +42,7 @@ def _exit_on_sigterm() -> None:
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from api.connection_deadlines import uvicorn_options
     from api.main import create_app
 
     _exit_on_sigterm()
@@ -56,7 +57,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
             _load_demo(services)
         print(f"Serving on http://{settings.host}:{settings.port}  (API docs: /docs)", flush=True)
         uvicorn.run(
-            create_app(services), host=settings.host, port=settings.port, log_level=args.log_level
+            create_app(services),
+            host=settings.host,
+            port=settings.port,
+            log_level=args.log_level,
+            **uvicorn_options(settings),
         )
     finally:
         projector.stop()
@@ -68,6 +73,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def _serve_workers(args: argparse.Namespace, settings: Settings) -> int:
     """N API worker processes and no projections: run `market project` beside them."""
     import uvicorn
+
+    from api.connection_deadlines import uvicorn_options
 
     url, embedded = database_url(settings)
     try:
@@ -86,6 +93,7 @@ def _serve_workers(args: argparse.Namespace, settings: Settings) -> int:
             port=settings.port,
             workers=args.workers,
             log_level=args.log_level,
+            **uvicorn_options(settings),
         )
     finally:
         if embedded is not None:

@@ -28,6 +28,7 @@ import psycopg
 import pytest
 from websockets.asyncio.client import connect
 
+from tests.budgets import GENEROUS_BUDGET_ENV
 from tests.support import bid_body, organization_body, posting_body
 
 pytestmark = pytest.mark.slow
@@ -81,6 +82,7 @@ def server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
         "MARKET_DATA_DIR": str(data),
         "MARKET_STREAM_QUEUE_SIZE": str(SLOW_QUEUE),
         "MARKET_STREAM_PING_SECONDS": "1",
+        **GENEROUS_BUDGET_ENV,
     }
     api = start(["serve", "--workers", "2", "--port", str(port)], env, data / "serve.log")
     projector = start(["project"], env, data / "project.log")
