@@ -28,6 +28,7 @@ from projections.bids import BidsView
 from projections.contracts import ContractsView
 from projections.engine import ProjectionRunner, View
 from projections.exhibitions import ExhibitionsView
+from projections.failures import Retry
 from projections.financing import FinancingBoardView
 from projections.financing_offers import OffersView
 from projections.freshness import PositionWatcher
@@ -105,6 +106,10 @@ class Services:
                 self.url,
                 self.views.all(),
                 batch_size=self.settings.projection_batch_size,
+                retry=Retry(
+                    self.settings.projection_retries, self.settings.projection_retry_seconds
+                ),
+                reconnect=self.settings.projection_reconnect_seconds,
             )
         ]
         self.scheduler = DeadlineScheduler(

@@ -1,4 +1,4 @@
-"""The `market` command line: serve, project, rebuild, migrate, accounts, demo, audit."""
+"""The `market` command line: serve, project, rebuild, status, migrate, accounts, demo, audit."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from marketplace.cli_commands import (
     cmd_project,
     cmd_rebuild,
     cmd_serve,
+    cmd_status,
 )
 
 log = logging.getLogger("market")
@@ -43,6 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
         "views", nargs="*", help="organizations, listings, bids (default: all)"
     )
     rebuild_cmd.set_defaults(func=cmd_rebuild)
+    status = command("status", "per view: position, lag and the events it could not apply")
+    status.add_argument("--json", action="store_true", help="as JSON, like GET /api/v1/status")
+    status.set_defaults(func=cmd_status)
     command("migrate", "create or update the database schema").set_defaults(func=cmd_migrate)
     command("demo", "load the demo data").set_defaults(func=cmd_demo)
 

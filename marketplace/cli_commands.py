@@ -1,4 +1,4 @@
-"""What the `market` commands do: serve, project, rebuild, migrate, demo and accounts create.
+"""What the `market` commands do: serve, project, rebuild, status, migrate, demo, accounts create.
 
 Each `cmd_*` takes the parsed arguments and returns the exit code; the parser in cli.py names
 them, and the audit commands are in `marketplace.audit.cli`.
@@ -7,6 +7,7 @@ them, and the audit commands are in `marketplace.audit.cli`.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import signal
 import sys
@@ -20,6 +21,8 @@ from marketplace.bootstrap import Services, database_url, open_services
 from marketplace.demo import DEMO_PASSWORD, demo_accounts, load_demo
 from marketplace.projector import Projector
 from marketplace.settings import Settings
+from marketplace.status import format_status, projection_status
+from projections.failures import Retry
 from projections.rebuild import rebuild
 
 
@@ -132,10 +135,27 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
                   file=sys.stderr)  # fmt: skip
             return 2
         chosen = [views[name] for name in args.views] or list(views.values())
-        rebuild(services.app, services.url, chosen, progress=ProgressBar())
+        retry = Retry(
+            services.settings.projection_retries, services.settings.projection_retry_seconds
+        )
+        rebuild(services.app, services.url, chosen, progress=ProgressBar(), retry=retry)
         print(f"\nRebuilt and swapped in: {', '.join(v.name for v in chosen)}")
     finally:
         services.close()
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    """Print each view's position, lag and the events it could not apply."""
+    services = open_services(_settings(args))
+    try:
+        status = projection_status(services)
+    finally:
+        services.close()
+    if args.json:
+        print(json.dumps(status, default=str, ensure_ascii=False, indent=2))
+    else:
+        print(format_status(status))
     return 0
 
 

@@ -76,6 +76,15 @@ class Settings(BaseSettings):
         default="SME Marketplace", description="publisher name of the OCDS release packages"
     )
     projection_batch_size: int = Field(default=500, ge=1)
+    projection_retries: int = Field(
+        default=3, ge=0, description="retries of an event a view fails to apply, then skipped"
+    )
+    projection_retry_seconds: float = Field(
+        default=0.2, gt=0, description="first pause between those retries (doubling)"
+    )
+    projection_reconnect_seconds: float = Field(
+        default=1.0, gt=0, description="pause before the projections reconnect to the database"
+    )
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
     idempotency_ttl_hours: float = Field(
         default=24.0, gt=0, description="how long an Idempotency-Key's answer is kept"

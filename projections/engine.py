@@ -8,6 +8,9 @@ and records the new position in the same transaction, then announces the positio
 A crash rolls back rows and position together, so no event is lost or applied twice. The
 tracking row is locked (`FOR UPDATE`) while a batch is applied: a second runner of the same
 view, a standby projector, or a rebuild's swap can never apply the same events again.
+
+One bad event never stops a view: it is recorded and skipped (`projections.batches`,
+`projections.failures`). An outage (connection lost) is retried after reconnecting.
 """
 
 from __future__ import annotations
@@ -16,21 +19,34 @@ import logging
 import threading
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any, ClassVar
 
 import psycopg
 from eventsourcing.application import Application
-from eventsourcing.persistence import Notification
 from eventsourcing.utils import get_topic
 from psycopg.sql import SQL, Identifier
 
+from projections import failures
+from projections.batches import (
+    PROJECTED_CHANNEL,
+    Connection,
+    Decoded,
+    announce_position,
+    apply_batch,
+    decode,
+    tracked_position,
+)
+from projections.failures import Retry, is_outage
 from projections.rows import Rows, Table
+
+__all__ = ["PROJECTED_CHANNEL", "SCHEMA", "ProjectionRunner", "View", "ViewRunner"]
 
 log = logging.getLogger(__name__)
 
-PROJECTED_CHANNEL = "market_projected"
 POSITION_SAVE_INTERVAL = 0.5  # seconds a view may go without storing its position
+APPLICATION_NAME = "market-projections"  # of the runner's connections (pg_stat_activity)
 
 SCHEMA = (
     SQL(
@@ -41,9 +57,8 @@ SCHEMA = (
         " updated_at timestamptz NOT NULL DEFAULT now())"
     ),
     SQL("ALTER TABLE projection_positions ADD COLUMN IF NOT EXISTS version int NOT NULL DEFAULT 1"),
+    *failures.SCHEMA,
 )
-
-Connection = psycopg.Connection[Any]
 
 
 class View(ABC):
@@ -68,66 +83,12 @@ class View(ABC):
         """Apply one event (dispatched on its type) to the rows."""
 
 
-def tracked_position(conn: Connection, view: str) -> int:
-    row = conn.execute(
-        "SELECT position FROM projection_positions WHERE view = %s", (view,)
-    ).fetchone()
-    return int(_value(row)) if row else 0
-
-
-def lock_position(cur: psycopg.Cursor[Any], view: View) -> int:
-    """The view's position, locked for the rest of the transaction."""
-    cur.execute(
-        "INSERT INTO projection_positions (view, position, version) VALUES (%s, 0, %s)"
-        " ON CONFLICT (view) DO NOTHING",
-        (view.name, view.version),
-    )
-    row = cur.execute(
-        "SELECT position FROM projection_positions WHERE view = %s FOR UPDATE", (view.name,)
-    ).fetchone()
-    return int(_value(row))
-
-
-def save_position(cur: psycopg.Cursor[Any], view: View, position: int) -> None:
-    cur.execute(
-        "UPDATE projection_positions SET position = %s, version = %s, updated_at = now()"
-        " WHERE view = %s",
-        (position, view.version, view.name),
-    )
-    announce(cur, view, position)
-
-
-def _value(row: Any) -> Any:
-    return next(iter(row.values())) if isinstance(row, dict) else row[0]
-
-
-Decoded = tuple[int, str, Any]  # position, topic, domain event
-
-
-def decode(
-    app: Application[Any], batch: Sequence[Notification], topics: frozenset[str]
-) -> list[Decoded]:
-    """The events of `batch` whose topic is in `topics`, each decoded once."""
-    return [(n.id, n.topic, app.mapper.to_domain_event(n)) for n in batch if n.topic in topics]
-
-
-def fold_events(view: View, rows: Rows, events: Sequence[Decoded], after: int) -> None:
-    """Fold the decoded events past position `after` that the view cares about."""
-    topics = view.topics()
-    for position, topic, event in events:
-        if position > after and topic in topics:
-            view.fold(event, rows, position)
-
-
-def announce(cur: psycopg.Cursor[Any], view: View, position: int) -> None:
-    cur.execute("SELECT pg_notify(%s, %s)", (PROJECTED_CHANNEL, f"{view.name}:{position}"))
-
-
 class ViewState:
     """How far one view has got, and how it applies a batch."""
 
-    def __init__(self, view: View) -> None:
+    def __init__(self, view: View, retry: Retry) -> None:
         self.view = view
+        self.retry = retry
         self.position = 0
         self.stored = 0  # the position last written to projection_positions
         self.stored_at = 0.0
@@ -148,39 +109,37 @@ class ViewState:
             # Nothing for this view: move on and only say so. The stored position lags by at
             # most the interval; after a restart the same irrelevant events are skipped again.
             with conn.cursor() as cur:
-                announce(cur, self.view, last)
+                announce_position(cur, self.view, last)
             self.position = last
             return
-        with conn.transaction(), conn.cursor() as cur:
-            # A view can always be rebuilt from the log, and rows and position are lost or
-            # kept together, so it need not wait for its commit to reach the disk.
-            cur.execute("SET LOCAL synchronous_commit = off")
-            tracked = lock_position(cur, self.view)
-            if tracked > self.position:  # another runner or a rebuild moved on: re-read
-                self.position = tracked
-                return
-            rows = Rows(conn, self.view.tables)
-            fold_events(self.view, rows, mine, self.position)
-            rows.flush(cur)
-            save_position(cur, self.view, last)
-        self.position, self.stored, self.stored_at = last, last, time.monotonic()
+        position = apply_batch(conn, self.view, mine, self.position, last, retry=self.retry)
+        self.position, self.stored, self.stored_at = position, position, time.monotonic()
 
 
 class ProjectionRunner(threading.Thread):
     """Keeps views up to date: reads each batch of the log once, decodes each event once,
-    and applies it to every view in its own transaction. A view whose fold fails is retried
-    after a pause while the others go on."""
+    and applies it to every view in its own transaction. An event a view cannot apply is
+    recorded and skipped; after an outage the runner reconnects (`reconnect` s later)."""
 
     def __init__(
-        self, app: Application[Any], url: str, views: Sequence[View], *, batch_size: int = 500
+        self,
+        app: Application[Any],
+        url: str,
+        views: Sequence[View],
+        *,
+        batch_size: int = 500,
+        retry: Retry | None = None,
+        reconnect: float = 1.0,
     ) -> None:
         super().__init__(name="projections", daemon=True)
         self.app = app
         self.url = url
-        self.states = [ViewState(view) for view in views]
+        self.stopping = threading.Event()
+        self.retry = replace(retry or Retry(), stopping=self.stopping)
+        self.reconnect = reconnect
+        self.states = [ViewState(view, self.retry) for view in views]
         self.topics = frozenset().union(*(view.topics() for view in views))
         self.batch_size = batch_size
-        self.stopping = threading.Event()
 
     def stop(self) -> None:
         self.stopping.set()
@@ -190,22 +149,24 @@ class ProjectionRunner(threading.Thread):
             try:
                 self._follow()
             except Exception:
-                log.exception("projections failed; restarting in 1 s")
-                self.stopping.wait(1.0)
+                if self.stopping.is_set():
+                    break
+                log.exception("projections failed; reconnecting in %s s", self.reconnect)
+                self.stopping.wait(self.reconnect)
 
     def _follow(self) -> None:
         with (
-            psycopg.connect(self.url, autocommit=True) as listener,
-            psycopg.connect(self.url, autocommit=True) as conn,
+            psycopg.connect(self.url, autocommit=True, application_name=APPLICATION_NAME) as lsn,
+            psycopg.connect(self.url, autocommit=True, application_name=APPLICATION_NAME) as conn,
         ):
             channel = getattr(self.app.recorder, "channel_name", "marketplace_events")
-            listener.execute(SQL("LISTEN {}").format(Identifier(channel)))
+            lsn.execute(SQL("LISTEN {}").format(Identifier(channel)))
             for state in self.states:
                 state.position = state.stored = tracked_position(conn, state.view.name)
             while not self.stopping.is_set():
                 if not self.catch_up(conn):
                     self._each(conn, lambda state: state.store(conn))
-                    for _ in listener.notifies(timeout=POSITION_SAVE_INTERVAL, stop_after=1):
+                    for _ in lsn.notifies(timeout=POSITION_SAVE_INTERVAL, stop_after=1):
                         pass
 
     def catch_up(self, conn: Connection) -> bool:
@@ -221,17 +182,18 @@ class ProjectionRunner(threading.Thread):
         self._each(conn, lambda state: state.apply(conn, events, last))
         return True
 
-    def _each(self, conn: Connection, action: Any) -> None:
+    def _each(self, conn: Connection, action: Callable[[ViewState], None]) -> None:
         now = time.monotonic()
         for state in self.states:
-            if now - state.failed_at < 1.0:
+            if now - state.failed_at < self.reconnect:
                 continue
             try:
                 action(state)
-            except psycopg.OperationalError:
-                raise  # the connection is gone: reconnect
-            except Exception:
-                log.exception("view %s failed; retrying in 1 s", state.view.name)
+            except Exception as error:
+                if is_outage(error, conn):
+                    raise  # the connection is gone, or the server unwell: reconnect
+                log.exception("view %s failed; retrying in %s s", state.view.name,
+                              self.reconnect)  # fmt: skip
                 state.failed_at = time.monotonic()
 
 

@@ -4,10 +4,15 @@ The API keeps reading the old tables (and the live runner keeps them current) un
 The swap locks the view's tracking row, which pauses its live runner, folds the events that
 arrived meanwhile into the shadow tables, and moves them into place, all in one transaction.
 Shadow tables and their position survive an interruption: running the rebuild again resumes.
+
+An event a view cannot apply does not stop the rebuild: the events since the last flush are
+applied again one batch (then one event) per transaction, the event is recorded as failed in
+the shadow schema and skipped, and those records replace the view's failures at the swap.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -17,18 +22,20 @@ import psycopg
 from eventsourcing.application import Application
 from psycopg.sql import SQL, Identifier
 
-from projections.engine import (
-    SCHEMA as ENGINE_SCHEMA,
-)
-from projections.engine import (
-    View,
+from projections.batches import (
+    apply_batch,
     decode,
     fold_events,
     lock_position,
     save_position,
     tracked_position,
 )
+from projections.engine import SCHEMA as ENGINE_SCHEMA
+from projections.engine import View
+from projections.failures import Retry, describe, is_outage
 from projections.rows import Rows
+
+log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int, float], None]  # view names, done, total, events/s
 
@@ -68,6 +75,7 @@ def _open_shadow(url: str, view: View) -> _Shadow:
             for table in view.tables:
                 conn.execute(SQL("DROP TABLE IF EXISTS {}").format(Identifier(table.name)))
             conn.execute("DELETE FROM projection_positions WHERE view = %s", (view.name,))
+            conn.execute("DELETE FROM projection_failures WHERE view = %s", (view.name,))
         for statement in view.schema:
             if _is_table(statement):
                 conn.execute(statement)
@@ -94,14 +102,16 @@ def rebuild(
     page: int = 5000,
     flush_every: int = 200_000,
     progress: Progress | None = None,
+    retry: Retry | None = None,
 ) -> None:
     """Rebuild `views` from the whole log, one scan for all of them, then swap each in."""
+    retry = retry or Retry()
     shadows = [_open_shadow(url, view) for view in views]
     try:
-        _replay(app, shadows, page, flush_every, progress)
+        _replay(app, shadows, page, flush_every, progress, retry)
         for shadow in shadows:
             _index(shadow)
-            _swap(app, url, shadow, page)
+            _swap(app, url, shadow, page, retry)
     finally:
         for shadow in shadows:
             shadow.conn.close()
@@ -113,6 +123,7 @@ def _replay(
     page: int,
     flush_every: int,
     progress: Progress | None,
+    retry: Retry,
 ) -> None:
     target = head(app)
     position = min(s.position for s in shadows)
@@ -126,18 +137,24 @@ def _replay(
         if not batch:
             break
         events = decode(app, batch, topics)
-        for shadow in shadows:
-            fold_events(shadow.view, shadow.rows, events, shadow.position)
-            shadow.pending += len(batch)
         position = batch[-1].id
         for shadow in shadows:
-            if shadow.pending >= flush_every:
-                _flush(shadow, position)
+            try:
+                fold_events(shadow.view, shadow.rows, events, shadow.position)
+                shadow.pending += len(batch)
+                if shadow.pending >= flush_every:
+                    _flush(shadow, position)
+            except Exception as error:
+                _recover(app, shadow, position, page, retry, error)
         if progress is not None:
             rate = (position - start) / max(time.monotonic() - started, 1e-9)
             progress(names, position, target, rate)
     for shadow in shadows:
-        _flush(shadow, max(position, shadow.position))
+        end = max(position, shadow.position)
+        try:
+            _flush(shadow, end)
+        except Exception as error:
+            _recover(app, shadow, end, page, retry, error)
 
 
 def _flush(shadow: _Shadow, position: int) -> None:
@@ -153,25 +170,53 @@ def _flush(shadow: _Shadow, position: int) -> None:
     shadow.rows.forget()
 
 
-def _swap(app: Application[Any], url: str, shadow: _Shadow, page: int) -> None:
+def _recover(
+    app: Application[Any], shadow: _Shadow, until: int, page: int, retry: Retry, error: Exception
+) -> None:
+    """Fold or flush failed: drop what was folded since the last flush and apply those events
+    again up to `until` with the live runner's care (a failing event is recorded, skipped)."""
+    if is_outage(error, shadow.conn):
+        raise error
+    view = shadow.view
+    log.warning("rebuild of %s: events up to %s failed (%s); applying them with care",
+                view.name, until, describe(error))  # fmt: skip
+    shadow.rows, shadow.pending = Rows(shadow.conn, view.tables), 0
+    position = shadow.position
+    while batch := app.recorder.select_notifications(
+        start=position, limit=page, inclusive_of_start=False, stop=until
+    ):
+        events = decode(app, batch, view.topics())
+        last = batch[-1].id
+        position = apply_batch(shadow.conn, view, events, position, last, retry=retry,
+                               announce=False)  # fmt: skip
+    shadow.position = max(position, until)
+
+
+def _swap(app: Application[Any], url: str, shadow: _Shadow, page: int, retry: Retry) -> None:
     view, schema = shadow.view, Identifier(shadow_schema(shadow.view))
     with psycopg.connect(url, autocommit=True) as conn, conn.transaction(), conn.cursor() as cur:
         lock_position(cur, view)  # the live runner of this view waits from here on
         cur.execute(SQL("SET LOCAL search_path TO {}, public").format(schema))
-        rows = Rows(conn, view.tables)
-        position = shadow.position
+        position = shadow.position  # the events since: into the shadow, in savepoints
         while batch := app.recorder.select_notifications(
             start=position, limit=page, inclusive_of_start=False
         ):
-            fold_events(view, rows, decode(app, batch, view.topics()), position)
-            position = batch[-1].id
-        rows.flush(cur)
+            events = decode(app, batch, view.topics())
+            position = apply_batch(conn, view, events, position, batch[-1].id, retry=retry,
+                                   announce=False)  # fmt: skip
         cur.execute("SET LOCAL search_path TO public")
         for table in view.tables:
             cur.execute(SQL("DROP TABLE IF EXISTS public.{}").format(Identifier(table.name)))
             cur.execute(
                 SQL("ALTER TABLE {}.{} SET SCHEMA public").format(schema, Identifier(table.name))
             )
+        cur.execute("DELETE FROM projection_failures WHERE view = %s", (view.name,))
+        columns = SQL("view, position, topic, error, failed_at")
+        cur.execute(
+            SQL("INSERT INTO projection_failures ({0}) SELECT {0} FROM {1}.projection_failures"
+                " WHERE view = %s").format(columns, schema),
+            (view.name,),
+        )  # fmt: skip
         cur.execute(SQL("DROP SCHEMA {} CASCADE").format(schema))
         save_position(cur, view, position)
 

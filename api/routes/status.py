@@ -13,6 +13,15 @@ from marketplace.status import projection_status
 router = APIRouter(prefix="/status", tags=["status"])
 
 
+class FailedEvent(BaseModel):
+    """An event the view could not apply: recorded, skipped, replayed by `market rebuild`."""
+
+    position: int
+    topic: str
+    error: str
+    failed_at: datetime
+
+
 class ViewStatus(BaseModel):
     name: str
     version: int
@@ -20,6 +29,8 @@ class ViewStatus(BaseModel):
     lag_events: int
     lag_seconds: float
     updated_at: datetime | None
+    failed_count: int
+    failed_events: list[FailedEvent]
 
 
 class Status(BaseModel):
@@ -30,5 +41,5 @@ class Status(BaseModel):
 
 @router.get("", dependencies=[Depends(role("operator", "auditor"))])
 def read_status(services: ServicesDep) -> Status:
-    """Per view: position, the log's head, lag in events and seconds (operators, auditors)."""
+    """Per view: position, lag, events it could not apply (operators, auditors)."""
     return Status.model_validate(projection_status(services))

@@ -1,0 +1,274 @@
+"""A view never stops for good on one event: it records the event, skips it, and goes on.
+
+The organizations view stands in for any view: a subclass whose fold raises for chosen
+organizations plays a fold with a bug (the real view is the fixed version of it), and one
+that blocks or fails a few times plays the database going away or a transient error.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+import pytest
+from fastapi.testclient import TestClient
+from psycopg.sql import SQL, Identifier
+
+from aggregates.organization import Organization
+from api.main import create_app
+from marketplace.bootstrap import Services, open_services
+from marketplace.cli import main as market
+from marketplace.settings import Settings
+from projections.engine import APPLICATION_NAME, ProjectionRunner
+from projections.failures import Retry
+from projections.organizations import OrganizationsView
+from projections.rebuild import rebuild
+from projections.rows import Rows
+from tests.support import new_credit_code, organization_body
+
+RETRY = Retry(retries=2, backoff=0.01)
+TOPIC = "aggregates.organization:Organization.Registered"
+
+
+class FaultyOrganizationsView(OrganizationsView):
+    """The organizations view, with a fold that raises for the organizations in `poison`
+    and for the first `flaky` tries of those in `flaky`; `hold` blocks on a name once."""
+
+    def __init__(self, pool: Any, poison: set[str] | None = None) -> None:
+        super().__init__(pool)
+        self.poison = poison or set()
+        self.flaky: dict[str, int] = {}
+        self.hold: dict[str, tuple[threading.Event, threading.Event]] = {}
+        self.tries: Counter[str] = Counter()
+
+    def fold(self, event: Any, rows: Rows, position: int) -> None:
+        if isinstance(event, Organization.Registered):
+            self.tries[event.name] += 1
+            if event.name in self.poison:
+                raise ValueError(f"cannot fold {event.name}")
+            if self.flaky.get(event.name, 0) >= self.tries[event.name]:
+                raise RuntimeError(f"not now: {event.name}")
+            if event.name in self.hold:
+                entered, release = self.hold.pop(event.name)
+                entered.set()
+                release.wait(10)
+        super().fold(event, rows, position)
+
+
+@pytest.fixture
+def url(pg_server_url: str) -> Iterator[str]:
+    """A new, empty database for one test, dropped afterwards."""
+    name = "test_" + uuid.uuid4().hex[:12]
+    with psycopg.connect(pg_server_url, autocommit=True) as conn:
+        conn.execute(SQL("CREATE DATABASE {}").format(Identifier(name)))
+    try:
+        yield urlunsplit(urlsplit(pg_server_url)._replace(path="/" + name))
+    finally:
+        with psycopg.connect(pg_server_url, autocommit=True) as conn:
+            conn.execute(SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(Identifier(name)))
+
+
+@pytest.fixture
+def services(url: str, tmp_path: Path) -> Iterator[Services]:
+    """Migrated services on the test's database; the projections are not started."""
+    settings = Settings(database_url=url, data_dir=tmp_path / "data")
+    opened = open_services(settings, url=url)
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
+@pytest.fixture
+def runners() -> Iterator[list[ProjectionRunner]]:
+    """Runners a test starts; stopped at its end."""
+    started: list[ProjectionRunner] = []
+    yield started
+    for runner in started:
+        runner.stop()
+        runner.join(timeout=10)
+
+
+def run(services: Services, view: OrganizationsView, runners: list[ProjectionRunner]) -> None:
+    runner = ProjectionRunner(services.app, services.url, [view], retry=RETRY, reconnect=0.1)
+    runners.append(runner)
+    runner.start()
+
+
+def record(services: Services, name: str) -> int:
+    """Register an organization straight through the aggregate; the event's position."""
+    org = Organization(
+        kind="enterprise",
+        name=name,
+        credit_code=new_credit_code(),
+        region="330106",
+        industry="C39",
+        sealed_contact=None,
+    )
+    position = services.app.record(org)
+    assert position is not None
+    return position
+
+
+def wait_until(condition: Callable[[], bool], what: str, timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.02)
+
+
+def query(url: str, sql: str, *params: Any) -> list[tuple[Any, ...]]:
+    with psycopg.connect(url) as conn:
+        return conn.execute(sql, params).fetchall()
+
+
+def position(url: str) -> int:
+    rows = query(url, "SELECT position FROM projection_positions WHERE view = 'organizations'")
+    return int(rows[0][0]) if rows else 0
+
+
+def names(url: str) -> set[str]:
+    return {row[0] for row in query(url, "SELECT name FROM organizations")}
+
+
+def failed(url: str) -> list[tuple[Any, ...]]:
+    return query(
+        url, "SELECT view, position, topic, error FROM projection_failures ORDER BY position"
+    )
+
+
+def status_of_organizations(client: TestClient, services: Services) -> dict[str, Any]:
+    body = organization_body("operator")
+    services.app.register_organization(
+        kind="operator", name=body["name"], credit_code=body["credit_code"],
+        region=body["region"], industry=None, contact=None, password=body["password"],
+    )  # fmt: skip
+    login = {"credit_code": body["credit_code"], "password": body["password"]}
+    token = client.post("/api/v1/sessions", json=login).json()["token"]
+    answer = client.get("/api/v1/status", headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 200, answer.text
+    views = {v["name"]: v for v in answer.json()["views"]}
+    organizations: dict[str, Any] = views["organizations"]
+    return organizations
+
+
+def test_an_event_the_view_cannot_apply_is_recorded_and_skipped_and_later_ones_apply(
+    services: Services,
+    runners: list[ProjectionRunner],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    view = FaultyOrganizationsView(services.db.pool, poison={"毒企业"})
+    record(services, "甲企业")
+    bad = record(services, "毒企业")
+    record(services, "乙企业")
+    run(services, view, runners)
+    wait_until(lambda: position(services.url) >= bad + 1, "the view to pass the bad event")
+
+    later = record(services, "丙企业")  # the view keeps going
+    wait_until(lambda: position(services.url) >= later, "the view to apply a later event")
+    assert names(services.url) == {"甲企业", "乙企业", "丙企业"}
+    [(view_name, at, topic, error)] = failed(services.url)
+    assert (view_name, at, topic) == ("organizations", bad, TOPIC)
+    assert error == "ValueError: cannot fold 毒企业"
+    assert view.tries["毒企业"] == 1 + 1 + RETRY.retries  # in its batch, alone, retried
+
+    with TestClient(create_app(services), raise_server_exceptions=False) as client:
+        shown = status_of_organizations(client, services)
+    assert shown["position"] >= later and shown["failed_count"] == 1
+    [listed] = shown["failed_events"]
+    assert (listed["position"], listed["topic"], listed["error"]) == (bad, TOPIC, error)
+    assert listed["failed_at"]
+
+    monkeypatch.setenv("MARKET_DATABASE_URL", services.url)
+    assert market(["status", "--data-dir", str(services.settings.data_dir)]) == 0
+    text = capsys.readouterr().out
+    assert "organizations: 1 event(s) could not be applied" in text
+    assert f"position {bad}  {TOPIC}" in text and "ValueError: cannot fold 毒企业" in text
+    assert market(["status", "--json", "--data-dir", str(services.settings.data_dir)]) == 0
+    views = {v["name"]: v for v in json.loads(capsys.readouterr().out)["views"]}
+    assert views["organizations"]["failed_events"][0]["position"] == bad
+    assert views["listings"]["failed_count"] == 0
+
+
+def test_rebuild_records_what_it_cannot_apply_and_replays_it_once_the_fold_is_fixed(
+    services: Services,
+    runners: list[ProjectionRunner],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    view = FaultyOrganizationsView(services.db.pool, poison={"毒企业", "后来的毒企业"})
+    good = [record(services, f"企业 {i}") for i in range(5)]
+    bad = record(services, "毒企业")
+    good += [record(services, f"企业 {i}") for i in range(5, 9)]
+    run(services, view, runners)
+    wait_until(lambda: position(services.url) >= good[-1], "the live view to catch up")
+    live = runners.pop()
+    live.stop()
+    live.join(timeout=10)
+
+    # Rebuilt with the faulty fold: small pages and flushes, so the bad event is met while
+    # replaying; another one arrives during the replay and is met by the swap.
+    arrived: list[int] = []
+
+    def progress(names: str, done: int, total: int, rate: float) -> None:
+        if not arrived:
+            arrived.append(record(services, "后来的毒企业"))
+
+    rebuild(services.app, services.url, [view], page=2, flush_every=3, progress=progress,
+            retry=RETRY)  # fmt: skip
+    assert [row[1] for row in failed(services.url)] == [bad, arrived[0]]
+    assert position(services.url) == arrived[0]
+    assert names(services.url) == {f"企业 {i}" for i in range(9)}
+    assert query(services.url, "SELECT nspname FROM pg_namespace WHERE nspname ~ '^rebuild_'") == []
+
+    # The real view is the fixed fold: `market rebuild organizations` applies both, clears both.
+    monkeypatch.setenv("MARKET_DATABASE_URL", services.url)
+    assert market(["rebuild", "organizations", "--data-dir", str(services.settings.data_dir)]) == 0
+    assert failed(services.url) == []
+    assert names(services.url) == {f"企业 {i}" for i in range(9)} | {"毒企业", "后来的毒企业"}
+    assert position(services.url) == arrived[0]
+
+
+def test_a_fold_that_fails_a_few_times_then_succeeds_is_retried_not_recorded(
+    services: Services, runners: list[ProjectionRunner]
+) -> None:
+    view = FaultyOrganizationsView(services.db.pool)
+    view.flaky["忙企业"] = 2  # fails in its batch and once alone, then applies
+    record(services, "甲企业")
+    flaky = record(services, "忙企业")
+    run(services, view, runners)
+    wait_until(lambda: position(services.url) >= flaky, "the view to apply the event")
+    assert names(services.url) == {"甲企业", "忙企业"}
+    assert failed(services.url) == []
+    assert view.tries["忙企业"] == 3
+
+
+def test_a_lost_connection_is_retried_after_reconnecting_never_recorded(
+    services: Services, runners: list[ProjectionRunner]
+) -> None:
+    view = FaultyOrganizationsView(services.db.pool)
+    entered, release = threading.Event(), threading.Event()
+    view.hold["慢企业"] = (entered, release)
+    slow = record(services, "慢企业")
+    run(services, view, runners)
+    assert entered.wait(10)
+    # The runner is inside its transaction: the server ends its connections under it.
+    ended = query(
+        services.url,
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = %s",
+        APPLICATION_NAME,
+    )
+    assert ended and all(row[0] for row in ended)
+    release.set()
+    wait_until(lambda: position(services.url) >= slow, "the view to apply the event")
+    assert names(services.url) == {"慢企业"}
+    assert failed(services.url) == []
+    assert view.tries["慢企业"] == 2  # once when the connection was lost, once after
