@@ -19,6 +19,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 import pytest
+from eventsourcing.persistence import StoredEvent
 from fastapi.testclient import TestClient
 from psycopg.sql import SQL, Identifier
 
@@ -34,7 +35,7 @@ from projections.rebuild import rebuild
 from projections.rows import Rows
 from tests.support import new_credit_code, organization_body
 
-RETRY = Retry(retries=2, backoff=0.01)
+RETRY = Retry(retries=2, backoff=0.01)  # as the settings of `services` say
 TOPIC = "aggregates.organization:Organization.Registered"
 
 
@@ -79,7 +80,13 @@ def url(pg_server_url: str) -> Iterator[str]:
 @pytest.fixture
 def services(url: str, tmp_path: Path) -> Iterator[Services]:
     """Migrated services on the test's database; the projections are not started."""
-    settings = Settings(database_url=url, data_dir=tmp_path / "data")
+    settings = Settings(
+        database_url=url,
+        data_dir=tmp_path / "data",
+        projection_retries=RETRY.retries,
+        projection_retry_seconds=RETRY.backoff,
+        projection_reconnect_seconds=0.1,
+    )
     opened = open_services(settings, url=url)
     try:
         yield opened
@@ -272,3 +279,21 @@ def test_a_lost_connection_is_retried_after_reconnecting_never_recorded(
     assert names(services.url) == {"慢企业"}
     assert failed(services.url) == []
     assert view.tries["慢企业"] == 2  # once when the connection was lost, once after
+
+
+def test_an_event_that_cannot_be_decoded_is_recorded_by_every_view_that_reads_it(
+    services: Services,
+) -> None:
+    services.start_projections()
+    record(services, "甲企业")
+    broken = StoredEvent(uuid.uuid4(), 1, TOPIC, b"{not json")
+    [bad] = services.app.recorder.insert_events([broken]) or [0]
+    later = record(services, "乙企业")
+    assert services.watcher.wait_sync(later, timeout=20), services.watcher.positions
+    readers = {view.name for view in services.views.all() if TOPIC in view.topics()}
+    assert "organizations" in readers
+    found = failed(services.url)
+    assert {row[0] for row in found} == readers
+    assert all(row[1:3] == (bad, TOPIC) for row in found)
+    assert all(row[3].startswith("UndecodableEventError: ") for row in found), found
+    assert names(services.url) == {"甲企业", "乙企业"}
