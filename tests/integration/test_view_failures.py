@@ -28,11 +28,11 @@ from api.main import create_app
 from marketplace.bootstrap import Services, open_services
 from marketplace.cli import main as market
 from marketplace.settings import Settings
-from projections.engine import APPLICATION_NAME, ProjectionRunner
+from projections.engine import APPLICATION_NAME, ProjectionRunner, View
 from projections.failures import Retry
 from projections.organizations import OrganizationsView
 from projections.rebuild import rebuild
-from projections.rows import Rows
+from projections.rows import Rows, Table
 from tests.support import new_credit_code, organization_body
 
 RETRY = Retry(retries=2, backoff=0.01)  # as the settings of `services` say
@@ -297,3 +297,48 @@ def test_an_event_that_cannot_be_decoded_is_recorded_by_every_view_that_reads_it
     assert all(row[1:3] == (bad, TOPIC) for row in found)
     assert all(row[3].startswith("UndecodableEventError: ") for row in found), found
     assert names(services.url) == {"甲企业", "乙企业"}
+
+
+class NamesView(View):
+    """A test view that indexes organization names, and gives "巨企业" a name far longer than
+    a btree index entry may be: PostgreSQL refuses that row (program_limit_exceeded, which
+    psycopg raises as an OperationalError although the connection is fine)."""
+
+    name = "names"
+    tables = (Table("names", ("id", "name")),)
+    event_classes = (Organization.Registered,)
+    schema = (
+        SQL("CREATE TABLE IF NOT EXISTS names (id uuid PRIMARY KEY, name text NOT NULL)"),
+        SQL("CREATE INDEX IF NOT EXISTS names_name_idx ON names (name)"),
+    )
+
+    def fold(self, event: Any, rows: Rows, position: int) -> None:
+        name = event.name
+        if name == "巨企业":  # about 24 kB that do not compress
+            name = "".join(uuid.uuid5(uuid.NAMESPACE_URL, str(i)).hex for i in range(750))
+        rows.put("names", {"id": event.originator_id, "name": name})
+
+
+def test_a_row_postgresql_refuses_is_recorded_and_the_rest_of_its_batch_applies(
+    services: Services, runners: list[ProjectionRunner]
+) -> None:
+    view = NamesView()
+    with psycopg.connect(services.url, autocommit=True) as conn:
+        for statement in view.schema:
+            conn.execute(statement)
+    record(services, "甲企业")
+    bad = record(services, "巨企业")
+    later = record(services, "乙企业")
+    runner = ProjectionRunner(services.app, services.url, [view], retry=RETRY, reconnect=0.1)
+    runners.append(runner)
+    runner.start()
+
+    def names_position() -> int:
+        rows = query(services.url, "SELECT position FROM projection_positions WHERE view = 'names'")
+        return int(rows[0][0]) if rows else 0
+
+    wait_until(lambda: names_position() >= later, "the view to pass the refused row")
+    assert {r[0] for r in query(services.url, "SELECT name FROM names")} == {"甲企业", "乙企业"}
+    [(view_name, at, topic, error)] = failed(services.url)
+    assert (view_name, at, topic) == ("names", bad, TOPIC)
+    assert error.startswith("ProgramLimitExceeded: index row "), error
