@@ -213,6 +213,7 @@ def open_services(settings: Settings, *, url: str | None = None) -> Services:
         url, embedded = database_url(settings)
     app = Marketplace(env=eventsourcing_env(url, settings))
     app.command_retries = settings.command_retries
+    app.enterprise_verification = settings.enterprise_verification
     migrate(app, url)
     db = Database(url, max_size=settings.pool_size)
     views = build_views(db.pool)

@@ -10,7 +10,8 @@ from aggregates.bid import Bid
 from aggregates.errors import ConflictError, ForbiddenError, NotFoundError
 from aggregates.exhibition import Exhibition
 from aggregates.exhibition_terms import check_schedule
-from marketplace.commands import MarketplaceBase, Outcome
+from marketplace.commands import Outcome
+from marketplace.organizations import VerificationGate
 
 EXHIBITION = ("exhibition", "展会")
 
@@ -23,7 +24,7 @@ def require_holder_or_operator(organization_id: UUID, by: UUID, as_operator: boo
         )
 
 
-class ExhibitionUseCases(MarketplaceBase):
+class ExhibitionUseCases(VerificationGate):
     def schedule_exhibition(
         self,
         organizer_id: UUID,
@@ -56,6 +57,7 @@ class ExhibitionUseCases(MarketplaceBase):
 
     def sign_up(self, exhibition_id: UUID, organization_id: UUID) -> Outcome:
         """Sign an enterprise up: confirmed while booths are left, else waitlisted."""
+        self.require_verified_enterprise(organization_id)
 
         def sign_up(exhibition: Exhibition) -> None:
             exhibition.sign_up(organization_id, self.clock())

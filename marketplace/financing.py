@@ -18,8 +18,8 @@ from aggregates.financing_need import FinancingNeed
 from aggregates.offer import Offer
 from aggregates.organization import Organization, OrganizationKind
 from aggregates.values import format_decimal
-from marketplace.commands import MarketplaceBase, Outcome
-from marketplace.organizations import ORGANIZATION
+from marketplace.commands import Outcome
+from marketplace.organizations import ORGANIZATION, VerificationGate
 
 NEED = ("financing need", "融资需求")
 PRODUCT = ("bank product", "银行产品")
@@ -37,7 +37,7 @@ def need_owner_only(by: UUID) -> Callable[[FinancingNeed], None]:
     return require_owner
 
 
-class FinancingUseCases(MarketplaceBase):
+class FinancingUseCases(VerificationGate):
     def post_financing_need(
         self,
         owner_id: UUID,
@@ -50,6 +50,7 @@ class FinancingUseCases(MarketplaceBase):
         respond_by: datetime | None = None,
     ) -> Outcome:
         """Post a financing need for verified banks to answer."""
+        self.require_verified_enterprise(owner_id)
         if respond_by is not None:
             check_deadline(respond_by, self.clock(), "respond_by")
         need = FinancingNeed(

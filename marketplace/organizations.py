@@ -1,22 +1,36 @@
-"""Use cases of organizations: registration and bank verification."""
+"""Use cases of organizations: registration, verification decisions, contact erasure."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError
 
 from aggregates.errors import ConflictError
-from aggregates.organization import Organization, organization_id
+from aggregates.organization import Organization, OrganizationKind, organization_id
 from marketplace.commands import MarketplaceBase, Outcome
 from marketplace.personal_data import ContactVault
+from marketplace.recorder import SideEffect
 from marketplace.security import SecurityStore
 
 ORGANIZATION = ("organization", "机构")
+EnterpriseVerification = Literal["open", "required"]
 
 
-class OrganizationUseCases(MarketplaceBase):
+class VerificationGate(MarketplaceBase):
+    """The check that the use cases of enterprises share (postings, bids, financing, signups)."""
+
+    # `open`: enterprises start verified; `required`: an operator verifies them first.
+    enterprise_verification: EnterpriseVerification = "open"
+
+    def require_verified_enterprise(self, org_id: UUID) -> None:
+        """With `required` enterprise verification, only verified enterprises act (403)."""
+        if self.enterprise_verification == "required":
+            self.load(Organization, org_id, ORGANIZATION).require_verified()
+
+
+class OrganizationUseCases(VerificationGate):
     def register_organization(
         self,
         *,
@@ -42,6 +56,7 @@ class OrganizationUseCases(MarketplaceBase):
             region=region,
             industry=industry,
             sealed_contact=sealed_contact,
+            verified=not self.starts_unverified(kind),
         )
         try:
             position = self.record(organization, side_effects=side_effects)
@@ -51,9 +66,38 @@ class OrganizationUseCases(MarketplaceBase):
             ) from None
         return Outcome(organization, organization.version, position)
 
+    def starts_unverified(self, kind: str) -> bool:
+        """Banks always wait for an operator; enterprises only when the setting says so."""
+        if kind == OrganizationKind.ENTERPRISE:
+            return self.enterprise_verification == "required"
+        return kind == OrganizationKind.BANK
+
     def get_organization(self, org_id: UUID) -> Organization:
         return self.load(Organization, org_id, ORGANIZATION)
 
     def verify_organization(self, org_id: UUID) -> Outcome:
-        """An operator confirms a bank's identity."""
+        """An operator confirms an organization's identity (clears an earlier rejection)."""
         return self.change(Organization, org_id, ORGANIZATION, lambda org: org.verify())
+
+    def reject_verification(self, org_id: UUID, reason: str | None) -> Outcome:
+        """An operator turns a verification down; the organization sees the reason."""
+        return self.change(
+            Organization, org_id, ORGANIZATION, lambda org: org.reject_verification(reason)
+        )
+
+    def erase_contact(self, org_id: UUID) -> Outcome:
+        """Forget the contact data: delete its key in the transaction of `ContactErased`.
+
+        Erasing again writes nothing and answers the same (position None)."""
+        for _ in range(self.command_retries):
+            organization = self.get_organization(org_id)
+            if organization.contact_erased:
+                return Outcome(organization, organization.version, None)
+            organization.erase_contact()
+            forget: SideEffect = ContactVault.forget_statement(org_id)
+            try:
+                position = self.record(organization, side_effects=[forget])
+            except IntegrityError:
+                continue  # someone else changed it meanwhile: look again
+            return Outcome(organization, organization.version, position)
+        raise ConflictError("too many concurrent changes, please try again", "并发修改过多，请重试")

@@ -66,6 +66,14 @@ class ContactVault:
         contact: dict[str, Any] = json.loads(plain)
         return contact
 
+    @staticmethod
+    def forget_statement(organization_id: UUID) -> SideEffect:
+        """The statement that erases the key, run in the transaction of the event saying so."""
+        return (
+            SQL("DELETE FROM personal_data_keys WHERE organization_id = %s"),
+            (organization_id,),
+        )
+
     def forget(self, organization_id: UUID) -> bool:
         """Erase the key: the sealed contact data can never be read again."""
         with self.db.connection() as conn:

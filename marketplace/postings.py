@@ -13,7 +13,8 @@ from aggregates.bid import Bid
 from aggregates.contract import Contract, ContractKind, contract_id
 from aggregates.errors import ConflictError, ForbiddenError, InvalidValueError
 from aggregates.posting import Posting, Side, check_expiry, check_price_range
-from marketplace.commands import MarketplaceBase, Outcome
+from marketplace.commands import Outcome
+from marketplace.organizations import VerificationGate
 
 POSTING = ("posting", "供需信息")
 CENT = Decimal("0.01")
@@ -28,9 +29,10 @@ def owner_only(by: UUID) -> Callable[[Posting], None]:
     return require_owner
 
 
-class PostingUseCases(MarketplaceBase):
+class PostingUseCases(VerificationGate):
     def publish_posting(self, owner_id: UUID, **terms: Any) -> Outcome:
         """Publish a supply or demand posting."""
+        self.require_verified_enterprise(owner_id)
         check_price_range(terms.get("price_min"), terms.get("price_max"))
         check_expiry(terms["expires_at"], self.clock())
         posting = Posting(owner_id=owner_id, **terms)
@@ -70,6 +72,7 @@ class PostingUseCases(MarketplaceBase):
         message: str | None = None,
     ) -> Outcome:
         """Place a sealed bid; one active bid per bidder and posting."""
+        self.require_verified_enterprise(bidder_id)
         contract_amount(unit_price, quantity)  # refuse now what could never be contracted
         bid_id = uuid4()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import unquote, urlsplit
 
 from pydantic import Field, field_validator
@@ -64,6 +64,10 @@ class Settings(BaseSettings):
     pool_size: int = Field(default=10, ge=1, description="database connections per pool")
     lock_timeout_seconds: int = Field(default=5, ge=1, description="event table lock wait")
     command_retries: int = Field(default=10, ge=1, description="retries on version conflict")
+    enterprise_verification: Literal["open", "required"] = Field(
+        default="open",
+        description="open: enterprises start verified; required: an operator verifies them",
+    )
     scheduler_interval_seconds: float = Field(default=5.0, gt=0, description="deadline scan")
     financing_response_days: int = Field(
         default=7, ge=1, description="days banks have to answer a need before it is overdue"

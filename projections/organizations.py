@@ -1,4 +1,4 @@
-"""Organizations view: public profiles and counts by kind."""
+"""Organizations view: profiles with their verification state, for operators and auditors."""
 
 from __future__ import annotations
 
@@ -22,21 +22,28 @@ ORGANIZATIONS = Table(
     "organizations",
     (
         "id", "kind", "name", "credit_code", "region", "industry", "verified",
-        "registered_at", "version", "position",
+        "registered_at", "rejection_reason", "contact_erased", "version", "position",
     ),
 )  # fmt: skip
 
 
 class OrganizationsView(View):
     name = "organizations"
+    version = 2  # verification decisions and contact erasure
     tables = (ORGANIZATIONS,)
-    event_classes = (Organization.Registered, Organization.Verified)
+    event_classes = (
+        Organization.Registered,
+        Organization.Verified,
+        Organization.VerificationRejected,
+        Organization.ContactErased,
+    )
     schema = (
         SQL(
             "CREATE TABLE IF NOT EXISTS organizations ("
             " id uuid PRIMARY KEY, kind text NOT NULL, name text NOT NULL,"
             " credit_code text NOT NULL, region text NOT NULL, industry text,"
             " verified boolean NOT NULL, registered_at timestamptz NOT NULL,"
+            " rejection_reason text, contact_erased boolean NOT NULL DEFAULT false,"
             " version int NOT NULL, position bigint NOT NULL)"
         ),
         SQL("CREATE INDEX IF NOT EXISTS organizations_kind_idx ON organizations (kind)"),
@@ -64,8 +71,10 @@ class OrganizationsView(View):
                 "credit_code": event.credit_code,
                 "region": event.region,
                 "industry": event.industry,
-                "verified": event.kind != "bank",
+                "verified": event.starts_verified,
                 "registered_at": event.timestamp,
+                "rejection_reason": None,
+                "contact_erased": False,
                 "version": event.originator_version,
                 "position": position,
             },
@@ -77,6 +86,27 @@ class OrganizationsView(View):
             "organizations",
             event.originator_id,
             verified=True,
+            rejection_reason=None,
+            version=event.originator_version,
+            position=position,
+        )
+
+    @fold.register
+    def _(self, event: Organization.VerificationRejected, rows: Rows, position: int) -> None:
+        rows.update(
+            "organizations",
+            event.originator_id,
+            rejection_reason=event.reason,
+            version=event.originator_version,
+            position=position,
+        )
+
+    @fold.register
+    def _(self, event: Organization.ContactErased, rows: Rows, position: int) -> None:
+        rows.update(
+            "organizations",
+            event.originator_id,
+            contact_erased=True,
             version=event.originator_version,
             position=position,
         )
@@ -96,7 +126,7 @@ class OrganizationsView(View):
         cursor: str | None = None,
     ) -> Page:
         """Newest registered first. The cursor is the registration time and id of the last row
-        handed out: `position` moves when a bank is verified, registration never does."""
+        handed out: `position` moves when an organization is verified, registration never does."""
         where: list[SQL | Composed] = []
         params: list[Any] = []
 

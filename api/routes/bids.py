@@ -1,4 +1,5 @@
-"""Sealed bids on postings: only the posting's owner and the bidder see a bid's terms."""
+"""Sealed bids on postings: only the posting's owner, the bidder and staff (operators,
+auditors) see a bid's terms."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from api.schemas.postings import Accepted, BidAccept, BidCreate, BidPublic, BidR
 from marketplace.commands import Outcome
 
 router = APIRouter(prefix="/postings/{posting_id}/bids", tags=["bids"])
+STAFF = frozenset({"operator", "auditor"})  # they read everything, sealed terms included
 
 
 def bid_from_row(row: dict[str, Any]) -> BidPublic:
@@ -68,9 +70,9 @@ def read_bids(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(max_length=100)] = None,
 ) -> ListOf[BidPublic]:
-    """The owner sees every bid; a bidder only its own; anyone else is refused."""
+    """The owner and staff see every bid; a bidder only its own; anyone else is refused."""
     posting = services.app.get_posting(posting_id)
-    if caller.id == posting.owner_id:
+    if caller.id == posting.owner_id or caller.kind in STAFF:
         page = services.views.bids.list_bids(posting_id, limit=limit, cursor=cursor)
     elif any(b.bidder_id == caller.id for b in posting.bids.values()):
         page = services.views.bids.list_bids(

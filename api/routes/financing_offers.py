@@ -1,4 +1,5 @@
-"""Sealed bank offers on financing needs: only the need's owner and the offering bank see them."""
+"""Sealed bank offers on financing needs: only the need's owner, the offering bank and staff
+(operators, auditors) see them."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from api.schemas.financing import OfferAccepted, OfferCreate, OfferPublic, Offer
 from marketplace.commands import Outcome
 
 router = APIRouter(prefix="/financing-needs/{need_id}/offers", tags=["financing"])
+STAFF = frozenset({"operator", "auditor"})  # they read everything, sealed terms included
 
 
 def offer_from_row(row: dict[str, Any]) -> OfferPublic:
@@ -70,10 +72,11 @@ def read_offers(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(max_length=100)] = None,
 ) -> ListOf[OfferPublic]:
-    """The need's owner sees every offer; a verified bank only its own; anyone else is refused."""
+    """The need's owner and staff see every offer; a verified bank only its own; anyone else
+    is refused."""
     need = services.app.get_financing_need(need_id)
     offers = services.views.financing_offers
-    if caller.id == need.owner_id:
+    if caller.id == need.owner_id or caller.kind in STAFF:
         page = offers.list_offers(need_id, limit=limit, cursor=cursor)
     elif caller.kind == "bank":
         page = offers.list_offers(need_id, bank_id=caller.id, limit=limit, cursor=cursor)

@@ -48,8 +48,19 @@ class OrganizationPublic(BaseModel):
 
 
 class OrganizationProfile(OrganizationPublic):
-    contact: dict[str, str | None] | None
+    """The organization's own view, and what operators and auditors see of it."""
+
+    contact: dict[str, str | None] | None  # null once erased (or never given)
+    contact_erased: bool
+    rejection_reason: str | None  # why the last verification was turned down
     version: int
+
+
+class OrganizationListed(OrganizationPublic):
+    """A row of the staff list."""
+
+    rejection_reason: str | None
+    contact_erased: bool
 
 
 class OrganizationCreated(Written):
@@ -61,8 +72,28 @@ class OrganizationCreated(Written):
     verified: bool
 
 
+class VerificationDecision(Strict):
+    """No body, or `approve: true`, verifies; `approve: false` needs a reason."""
+
+    approve: bool = Field(default=True, strict=True)  # a JSON boolean, not "no"
+    reason: str | None = Field(default=None, min_length=1, max_length=500)
+
+    @field_validator("reason")
+    @classmethod
+    def reason_is_not_blank(cls, reason: str | None) -> str | None:
+        if reason is not None and not reason.strip():
+            raise ValueError("reason must not be blank")
+        return reason
+
+
 class Verified(Written):
     verified: bool
+    rejection_reason: str | None = None
+
+
+class ContactErased(Written):
+    contact: None = None
+    contact_erased: bool
 
 
 class SessionCreate(Strict):
