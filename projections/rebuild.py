@@ -72,10 +72,7 @@ def _open_shadow(url: str, view: View) -> _Shadow:
             "SELECT version FROM projection_positions WHERE view = %s", (view.name,)
         ).fetchone()
         if stored is not None and stored[0] != view.version:  # made by other code: start over
-            for table in view.tables:
-                conn.execute(SQL("DROP TABLE IF EXISTS {}").format(Identifier(table.name)))
-            conn.execute("DELETE FROM projection_positions WHERE view = %s", (view.name,))
-            conn.execute("DELETE FROM projection_failures WHERE view = %s", (view.name,))
+            _drop(conn, view)
         for statement in view.schema:
             if _is_table(statement):
                 conn.execute(statement)
@@ -83,11 +80,32 @@ def _open_shadow(url: str, view: View) -> _Shadow:
     return _Shadow(view, conn, position, Rows(conn, view.tables, empty=position == 0))
 
 
-def _index(shadow: _Shadow) -> None:
-    with shadow.conn.transaction():
-        for statement in shadow.view.schema:
-            if not _is_table(statement):
-                shadow.conn.execute(statement)
+def _drop(conn: psycopg.Connection[Any], view: View) -> None:
+    """Drop the view's shadow tables, position and failures."""
+    for table in view.tables:
+        conn.execute(SQL("DROP TABLE IF EXISTS {}").format(Identifier(table.name)))
+    conn.execute("DELETE FROM projection_positions WHERE view = %s", (view.name,))
+    conn.execute("DELETE FROM projection_failures WHERE view = %s", (view.name,))
+
+
+def _index(app: Application[Any], shadow: _Shadow, page: int, retry: Retry) -> None:
+    """Index the bulk-loaded tables. If a row cannot be indexed (too long for a btree, say),
+    build the view again with its indexes first, with care, so that row's event is recorded."""
+    view, conn = shadow.view, shadow.conn
+    try:
+        with conn.transaction():
+            for statement in view.schema:
+                if not _is_table(statement):
+                    conn.execute(statement)
+    except Exception as error:
+        if is_outage(error, conn):
+            raise
+        with conn.transaction():
+            _drop(conn, view)
+            for statement in view.schema:
+                conn.execute(statement)
+        shadow.position = 0
+        _recover(app, shadow, head(app), page, retry, error)
 
 
 def head(app: Application[Any]) -> int:
@@ -110,7 +128,7 @@ def rebuild(
     try:
         _replay(app, shadows, page, flush_every, progress, retry)
         for shadow in shadows:
-            _index(shadow)
+            _index(app, shadow, page, retry)
             _swap(app, url, shadow, page, retry)
     finally:
         for shadow in shadows:

@@ -342,3 +342,14 @@ def test_a_row_postgresql_refuses_is_recorded_and_the_rest_of_its_batch_applies(
     [(view_name, at, topic, error)] = failed(services.url)
     assert (view_name, at, topic) == ("names", bad, TOPIC)
     assert error.startswith("ProgramLimitExceeded: index row "), error
+    runners.pop().stop()
+
+    # A rebuild loads the rows first and indexes them after: the index is refused then, and
+    # the view is built again with its index first, the same event recorded.
+    rebuild(services.app, services.url, [view], retry=RETRY)
+    assert {r[0] for r in query(services.url, "SELECT name FROM names")} == {"甲企业", "乙企业"}
+    assert [row[:3] for row in failed(services.url)] == [("names", bad, TOPIC)]
+    assert query(services.url, "SELECT to_regclass('public.names_name_idx') IS NOT NULL") == [
+        (True,)
+    ]
+    assert names_position() == later
