@@ -26,7 +26,7 @@ _SUBPROTOCOL = re.compile(r"(?i)\b(bearer\.)[^\s,;\"']+")
 _HEADER = re.compile(r"(?i)\b(bearer\s+)[A-Za-z0-9_~+/=.-]{16,}")
 REDACTED = "[redacted]"
 
-LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access", "uvicorn.asgi", "websockets")
+LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access", "uvicorn.asgi", "websockets.server")
 
 
 def redact(text: str) -> str:

@@ -6,20 +6,24 @@ The session check runs every 0.1 s here; the contract allows 5 s.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator
 from typing import Any
 
+import psycopg
 import pytest
 from fastapi.testclient import TestClient
 from starlette.testclient import WebSocketTestSession
 from starlette.websockets import WebSocketDisconnect
 
+from api.stream_sessions import SessionCheck
 from marketplace.bootstrap import Services, open_services
 from marketplace.security import token_digest
 from marketplace.settings import Settings
 from tests.api.conftest import Account, sign_up
 from tests.api.helpers import API, bid, head, publish
+from tests.budgets import GENEROUS_BUDGETS
 
 CLOSE_LIMIT = 5.0  # seconds, API.md "Conventions, tightened": Stream
 
@@ -33,6 +37,7 @@ def services(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Ite
         checkpoint_interval_seconds=0.2,
         stream_ping_seconds=0.2,
         stream_session_check_seconds=0.1,
+        **GENEROUS_BUDGETS,
     )
     opened = open_services(settings, url=database_url)
     opened.start_projections()
@@ -136,3 +141,15 @@ def test_an_invalid_subprotocol_token_closes_with_4401(client: TestClient) -> No
         with pytest.raises(WebSocketDisconnect) as closed:
             ws.receive_json()
     assert closed.value.code == 4401
+
+
+def test_one_query_tells_which_of_many_sockets_sessions_ended(
+    client: TestClient, services: Services
+) -> None:
+    live, gone = sign_up(client), sign_up(client)
+    log_out(client, gone)
+    others = {os.urandom(32) for _ in range(500)}  # e.g. sessions deleted by other means
+    digests = {token_digest(live.token), token_digest(gone.token), *others}
+    with psycopg.connect(services.url, autocommit=True) as conn:
+        ended = SessionCheck(1.0).run(conn, digests)
+    assert ended == digests - {token_digest(live.token)}

@@ -20,6 +20,7 @@ import pytest
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
+from tests.budgets import GENEROUS_BUDGET_ENV
 from tests.integration.test_stream_workers import free_port, stop
 from tests.support import organization_body
 
@@ -41,7 +42,12 @@ class Server:
 def server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     data = tmp_path_factory.mktemp("serve-sessions")
     port = free_port()
-    env = {**os.environ, "MARKET_DATABASE_URL": database_url, "MARKET_DATA_DIR": str(data)}
+    env = {
+        **os.environ,
+        "MARKET_DATABASE_URL": database_url,
+        "MARKET_DATA_DIR": str(data),
+        **GENEROUS_BUDGET_ENV,
+    }
     log = data / "serve.log"
     command = [sys.executable, "-m", "marketplace.cli", "--log-level", "debug", "serve"]
     with log.open("wb") as out:
