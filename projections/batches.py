@@ -1,9 +1,9 @@
 """Applying a batch of events to one view: rows and position in one transaction.
 
 A batch that fails is applied again one event per transaction: an event that still fails
-after a few retries is recorded in `projection_failures` and skipped (`projections.failures`),
-so one bad event never stops a view. An outage (connection lost) is raised to the caller, which
-reconnects and retries; it never skips anything.
+(after a few retries, if the error may be transient) is recorded in `projection_failures` and
+skipped (`projections.failures`), so one bad event never stops a view. An outage (connection
+lost) is raised to the caller, which reconnects and retries; it never skips anything.
 """
 
 from __future__ import annotations
@@ -18,7 +18,13 @@ from eventsourcing.application import Application
 from eventsourcing.persistence import Notification
 
 from projections import failures
-from projections.failures import Retry, UndecodableEventError, describe, is_outage
+from projections.failures import (
+    Retry,
+    UndecodableEventError,
+    describe,
+    is_outage,
+    is_transient,
+)
 from projections.rows import Rows
 
 if TYPE_CHECKING:
@@ -117,7 +123,8 @@ def apply_batch(
 ) -> int:
     """Fold the view's events past `after` and store `last` as its position, in one
     transaction (a savepoint, inside one). If that fails, one event per transaction: an event
-    that fails alone `retry.retries` more times is recorded and skipped. Outages are raised.
+    that fails alone (and, if the error is transient, `retry.retries` more times) is recorded
+    and skipped. Outages are raised.
     Returns the view's position: `last`, or a later one another runner or rebuild stored."""
     topics = view.topics()
     mine = [e for e in events if e[0] > after and e[1] in topics]
@@ -156,17 +163,18 @@ def _apply_one(
     conn: Connection, view: View, event: Decoded, after: int, retry: Retry, announce: bool
 ) -> int:
     position, topic, _ = event
-    error: Exception | None = None
-    for attempt in range(retry.retries + 1):
-        if attempt:
-            retry.pause(attempt - 1)
+    attempt = 0
+    while True:
         try:
             return _commit(conn, view, [event], after, position, announce)
         except Exception as failure:
             if is_outage(failure, conn):
                 raise
-            error = failure
-    assert error is not None
+            if not is_transient(failure) or attempt >= retry.retries:
+                error = failure
+                break
+        retry.pause(attempt)
+        attempt += 1
     log.error("view %s: event %s (%s) cannot be applied; recorded and skipped", view.name,
               position, topic, exc_info=error)  # fmt: skip
     with conn.transaction(), conn.cursor() as cur:

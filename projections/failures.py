@@ -1,10 +1,11 @@
 """Events a view could not apply: which failures are the event's, retries, and their record.
 
-A view never stops for good on one event. When an event still fails after a few retries on
-its own, it is recorded in `projection_failures` (view, position, topic, error) and skipped;
-`GET /status` and `market status` list it, and `market rebuild` replays it (and clears the
-record) once the fold is fixed. An outage (connection lost, server shutting down, disk
-full, ...) is never the event's fault: the runner reconnects and retries, forever.
+A view never stops for good on one event. When an event fails on its own (after a few retries
+if the error may be transient), it is recorded in `projection_failures` (view, position,
+topic, error) and skipped; `GET /status` and `market status` list it, and `market rebuild`
+replays it (and clears the record) once the fold is fixed. An outage (connection lost, server
+shutting down, disk full, ...) is never the event's fault: the runner reconnects and retries,
+forever.
 """
 
 from __future__ import annotations
@@ -35,6 +36,10 @@ SCHEMA = (
 OUTAGE_CLASSES = frozenset({"08", "53", "57", "58", "XX", "28", "3D"})
 OUTAGE_STATES = frozenset({"25006", "42501"})
 NOT_OUTAGE_STATES = frozenset({"57014"})  # query cancelled (statement timeout): retry it
+# Failures that may pass if tried again: serialization failures and deadlocks (class 40), lock
+# and statement timeouts, objects in use. Any other failure of one event is its own, for good.
+TRANSIENT_CLASSES = frozenset({"40"})
+TRANSIENT_STATES = frozenset({"55P03", "57014", "55006"})
 ERROR_LIMIT = 2000  # characters of an error message kept
 _UNSTORABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -45,8 +50,9 @@ class UndecodableEventError(Exception):
 
 @dataclass(frozen=True)
 class Retry:
-    """How often an event that fails alone is tried again, and the pause before each retry
-    (doubling from `backoff` seconds), before it is recorded as failed."""
+    """How often an event that fails alone with a transient error is tried again, and the
+    pause before each retry (doubling from `backoff` seconds), before it is recorded as failed.
+    Any other error is recorded at once: folds are deterministic, retrying them only delays."""
 
     retries: int = 3
     backoff: float = 0.2
@@ -77,6 +83,12 @@ def is_outage(error: BaseException, conn: psycopg.Connection[Any]) -> bool:
     if state in NOT_OUTAGE_STATES:
         return False
     return state in OUTAGE_STATES or state[:2] in OUTAGE_CLASSES
+
+
+def is_transient(error: BaseException) -> bool:
+    """True when the same event may well apply if tried again a moment later."""
+    state = error.sqlstate if isinstance(error, psycopg.Error) else None
+    return state is not None and (state[:2] in TRANSIENT_CLASSES or state in TRANSIENT_STATES)
 
 
 def describe(error: BaseException) -> str:
