@@ -5,6 +5,10 @@ in this batch are loaded from its tables on first use; changed rows are written 
 COPY into a temporary table and one `INSERT … ON CONFLICT DO UPDATE`. The live runner folds
 small batches this way; a rebuild folds very large ones into empty tables in another schema,
 which is what makes it fast.
+
+Every string written (jsonb contents included) loses NUL and the other C0 controls but tab, LF
+and CR: PostgreSQL cannot store NUL, and text that entered the log before the API refused it
+must not stop a view for good (API.md, "Text").
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from typing import Any
 import psycopg
 from psycopg.sql import SQL, Composed, Identifier
 from psycopg.types.json import Jsonb
+
+from aggregates.text import CONTROL_CHARACTERS
 
 Row = dict[str, Any]
 
@@ -138,13 +144,13 @@ class Rows:
     def _load_one(self, spec: Table, key: Any) -> Row | None:
         query = self._select(spec) + SQL(" WHERE {} = %s").format(Identifier(spec.key))
         with self.conn.cursor(row_factory=psycopg.rows.dict_row) as cur:
-            row: Row | None = cur.execute(query, (key,)).fetchone()
+            row: Row | None = cur.execute(query, (clean(key),)).fetchone()
         return row
 
     def _load_where(self, spec: Table, column: str, value: Any) -> list[Row]:
         query = self._select(spec) + SQL(" WHERE {} = %s").format(Identifier(column))
         with self.conn.cursor(row_factory=psycopg.rows.dict_row) as cur:
-            rows: list[Row] = cur.execute(query, (value,)).fetchall()
+            rows: list[Row] = cur.execute(query, (clean(value),)).fetchall()
         return rows
 
 
@@ -189,4 +195,17 @@ def _copy(cur: psycopg.Cursor[Any], spec: Table, target: Identifier, rows: list[
 
 
 def _adapt(spec: Table, column: str, value: Any) -> Any:
+    value = clean(value)
     return Jsonb(value) if value is not None and column in spec.json else value
+
+
+def clean(value: Any) -> Any:
+    """The value with control characters removed from every string in it (keys included)."""
+    if isinstance(value, str):
+        return CONTROL_CHARACTERS.sub("", value) if CONTROL_CHARACTERS.search(value) else value
+    if isinstance(value, dict):
+        return {clean(k): clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        cleaned = [clean(v) for v in value]
+        return cleaned if isinstance(value, list) else tuple(cleaned)
+    return value
