@@ -10,6 +10,24 @@ from aggregates.errors import InvalidValueError
 _DECIMAL = re.compile(r"-?([0-9]+)(?:\.([0-9]+))?")
 
 
+class NotANumberError(InvalidValueError):
+    """Not a plain decimal string."""
+
+    code = "not_a_number"
+
+
+class TooManyDigitsError(InvalidValueError):
+    """More decimal places or digits than the field allows."""
+
+    code = "too_many_digits"
+
+
+class OutOfRangeError(InvalidValueError):
+    """A number outside the field's bounds."""
+
+    code = "out_of_range"
+
+
 def parse_decimal(
     text: object,
     field: str,
@@ -22,27 +40,27 @@ def parse_decimal(
 ) -> Decimal:
     """A Decimal from a plain decimal string; JSON numbers are refused so no float creeps in."""
     if not isinstance(text, str):
-        raise InvalidValueError(
+        raise NotANumberError(
             f'{field} must be a decimal string such as "12.50"',
             f"{field} 必须是十进制数字字符串，例如 “12.50”",
             field=field,
         )
     match = _DECIMAL.fullmatch(text)
     if match is None:
-        raise InvalidValueError(
+        raise NotANumberError(
             f'{field} must be a plain decimal number such as "12.50" (no "+", exponent or space)',
             f"{field} 必须是普通十进制数字，例如 “12.50”（不能有 “+” 号、指数或空格）",
             field=field,
         )
     whole, places = match.group(1), match.group(2) or ""
     if len(places) > max_places:
-        raise InvalidValueError(
+        raise TooManyDigitsError(
             f"{field} allows at most {max_places} decimal places",
             f"{field} 最多允许 {max_places} 位小数",
             field=field,
         )
     if len(whole.lstrip("0")) + len(places) > max_digits:
-        raise InvalidValueError(
+        raise TooManyDigitsError(
             f"{field} has more than {max_digits} digits",
             f"{field} 的数字位数超过 {max_digits} 位",
             field=field,
@@ -58,15 +76,13 @@ def _check_bounds(
     value: Decimal, field: str, positive: bool, low: Decimal | None, high: Decimal | None
 ) -> None:
     if positive and value <= 0:
-        raise InvalidValueError(
-            f"{field} must be greater than 0", f"{field} 必须大于 0", field=field
-        )
+        raise OutOfRangeError(f"{field} must be greater than 0", f"{field} 必须大于 0", field=field)
     if low is not None and value < low:
-        raise InvalidValueError(
+        raise OutOfRangeError(
             f"{field} must be at least {low}", f"{field} 不能小于 {low}", field=field
         )
     if high is not None and value > high:
-        raise InvalidValueError(
+        raise OutOfRangeError(
             f"{field} must be at most {high}", f"{field} 不能大于 {high}", field=field
         )
 

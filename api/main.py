@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from api import docs, problems
@@ -32,6 +32,7 @@ from api.routes import (
 )
 from api.stream import live_stream
 from api.stream import router as stream_router
+from api.text import query_text
 from marketplace.bootstrap import Services, open_services
 from marketplace.projector import Projector
 from marketplace.settings import Settings
@@ -84,7 +85,7 @@ def create_app(services: Services | None = None, settings: Settings | None = Non
     app.add_middleware(BudgetMiddleware, services=lambda: app.state.services)  # before Body
     app.add_middleware(SecurityHeadersMiddleware)
     problems.install(app)
-    api = APIRouter(prefix="/api/v1")
+    api = APIRouter(prefix="/api/v1", dependencies=[Depends(query_text)])
     for module in (
         organizations,
         sessions,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from http import HTTPStatus
 from typing import Any
 
@@ -19,6 +20,7 @@ from aggregates.errors import (
     NotFoundError,
     VersionMismatchError,
 )
+from api import validation
 from marketplace.database import UNAVAILABLE
 
 log = logging.getLogger(__name__)
@@ -75,25 +77,32 @@ def _field_name(loc: tuple[Any, ...]) -> str:
     return ".".join(parts) or "body"
 
 
-def _message(error: dict[str, Any]) -> str:
-    message = str(error.get("msg", "invalid value"))
-    return message.removeprefix("Value error, ")
+def _field_error(error: dict[str, Any], chinese: bool) -> dict[str, str]:
+    field = _field_name(error["loc"])
+    code, en, zh = validation.describe(error, field)
+    text = validation.message(field, zh if chinese else en, chinese)
+    return {"field": field, "code": code, "message": text}
 
 
 async def on_validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    errors = [{"field": _field_name(e["loc"]), "message": _message(e)} for e in exc.errors()]
-    detail = "请求内容有误" if wants_chinese(request) else "the request is not valid"
+    chinese = wants_chinese(request)
+    errors = [_field_error(e, chinese) for e in exc.errors()]
+    detail = "请求内容有误" if chinese else "the request is not valid"
     return problem(422, detail, code="validation_failed", errors=errors)
 
 
 async def on_domain_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
     status = next(s for cls, s in STATUS_OF.items() if isinstance(exc, cls))
-    detail = exc.zh if wants_chinese(request) else exc.en
+    chinese = wants_chinese(request)
+    detail = exc.zh if chinese else exc.en
     errors = None
     if status == 422:
-        errors = [{"field": exc.field or "body", "message": detail}]
+        context = {"en": exc.en, "zh": exc.zh}
+        error = {"loc": (exc.field or "body",), "type": exc.code, "ctx": context}
+        errors = [_field_error(error, chinese)]
+        detail = errors[0]["message"]
     return problem(status, detail, code=exc.code, errors=errors)
 
 
@@ -105,11 +114,41 @@ async def on_api_problem(request: Request, exc: Exception) -> JSONResponse:
 
 async def on_http_exception(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
-    if exc.status_code == 404 and detail == "Not Found":
+    status = exc.status_code
+    detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(status).phrase
+    headers = dict(exc.headers) if exc.headers else {}
+    api_methods = route_methods(request)
+    if status == 405 or (status == 404 and api_methods and request.method not in api_methods):
+        # The static pages mounted at `/` answer API paths the routes do not: an API path
+        # asked with a method it lacks is a 405 naming the methods it really has.
+        status = 405
+        detail = "不支持该请求方法" if wants_chinese(request) else "method not allowed"
+        headers["Allow"] = ", ".join(sorted(api_methods or {"GET", "HEAD"}))
+    elif status == 404 and detail == "Not Found":
         detail = "no such resource"
-    headers = dict(exc.headers) if exc.headers else None
-    return problem(exc.status_code, detail, code="http_error", headers=headers)
+    return problem(status, detail, code="http_error", headers=headers or None)
+
+
+def _pattern(path: str) -> str:
+    """`/postings/{posting_id}` → a regex matching any value of the path parameters."""
+    return "[^/]+".join(re.escape(part) for part in re.split(r"\{[^}]+\}", path)) + "$"
+
+
+def route_methods(request: Request) -> set[str]:
+    """The methods the API has for the requested path, as its OpenAPI document publishes them
+    (none: not an API path)."""
+    table: list[tuple[re.Pattern[str], set[str]]] | None = getattr(request.app.state, "_ways", None)
+    if table is None:
+        table = [
+            (re.compile(_pattern(path)), {method.upper() for method in item})
+            for path, item in request.app.openapi().get("paths", {}).items()
+        ]
+        request.app.state._ways = table
+    methods: set[str] = set()
+    for pattern, ways in table:
+        if pattern.match(request.url.path):
+            methods |= ways
+    return methods
 
 
 async def on_unavailable(request: Request, exc: Exception) -> JSONResponse:

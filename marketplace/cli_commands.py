@@ -16,6 +16,7 @@ import time
 from typing import Any
 
 from aggregates.errors import DomainError
+from aggregates.text import check_text
 from aggregates.values import Category, CreditCode, Region
 from marketplace.bootstrap import Services, database_url, open_services
 from marketplace.demo import DEMO_PASSWORD, demo_accounts, load_demo
@@ -216,13 +217,14 @@ def cmd_accounts_create(args: argparse.Namespace) -> int:
         credit_code = CreditCode.parse(args.credit_code).value
         region = Region.parse(args.region).code
         industry = Category.parse(args.industry).code if args.industry else None
+        name = check_text(args.name, "name")
     except DomainError as error:
         print(f"error: {error.en} / {error.zh}", file=sys.stderr)
         return 2
     services = open_services(_settings(args))
     try:
         outcome = services.app.register_organization(
-            kind=args.kind, name=args.name, credit_code=credit_code, region=region,
+            kind=args.kind, name=name, credit_code=credit_code, region=region,
             industry=industry, contact=None, password=password,
         )  # fmt: skip
     except DomainError as error:

@@ -6,7 +6,6 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import AwareDatetime
 
 from api.deps import FreshRead, ServicesDep, StaffOnly
 from api.schemas.audit import (
@@ -16,6 +15,7 @@ from api.schemas.audit import (
     InclusionProofPublic,
     StreamHistoryPublic,
 )
+from api.schemas.common import TimeIn
 from marketplace.audit.queries import AuditLog
 
 # Operators and auditors only (anonymous 401, other roles 403), before any read-your-writes wait.
@@ -44,7 +44,7 @@ def read_audit_stream(
     stream_id: UUID,
     audit: AuditLogDep,
     version: Annotated[int | None, Query(ge=1, description="add the state at this version")] = None,
-    at: Annotated[AwareDatetime | None, Query(description="add the state at this time")] = None,
+    at: Annotated[TimeIn | None, Query(description="add the state at this time")] = None,
 ) -> StreamHistoryPublic:
     """Every event of one aggregate; with `version` or `at`, also its state as it was then."""
     return StreamHistoryPublic.model_validate(audit.stream_history(stream_id, version, at))

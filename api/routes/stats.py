@@ -15,6 +15,7 @@ from fastapi import APIRouter, Query, Response
 from aggregates.errors import InvalidValueError
 from api.deps import FreshRead, MaybeSignedIn, ServicesDep
 from api.problems import ApiProblem
+from api.schemas.common import DateIn
 from api.schemas.stats import (
     ContractTotals,
     DealGroup,
@@ -31,8 +32,8 @@ router = APIRouter(prefix="/stats", tags=["statistics"], dependencies=[FreshRead
 POSITION_HEADER = "Market-Position"
 STAFF = frozenset({"operator", "auditor"})
 
-From = Annotated[date | None, Query(alias="from", description="first signing date, inclusive")]
-To = Annotated[date | None, Query(alias="to", description="last date, inclusive")]
+From = Annotated[DateIn | None, Query(alias="from", description="first signing date, inclusive")]
+To = Annotated[DateIn | None, Query(alias="to", description="last date, inclusive")]
 # Also read by `FreshRead` (and documented there): the position the views were waited for.
 MinPosition = Annotated[int | None, Query(ge=0, include_in_schema=False)]
 
@@ -118,7 +119,7 @@ def read_financing_stats(
     response: Response,
     caller: MaybeSignedIn,
     group_by: FinancingKey,
-    start: Annotated[date | None, Query(alias="from", description="first posting date")] = None,
+    start: Annotated[DateIn | None, Query(alias="from", description="first posting date")] = None,
     end: To = None,
     min_position: MinPosition = None,
 ) -> list[FinancingGroup]:

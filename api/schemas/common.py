@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
+from functools import partial
 from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer, WithJsonSchema
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    PlainSerializer,
+    ValidationInfo,
+    WithJsonSchema,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from aggregates.errors import InvalidValueError
@@ -20,23 +32,30 @@ from aggregates.values import (
     parse_quantity,
     parse_region_prefix,
 )
+from api.text import refuse_control_characters
 
 T = TypeVar("T")
 
 
-def _validated(parse: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    """Run a domain parser inside pydantic, so its message lands in the 422 `errors`."""
+def refusal(code: str, en: str, zh: str) -> PydanticCustomError:
+    """A pydantic error carrying both languages (the 422 answer picks one)."""
+    return PydanticCustomError(code, "{en}", {"en": en, "zh": zh})
 
-    def validate(value: Any) -> Any:
+
+def _validated(parse: Callable[[Any, str], Any]) -> Callable[[Any, ValidationInfo], Any]:
+    """Run a domain parser inside pydantic, so its message lands in the 422 `errors`; the
+    parser is told the field's name, which its messages use."""
+
+    def validate(value: Any, info: ValidationInfo) -> Any:
         try:
-            return parse(value)
+            return parse(value, info.field_name or "value")
         except InvalidValueError as error:
-            raise PydanticCustomError("invalid_value", error.en) from None
+            raise refusal(error.code, error.en, error.zh) from None
 
     return validate
 
 
-def _decimal_type(parse: Callable[[Any], Decimal], example: str) -> Any:
+def _decimal_type(parse: Callable[[Any, str], Decimal], example: str) -> Any:
     return Annotated[
         Decimal,
         BeforeValidator(_validated(parse)),
@@ -45,31 +64,59 @@ def _decimal_type(parse: Callable[[Any], Decimal], example: str) -> Any:
     ]
 
 
-MoneyIn = _decimal_type(lambda v: parse_money(v, "amount"), "1250000.00")
-PositiveMoneyIn = _decimal_type(lambda v: parse_money(v, "amount", positive=True), "12.50")
-QuantityIn = _decimal_type(lambda v: parse_quantity(v, "quantity"), "12.5")
+MoneyIn = _decimal_type(parse_money, "1250000.00")
+PositiveMoneyIn = _decimal_type(partial(parse_money, positive=True), "12.50")
+QuantityIn = _decimal_type(parse_quantity, "12.5")
 DecimalOut = Annotated[Decimal, PlainSerializer(format_decimal, return_type=str, when_used="json")]
 
 
-def _str_type(parse: Callable[[str], str], example: str) -> Any:
+def _str_type(parse: Callable[[str, str], str], example: str) -> Any:
     return Annotated[
         str,
-        BeforeValidator(_validated(lambda v: parse(v) if isinstance(v, str) else v)),
+        BeforeValidator(_validated(lambda v, f: parse(v, f) if isinstance(v, str) else v)),
         WithJsonSchema({"type": "string", "examples": [example]}),
     ]
 
 
-CreditCodeIn = _str_type(lambda v: CreditCode.parse(v).value, "91350100M000100Y43")
-RegionIn = _str_type(lambda v: Region.parse(v).code, "330106")
+CreditCodeIn = _str_type(lambda v, f: CreditCode.parse(v, f).value, "91350100M000100Y43")
+RegionIn = _str_type(lambda v, f: Region.parse(v, f).code, "330106")
 RegionPrefixIn = _str_type(parse_region_prefix, "33")
-CategoryIn = _str_type(lambda v: Category.parse(v).code, "C39")
+CategoryIn = _str_type(lambda v, f: Category.parse(v, f).code, "C39")
 CurrencyIn = _str_type(parse_currency, "CNY")
+
+# Every time and date a client sends lies in [2000-01-01, 2100-01-01) (API.md, "Times").
+EARLIEST, LATEST = date(2000, 1, 1), date(2100, 1, 1)
+ERA_EN = "must lie between 2000-01-01 and 2099-12-31"
+ERA_ZH = "须在 2000-01-01 至 2099-12-31 之间"
+
+
+def in_era(value: datetime | date) -> datetime | date:
+    """The time or date itself, if it lies in the era; an aware time counts in UTC (compared,
+    never converted: 9999-12-31T23:59:59-14:00 has no UTC date)."""
+    if isinstance(value, datetime):
+        start = datetime.combine(EARLIEST, time(), UTC)
+        inside = start <= value < datetime.combine(LATEST, time(), UTC)
+    else:
+        inside = EARLIEST <= value < LATEST
+    if not inside:
+        raise refusal("out_of_range", ERA_EN, ERA_ZH)
+    return value
+
+
+TimeIn = Annotated[AwareDatetime, AfterValidator(in_era)]
+DateIn = Annotated[date, AfterValidator(in_era)]
 
 
 class Strict(BaseModel):
-    """Request bodies refuse unknown fields."""
+    """Request bodies refuse unknown fields, and text with control characters in any field
+    (nested objects and lists included) before a field is parsed."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def no_control_characters(cls, data: Any) -> Any:
+        return refuse_control_characters(cls.__name__, data)
 
 
 class Written(BaseModel):

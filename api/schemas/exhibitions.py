@@ -6,9 +6,9 @@ from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, Field, StrictBool, StrictInt, StringConstraints
+from pydantic import BaseModel, Field, StrictBool, StrictInt, StringConstraints
 
-from api.schemas.common import Party, Strict
+from api.schemas.common import Party, Strict, TimeIn
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 Venue = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -20,10 +20,10 @@ class ExhibitionCreate(Strict):
     name: Name
     venue: Venue = Field(description="hall and address, or the platform of an online event")
     online: StrictBool
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime = Field(description="after starts_at")
+    starts_at: TimeIn
+    ends_at: TimeIn = Field(description="after starts_at")
     capacity: Annotated[StrictInt, Field(ge=1, le=MAX_CAPACITY, description="booths")]
-    signup_deadline: AwareDatetime = Field(description="in the future, not after starts_at")
+    signup_deadline: TimeIn = Field(description="in the future, not after starts_at")
 
 
 class ExhibitionCancel(Strict):

@@ -27,6 +27,8 @@ from api.schemas.common import (
     RegionPrefixIn,
     Strict,
     _validated,
+    in_era,
+    refusal,
 )
 
 ProductTypeName = Literal[
@@ -40,7 +42,7 @@ ProductTypeName = Literal[
 NeedStatusName = Literal["open", "matched", "disbursed", "withdrawn", "expired"]
 RateIn = Annotated[
     Decimal,
-    BeforeValidator(_validated(lambda v: parse_rate(v, "rate"))),
+    BeforeValidator(_validated(parse_rate)),
     PlainSerializer(format_decimal, return_type=str, when_used="json"),
     WithJsonSchema({"type": "string", "pattern": r"^\d+(\.\d+)?$", "examples": ["3.85"]}),
 ]
@@ -50,19 +52,37 @@ Conditions = Annotated[str, StringConstraints(strip_whitespace=True, max_length=
 ProductName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 
 
+NOT_A_DEADLINE = (
+    "not_a_datetime",
+    "must be a date (YYYY-MM-DD) or a date and time with offset",
+    "须为日期（YYYY-MM-DD）或带时区的日期时间",
+)
+
+
 def parse_deadline(value: Any) -> datetime:
-    """A date (`2026-12-31`: the end of that day, China Standard Time) or a datetime with offset."""
+    """A date (`2026-12-31`: the end of that day, China Standard Time) or a datetime with offset,
+    in [2000-01-01, 2100-01-01)."""
     if not isinstance(value, str):
-        raise ValueError("must be a date (YYYY-MM-DD) or a date and time with offset")
+        raise refusal(*NOT_A_DEADLINE)
     text = value.strip()
     try:
-        if len(text) == 10:
-            return end_of_day(date.fromisoformat(text)).astimezone(UTC)
-        at = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        at: datetime | date = (
+            date.fromisoformat(text)
+            if len(text) == 10
+            else datetime.fromisoformat(text.replace("Z", "+00:00"))
+        )
     except ValueError:
-        raise ValueError("must be a date (YYYY-MM-DD) or a date and time with offset") from None
+        raise refusal(*NOT_A_DEADLINE) from None
+    if not isinstance(at, datetime):
+        in_era(at)
+        return end_of_day(at).astimezone(UTC)
     if at.tzinfo is None:
-        raise ValueError("a date and time needs an offset such as +08:00 or Z")
+        raise refusal(
+            "missing_offset",
+            "a date and time needs an offset such as +08:00 or Z",
+            "日期时间须带时区偏移，例如 +08:00 或 Z",
+        )
+    in_era(at)
     return at
 
 

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, EmailStr, Field, ValidationInfo, field_validator
 
-from api.schemas.common import CategoryIn, CreditCodeIn, RegionIn, Strict, Written
+from api.schemas.common import CategoryIn, CreditCodeIn, RegionIn, Strict, Written, refusal
 
 
 class Contact(Strict):
@@ -32,7 +32,7 @@ class OrganizationCreate(Strict):
         cls, industry: str | None, info: ValidationInfo
     ) -> str | None:
         if info.data.get("kind") == "enterprise" and industry is None:
-            raise ValueError("industry is required for enterprises")
+            raise refusal("missing", "is required for enterprises", "企业须填写所属行业")
         return industry
 
 

@@ -7,7 +7,6 @@ from typing import Annotated, Literal
 from uuid import UUID
 
 from pydantic import (
-    AwareDatetime,
     BaseModel,
     Field,
     StrictInt,
@@ -27,6 +26,8 @@ from api.schemas.common import (
     QuantityIn,
     RegionIn,
     Strict,
+    TimeIn,
+    refusal,
 )
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
@@ -45,7 +46,7 @@ class PostingCreate(Strict):
     price_max: MoneyIn | None = None
     currency: CurrencyIn = "CNY"
     region: RegionIn
-    expires_at: AwareDatetime
+    expires_at: TimeIn
 
 
 class PostingUpdate(Strict):
@@ -55,20 +56,24 @@ class PostingUpdate(Strict):
     unit: Unit | None = None
     price_min: MoneyIn | None = None
     price_max: MoneyIn | None = None
-    expires_at: AwareDatetime | None = None
+    expires_at: TimeIn | None = None
 
     @field_validator("title", "description", "quantity", "unit", "expires_at")
     @classmethod
     def not_null(cls, value: object, info: ValidationInfo) -> object:
         """Runs only for fields that were sent, so the 422 names the field set to null."""
         if value is None:
-            raise ValueError(f"{info.field_name} cannot be null")
+            raise refusal("null", "must not be null", "不能为 null")
         return value
 
     @model_validator(mode="after")
     def something_changes(self) -> PostingUpdate:
         if not self.model_fields_set:
-            raise ValueError("name at least one field to change")
+            raise refusal(
+                "nothing_to_change",
+                "name at least one field to change",
+                "请至少填写一个要修改的字段",
+            )
         return self
 
 

@@ -1,0 +1,122 @@
+"""422 answers: each error gets a stable `code` and a message naming its field, zh or en.
+
+Pydantic's error types become short phrases in both languages; domain errors (and our own
+validators) carry both languages in the error's context (`en`, `zh`) and keep them, without
+the subject they may start with, since the label now comes first: `数量：须大于 0`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from api.labels import LABELS, labels_of
+
+Phrase = tuple[str, str, str]  # code, en, zh
+
+
+def _bounds(ctx: dict[str, Any]) -> dict[str, Any]:
+    return {key: ctx.get(key) for key in ("gt", "ge", "lt", "le", "min_length", "max_length")}
+
+
+def _phrase(kind: str, ctx: dict[str, Any]) -> Phrase | None:
+    b = _bounds(ctx)
+    if kind == "missing":
+        return "missing", "is required", "必填"
+    if kind in {"string_too_long", "too_long"}:
+        unit = ("characters", "个字符") if kind == "string_too_long" else ("items", "项")
+        return (
+            "too_long",
+            f"must be at most {b['max_length']} {unit[0]}",
+            (f"最多 {b['max_length']} {unit[1]}"),
+        )
+    if kind in {"string_too_short", "too_short"}:
+        if b["min_length"] == 1:
+            return "too_short", "must not be empty", "不能为空"
+        unit = ("characters", "个字符") if kind == "string_too_short" else ("items", "项")
+        return (
+            "too_short",
+            f"must be at least {b['min_length']} {unit[0]}",
+            (f"至少 {b['min_length']} {unit[1]}"),
+        )
+    comparisons = {
+        "greater_than": ("gt", "must be greater than", "须大于"),
+        "greater_than_equal": ("ge", "must be at least", "不能小于"),
+        "less_than": ("lt", "must be less than", "须小于"),
+        "less_than_equal": ("le", "must be at most", "不能大于"),
+    }
+    if kind in comparisons:
+        key, en, zh = comparisons[kind]
+        return "out_of_range", f"{en} {b[key]}", f"{zh} {b[key]}"
+    if kind.startswith("decimal_") and kind.endswith(("_digits", "_places")):
+        return "too_many_digits", "has too many digits", "位数过多"
+    if kind in {"literal_error", "enum"}:
+        expected = str(ctx.get("expected", ""))
+        return "invalid_choice", f"must be one of {expected}", f"须为以下之一：{expected}"
+    return None
+
+
+# Pydantic error type prefix → (code, en, zh), for the types whose phrase needs no context.
+SIMPLE: dict[str, Phrase] = {
+    "int": ("not_an_integer", "must be a whole number", "须为整数"),
+    "decimal": ("not_a_number", "must be a number", "须为数字"),
+    "float": ("not_a_number", "must be a number", "须为数字"),
+    "bool": ("not_a_boolean", "must be true or false", "须为 true 或 false"),
+    "string_type": ("not_a_string", "must be a string", "须为字符串"),
+    "string_pattern_mismatch": ("invalid_format", "has the wrong format", "格式不正确"),
+    "uuid": ("not_a_uuid", "must be a UUID", "须为 UUID"),
+    "timezone_aware": (
+        "missing_offset",
+        "needs an offset such as +08:00 or Z",
+        "须带时区偏移，例如 +08:00 或 Z",
+    ),
+    "datetime": ("not_a_datetime", "must be a date and time with offset", "须为带时区的日期时间"),
+    "date": ("not_a_date", "must be a date (YYYY-MM-DD)", "须为日期（YYYY-MM-DD）"),
+    "extra_forbidden": ("unknown_field", "is not a known field", "不是可接受的字段"),
+    "model_": ("not_an_object", "must be a JSON object", "须为 JSON 对象"),
+    "dict_type": ("not_an_object", "must be a JSON object", "须为 JSON 对象"),
+    "list_type": ("not_a_list", "must be a list", "须为列表"),
+    "json_invalid": ("invalid_json", "is not valid JSON", "不是有效的 JSON"),
+    "value_error": ("invalid_value", "is not valid", "无效"),
+    "control_characters": (
+        "control_characters",
+        "must not contain control characters (NUL, escape …)",
+        "不能包含控制字符（如 NUL、ESC）",
+    ),
+}
+
+
+def without_subject(text: str, field: str, chinese: bool) -> str:
+    """A domain message without its leading subject (`quantity must …` → `must …`)."""
+    name = field.rsplit(".", 1)[-1]
+    en, zh = LABELS.get(name, (name, name))
+    for subject in (name, en.lower(), zh):
+        if subject and text.lower().startswith(subject.lower()):
+            rest = text[len(subject) :]
+            if chinese or rest.startswith(" "):
+                return rest.strip() or text
+    return text
+
+
+def describe(error: dict[str, Any], field: str) -> Phrase:
+    """The code and the phrase (en, zh) of one pydantic error, without its field's label."""
+    kind, ctx = str(error.get("type", "")), dict(error.get("ctx") or {})
+    if "en" in ctx and "zh" in ctx:
+        en, zh = str(ctx["en"]), str(ctx["zh"])
+        return kind, without_subject(en, field, False), without_subject(zh, field, True)
+    phrase = _phrase(kind, ctx)
+    if phrase is not None:
+        return phrase
+    for prefix, simple in SIMPLE.items():
+        if kind.startswith(prefix):
+            if kind == "value_error" and error.get("msg"):
+                message = str(error["msg"]).removeprefix("Value error, ")
+                return simple[0], message, message
+            return simple
+    message = str(error.get("msg", "is not valid"))
+    return "invalid_value", message, message
+
+
+def message(field: str, phrase: str, chinese: bool) -> str:
+    """`Quantity: must be greater than 0` / `数量：须大于 0`."""
+    en, zh = labels_of(field)
+    return f"{zh}：{phrase}" if chinese else f"{en}: {phrase}"
