@@ -103,13 +103,16 @@ def describe(error: dict[str, Any], field: str) -> Phrase:
     if "en" in ctx and "zh" in ctx:
         en, zh = str(ctx["en"]), str(ctx["zh"])
         return kind, without_subject(en, field, False), without_subject(zh, field, True)
+    if kind == "value_error" and field.endswith("email"):
+        return "invalid_email", "is not a valid email address", "不是有效的电子邮箱地址"
     phrase = _phrase(kind, ctx)
     if phrase is not None:
         return phrase
     for prefix, simple in SIMPLE.items():
         if kind.startswith(prefix):
             if kind == "value_error" and error.get("msg"):
-                message = str(error["msg"]).removeprefix("Value error, ")
+                text = str(error["msg"]).removeprefix("Value error, ")
+                message = without_subject(text, field, False)
                 return simple[0], message, message
             return simple
     message = str(error.get("msg", "is not valid"))

@@ -149,3 +149,14 @@ def test_every_error_of_a_bad_body_carries_a_code(client: TestClient, owner: Acc
     assert codes["expires_at"] == "not_a_datetime"
     assert codes["extra"] == "unknown_field"
     assert codes["category"] == "missing"
+
+
+def test_a_bad_email_address_is_named(client: TestClient) -> None:
+    contact = {"name": "王经理", "phone": "+86 571 8888 0000", "email": "not-an-address"}
+    body = organization_body(contact=contact)
+    chinese = error_of(client.post(f"{API}/organizations", json=body, headers=ZH), "contact.email")
+    assert chinese == {
+        "field": "contact.email",
+        "code": "invalid_email",
+        "message": "电子邮箱：不是有效的电子邮箱地址",
+    }
