@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from api.labels import LABELS
 from marketplace.bootstrap import Services
 from tests.api.conftest import Account, sign_up
 from tests.api.financing_helpers import NEEDS, need_body
@@ -160,3 +161,27 @@ def test_a_bad_email_address_is_named(client: TestClient) -> None:
         "code": "invalid_email",
         "message": "电子邮箱：不是有效的电子邮箱地址",
     }
+
+
+def test_every_request_field_and_query_parameter_has_a_label(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    schemas = spec["components"]["schemas"]
+    names: set[str] = set()
+
+    def walk(schema: dict[str, Any]) -> None:
+        if "$ref" in schema:
+            schema = schemas[schema["$ref"].rsplit("/", 1)[-1]]
+        for nested in (*schema.get("anyOf", ()), *schema.get("allOf", ())):
+            walk(nested)
+        for name, member in schema.get("properties", {}).items():
+            names.add(name)
+            walk(member)
+        if "items" in schema:
+            walk(schema["items"])
+
+    for item in spec["paths"].values():
+        for operation in item.values():
+            names.update(p["name"] for p in operation.get("parameters", []) if p["in"] == "query")
+            for content in operation.get("requestBody", {}).get("content", {}).values():
+                walk(content["schema"])
+    assert sorted(names - set(LABELS)) == []
