@@ -32,9 +32,10 @@ SCHEMA = (
 
 # SQLSTATE classes (and codes) of trouble with the server, not with one event: connection
 # exception, insufficient resources, operator intervention, system and internal errors,
-# invalid authorization or catalog, read-only transaction, permission denied.
+# invalid authorization or catalog, read-only transaction, permission denied, and a table or
+# column missing (the schema not migrated yet: skipping every event would not help).
 OUTAGE_CLASSES = frozenset({"08", "53", "57", "58", "XX", "28", "3D"})
-OUTAGE_STATES = frozenset({"25006", "42501"})
+OUTAGE_STATES = frozenset({"25006", "42501", "42P01", "42703"})
 NOT_OUTAGE_STATES = frozenset({"57014"})  # query cancelled (statement timeout): retry it
 # Failures that may pass if tried again: serialization failures and deadlocks (class 40), lock
 # and statement timeouts, objects in use. Any other failure of one event is its own, for good.
@@ -73,7 +74,12 @@ def is_outage(error: BaseException, conn: psycopg.Connection[Any]) -> bool:
 
     An outage is retried after reconnecting, forever; every other failure may be the event's.
     """
-    if isinstance(error, StoppingError) or conn.closed or conn.broken:
+    return conn.closed or conn.broken or is_outage_error(error)
+
+
+def is_outage_error(error: BaseException) -> bool:
+    """`is_outage`, judged from the error alone."""
+    if isinstance(error, StoppingError):
         return True
     if not isinstance(error, psycopg.Error):
         return False
