@@ -23,7 +23,7 @@ from marketplace.demo import DEMO_PASSWORD, demo_accounts, load_demo
 from marketplace.projector import Projector
 from marketplace.settings import Settings
 from marketplace.status import format_status, projection_status
-from projections.failures import Retry
+from projections.failures import Retry, failures_by_view
 from projections.rebuild import rebuild
 
 
@@ -141,9 +141,20 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
         )
         rebuild(services.app, services.url, chosen, progress=ProgressBar(), retry=retry)
         print(f"\nRebuilt and swapped in: {', '.join(v.name for v in chosen)}")
+        _report_failures(services, [v.name for v in chosen])
     finally:
         services.close()
     return 0
+
+
+def _report_failures(services: Services, names: list[str]) -> None:
+    """Say which rebuilt views still hold events they could not apply."""
+    with services.db.connection() as conn:
+        failed = failures_by_view(conn)
+    for name in names:
+        if name in failed:
+            print(f"{name}: {failed[name]['count']} event(s) still cannot be applied and were"
+                  " skipped; see `market status`", file=sys.stderr)  # fmt: skip
 
 
 def cmd_status(args: argparse.Namespace) -> int:

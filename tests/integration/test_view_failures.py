@@ -151,7 +151,7 @@ def names(url: str) -> set[str]:
 
 def failed(url: str) -> list[tuple[Any, ...]]:
     return query(
-        url, "SELECT view, position, topic, error FROM projection_failures ORDER BY position"
+        url, "SELECT view, position, topic, error FROM projection_failures ORDER BY position, view"
     )
 
 
@@ -293,7 +293,7 @@ def test_a_lost_connection_is_retried_after_reconnecting_never_recorded(
 
 
 def test_an_event_that_cannot_be_decoded_is_recorded_by_every_view_that_reads_it(
-    services: Services,
+    services: Services, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     services.start_projections()
     record(services, "甲企业")
@@ -307,6 +307,13 @@ def test_an_event_that_cannot_be_decoded_is_recorded_by_every_view_that_reads_it
     assert {row[0] for row in found} == readers
     assert all(row[1:3] == (bad, TOPIC) for row in found)
     assert all(row[3].startswith("UndecodableEventError: ") for row in found), found
+    assert names(services.url) == {"甲企业", "乙企业"}
+
+    # A rebuild cannot decode it either: it records it again, goes on, and says so.
+    monkeypatch.setenv("MARKET_DATABASE_URL", services.url)
+    assert market(["rebuild", "organizations", "--data-dir", str(services.settings.data_dir)]) == 0
+    assert "organizations: 1 event(s) still cannot be applied" in capsys.readouterr().err
+    assert failed(services.url) == found
     assert names(services.url) == {"甲企业", "乙企业"}
 
 
