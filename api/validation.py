@@ -62,6 +62,7 @@ SIMPLE: dict[str, Phrase] = {
     "float": ("not_a_number", "must be a number", "须为数字"),
     "bool": ("not_a_boolean", "must be true or false", "须为 true 或 false"),
     "string_type": ("not_a_string", "must be a string", "须为字符串"),
+    "string_unicode": ("invalid_text", "is not valid Unicode text", "不是有效的 Unicode 文本"),
     "string_pattern_mismatch": ("invalid_format", "has the wrong format", "格式不正确"),
     "uuid": ("not_a_uuid", "must be a UUID", "须为 UUID"),
     "timezone_aware": (

@@ -6,6 +6,7 @@ tightened": Text and Times).
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -128,6 +129,17 @@ def test_a_key_with_control_characters_is_refused_without_echoing_it(
     with no_new_events(services):
         response = client.post(f"{API}/organizations", json=body)
     refused(response, "xy")
+
+
+def test_a_lone_surrogate_is_refused(client: TestClient, services: Services) -> None:
+    raw = json.dumps(organization_body(name="evil@org")).replace("@", "\\ud800")
+    with no_new_events(services):
+        response = client.post(
+            f"{API}/organizations",
+            content=raw.encode(),
+            headers={"content-type": "application/json"},
+        )
+    refused(response, "name", "invalid_text")
 
 
 def test_tab_line_feed_and_carriage_return_are_welcome(client: TestClient, owner: Account) -> None:
