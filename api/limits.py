@@ -65,31 +65,33 @@ class BudgetMiddleware:
             wait = await run_in_threadpool(store.charge, charge)
         except UNAVAILABLE as error:
             log.warning("request budgets unavailable: %s", error)
-            await _refuse(scope, send, headers, 503, 1)
+            await _answer(scope, send, 503, 1, headers)
             return
         if wait is None:
             await self.app(scope, receive, send)
             return
-        await _refuse(scope, send, headers, 429, wait)
+        await _answer(scope, send, 429, wait, headers)
 
 
-async def _refuse(
-    scope: Scope, send: Send, headers: dict[bytes, bytes], status: int, wait: int
+MESSAGES = {  # status: (code, English, Chinese)
+    429: ("rate_limited", "too many requests; try again later", "请求过于频繁，请稍后再试"),
+    503: ("database_unavailable", "the database is unavailable", "数据库暂不可用，请稍后重试"),
+}
+
+
+async def _answer(
+    scope: Scope, send: Send, status: int, retry_after: int, headers: dict[bytes, bytes]
 ) -> None:
+    """A problem answer instead of the app's; a WebSocket gets it instead of its handshake."""
     if scope["type"] == "websocket":
         if "websocket.http.response" not in scope.get("extensions", {}):
-            await send({"type": "websocket.close", "code": 1013})
+            await send({"type": "websocket.close", "code": 1013})  # try again later
             return
-        send = _as_websocket_denial(send)  # an HTTP answer instead of the handshake
-    chinese = wants_chinese(headers)
-    if status == 429:
-        detail = "请求过于频繁，请稍后再试" if chinese else "too many requests; try again later"
-        code = "rate_limited"
-    else:
-        detail = "数据库暂不可用，请稍后重试" if chinese else "the database is unavailable; retry"
-        code = "database_unavailable"
-    retry_after = [(b"retry-after", str(wait).encode())]
-    await send_problem(send, status, detail, code, headers=retry_after)
+        send = _as_websocket_denial(send)
+    code, en, zh = MESSAGES[status]
+    detail = zh if wants_chinese(headers) else en
+    extra = [(b"retry-after", str(retry_after).encode())]
+    await send_problem(send, status, detail, code, headers=extra)
 
 
 def _as_websocket_denial(send: Send) -> Send:

@@ -27,6 +27,10 @@ SCHEMA = [
     SQL("CREATE INDEX IF NOT EXISTS request_budgets_expires_idx ON request_budgets (expires_at)"),
 ]
 
+# A request waits this long for a connection, then is answered 503 at once: while the database
+# is down or the pool is exhausted, requests are shed instead of piling up.
+POOL_WAIT_SECONDS = 1.0
+
 # Keys are charged in a fixed order so that two requests never lock rows in opposite orders.
 _CHARGE = SQL(
     "WITH wanted (key, window_seconds) AS ("
@@ -74,7 +78,7 @@ class BudgetStore:
         if not limits and not org_limit:
             return None
         self._sweep_now_and_then()
-        with self.db.connection() as conn:
+        with self.db.pool.connection(timeout=POOL_WAIT_SECONDS) as conn:
             rows = conn.execute(
                 _CHARGE,
                 {
