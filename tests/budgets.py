@@ -9,5 +9,7 @@ GENEROUS_BUDGETS = {
     "budget_anonymous_writes": 1_000_000,
 }
 GENEROUS_BUDGET_ENV = {
-    f"MARKET_{name.upper()}": str(value) for name, value in GENEROUS_BUDGETS.items()
+    **{f"MARKET_{name.upper()}": str(value) for name, value in GENEROUS_BUDGETS.items()},
+    # Load generators open all their connections from the loopback address.
+    "MARKET_CONNECTIONS_PER_ADDRESS": "0",
 }

@@ -54,6 +54,7 @@ from psycopg import sql  # noqa: E402
 
 from marketplace.embedded_pg import EmbeddedPostgres  # noqa: E402
 from marketplace.postmaster import find_free_port  # noqa: E402
+from tests.budgets import GENEROUS_BUDGET_ENV  # noqa: E402
 from tests.support import bid_body, organization_body, posting_body  # noqa: E402
 
 API = "/api/v1"
@@ -160,7 +161,7 @@ class Server:
 def start_server(data_dir: Path, url: str, log_level: str, workers: int = 0) -> Server:
     port = find_free_port()
     log = data_dir / "server.log"
-    env = {**os.environ, "MARKET_DATABASE_URL": url}
+    env = {**os.environ, **GENEROUS_BUDGET_ENV, "MARKET_DATABASE_URL": url}
     market = [str(ROOT / ".venv" / "bin" / "market"), "--log-level", log_level]
     command = [*market, "serve", "--data-dir", str(data_dir / "market"), "--port", str(port)]
     if workers:

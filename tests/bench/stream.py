@@ -53,6 +53,7 @@ from tests.bench.projections import (  # noqa: E402
     postmaster,
     terms,
 )
+from tests.budgets import GENEROUS_BUDGET_ENV  # noqa: E402
 from tests.support import new_credit_code  # noqa: E402
 
 
@@ -217,7 +218,8 @@ def main() -> int:
         baseline = notify_round_trip(url, args.rate, args.seconds)
 
         port = free_port()
-        env = {**os.environ, "MARKET_DATABASE_URL": url, "MARKET_DATA_DIR": str(top / "market")}
+        env = {**os.environ, **GENEROUS_BUDGET_ENV, "MARKET_DATABASE_URL": url}
+        env["MARKET_DATA_DIR"] = str(top / "market")
         serve = ["serve", "--workers", str(args.workers), "--port", str(port)]
         processes += [start(serve, env), start(["project"], env)]
         wait_for_server(f"http://127.0.0.1:{port}", processes[0])
