@@ -119,10 +119,6 @@ class SecurityStore:
         )
         return query, (organization_id, credit_code, _hasher.hash(password))
 
-    def log_in(self, credit_code: str, password: str, address: str) -> Session | None:
-        """A new session for valid credentials; None for wrong ones (the caller says 401)."""
-        return self.check_password(self.count_attempt(credit_code, address), password)
-
     def count_attempt(self, credit_code: str, address: str) -> LoginAttempt:
         """Count one attempt of the pair; TooManyAttemptsError once it is over its limit."""
         self._sweep_now_and_then()
@@ -136,8 +132,8 @@ class SecurityStore:
         return LoginAttempt(credit_code, address, row["window_start"])
 
     def check_password(self, attempt: LoginAttempt, password: str) -> Session | None:
-        """Verify the password of a counted attempt: a session, or None (the failure stays
-        counted)."""
+        """A new session if the attempt's password is right; None for a wrong one or an unknown
+        credit code (the caller says 401), and the failure stays counted."""
         with self.db.connection() as conn:
             row = conn.execute(
                 "SELECT organization_id, password_hash FROM credentials WHERE credit_code = %s",
