@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import json
 import math
 from collections import Counter
 from dataclasses import dataclass
@@ -25,6 +26,13 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 from api.client_address import trusted_networks
 from marketplace.settings import Settings
 
+BAD_REQUEST = {
+    "type": "about:blank",
+    "title": "Bad Request",
+    "status": 400,
+    "detail": "the request is not valid HTTP/1.1 (请求不符合 HTTP/1.1)",
+    "code": "bad_request",
+}
 GONE = "gone"  # closed or handed to the WebSocket protocol: nothing more to watch
 
 
@@ -95,6 +103,19 @@ class GuardedH11Protocol(H11Protocol):
     def connection_lost(self, exc: Exception | None) -> None:
         self._forget()
         super().connection_lost(exc)
+
+    def send_400_response(self, msg: str) -> None:
+        """Malformed HTTP (or headers over h11's 16 KiB) gets a problem, like every refusal."""
+        body = json.dumps(BAD_REQUEST).encode()
+        headers = [
+            (b"content-type", b"application/problem+json"),
+            (b"content-length", str(len(body)).encode()),
+            (b"connection", b"close"),
+        ]
+        response = h11.Response(status_code=400, headers=headers, reason=b"Bad Request")
+        for event in (response, h11.Data(data=body), h11.EndOfMessage()):
+            self.transport.write(self.conn.send(event) or b"")
+        self.transport.close()
 
     def _watch(self) -> None:
         """Arm the deadline of what the connection waits for: headers, body, or nothing."""

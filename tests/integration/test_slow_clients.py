@@ -1,8 +1,10 @@
 """`market serve` cuts connections that send nothing, send their headers or body too slowly,
-and caps the connections one address may hold. A real server process, raw loopback sockets."""
+caps the connections one address may hold, and answers malformed HTTP with a problem. A real
+server process, raw loopback sockets."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -124,3 +126,21 @@ def test_one_address_holds_a_bounded_number_of_connections(server: int) -> None:
         for sock in held:
             sock.close()
     assert get(server).startswith(b"HTTP/1.1 200")
+
+
+MALFORMED = {
+    "garbage": b"NONSENSE\r\n\r\n",
+    "header-without-colon": b"GET / HTTP/1.1\r\nHost: x\r\nno colon here\r\n\r\n",
+    "unfinished-headers-over-16-kib": b"GET / HTTP/1.1\r\nX-Big: " + b"a" * 20_000,
+}
+
+
+@pytest.mark.parametrize("request_bytes", MALFORMED.values(), ids=MALFORMED.keys())
+def test_malformed_http_gets_a_problem(server: int, request_bytes: bytes) -> None:
+    with connect(server) as sock:
+        sock.sendall(request_bytes)
+        answer = closed_by_server(sock)
+    assert answer is not None and answer.startswith(b"HTTP/1.1 400"), answer
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert b"content-type: application/problem+json" in head.lower()
+    assert json.loads(body)["code"] == "bad_request"
