@@ -23,7 +23,7 @@ from marketplace.database import UNAVAILABLE
 
 log = logging.getLogger(__name__)
 
-CHARGED_PREFIXES = ("/api/", "/docs", "/openapi.json")
+CHARGED_PATHS = frozenset({"/docs", "/openapi.json"})  # and everything under /api/
 COSTLY_WRITES = frozenset({("POST", "/api/v1/organizations"), ("POST", "/api/v1/sessions")})
 
 
@@ -51,7 +51,8 @@ class BudgetMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path: str = scope.get("path", "")
-        if scope["type"] not in {"http", "websocket"} or not path.startswith(CHARGED_PREFIXES):
+        charged = path.startswith("/api/") or path in CHARGED_PATHS
+        if scope["type"] not in {"http", "websocket"} or not charged:
             await self.app(scope, receive, send)
             return
         store, services = self._store()

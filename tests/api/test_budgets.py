@@ -67,6 +67,9 @@ def test_an_address_over_its_budget_gets_429(client: TestClient) -> None:
     assert client.get(f"{API}/postings", headers=_from("198.51.100.2")).status_code == 200
     assert client.get("/healthz", headers=_from("198.51.100.1")).status_code == 200
     assert client.get("/", headers=_from("198.51.100.1")).status_code == 200
+    css = client.get("/docs-assets/swagger-ui.css", headers=_from("198.51.100.1"))
+    assert css.status_code == 200
+    _assert_rate_limited(client.get("/openapi.json", headers=_from("198.51.100.1")))
 
 
 def test_over_budget_writes_are_refused_before_anything_is_written(
