@@ -1,13 +1,14 @@
 """Reads while logins run: `GET /api/v1/postings` latency alone and under concurrent logins.
 
-    .venv/bin/python tests/bench/login_load.py [--logins 16] [--seconds 5] [--verify N]
+    .venv/bin/python tests/bench/login_load.py [--logins 16] [--seconds 5] [--verify N] [--register]
 
 Starts `market serve` with its embedded PostgreSQL in a temp directory (generous request
 budgets, so that only the login gate is measured; `--verify` sets
 MARKET_LOGIN_VERIFY_CONCURRENCY, default: the server's own), registers as many
 organizations as there are login threads, then measures sequential reads for `--seconds`
 alone and again while every login thread logs in with the right password in a loop. Prints
-p50/p95 of the reads and how the logins were answered (201, 503 busy, ...).
+p50/p95 of the reads and how the logins were answered (201, 503 busy, ...). `--register`
+runs registrations (argon2 hashing) in the loops instead.
 """
 
 from __future__ import annotations
@@ -54,6 +55,14 @@ def log_in_loop(
             answers[http.post("/api/v1/sessions", json=login).status_code] += 1
 
 
+def register_loop(
+    base: str, body: dict[str, str], stop: threading.Event, answers: Counter[int]
+) -> None:
+    with httpx.Client(base_url=base, timeout=60) as http:
+        while not stop.is_set():
+            answers[http.post("/api/v1/organizations", json=organization_body()).status_code] += 1
+
+
 def summary(label: str, times: list[float]) -> str:
     p95 = statistics.quantiles(times, n=20)[-1] if len(times) >= 20 else max(times)
     return f"{label}: {len(times)} reads, p50 {statistics.median(times):.1f} ms, p95 {p95:.1f} ms"
@@ -64,6 +73,7 @@ def main() -> None:
     parser.add_argument("--logins", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--verify", type=int, default=None)
+    parser.add_argument("--register", action="store_true", help="registrations instead of logins")
     args = parser.parse_args()
     top = Path(tempfile.mkdtemp(prefix="market-bench-"))
     top.chmod(0o755)
@@ -84,9 +94,9 @@ def main() -> None:
         reads(base, 1.0)  # warm up
         print(summary("alone", reads(base, args.seconds)))
         stop, answers = threading.Event(), Counter[int]()
+        loop = register_loop if args.register else log_in_loop
         threads = [
-            threading.Thread(target=log_in_loop, args=(base, body, stop, answers))
-            for body in bodies
+            threading.Thread(target=loop, args=(base, body, stop, answers)) for body in bodies
         ]
         for thread in threads:
             thread.start()
@@ -95,8 +105,9 @@ def main() -> None:
         stop.set()
         for thread in threads:
             thread.join()
-        print(summary(f"with {args.logins} concurrent logins", loaded))
-        print(f"login answers: {dict(answers)}")
+        what = "registrations" if args.register else "logins"
+        print(summary(f"with {args.logins} concurrent {what}", loaded))
+        print(f"{what} answered: {dict(answers)}")
     finally:
         server.terminate()
         server.wait(timeout=60)
