@@ -78,7 +78,8 @@ def _field_name(loc: tuple[Any, ...]) -> str:
 
 
 def _field_error(error: dict[str, Any], chinese: bool) -> dict[str, str]:
-    field = _field_name(error["loc"])
+    # A body that is not JSON at all is the body's fault, not that of a position in it.
+    field = "body" if error.get("type") == "json_invalid" else _field_name(error["loc"])
     code, en, zh = validation.describe(error, field)
     text = validation.message(field, zh if chinese else en, chinese)
     return {"field": field, "code": code, "message": text}
@@ -126,6 +127,11 @@ async def on_http_exception(request: Request, exc: Exception) -> JSONResponse:
         headers["Allow"] = ", ".join(sorted(api_methods or {"GET", "HEAD"}))
     elif status == 404 and detail == "Not Found":
         detail = "no such resource"
+    elif status == 400:  # a body FastAPI could not parse (not JSON, not UTF-8, bad form)
+        zh, en = "请求内容不是有效的 JSON", "the request body is not valid JSON"
+        detail = zh if wants_chinese(request) else en
+        errors = [{"field": "body", "message": detail, "code": "invalid_json"}]
+        return problem(422, detail, code="validation_failed", errors=errors)
     return problem(status, detail, code="http_error", headers=headers or None)
 
 

@@ -235,3 +235,13 @@ def test_audit_state_at_a_time_outside_the_era_is_refused(
         f"{API}/audit/streams/{operator.id}", params={"at": FAR}, headers=operator.auth
     )
     refused(response, "at", "out_of_range")
+
+
+def test_a_body_that_is_not_json_text_is_a_field_named_422(client: TestClient) -> None:
+    """Bytes that are not UTF-8 used to answer an undocumented 400."""
+    for body in (b"Iq\xff\xfeQ\x12\x80\x81d\xc3", b"\x00", b"{"):
+        response = client.post(
+            f"{API}/organizations", content=body, headers={"Content-Type": "application/json"}
+        )
+        problem = assert_problem(response, 422, field="body")
+        assert problem["errors"][0]["code"] in {"invalid_json", "json_invalid"}, problem
