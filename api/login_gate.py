@@ -1,49 +1,61 @@
-"""A bound on password verifications at once in this process, so logins cannot starve reads.
+"""Logins queue for password verification without holding a thread, so they cannot starve reads.
 
-Argon2 is made to cost CPU (about 0.2 s a verification here). Without a bound, a burst of
-logins takes every core and every read waits. Logins queue here without holding a thread
-(`MARKET_LOGIN_VERIFY_CONCURRENCY` at once), and one that waits longer than
-`MARKET_LOGIN_QUEUE_SECONDS` is told to come back (`503 busy` with `Retry-After`), its
-attempt uncounted.
+Argon2 is made to cost CPU (about 0.2 s a verification here). At most
+`MARKET_LOGIN_VERIFY_CONCURRENCY` logins of this process verify at once; the others wait here
+(asynchronously), and one that waits longer than `MARKET_LOGIN_QUEUE_SECONDS` is told to come
+back (`503 busy` with `Retry-After`), its attempt uncounted. Registrations hash under the same
+bound (`marketplace.password_work`), and answer the same when it stays full.
 """
 
 from __future__ import annotations
 
 import asyncio
 
+from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import State
 from starlette.requests import Request
 
-from api.problems import ApiProblem
+from api.problems import ApiProblem, problem, wants_chinese
 from marketplace.bootstrap import Services
+from marketplace.password_work import PasswordWorkBusyError
 from marketplace.security import LoginAttempt, Session
 
+BUSY_EN = "too many logins or registrations at once; try again in a moment"
+BUSY_ZH = "当前登录或注册请求过多，请稍后再试"
 
-def _gate(request: Request, services: Services) -> asyncio.Semaphore:
-    state = request.app.state
+
+def _gate(state: State, services: Services) -> asyncio.Semaphore:
     gate: asyncio.Semaphore | None = getattr(state, "login_gate", None)
     if gate is None:
         gate = state.login_gate = asyncio.Semaphore(services.settings.login_verify_concurrency)
     return gate
 
 
+def _busy() -> ApiProblem:
+    return ApiProblem(503, BUSY_EN, BUSY_ZH, code="busy", headers={"Retry-After": "1"})
+
+
 async def check_password(
     request: Request, services: Services, attempt: LoginAttempt, password: str
 ) -> Session | None:
     """The session for a counted attempt with the right password, once a slot is free."""
-    gate = _gate(request, services)
+    gate = _gate(request.app.state, services)
     try:
         await asyncio.wait_for(gate.acquire(), services.settings.login_queue_seconds)
     except TimeoutError:
         await run_in_threadpool(services.security.give_back, attempt)
-        raise ApiProblem(
-            503,
-            "too many logins at once; try again in a moment",
-            "当前登录请求过多，请稍后再试",
-            code="busy",
-            headers={"Retry-After": "1"},
-        ) from None
+        raise _busy() from None
     try:
         return await run_in_threadpool(services.security.check_password, attempt, password)
+    except PasswordWorkBusyError:  # registrations hold every argon2 slot
+        await run_in_threadpool(services.security.give_back, attempt)
+        raise _busy() from None
     finally:
         gate.release()
+
+
+async def on_password_work_busy(request: Request, exc: Exception) -> JSONResponse:
+    """A registration that found every argon2 slot taken for the whole wait."""
+    detail = BUSY_ZH if wants_chinese(request) else BUSY_EN
+    return problem(503, detail, code="busy", headers={"Retry-After": "1"})

@@ -222,6 +222,8 @@ def open_services(settings: Settings, *, url: str | None = None) -> Services:
         token_ttl=timedelta(hours=settings.token_ttl_hours),
         max_failures=settings.login_max_failures,
         window=timedelta(seconds=settings.login_window_seconds),
+        password_slots=settings.login_verify_concurrency,
+        password_wait=settings.login_queue_seconds,
     )
     watcher = PositionWatcher(url, [v.name for v in views.all()])
     watcher.start()

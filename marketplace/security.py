@@ -15,6 +15,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from psycopg.sql import SQL, Composable
 
 from marketplace.database import Conn, Database
+from marketplace.password_work import PASSWORD_WORK
 from marketplace.recorder import SideEffect
 
 SCHEMA = [
@@ -102,8 +103,17 @@ class SecurityStore:
     """Password checks and bearer sessions."""
 
     def __init__(
-        self, db: Database, *, token_ttl: timedelta, max_failures: int, window: timedelta
+        self,
+        db: Database,
+        *,
+        token_ttl: timedelta,
+        max_failures: int,
+        window: timedelta,
+        password_slots: int | None = None,
+        password_wait: float = 5.0,
     ) -> None:
+        if password_slots is not None:
+            PASSWORD_WORK.configure(password_slots, password_wait)
         self.db = db
         self.token_ttl = token_ttl
         self.max_failures = max_failures
@@ -117,7 +127,9 @@ class SecurityStore:
             "INSERT INTO credentials (organization_id, credit_code, password_hash)"
             " VALUES (%s, %s, %s)"
         )
-        return query, (organization_id, credit_code, _hasher.hash(password))
+        with PASSWORD_WORK.slot():
+            password_hash = _hasher.hash(password)
+        return query, (organization_id, credit_code, password_hash)
 
     def count_attempt(self, credit_code: str, address: str) -> LoginAttempt:
         """Count one attempt of the pair; TooManyAttemptsError once it is over its limit."""
@@ -133,13 +145,16 @@ class SecurityStore:
 
     def check_password(self, attempt: LoginAttempt, password: str) -> Session | None:
         """A new session if the attempt's password is right; None for a wrong one or an unknown
-        credit code (the caller says 401), and the failure stays counted."""
+        credit code (the caller says 401), and the failure stays counted; PasswordWorkBusyError
+        if no argon2 slot frees up in time."""
         with self.db.connection() as conn:
             row = conn.execute(
                 "SELECT organization_id, password_hash FROM credentials WHERE credit_code = %s",
                 (attempt.credit_code,),
             ).fetchone()
-        if not _password_matches(row["password_hash"] if row else _DUMMY_HASH, password):
+        with PASSWORD_WORK.slot():
+            matches = _password_matches(row["password_hash"] if row else _DUMMY_HASH, password)
+        if not matches:
             return None
         if row is None:  # pragma: no cover - the dummy hash never matches
             return None

@@ -1,6 +1,6 @@
-"""Failed logins are counted per (credit code, client address), atomically; verifications are
-bounded per process so that a burst of logins waits (or is told to come back) instead of
-taking every core."""
+"""Failed logins are counted per (credit code, client address), atomically; argon2 work (login
+verifications, registration hashes) is bounded per process so that a burst waits (or is told to
+come back) instead of taking every core."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 from api.main import create_app
 from marketplace import security
 from marketplace.bootstrap import Services, open_services
+from marketplace.password_work import PASSWORD_WORK
 from marketplace.settings import Settings
 from tests.api.conftest import staff_account
 from tests.api.helpers import API, ZH, assert_problem, is_chinese, no_new_events
@@ -156,3 +157,30 @@ def test_a_full_verification_queue_answers_503_and_counts_nothing(
     # None of the six was counted as a failure: the right password still works.
     ok = _log_in(client, body["credit_code"], body["password"], "198.51.100.9")
     assert ok.status_code == 201, ok.text
+
+
+def test_registrations_share_the_argon2_bound(
+    client: TestClient, services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A registration hashes its password under the same per-process bound as logins verify:
+    when it stays full, both answer 503 busy, write nothing and count no failure."""
+    body = _register(client)
+    monkeypatch.setattr(PASSWORD_WORK, "wait", 0.05)
+    slots = PASSWORD_WORK.slots
+    for _ in range(2):  # login_verify_concurrency of this module
+        assert slots.acquire(timeout=10)
+    try:
+        with no_new_events(services):
+            registration = client.post(f"{API}/organizations", json=organization_body(), headers=ZH)
+            for _ in range(6):
+                login = _log_in(client, body["credit_code"], WRONG, "198.51.100.10")
+                assert assert_problem(login, 503)["code"] == "busy"
+    finally:
+        for _ in range(2):
+            slots.release()
+    problem = assert_problem(registration, 503)
+    assert problem["code"] == "busy" and is_chinese(problem["detail"])
+    assert registration.headers["retry-after"] == "1"
+    ok = _log_in(client, body["credit_code"], body["password"], "198.51.100.10")
+    assert ok.status_code == 201, ok.text
+    assert client.post(f"{API}/organizations", json=organization_body()).status_code == 201
