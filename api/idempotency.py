@@ -9,19 +9,17 @@ is always replayed. `POST /sessions` ignores keys: a session token is never stor
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import logging
-import re
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Scope, Send
 
 from api.answers import replay, send_answer, send_problem, wants_chinese
 from api.client_address import client_address
+from api.operations import success_status
 from marketplace.bootstrap import Services
 from marketplace.database import UNAVAILABLE
 from marketplace.idempotency import PendingRecord, StoredAnswer, pending_record, record_id
@@ -70,7 +68,7 @@ class IdempotentRequests:
         pending = PendingRecord(
             id=record_id(caller, scope["method"], scope["path"], key),
             request_sha256=_fingerprint(scope, body),
-            success_status=_success_status(scope),
+            success_status=success_status(scope["app"], scope["method"], scope["path"]),
             ttl=timedelta(hours=services.settings.idempotency_ttl_hours),
         )
         in_flight = services.idempotency.in_flight
@@ -126,26 +124,6 @@ def _caller(services: Services, scope: Scope, headers: dict[bytes, bytes]) -> st
 
 def _fingerprint(scope: Scope, body: bytes) -> bytes:
     return hashlib.sha256(scope.get("query_string", b"") + b"\n" + body).digest()
-
-
-def _success_status(scope: Scope) -> int:
-    """The status the route answers on success (as its OpenAPI operation documents it): a
-    rebuilt answer uses it."""
-    for pattern, method, status in _success_statuses(scope["app"]):
-        if method == scope["method"] and pattern.fullmatch(scope["path"]):
-            return status
-    return 200
-
-
-@functools.cache
-def _success_statuses(app: Any) -> list[tuple[re.Pattern[str], str, int]]:
-    found = []
-    for path, operations in app.openapi()["paths"].items():
-        pattern = re.compile(re.sub(r"\\{[^}]+\\}", "[^/]+", re.escape(path)))
-        for method, operation in operations.items():
-            codes = [int(code) for code in operation.get("responses", {}) if code.startswith("2")]
-            found.append((pattern, method.upper(), min(codes, default=200)))
-    return found
 
 
 async def _repeat(stored: StoredAnswer, pending: PendingRecord, send: Send, chinese: bool) -> None:

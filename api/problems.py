@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from http import HTTPStatus
 from typing import Any
 
@@ -21,6 +20,7 @@ from aggregates.errors import (
     VersionMismatchError,
 )
 from api import validation
+from api.operations import path_methods
 from marketplace.database import UNAVAILABLE
 
 log = logging.getLogger(__name__)
@@ -135,26 +135,9 @@ async def on_http_exception(request: Request, exc: Exception) -> JSONResponse:
     return problem(status, detail, code="http_error", headers=headers or None)
 
 
-def _pattern(path: str) -> str:
-    """`/postings/{posting_id}` → a regex matching any value of the path parameters."""
-    return "[^/]+".join(re.escape(part) for part in re.split(r"\{[^}]+\}", path)) + "$"
-
-
 def route_methods(request: Request) -> set[str]:
-    """The methods the API has for the requested path, as its OpenAPI document publishes them
-    (none: not an API path)."""
-    table: list[tuple[re.Pattern[str], set[str]]] | None = getattr(request.app.state, "_ways", None)
-    if table is None:
-        table = [
-            (re.compile(_pattern(path)), {method.upper() for method in item})
-            for path, item in request.app.openapi().get("paths", {}).items()
-        ]
-        request.app.state._ways = table
-    methods: set[str] = set()
-    for pattern, ways in table:
-        if pattern.match(request.url.path):
-            methods |= ways
-    return methods
+    """The methods the API has for the requested path (none: not an API path)."""
+    return path_methods(request.app, request.url.path)
 
 
 async def on_unavailable(request: Request, exc: Exception) -> JSONResponse:
