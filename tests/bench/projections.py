@@ -75,6 +75,7 @@ from projections.engine import PROJECTED_CHANNEL, View  # noqa: E402
 from projections.rebuild import rebuild  # noqa: E402
 from projections.rows import Rows  # noqa: E402
 from projections.text import document_terms, warm_up  # noqa: E402
+from tests.budgets import GENEROUS_BUDGETS  # noqa: E402
 from tests.support import new_credit_code, organization_body, posting_body  # noqa: E402
 
 API = "/api/v1"
@@ -744,7 +745,7 @@ def main() -> int:
             f"{commit[0] if commit else '?'}; {psutil.cpu_count()} cores, busy before the run "
             f"(other users): {psutil.cpu_percent(interval=1.0):.0f} %"
         )
-        settings = Settings(database_url=url, data_dir=top / "market")
+        settings = Settings(database_url=url, data_dir=top / "market", **GENEROUS_BUDGETS)
         services = open_services(settings, url=url)
         if head_position(services.db):
             raise SystemExit("the database already holds events: give an empty one")

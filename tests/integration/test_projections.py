@@ -44,6 +44,7 @@ from marketplace.postings import draft_sale_contract
 from marketplace.settings import Settings
 from projections.engine import View
 from projections.rebuild import rebuild, shadow_schema
+from tests.budgets import GENEROUS_BUDGETS
 from tests.support import new_credit_code, organization_body, posting_body
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -91,6 +92,7 @@ def services(url: str, tmp_path: Path) -> Iterator[Services]:
         scheduler_interval_seconds=0.3,
         checkpoint_interval_seconds=0.3,
         command_retries=30,
+        **GENEROUS_BUDGETS,
     )
     opened = open_services(settings, url=url)
     try:

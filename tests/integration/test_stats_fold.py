@@ -33,6 +33,7 @@ from marketplace.bootstrap import Services, head_position, open_services
 from marketplace.settings import Settings
 from projections.engine import ViewRunner
 from projections.rebuild import rebuild
+from tests.budgets import GENEROUS_BUDGETS
 from tests.integration.stats_history import END, PASSWORD, START, History, SimClock, generate
 
 API = "/api/v1"
@@ -75,7 +76,7 @@ def world(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterat
 
 
 def _settings(url: str, data_dir: Path) -> Settings:
-    return Settings(database_url=url, data_dir=data_dir, command_retries=30)
+    return Settings(database_url=url, data_dir=data_dir, command_retries=30, **GENEROUS_BUDGETS)
 
 
 def _start_views(services: Services) -> None:
