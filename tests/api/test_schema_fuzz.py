@@ -39,7 +39,11 @@ CHECKS = [
 ]
 calls: Counter[str] = Counter()
 
-pytestmark = pytest.mark.fuzz
+pytestmark = [
+    pytest.mark.fuzz,
+    # schemathesis's generators draw from `random` now and then; hypothesis warns about it.
+    pytest.mark.filterwarnings("ignore::hypothesis.errors.HypothesisDeprecationWarning"),
+]
 
 
 @pytest.fixture(scope="module")
