@@ -4,19 +4,18 @@ Argon2 is made to cost CPU (about 0.2 s a verification here). At most
 `MARKET_LOGIN_VERIFY_CONCURRENCY` logins of this process verify at once; the others wait here
 (asynchronously), and one that waits longer than `MARKET_LOGIN_QUEUE_SECONDS` is told to come
 back (`503 busy` with `Retry-After`), its attempt uncounted. Registrations hash under the same
-bound (`marketplace.password_work`), and answer the same when it stays full.
+per-process bound (`marketplace.password_work`), so a login may also find it taken by them.
 """
 
 from __future__ import annotations
 
 import asyncio
 
-from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import State
 from starlette.requests import Request
 
-from api.problems import ApiProblem, problem, wants_chinese
+from api.problems import ApiProblem
 from marketplace.bootstrap import Services
 from marketplace.password_work import PasswordWorkBusyError
 from marketplace.security import LoginAttempt, Session
@@ -53,9 +52,3 @@ async def check_password(
         raise _busy() from None
     finally:
         gate.release()
-
-
-async def on_password_work_busy(request: Request, exc: Exception) -> JSONResponse:
-    """A registration that found every argon2 slot taken for the whole wait."""
-    detail = BUSY_ZH if wants_chinese(request) else BUSY_EN
-    return problem(503, detail, code="busy", headers={"Retry-After": "1"})

@@ -11,9 +11,8 @@ from fastapi.staticfiles import StaticFiles
 
 from api import docs, problems
 from api.headers import SecurityHeadersMiddleware
-from api.log_redaction import install as install_log_redaction
-from api.login_gate import on_password_work_busy
 from api.limits import BudgetMiddleware
+from api.log_redaction import install as install_log_redaction
 from api.middleware import BodyMiddleware
 from api.routes import (
     audit,
@@ -35,7 +34,6 @@ from api.stream import live_stream
 from api.stream import router as stream_router
 from api.text import query_text
 from marketplace.bootstrap import Services, open_services
-from marketplace.password_work import PasswordWorkBusyError
 from marketplace.projector import Projector
 from marketplace.settings import Settings
 from projections.text import warm_up
@@ -87,7 +85,6 @@ def create_app(services: Services | None = None, settings: Settings | None = Non
     app.add_middleware(BudgetMiddleware, services=lambda: app.state.services)  # before Body
     app.add_middleware(SecurityHeadersMiddleware)
     problems.install(app)
-    app.add_exception_handler(PasswordWorkBusyError, on_password_work_busy)
     api = APIRouter(prefix="/api/v1", dependencies=[Depends(query_text)])
     for module in (
         organizations,

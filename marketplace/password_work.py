@@ -2,9 +2,9 @@
 
 Argon2 is made to cost CPU (about 0.2 s a password here). Unbounded, sixteen registrations
 or logins at once take every core and every read waits (`tests/bench/login_load.py`). At
-most `MARKET_LOGIN_VERIFY_CONCURRENCY` argon2 computations run at once; one that cannot
-start within `MARKET_LOGIN_QUEUE_SECONDS` raises `PasswordWorkBusyError` (the API answers
-`503 busy` with `Retry-After`).
+most `MARKET_LOGIN_VERIFY_CONCURRENCY` argon2 computations run at once. A login verification
+that cannot start within `MARKET_LOGIN_QUEUE_SECONDS` raises `PasswordWorkBusyError` (the API
+answers `503 busy` with `Retry-After`); a registration's hash waits for its turn.
 """
 
 from __future__ import annotations
@@ -35,9 +35,11 @@ class PasswordWork:
         self.wait = wait
 
     @contextmanager
-    def slot(self) -> Iterator[None]:
+    def slot(self, *, patient: bool = False) -> Iterator[None]:
+        """One argon2 computation; `patient` waits as long as it takes (registrations: they
+        are budgeted per address, and a use case called in-process must not fail on load)."""
         slots = self.slots  # released to the semaphore it came from, even if reconfigured
-        if not slots.acquire(timeout=self.wait):
+        if not slots.acquire(timeout=None if patient else self.wait):
             raise PasswordWorkBusyError
         try:
             yield

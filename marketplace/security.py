@@ -127,7 +127,7 @@ class SecurityStore:
             "INSERT INTO credentials (organization_id, credit_code, password_hash)"
             " VALUES (%s, %s, %s)"
         )
-        with PASSWORD_WORK.slot():
+        with PASSWORD_WORK.slot(patient=True):
             password_hash = _hasher.hash(password)
         return query, (organization_id, credit_code, password_hash)
 
