@@ -29,7 +29,7 @@ class Settings(BaseSettings):
     login_verify_concurrency: int = Field(
         default_factory=lambda: max(1, (os.cpu_count() or 2) // 2),
         ge=1,
-        description="password verifications at once per process (argon2 is CPU-bound)",
+        description="argon2 computations (logins, registrations) at once per process",
     )
     login_queue_seconds: float = Field(
         default=5.0, gt=0, description="a login waits this long for a verification slot, then 503"
