@@ -15,13 +15,17 @@ class TooLarge(Exception):
     pass
 
 
+class Disconnected(Exception):
+    """The client went away (or was cut off) before its body was complete."""
+
+
 async def read_body(receive: Receive, limit: int) -> bytes:
     chunks: list[bytes] = []
     size = 0
     while True:
         message = await receive()
         if message["type"] == "http.disconnect":
-            break
+            raise Disconnected  # never run a command on a truncated body
         chunk = message.get("body", b"")
         size += len(chunk)
         if size > limit:
@@ -50,6 +54,8 @@ class BodyMiddleware:
             if length is not None and int(length) > self.limit:
                 raise TooLarge
             body = await read_body(receive, self.limit)
+        except Disconnected:
+            return
         except (TooLarge, ValueError):
             detail = (
                 "请求内容超过 1 MiB"
