@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable
+from urllib.parse import parse_qs
 
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -27,11 +28,22 @@ CHARGED_PATHS = frozenset({"/docs", "/openapi.json"})  # and everything under /a
 COSTLY_WRITES = frozenset({("POST", "/api/v1/organizations"), ("POST", "/api/v1/sessions")})
 
 
-def _token_digest(headers: dict[bytes, bytes]) -> bytes | None:
+def _token_digest(scope: Scope, headers: dict[bytes, bytes]) -> bytes | None:
+    """The caller's token: the Bearer header, or a stream socket's subprotocol or query."""
     scheme, _, token = headers.get(b"authorization", b"").partition(b" ")
-    if scheme.lower() != b"bearer" or not token.strip():
+    if scope["type"] == "websocket" and not token.strip():
+        token = _socket_token(scope)
+    elif scheme.lower() != b"bearer":
         return None
-    return hashlib.sha256(token.strip()).digest()
+    return hashlib.sha256(token.strip()).digest() if token.strip() else None
+
+
+def _socket_token(scope: Scope) -> bytes:
+    for subprotocol in scope.get("subprotocols", []):
+        if subprotocol.startswith("bearer."):
+            return str(subprotocol).removeprefix("bearer.").encode()
+    query: dict[str, list[str]] = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+    return (query.get("token") or [""])[0].encode("latin-1")
 
 
 class BudgetMiddleware:
@@ -59,7 +71,7 @@ class BudgetMiddleware:
         headers = dict(scope["headers"])
         charge = Charge(
             address=client_address(scope, services.settings),
-            token_sha256=_token_digest(headers),
+            token_sha256=_token_digest(scope, headers),
             costly=(scope.get("method"), path.rstrip("/")) in COSTLY_WRITES,
         )
         try:

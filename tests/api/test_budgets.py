@@ -127,6 +127,28 @@ def test_a_stream_socket_over_budget_is_refused_with_429(client: TestClient) -> 
     _assert_rate_limited(denied.value)
 
 
+def test_a_stream_socket_counts_against_its_organization(client: TestClient) -> None:
+    """The token of a socket comes as a subprotocol or in the query, not as a header."""
+    body = organization_body()
+    client.post(f"{API}/organizations", json=body, headers=_from("198.51.100.7"))
+    login = {"credit_code": body["credit_code"], "password": body["password"]}
+    token = client.post(f"{API}/sessions", json=login, headers=_from("198.51.100.7")).json()[
+        "token"
+    ]
+    auth = {"Authorization": f"Bearer {token}"}
+    for n in range(5):
+        client.get(f"{API}/organizations/me", headers={**auth, **_from(f"10.0.7.{n}")})
+    for n, (url, subprotocols) in enumerate(
+        [(f"{API}/stream?after=0", [f"bearer.{token}"]), (f"{API}/stream?token={token}", [])]
+    ):
+        stream = client.websocket_connect(
+            url, headers=_from(f"10.0.8.{n}"), subprotocols=subprotocols
+        )
+        with pytest.raises(WebSocketDenialResponse) as denied, stream:
+            pass
+        _assert_rate_limited(denied.value)
+
+
 def test_budgets_are_shared_by_every_worker(services: Services) -> None:
     workers = [BudgetStore(services.db, services.settings) for _ in range(2)]
     charge = Charge(address="192.0.2.50", token_sha256=None, costly=False)
