@@ -15,15 +15,10 @@ def wants_chinese(headers: dict[bytes, bytes]) -> bool:
     return headers.get(b"accept-language", b"").lower().startswith(b"zh")
 
 
-async def send_problem(
-    send: Send,
-    status: int,
-    detail: str,
-    code: str,
-    errors: list[dict[str, str]] | None = None,
-    headers: list[tuple[bytes, bytes]] | None = None,
-) -> None:
-    """An RFC 9457 answer sent by middleware, before or instead of the app."""
+def problem_body(
+    status: int, detail: str, code: str, errors: list[dict[str, str]] | None = None
+) -> dict[str, Any]:
+    """The RFC 9457 problem object every refusal of the API answers with."""
     problem: dict[str, Any] = {
         "type": "about:blank",
         "title": HTTPStatus(status).phrase,
@@ -33,6 +28,19 @@ async def send_problem(
     }
     if errors is not None:  # every 422 names the field at fault
         problem["errors"] = errors
+    return problem
+
+
+async def send_problem(
+    send: Send,
+    status: int,
+    detail: str,
+    code: str,
+    errors: list[dict[str, str]] | None = None,
+    headers: list[tuple[bytes, bytes]] | None = None,
+) -> None:
+    """An RFC 9457 answer sent by middleware, before or instead of the app."""
+    problem = problem_body(status, detail, code, errors)
     body = json.dumps(problem, ensure_ascii=False).encode()
     await send_answer(send, status, PROBLEM_JSON, body, headers or [])
 

@@ -23,16 +23,13 @@ from typing import Any, ClassVar
 import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from api.answers import problem_body
 from api.client_address import trusted_networks
 from marketplace.settings import Settings
 
-BAD_REQUEST = {
-    "type": "about:blank",
-    "title": "Bad Request",
-    "status": 400,
-    "detail": "the request is not valid HTTP/1.1 (请求不符合 HTTP/1.1)",
-    "code": "bad_request",
-}
+BAD_REQUEST = problem_body(
+    400, "the request is not valid HTTP/1.1 (请求不符合 HTTP/1.1)", "bad_request"
+)
 GONE = "gone"  # closed or handed to the WebSocket protocol: nothing more to watch
 
 

@@ -20,6 +20,7 @@ from aggregates.errors import (
     VersionMismatchError,
 )
 from api import validation
+from api.answers import problem_body
 from api.operations import path_methods
 from marketplace.database import UNAVAILABLE
 
@@ -58,15 +59,7 @@ def problem(
     errors: list[dict[str, str]] | None = None,
     headers: dict[str, str] | None = None,
 ) -> JSONResponse:
-    body: dict[str, Any] = {
-        "type": "about:blank",
-        "title": HTTPStatus(status).phrase,
-        "status": status,
-        "detail": detail,
-        "code": code,
-    }
-    if errors is not None:
-        body["errors"] = errors
+    body = problem_body(status, detail, code, errors)
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
