@@ -9,33 +9,20 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from api.main import create_app
-from marketplace.bootstrap import Services, open_services
-from marketplace.settings import Settings
-from tests.budgets import GENEROUS_BUDGETS
-from tests.support import organization_body
+from marketplace.bootstrap import Services
+from tests.services import QUICK, app_client, running_services
+from tests.support import organization_body, register_body
 
 
 @pytest.fixture(scope="module")
 def services(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
-    settings = Settings(
-        database_url=database_url,
-        data_dir=tmp_path_factory.mktemp("data"),
-        scheduler_interval_seconds=0.2,
-        checkpoint_interval_seconds=0.2,
-        **GENEROUS_BUDGETS,
-    )
-    opened = open_services(settings, url=database_url)
-    opened.start_projections()
-    try:
+    with running_services(database_url, tmp_path_factory.mktemp("data"), **QUICK) as opened:
         yield opened
-    finally:
-        opened.close()
 
 
 @pytest.fixture(scope="module")
 def client(services: Services) -> Iterator[TestClient]:
-    with TestClient(create_app(services), raise_server_exceptions=False) as test_client:
+    with app_client(services) as test_client:
         yield test_client
 
 
@@ -78,18 +65,22 @@ def other_enterprise(client: TestClient) -> Account:
     return sign_up(client)
 
 
+@pytest.fixture(scope="module")
+def owner(client: TestClient) -> Account:
+    """One enterprise for the whole module (a module may define its own)."""
+    return sign_up(client)
+
+
+@pytest.fixture(scope="module")
+def bidder(client: TestClient) -> Account:
+    """Another enterprise for the whole module."""
+    return sign_up(client)
+
+
 def staff_account(client: TestClient, services: Services, kind: str) -> Account:
     """Operators and auditors are created from the command line, i.e. by this use case."""
     body = organization_body(kind)
-    services.app.register_organization(
-        kind=kind,
-        name=body["name"],
-        credit_code=body["credit_code"],
-        region=body["region"],
-        industry=None,
-        contact=None,
-        password=body["password"],
-    )
+    register_body(services.app, body)
     return log_in(client, body["credit_code"], body["password"], kind, body["name"])
 
 

@@ -31,11 +31,6 @@ def bank(client: TestClient, operator: Account) -> Account:
     return verified_bank(client, operator)
 
 
-@pytest.fixture(scope="module")
-def owner(client: TestClient) -> Account:
-    return sign_up(client)
-
-
 def listed(client: TestClient, **params: Any) -> list[str]:
     response = client.get(PRODUCTS, params={"limit": 200, **params})
     assert response.status_code == 200, response.text

@@ -34,16 +34,6 @@ OTHER_SECRET_PRICE = "13579.24"
 
 
 @pytest.fixture(scope="module")
-def owner(client: TestClient) -> Account:
-    return sign_up(client)
-
-
-@pytest.fixture(scope="module")
-def bidder(client: TestClient) -> Account:
-    return sign_up(client)
-
-
-@pytest.fixture(scope="module")
 def rival(client: TestClient) -> Account:
     return sign_up(client)
 

@@ -11,11 +11,10 @@ import pytest
 from fastapi.testclient import TestClient
 from starlette.testclient import WebSocketDenialResponse
 
-from api.main import create_app
-from marketplace.bootstrap import Services, open_services
+from marketplace.bootstrap import Services
 from marketplace.budgets import BudgetStore, Charge
-from marketplace.settings import Settings
 from tests.api.helpers import API, ZH, assert_problem, is_chinese, no_new_events
+from tests.services import app_client, running_services
 from tests.support import organization_body
 
 PROXY = "127.0.0.1"  # the test client's peer, trusted: X-Forwarded-For picks the address
@@ -23,26 +22,20 @@ PROXY = "127.0.0.1"  # the test client's peer, trusted: X-Forwarded-For picks th
 
 @pytest.fixture(scope="module")
 def services(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
-    settings = Settings(
-        database_url=database_url,
-        data_dir=tmp_path_factory.mktemp("data"),
+    with running_services(
+        database_url,
+        tmp_path_factory.mktemp("data"),
         trusted_proxies=PROXY,
         budget_per_address=8,
         budget_per_organization=5,
         budget_anonymous_writes=3,
-    )
-    opened = open_services(settings, url=database_url)
-    opened.start_projections()
-    try:
+    ) as opened:
         yield opened
-    finally:
-        opened.close()
 
 
 @pytest.fixture(scope="module")
 def client(services: Services) -> Iterator[TestClient]:
-    app = create_app(services)
-    with TestClient(app, raise_server_exceptions=False, client=(PROXY, 50000)) as test_client:
+    with app_client(services, client=(PROXY, 50000)) as test_client:
         yield test_client
 
 

@@ -31,16 +31,6 @@ from tests.support import bid_body, organization_body, posting_body
 MIB = 1024 * 1024
 
 
-@pytest.fixture(scope="module")
-def owner(client: TestClient) -> Account:
-    return sign_up(client)
-
-
-@pytest.fixture(scope="module")
-def bidder(client: TestClient) -> Account:
-    return sign_up(client)
-
-
 @pytest.fixture
 def short_wait(services: Services) -> Iterator[float]:
     """Makes `min_position` give up after half a second instead of five."""

@@ -10,32 +10,21 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from marketplace.bootstrap import Services, open_services
-from marketplace.settings import Settings
+from marketplace.bootstrap import Services
 from tests.api.conftest import Account, sign_up
 from tests.api.financing_helpers import need_body
 from tests.api.helpers import API, ZH, assert_problem, is_chinese, no_new_events, publish
-from tests.budgets import GENEROUS_BUDGETS
+from tests.services import QUICK, running_services
 from tests.support import bid_body, organization_body, posting_body
 
 
 @pytest.fixture(scope="module")
 def services(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
     """As the shared fixture, with enterprise verification required."""
-    settings = Settings(
-        database_url=database_url,
-        data_dir=tmp_path_factory.mktemp("data"),
-        scheduler_interval_seconds=0.2,
-        checkpoint_interval_seconds=0.2,
-        enterprise_verification="required",
-        **GENEROUS_BUDGETS,
-    )
-    opened = open_services(settings, url=database_url)
-    opened.start_projections()
-    try:
+    with running_services(
+        database_url, tmp_path_factory.mktemp("data"), **QUICK, enterprise_verification="required"
+    ) as opened:
         yield opened
-    finally:
-        opened.close()
 
 
 def verify(client: TestClient, operator: Account, account: Account) -> None:

@@ -43,11 +43,6 @@ def _iso(**delta: float) -> str:
 
 
 @pytest.fixture(scope="module")
-def owner(client: TestClient) -> Account:
-    return sign_up(client)
-
-
-@pytest.fixture(scope="module")
 def stranger(client: TestClient) -> Account:
     return sign_up(client)
 

@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from marketplace.bootstrap import Services
-from tests.api.conftest import Account, sign_up
+from tests.api.conftest import Account
 from tests.api.financing_helpers import NEEDS, need_body, offer_body, verified_bank
 from tests.api.helpers import API, assert_problem, no_new_events, publish
 from tests.api.test_exhibitions import exhibition_body
@@ -27,16 +27,6 @@ def refused(response: Any, field: str, code: str = "control_characters") -> None
     body = assert_problem(response, 422, field=field)
     codes = {e["field"]: e.get("code") for e in body["errors"]}
     assert codes[field] == code, body
-
-
-@pytest.fixture(scope="module")
-def owner(client: TestClient) -> Account:
-    return sign_up(client)
-
-
-@pytest.fixture(scope="module")
-def bidder(client: TestClient) -> Account:
-    return sign_up(client)
 
 
 # Text ---------------------------------------------------------------------------------------

@@ -17,14 +17,9 @@ from marketplace.bootstrap import Services
 from marketplace.idempotency import InFlight, PendingRecord, pending_record, record_id
 from tests.api.conftest import Account, sign_up
 from tests.api.helpers import API, ZH, assert_problem, head, is_chinese, no_new_events
-from tests.support import organization_body, posting_body
+from tests.support import organization_body, posting_body, register_body
 
 JSON = {"Content-Type": "application/json"}
-
-
-@pytest.fixture(scope="module")
-def owner(client: TestClient) -> Account:
-    return sign_up(client)
 
 
 def _post(client: TestClient, account: Account, key: str | bytes, body: dict[str, Any]) -> Any:
@@ -183,12 +178,12 @@ def test_a_rolled_back_command_leaves_no_record(
     body = posting_body(title="回滚")
     pending = _pending(owner, key, body, 201)
     taken = organization_body()
-    _register(taken, services)
+    register_body(services.app, taken)
     before = head(services)
     token = pending_record.set(pending)
     try:
         with pytest.raises(ConflictError):  # the save fails inside its transaction
-            _register(taken, services)
+            register_body(services.app, taken)
     finally:
         pending_record.reset(token)
     assert head(services) == before
@@ -231,15 +226,3 @@ def _domain(body: dict[str, Any]) -> dict[str, Any]:
     from api.schemas.postings import PostingCreate
 
     return PostingCreate.model_validate(body).model_dump()
-
-
-def _register(body: dict[str, Any], services: Services) -> Any:
-    return services.app.register_organization(
-        kind="enterprise",
-        name=body["name"],
-        credit_code=body["credit_code"],
-        region=body["region"],
-        industry="C39",
-        contact=None,
-        password=body["password"],
-    )

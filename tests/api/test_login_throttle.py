@@ -14,13 +14,12 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from api.main import create_app
 from marketplace import security
-from marketplace.bootstrap import Services, open_services
+from marketplace.bootstrap import Services
 from marketplace.password_work import PASSWORD_WORK
-from marketplace.settings import Settings
 from tests.api.conftest import staff_account
 from tests.api.helpers import API, ZH, assert_problem, is_chinese, no_new_events
+from tests.services import app_client, running_services
 from tests.support import organization_body
 
 PROXY = "127.0.0.1"  # the test client's peer, trusted as a proxy in this module
@@ -29,26 +28,20 @@ WRONG = "wrong password!!"
 
 @pytest.fixture(scope="module")
 def services(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
-    settings = Settings(
-        database_url=database_url,
-        data_dir=tmp_path_factory.mktemp("data"),
+    with running_services(
+        database_url,
+        tmp_path_factory.mktemp("data"),
         trusted_proxies=f"{PROXY}, 10.9.0.0/16",
         login_verify_concurrency=2,
         budget_per_address=0,
         budget_anonymous_writes=0,
-    )
-    opened = open_services(settings, url=database_url)
-    opened.start_projections()
-    try:
+    ) as opened:
         yield opened
-    finally:
-        opened.close()
 
 
 @pytest.fixture(scope="module")
 def client(services: Services) -> Iterator[TestClient]:
-    app = create_app(services)
-    with TestClient(app, raise_server_exceptions=False, client=(PROXY, 50000)) as test_client:
+    with app_client(services, client=(PROXY, 50000)) as test_client:
         yield test_client
 
 

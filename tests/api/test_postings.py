@@ -49,11 +49,6 @@ POSTING_KEYS = {
 
 
 @pytest.fixture(scope="module")
-def owner(client: TestClient) -> Account:
-    return sign_up(client)
-
-
-@pytest.fixture(scope="module")
 def other(client: TestClient) -> Account:
     return sign_up(client)
 

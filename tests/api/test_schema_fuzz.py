@@ -25,10 +25,10 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from marketplace.bootstrap import Services, open_services
-from marketplace.settings import Settings
+from marketplace.bootstrap import Services
 from tests.api.conftest import sign_up, staff_account
 from tests.budgets import GENEROUS_BUDGETS
+from tests.services import running_services
 
 FUZZ_EXAMPLES = int(os.environ.get("MARKET_FUZZ_EXAMPLES", "6"))
 CHECKS = [
@@ -49,18 +49,10 @@ pytestmark = [
 @pytest.fixture(scope="module")
 def services(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
     """As in conftest, but a `min_position` beyond the log answers 503 after 0.2 s, not 5."""
-    settings = Settings(
-        database_url=database_url,
-        data_dir=tmp_path_factory.mktemp("data"),
-        read_wait_seconds=0.2,
-        **GENEROUS_BUDGETS,
-    )
-    opened = open_services(settings, url=database_url)
-    opened.start_projections()
-    try:
+    with running_services(
+        database_url, tmp_path_factory.mktemp("data"), read_wait_seconds=0.2, **GENEROUS_BUDGETS
+    ) as opened:
         yield opened
-    finally:
-        opened.close()
 
 
 @pytest.fixture(scope="module")

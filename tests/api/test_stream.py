@@ -17,11 +17,10 @@ from starlette.testclient import WebSocketTestSession
 from starlette.websockets import WebSocketDisconnect
 
 from api.stream_hub import Subscriber
-from marketplace.bootstrap import Services, open_services
-from marketplace.settings import Settings
+from marketplace.bootstrap import Services
 from tests.api.conftest import Account, sign_up
 from tests.api.helpers import API, bid, head, publish
-from tests.budgets import GENEROUS_BUDGETS
+from tests.services import QUICK, running_services
 
 Message = dict[str, Any]
 
@@ -29,21 +28,14 @@ Message = dict[str, Any]
 @pytest.fixture(scope="module")
 def services(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
     """Pings every 0.2 s, so that a test waiting for a message never blocks for long."""
-    settings = Settings(
-        database_url=database_url,
-        data_dir=tmp_path_factory.mktemp("data"),
-        scheduler_interval_seconds=0.2,
-        checkpoint_interval_seconds=0.2,
+    with running_services(
+        database_url,
+        tmp_path_factory.mktemp("data"),
+        **QUICK,
         stream_ping_seconds=0.2,
         stream_match_min_score=0.3,
-        **GENEROUS_BUDGETS,
-    )
-    opened = open_services(settings, url=database_url)
-    opened.start_projections()
-    try:
+    ) as opened:
         yield opened
-    finally:
-        opened.close()
 
 
 def connect(client: TestClient, after: int, account: Account | None = None) -> Any:

@@ -18,33 +18,25 @@ from starlette.testclient import WebSocketTestSession
 from starlette.websockets import WebSocketDisconnect
 
 from api.stream_sessions import SessionCheck
-from marketplace.bootstrap import Services, open_services
+from marketplace.bootstrap import Services
 from marketplace.security import token_digest
-from marketplace.settings import Settings
 from tests.api.conftest import Account, sign_up
 from tests.api.helpers import API, bid, head, publish
-from tests.budgets import GENEROUS_BUDGETS
+from tests.services import QUICK, running_services
 
 CLOSE_LIMIT = 5.0  # seconds, API.md "Conventions, tightened": Stream
 
 
 @pytest.fixture(scope="module")
 def services(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
-    settings = Settings(
-        database_url=database_url,
-        data_dir=tmp_path_factory.mktemp("data"),
-        scheduler_interval_seconds=0.2,
-        checkpoint_interval_seconds=0.2,
+    with running_services(
+        database_url,
+        tmp_path_factory.mktemp("data"),
+        **QUICK,
         stream_ping_seconds=0.2,
         stream_session_check_seconds=0.1,
-        **GENEROUS_BUDGETS,
-    )
-    opened = open_services(settings, url=database_url)
-    opened.start_projections()
-    try:
+    ) as opened:
         yield opened
-    finally:
-        opened.close()
 
 
 def by_query(client: TestClient, after: int, account: Account) -> Any:

@@ -9,16 +9,11 @@ from fastapi.testclient import TestClient
 
 from api.labels import LABELS
 from marketplace.bootstrap import Services
-from tests.api.conftest import Account, sign_up
+from tests.api.conftest import Account
 from tests.api.financing_helpers import NEEDS, need_body
 from tests.api.helpers import API, ZH, assert_problem, no_new_events
 from tests.api.test_exhibitions import exhibition_body
 from tests.support import future, organization_body, posting_body
-
-
-@pytest.fixture(scope="module")
-def owner(client: TestClient) -> Account:
-    return sign_up(client)
 
 
 def error_of(response: Any, field: str) -> dict[str, str]:

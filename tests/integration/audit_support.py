@@ -3,11 +3,9 @@ the use cases, and the SQL a DBA would run to alter the log (and to cover it up)
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, contextmanager, suppress
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -20,36 +18,22 @@ from psycopg.rows import dict_row
 from marketplace.audit.merkle import MemoryTree, leaf_hash
 from marketplace.audit.records import leaf_record, payload_sha256
 from marketplace.audit.signing import sign_checkpoint
-from marketplace.bootstrap import Services, open_services
-from marketplace.settings import Settings
-from tests.conftest import with_database
-from tests.support import new_credit_code, organization_body
+from marketplace.bootstrap import Services
+from tests import conftest
+from tests.services import opened_services
+from tests.support import new_credit_code, organization_body, register_body, steel_terms
 
 ORIGIN = "sme-marketplace/test"
 
 
-@contextmanager
-def fresh_database(server_url: str) -> Iterator[str]:
+def fresh_database(server_url: str) -> AbstractContextManager[str]:
     """A new, empty database, dropped afterwards."""
-    name = "audit_" + uuid.uuid4().hex[:12]
-    with psycopg.connect(server_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield with_database(server_url, name)
-    finally:
-        with psycopg.connect(server_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    return conftest.fresh_database(server_url, prefix="audit_")
 
 
-@contextmanager
-def services_on(url: str, data_dir: Path) -> Iterator[Services]:
+def services_on(url: str, data_dir: Path) -> AbstractContextManager[Services]:
     """Services as `market` opens them for this data directory (no background threads)."""
-    settings = Settings(database_url=url, data_dir=data_dir, audit_origin=ORIGIN)
-    opened = open_services(settings, url=url)
-    try:
-        yield opened
-    finally:
-        opened.close()
+    return opened_services(url, data_dir, audit_origin=ORIGIN)
 
 
 @dataclass
@@ -61,34 +45,13 @@ class History:
 
 def register(services: Services, credit_code: str | None = None) -> UUID:
     body = organization_body("enterprise", credit_code=credit_code or new_credit_code())
-    outcome = services.app.register_organization(
-        kind="enterprise",
-        name=body["name"],
-        credit_code=body["credit_code"],
-        region=body["region"],
-        industry="C39",
-        contact=None,
-        password=body["password"],
-    )
+    outcome = register_body(services.app, body)
     org_id: UUID = outcome.aggregate.id
     return org_id
 
 
 def publish(services: Services, owner: UUID, title: str = "钢材") -> UUID:
-    outcome = services.app.publish_posting(
-        owner,
-        side="supply",
-        title=title,
-        description="",
-        category="C31",
-        quantity=Decimal("5"),
-        unit="吨",
-        price_min=None,
-        price_max=None,
-        currency="CNY",
-        region="330106",
-        expires_at=datetime.now(UTC) + timedelta(days=3),
-    )
+    outcome = services.app.publish_posting(owner, **steel_terms(title=title))
     posting_id: UUID = outcome.aggregate.id
     return posting_id
 

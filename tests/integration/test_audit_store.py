@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 from uuid import uuid4
 
 import pytest
@@ -23,6 +21,7 @@ from marketplace.audit.signing import sign_checkpoint
 from marketplace.audit.store import DatabaseTree
 from marketplace.bootstrap import Services, open_services
 from marketplace.settings import Settings
+from tests.support import steel_terms
 
 
 @pytest.fixture(scope="module")
@@ -36,20 +35,7 @@ def services(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Ite
 
 
 def publish(services: Services, owner: object) -> None:
-    services.app.publish_posting(
-        owner,  # type: ignore[arg-type]
-        side="supply",
-        title="钢材",
-        description="",
-        category="C31",
-        quantity=Decimal("5"),
-        unit="吨",
-        price_min=None,
-        price_max=None,
-        currency="CNY",
-        region="330106",
-        expires_at=datetime.now(UTC) + timedelta(days=3),
-    )
+    services.app.publish_posting(owner, **steel_terms())  # type: ignore[arg-type]
 
 
 def test_every_event_has_its_leaf_and_the_tree_matches(services: Services) -> None:

@@ -15,10 +15,9 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from api.main import create_app
-from marketplace.bootstrap import Services, open_services
+from marketplace.bootstrap import Services
 from marketplace.embedded_pg import EmbeddedPostgres
-from marketplace.settings import Settings
+from tests.services import app_client, running_services
 from tests.support import organization_body, posting_body
 
 API = "/api/v1"
@@ -43,24 +42,19 @@ def services(
     server: EmbeddedPostgres, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Services]:
     url = server.start().url()
-    settings = Settings(
-        database_url=url,
-        data_dir=tmp_path_factory.mktemp("data"),
+    with running_services(
+        url,
+        tmp_path_factory.mktemp("data"),
         lock_timeout_seconds=1,
         read_wait_seconds=1,
         checkpoint_interval_seconds=0.2,
-    )
-    opened = open_services(settings, url=url)
-    opened.start_projections()
-    try:
+    ) as opened:
         yield opened
-    finally:
-        opened.close()
 
 
 @pytest.fixture(scope="module")
 def client(services: Services) -> Iterator[TestClient]:
-    with TestClient(create_app(services), raise_server_exceptions=False) as test_client:
+    with app_client(services) as test_client:
         yield test_client
 
 

@@ -23,7 +23,6 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 from uuid import UUID
 
 import psycopg
@@ -34,18 +33,18 @@ from psycopg.rows import dict_row
 from psycopg.sql import SQL, Identifier
 
 from aggregates.errors import DomainError
-from aggregates.organization import Organization
 from aggregates.posting import Posting
 from api.main import create_app
 from marketplace import security
 from marketplace.application import Marketplace
-from marketplace.bootstrap import Services, head_position, open_services
+from marketplace.bootstrap import Services, head_position
 from marketplace.postings import draft_sale_contract
-from marketplace.settings import Settings
 from projections.engine import View
 from projections.rebuild import rebuild, shadow_schema
 from tests.budgets import GENEROUS_BUDGETS
-from tests.support import new_credit_code, organization_body, posting_body
+from tests.conftest import fresh_database
+from tests.services import opened_services
+from tests.support import new_enterprise, organization_body, posting_body
 
 ROOT = Path(__file__).resolve().parents[2]
 Snapshot = dict[str, list[dict[str, Any]]]
@@ -73,32 +72,22 @@ def cheap_password_hashes() -> Iterator[None]:
 @pytest.fixture
 def url(pg_server_url: str) -> Iterator[str]:
     """A new, empty database for one test, dropped afterwards."""
-    name = "test_" + uuid.uuid4().hex[:12]
-    with psycopg.connect(pg_server_url, autocommit=True) as conn:
-        conn.execute(SQL("CREATE DATABASE {}").format(Identifier(name)))
-    try:
-        yield urlunsplit(urlsplit(pg_server_url)._replace(path="/" + name))
-    finally:
-        with psycopg.connect(pg_server_url, autocommit=True) as conn:
-            conn.execute(SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(Identifier(name)))
+    with fresh_database(pg_server_url) as created:
+        yield created
 
 
 @pytest.fixture
 def services(url: str, tmp_path: Path) -> Iterator[Services]:
     """Migrated services on the test's database; the projections are not started."""
-    settings = Settings(
-        database_url=url,
-        data_dir=tmp_path / "data",
+    with opened_services(
+        url,
+        tmp_path / "data",
         scheduler_interval_seconds=0.3,
         checkpoint_interval_seconds=0.3,
         command_retries=30,
         **GENEROUS_BUDGETS,
-    )
-    opened = open_services(settings, url=url)
-    try:
+    ) as opened:
         yield opened
-    finally:
-        opened.close()
 
 
 # Helpers ----------------------------------------------------------------------------------
@@ -216,17 +205,7 @@ def write_history(app: Marketplace, postings: int, bids: int, organizations: int
     withdrawn, one rejected, the posting withdrawn, or (with no bids) revised then expired."""
     rng = random.Random(7)
     now = datetime.now(UTC)
-    orgs = [
-        Organization(
-            kind="enterprise",
-            name=f"历史企业 {i}",
-            credit_code=new_credit_code(),
-            region="330106",
-            industry="C39",
-            sealed_contact=None,
-        )
-        for i in range(organizations)
-    ]
+    orgs = [new_enterprise(f"历史企业 {i}") for i in range(organizations)]
     head = app.record(*orgs) or 0
     ids = [org.id for org in orgs]
     pending: list[Any] = []

@@ -15,25 +15,25 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 import pytest
 from eventsourcing.persistence import StoredEvent
 from fastapi.testclient import TestClient
-from psycopg.sql import SQL, Identifier
+from psycopg.sql import SQL
 
 from aggregates.organization import Organization
 from api.main import create_app
-from marketplace.bootstrap import Services, open_services
+from marketplace.bootstrap import Services
 from marketplace.cli import main as market
-from marketplace.settings import Settings
 from projections.engine import APPLICATION_NAME, ProjectionRunner, View
 from projections.failures import Retry
 from projections.organizations import OrganizationsView
 from projections.rebuild import rebuild
 from projections.rows import Rows, Table
-from tests.support import new_credit_code, organization_body
+from tests.conftest import fresh_database
+from tests.services import opened_services
+from tests.support import new_enterprise, organization_body
 
 RETRY = Retry(retries=2, backoff=0.01)  # as the settings of `services` say
 TOPIC = "aggregates.organization:Organization.Registered"
@@ -70,31 +70,21 @@ class FaultyOrganizationsView(OrganizationsView):
 @pytest.fixture
 def url(pg_server_url: str) -> Iterator[str]:
     """A new, empty database for one test, dropped afterwards."""
-    name = "test_" + uuid.uuid4().hex[:12]
-    with psycopg.connect(pg_server_url, autocommit=True) as conn:
-        conn.execute(SQL("CREATE DATABASE {}").format(Identifier(name)))
-    try:
-        yield urlunsplit(urlsplit(pg_server_url)._replace(path="/" + name))
-    finally:
-        with psycopg.connect(pg_server_url, autocommit=True) as conn:
-            conn.execute(SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(Identifier(name)))
+    with fresh_database(pg_server_url) as created:
+        yield created
 
 
 @pytest.fixture
 def services(url: str, tmp_path: Path) -> Iterator[Services]:
     """Migrated services on the test's database; the projections are not started."""
-    settings = Settings(
-        database_url=url,
-        data_dir=tmp_path / "data",
+    with opened_services(
+        url,
+        tmp_path / "data",
         projection_retries=RETRY.retries,
         projection_retry_seconds=RETRY.backoff,
         projection_reconnect_seconds=0.1,
-    )
-    opened = open_services(settings, url=url)
-    try:
+    ) as opened:
         yield opened
-    finally:
-        opened.close()
 
 
 @pytest.fixture
@@ -115,14 +105,7 @@ def run(services: Services, view: OrganizationsView, runners: list[ProjectionRun
 
 def record(services: Services, name: str) -> int:
     """Register an organization straight through the aggregate; the event's position."""
-    org = Organization(
-        kind="enterprise",
-        name=name,
-        credit_code=new_credit_code(),
-        region="330106",
-        industry="C39",
-        sealed_contact=None,
-    )
+    org = new_enterprise(name)
     position = services.app.record(org)
     assert position is not None
     return position

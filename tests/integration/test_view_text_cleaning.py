@@ -12,24 +12,18 @@ from uuid import UUID
 
 import pytest
 
-from aggregates.organization import Organization
 from aggregates.posting import Posting
-from marketplace.bootstrap import Services, head_position, open_services
-from marketplace.settings import Settings
+from marketplace.bootstrap import Services, head_position
 from projections.rebuild import rebuild
 from projections.rows import clean
-from tests.support import new_credit_code
+from tests.services import running_services
+from tests.support import new_enterprise
 
 
 @pytest.fixture(scope="module")
 def services(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
-    settings = Settings(database_url=database_url, data_dir=tmp_path_factory.mktemp("data"))
-    opened = open_services(settings, url=database_url)
-    opened.start_projections()
-    try:
+    with running_services(database_url, tmp_path_factory.mktemp("data")) as opened:
         yield opened
-    finally:
-        opened.close()
 
 
 def caught_up(services: Services, timeout: float = 15.0) -> None:
@@ -45,17 +39,6 @@ def caught_up(services: Services, timeout: float = 15.0) -> None:
             return
         time.sleep(0.05)
     raise AssertionError(f"the views did not reach position {target}")
-
-
-def poisoned_organization(name: str) -> Organization:
-    return Organization(
-        kind="enterprise",
-        name=name,
-        credit_code=new_credit_code(),
-        region="330106",
-        industry="C39",
-        sealed_contact=None,
-    )
 
 
 def poisoned_posting(owner: UUID, title: str, description: str) -> Posting:
@@ -88,11 +71,11 @@ def posting_row(services: Services, posting_id: UUID) -> dict[str, Any]:
 
 
 def test_poisoned_events_are_projected_cleaned_and_the_views_go_on(services: Services) -> None:
-    evil = poisoned_organization("evil\u0000org\u001b")
+    evil = new_enterprise("evil\u0000org\u001b")
     services.app.save(evil)  # straight into the log, past the API's checks
     posting = poisoned_posting(evil.id, "steel\u0000 plates", "line 1\r\n\tline 2\u0007")
     services.app.save(posting)
-    later = poisoned_organization("A later, clean name")
+    later = new_enterprise("A later, clean name")
     services.app.save(later)
     caught_up(services)
 

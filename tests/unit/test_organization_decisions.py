@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from uuid import UUID
 
@@ -15,8 +14,9 @@ import pytest
 from aggregates.errors import ConflictError, InvalidValueError
 from aggregates.organization import NotVerifiedError, Organization
 from marketplace.application import Marketplace
+from marketplace.commands import Outcome
 from marketplace.demo import ORGS, load_demo
-from tests.support import new_credit_code
+from tests.support import new_credit_code, steel_terms
 
 POPO = {"PERSISTENCE_MODULE": "eventsourcing.popo"}
 
@@ -128,44 +128,28 @@ def test_unverified_enterprises_may_not_act_when_verification_is_required() -> N
     marketplace = app("required")
     owner = register(marketplace)
     with pytest.raises(NotVerifiedError) as refused:
-        marketplace.publish_posting(
-            owner,
-            side="supply",
-            title="钢材",
-            description="",
-            category="C31",
-            quantity=Decimal("5"),
-            unit="吨",
-            price_min=None,
-            price_max=None,
-            currency="CNY",
-            region="330106",
-            expires_at=datetime.now(UTC) + timedelta(days=3),
-        )
+        marketplace.publish_posting(owner, **steel_terms())
     assert refused.value.code == "not_verified"
-    for act in (
-        lambda: marketplace.post_financing_need(
+
+    def ask_for_financing() -> Outcome:
+        return marketplace.post_financing_need(
             owner,
             amount=Decimal("100"),
             term_months=6,
             purpose="",
             product_type="credit_loan",
             region="330106",
-        ),
+        )
+
+    for act in (
+        ask_for_financing,
         lambda: marketplace.sign_up(owner, owner),
         lambda: marketplace.place_bid(owner, owner, unit_price=Decimal(1), quantity=Decimal(1)),
     ):
         with pytest.raises(NotVerifiedError):
             act()
     marketplace.verify_organization(owner)
-    need = marketplace.post_financing_need(
-        owner,
-        amount=Decimal("100"),
-        term_months=6,
-        purpose="",
-        product_type="credit_loan",
-        region="330106",
-    )
+    need = ask_for_financing()
     assert need.position is not None
 
 
