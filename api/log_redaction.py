@@ -1,7 +1,8 @@
 """No log line ever contains a session token.
 
 `RedactTokens` is a logging filter that rewrites a record's message, its string arguments and
-its traceback text: `token=<value>` in query strings (also `access_token=` and the like)
+its traceback text: `token=<value>` in query strings (also `access_token=` and the like,
+and percent-encoded spellings such as `%74oken=`, which Starlette decodes to `token`)
 becomes `token=[redacted]`; a `bearer.<token>` subprotocol becomes `bearer.[redacted]` and an
 `Authorization: Bearer <token>` value `Bearer [redacted]`. String arguments are rewritten one
 by one, so uvicorn's access formatter, which unpacks `record.args`, still works.
@@ -18,8 +19,18 @@ import logging
 import re
 from typing import Any
 
-# `token=` (or `…_token=`) up to the next separator of a query string or a log line.
-_QUERY = re.compile(r"(?i)(\b[\w-]*token=)[^&\s\"'#;,]+")
+
+def _letter(c: str) -> str:
+    """`c` as written in a query name: itself or percent-encoded, either case."""
+    codes = sorted({f"{ord(c.lower()):02x}", f"{ord(c.upper()):02x}"})
+    return f"(?:{c}|%(?:{'|'.join(codes)}))"
+
+
+# `token=` (or `…_token=`) up to the next separator of a query string or a log line. Starlette
+# decodes the name, so `%74oken=` is `token=` too: any letter of the name may be
+# percent-encoded (either case of letter and hex digits), and so may the characters before it.
+_NAME = r"(?:[\w-]|%[0-9a-f]{2})*" + "".join(_letter(c) for c in "token") + "="
+_QUERY = re.compile(rf"(?i)({_NAME})[^&\s\"'#;,]+")
 # The `bearer.<token>` subprotocol (any value), or `Bearer <token>` as in an Authorization
 # header (long values only, so that prose such as "Bearer realm" stays readable).
 _SUBPROTOCOL = re.compile(r"(?i)\b(bearer\.)[^\s,;\"']+")
@@ -32,7 +43,7 @@ LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access", "uvicorn.asgi", "websoc
 def redact(text: str) -> str:
     """`text` with every token value replaced by `[redacted]`."""
     lowered = text.lower()
-    if "token" not in lowered and "bearer" not in lowered:
+    if "token" not in lowered and "bearer" not in lowered and "%" not in text:
         return text  # the common case, cheaply
     text = _QUERY.sub(rf"\1{REDACTED}", text)
     text = _SUBPROTOCOL.sub(rf"\1{REDACTED}", text)

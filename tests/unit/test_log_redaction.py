@@ -70,3 +70,27 @@ def test_installed_on_uvicorns_loggers(caplog: pytest.LogCaptureFixture) -> None
         logging.getLogger("uvicorn.error").info('"WebSocket %s"', f"/api/v1/stream?token={TOKEN}")
     assert caplog.records and TOKEN not in caplog.text
     assert caplog.text.count("token=[redacted]") == 2
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["%74oken", "%54OKEN", "t%6Fk%65n", "%74%6f%6b%65%6e", "%54%4F%4b%65%6E", "access%5Ftoken"],
+)
+def test_percent_encoded_parameter_names_are_redacted(name: str) -> None:
+    """Starlette decodes `%74oken` to `token`, so the log must not show its value either."""
+    path = f"/api/v1/stream?after=0&{name}={TOKEN}&x=1"
+    item = record('%s - "%s %s HTTP/%s" %d', "10.0.0.1:5000", "GET", path, "1.1", 101)
+    line = formatted(item)
+    assert TOKEN not in line
+    assert line == (
+        f'10.0.0.1:5000 - "GET /api/v1/stream?after=0&{name}=[redacted]&x=1 HTTP/1.1" 101'
+    )
+
+
+def test_percent_encoded_lines_without_a_token_are_left_alone() -> None:
+    for text in (
+        "GET /api/v1/postings?q=%E4%B8%AD%E6%96%87&title=a%20b 200",
+        "/api/v1/postings?%74itle=x&tok=1&oken=2",
+        "%s - %d",
+    ):
+        assert redact(text) == text
