@@ -157,8 +157,14 @@ def guarded_protocol(settings: Settings) -> type[GuardedH11Protocol]:
 
 
 def uvicorn_options(settings: Settings) -> dict[str, Any]:
-    """What `market serve` passes to `uvicorn.run` against slow and idle clients."""
+    """What `market serve` passes to `uvicorn.run` against slow and idle clients.
+
+    `proxy_headers=False`: uvicorn would otherwise let a loopback peer's X-Forwarded-For
+    rewrite `scope["client"]` (its `forwarded_allow_ips` default) before
+    `api/client_address.py` applies `MARKET_TRUSTED_PROXIES`, the one authority on that.
+    """
     return {
         "http": guarded_protocol(settings),
         "timeout_keep_alive": max(1, math.ceil(settings.keep_alive_seconds)),
+        "proxy_headers": False,
     }
