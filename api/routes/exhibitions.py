@@ -28,6 +28,8 @@ from marketplace.commands import Outcome
 router = APIRouter(prefix="/exhibitions", tags=["exhibitions"])
 
 EnterpriseOrOperator = Annotated[Principal, Depends(role("enterprise", "operator"))]
+# Operators and auditors read everything (API.md, "Conventions, tightened").
+SignupReader = Annotated[Principal, Depends(role("enterprise", "operator", "auditor"))]
 
 
 def exhibition_from_row(row: dict[str, Any]) -> ExhibitionPublic:
@@ -184,15 +186,15 @@ def delete_signup(
 @router.get("/{exhibition_id}/signups", dependencies=[FreshRead])
 def read_signups(
     exhibition_id: UUID,
-    caller: EnterpriseOrOperator,
+    caller: SignupReader,
     services: ServicesDep,
     status: Literal["confirmed", "waitlisted", "cancelled"] | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(max_length=100)] = None,
 ) -> ListOf[SignupPublic]:
-    """Signups in signup order: operators see all, an enterprise only its own."""
+    """Signups in signup order: operators and auditors see all, an enterprise only its own."""
     _exhibition_row(services, exhibition_id)
-    own = None if caller.kind == "operator" else caller.id
+    own = caller.id if caller.kind == "enterprise" else None
     page = services.views.signups.list_signups(
         exhibition_id, own, status=status, limit=limit, cursor=cursor
     )
