@@ -15,7 +15,7 @@ from marketplace.application import Marketplace
 from marketplace.audit import store as audit_store
 from marketplace.audit.checkpoint import Signer
 from marketplace.audit.signing import Checkpointer, load_or_create_signer
-from marketplace.database import MIGRATION_LOCK_KEY, Database
+from marketplace.database import MIGRATION_LOCK_KEY, Database, recover_quickly
 from marketplace.embedded_pg import EmbeddedPostgres
 from marketplace.idempotency import IdempotencyStore
 from marketplace.personal_data import ContactVault
@@ -212,6 +212,7 @@ def open_services(settings: Settings, *, url: str | None = None) -> Services:
     if url is None:
         url, embedded = database_url(settings)
     app = Marketplace(env=eventsourcing_env(url, settings))
+    recover_quickly(app.recorder.datastore.pool)  # type: ignore[attr-defined]
     app.command_retries = settings.command_retries
     app.enterprise_verification = settings.enterprise_verification
     migrate(app, url)

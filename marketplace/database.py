@@ -27,6 +27,18 @@ UNAVAILABLE: tuple[type[Exception], ...] = (
 )
 
 
+# psycopg_pool retries a lost connection with back-off (1, 2, 4 … s) for `reconnect_timeout`
+# (default 300 s) before it gives up and lets the next request start afresh: after a long
+# outage every request waited on a back-off of a minute or more although the server was back.
+# Giving up after a few seconds bounds the recovery to about that.
+RECONNECT_SECONDS = 5.0
+
+
+def recover_quickly(pool: Any) -> None:
+    """Make a pool (ours, or the event store's) retry afresh soon after an outage."""
+    pool.reconnect_timeout = RECONNECT_SECONDS
+
+
 class Database:
     """A pool of autocommit connections with dict rows."""
 
@@ -41,6 +53,7 @@ class Database:
             kwargs={"autocommit": True, "row_factory": dict_row, "connect_timeout": 5},
             open=True,
             timeout=timeout,  # waiting for a connection, then 503 (not 30 s)
+            reconnect_timeout=RECONNECT_SECONDS,
             name="market",
         )
 

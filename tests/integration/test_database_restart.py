@@ -116,3 +116,10 @@ def test_database_down_answers_503_and_recovers(
         assert all(status in (200, 201, 503) for status in answers), answers
         time.sleep(0.2)
     assert all(status < 300 for status in answers), answers
+
+
+def test_pools_give_up_reconnecting_soon_so_recovery_is_prompt(services: Services) -> None:
+    """psycopg_pool backs off (1, 2, 4 … s) for `reconnect_timeout` (300 s by default) before it
+    starts afresh: after a 40 s outage requests answered 503 for 19 s more (seen), not ~1 s."""
+    for pool in (services.db.pool, services.app.recorder.datastore.pool):  # type: ignore[attr-defined]
+        assert pool.reconnect_timeout <= 5
