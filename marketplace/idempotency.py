@@ -5,7 +5,7 @@ four). It is written in two places:
 
 - inside the command's own transaction, by the recorder (`idempotency_record`), when the
   request saves events: a row with the write's position but no answer yet. So after a crash a
-  retry finds either this row (the write committed: its answer is rebuilt from the position)
+  retry finds either this row (the write committed: its answer is rebuilt from what it wrote)
   or nothing (it rolled back: the request runs anew). It is never stuck.
 - after the route answered (`complete`): the answer itself, 2xx and 4xx alike, before it is
   sent to the client. Answers of requests that wrote nothing are recorded only this way.
@@ -20,15 +20,19 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import re
 import threading
 import time
+from collections.abc import Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 import psycopg
+from eventsourcing.persistence import StoredEvent
 from psycopg.sql import SQL
+from psycopg.types.json import Jsonb
 
 from marketplace.database import Database
 from marketplace.side_effects import SideEffect
@@ -40,11 +44,14 @@ SCHEMA = [
         " id bytea PRIMARY KEY,"
         " request_sha256 bytea NOT NULL,"
         " success_status int NOT NULL,"
-        " position bigint, stream_id uuid, stream_version int,"
+        " position bigint, written jsonb,"
         " status int, content_type text, body bytea,"
         " created_at timestamptz NOT NULL DEFAULT now(),"
         " expires_at timestamptz NOT NULL)"
     ),
+    SQL("ALTER TABLE idempotency_records ADD COLUMN IF NOT EXISTS written jsonb"),
+    SQL("ALTER TABLE idempotency_records DROP COLUMN IF EXISTS stream_id"),
+    SQL("ALTER TABLE idempotency_records DROP COLUMN IF EXISTS stream_version"),
     SQL(
         "CREATE INDEX IF NOT EXISTS idempotency_records_expires_idx"
         " ON idempotency_records (expires_at)"
@@ -82,23 +89,29 @@ pending_record: ContextVar[PendingRecord | None] = ContextVar("pending_record", 
 
 INSERT_PENDING = SQL(
     "INSERT INTO idempotency_records (id, request_sha256, success_status, position,"
-    " stream_id, stream_version, expires_at) VALUES (%s, %s, %s, %s, %s, %s, now() + %s)"
+    " written, expires_at) VALUES (%s, %s, %s, %s, %s, now() + %s)"
     " ON CONFLICT (id) DO NOTHING"
 )
 
 
-def idempotency_record(position: int, stream_id: Any, stream_version: int) -> SideEffect | None:
+def idempotency_record(position: int, events: Sequence[StoredEvent]) -> SideEffect | None:
     """The statement the recorder runs in the events' transaction, after inserting them."""
     pending = pending_record.get()
     if pending is None:
         return None
+    written: dict[str, dict[str, Any]] = {}
+    for event in events:  # each aggregate once, at its newest version
+        written[str(event.originator_id)] = {
+            "stream_id": str(event.originator_id),
+            "version": event.originator_version,
+            "type": event.topic.partition(":")[2],
+        }
     params = (
         pending.id,
         pending.request_sha256,
         pending.success_status,
         position,
-        stream_id,
-        stream_version,
+        Jsonb(list(written.values())),
         pending.ttl,
     )
     return INSERT_PENDING, params
@@ -115,8 +128,13 @@ class IdempotencyStore:
         """The answer kept under this record id, if it has not expired."""
         self._clean_up_now_and_then()
         with self.db.connection() as conn:
+            # An expired record is gone for good, so the key starts afresh (and its new record
+            # is not born expired under the old row's `expires_at`).
+            conn.execute(
+                "DELETE FROM idempotency_records WHERE id = %s AND expires_at <= now()", (id,)
+            )
             row = conn.execute(
-                "SELECT request_sha256, success_status, position, stream_id, stream_version,"
+                "SELECT request_sha256, success_status, position, written,"
                 " status, content_type, body FROM idempotency_records"
                 " WHERE id = %s AND expires_at > now()",
                 (id,),
@@ -167,13 +185,18 @@ class IdempotencyStore:
 
 def _rebuilt(row: dict[str, Any]) -> StoredAnswer:
     """The answer of a write that committed while its process died before keeping it: what
-    it wrote, so that the client learns it happened and where."""
-    body = {
+    it wrote, so that the client learns that it happened, where, and the ids it made."""
+    written: list[dict[str, Any]] = row["written"] or []
+    created = [w for w in written if w["version"] == 1] or written
+    body: dict[str, Any] = {
+        "id": created[0]["stream_id"] if created else None,
+        "version": created[0]["version"] if created else None,
         "position": row["position"],
-        "stream_id": str(row["stream_id"]),
-        "version": row["stream_version"],
+        "written": written,
         "replayed": "the request was carried out; its original answer was lost in a restart",
     }
+    for made in created:  # e.g. the contract an accepted bid drafted: `contract_id`
+        body.setdefault(_id_field(made["type"]), made["stream_id"])
     return StoredAnswer(
         bytes(row["request_sha256"]),
         row["success_status"],
@@ -181,6 +204,12 @@ def _rebuilt(row: dict[str, Any]) -> StoredAnswer:
         json.dumps(body).encode(),
         True,
     )
+
+
+def _id_field(event_type: str) -> str:
+    """`Contract.Drafted` → `contract_id`, `FinancingNeed.Posted` → `financing_need_id`."""
+    aggregate = event_type.partition(".")[0]
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", aggregate).lower() + "_id"
 
 
 class InFlight:

@@ -38,9 +38,7 @@ class MarketRecorder(PostgresApplicationRecorder):
         ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
         side_effects = list(kwargs.get("side_effects", ()))
         if ids and stored_events:
-            first = stored_events[0].originator_id
-            version = max(e.originator_version for e in stored_events if e.originator_id == first)
-            record = idempotency_record(max(ids), first, version)
+            record = idempotency_record(max(ids), stored_events)
             side_effects += [record] if record is not None else []
         self._run_side_effects(curs, side_effects)
         return ids

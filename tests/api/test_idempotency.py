@@ -16,7 +16,16 @@ from aggregates.errors import ConflictError
 from marketplace.bootstrap import Services
 from marketplace.idempotency import InFlight, PendingRecord, pending_record, record_id
 from tests.api.conftest import Account, sign_up
-from tests.api.helpers import API, ZH, assert_problem, head, is_chinese, no_new_events
+from tests.api.helpers import (
+    API,
+    ZH,
+    assert_problem,
+    bid,
+    head,
+    is_chinese,
+    no_new_events,
+    publish,
+)
 from tests.support import organization_body, posting_body, register_body
 
 JSON = {"Content-Type": "application/json"}
@@ -166,9 +175,45 @@ def test_a_write_whose_answer_was_lost_is_answered_from_its_record(
     with no_new_events(services):
         retry = _post(client, owner, key, body)
     assert retry.status_code == 201, retry.text
-    assert retry.json()["position"] == head(services)
-    assert retry.json()["stream_id"] == str(posting.aggregate.id)
+    answer = retry.json()
+    assert answer["position"] == head(services)
+    assert answer["id"] == answer["posting_id"] == str(posting.aggregate.id)
+    assert answer["version"] == 1
+    assert answer["written"] == [
+        {"stream_id": str(posting.aggregate.id), "version": 1, "type": "Posting.Published"}
+    ]
     assert retry.headers["idempotent-replayed"] == "true"
+
+
+def test_a_lost_answer_of_an_accept_names_the_contract_it_drafted(
+    client: TestClient, services: Services, owner: Account, bidder: Account
+) -> None:
+    posting = publish(client, owner)
+    placed = bid(client, bidder, posting["id"])
+    key = f"accept-crashed-{uuid.uuid4()}"
+    url = f"{API}/postings/{posting['id']}/bids/{placed['id']}/accept"
+    pending = PendingRecord(
+        id=record_id(f"organization:{owner.id}", "POST", url, key),
+        request_sha256=hashlib.sha256(b"\n").digest(),
+        success_status=201,
+        ttl=timedelta(hours=1),
+    )
+    token = pending_record.set(pending)
+    try:
+        accepted = services.app.accept_bid(
+            uuid.UUID(posting["id"]), uuid.UUID(placed["id"]), uuid.UUID(owner.id), None
+        )
+    finally:
+        pending_record.reset(token)
+    with no_new_events(services):
+        retry = client.post(url, headers={**owner.auth, "Idempotency-Key": key})
+    assert retry.status_code == 201, retry.text
+    contract_id = str(accepted.extra["contract"].id)
+    assert retry.json()["contract_id"] == retry.json()["id"] == contract_id
+    assert {w["type"] for w in retry.json()["written"]} == {
+        "Posting.BidAccepted",
+        "Contract.Drafted",
+    }
 
 
 def test_a_rolled_back_command_leaves_no_record(
@@ -212,6 +257,8 @@ def test_records_expire_and_are_cleaned_up(
         )
     again = _post(client, owner, key, body)
     assert again.status_code == 201 and again.json()["id"] != first.json()["id"]
+    with no_new_events(services):  # the key's new record is kept for a new period
+        assert _post(client, owner, key, body).json() == again.json()
     with services.db.connection() as conn:
         conn.execute(
             "UPDATE idempotency_records SET expires_at = now() - interval '1 second' WHERE id = %s",

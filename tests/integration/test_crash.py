@@ -145,8 +145,8 @@ def test_sigkill_under_idempotent_writes_loses_nothing(server: Server, database_
                 if write.answer is not None:
                     acknowledged += 1
                     assert again.json() == write.answer
-                rebuilt += "stream_id" in again.json()
-                posting_id = again.json().get("id") or again.json()["stream_id"]
+                rebuilt += "written" in again.json()
+                posting_id = again.json()["id"]  # the first answer, or the rebuilt one
                 last = max(last, position := again.json()["position"])
                 read = http.get(f"/api/v1/postings/{posting_id}", params={"min_position": position})
                 assert read.status_code == 200 and read.json()["title"] == write.body["title"]
