@@ -21,7 +21,7 @@ from api.stream_sessions import SessionCheck
 from marketplace.bootstrap import Services
 from marketplace.security import token_digest
 from tests.api.conftest import Account, sign_up
-from tests.api.helpers import API, bid, head, publish
+from tests.api.helpers import API, bid, eventually, head, publish
 from tests.services import QUICK, running_services
 
 CLOSE_LIMIT = 5.0  # seconds, API.md "Conventions, tightened": Stream
@@ -105,6 +105,11 @@ def test_a_logout_announced_by_another_worker_closes_the_socket(
     (the session row here is left alone, so only the notification can close the socket)."""
     account, bystander = sign_up(client), sign_up(client)
     with by_query(client, head(services), account) as ws, by_query(client, 0, bystander) as kept:
+        # A logout announced before the socket has subscribed finds nothing to close (the
+        # product then relies on the periodic session check; here the session stays live).
+        digest = token_digest(account.token)
+        hub = client.app.state.stream_hub  # type: ignore[attr-defined]
+        assert eventually(lambda: any(s.token_digest == digest for s in list(hub.subscribers)))
         with services.db.connection() as conn:
             conn.execute(
                 "SELECT pg_notify('market_sessions', %s)", (token_digest(account.token).hex(),)
