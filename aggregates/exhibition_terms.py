@@ -7,6 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from aggregates.errors import InvalidValueError
+from aggregates.times import check_time
 
 
 class ExhibitionStatus(StrEnum):
@@ -47,6 +48,7 @@ def check_schedule(
     ]:
         if value.tzinfo is None:
             raise InvalidValueError(f"{name} needs a time zone offset", "时间须带时区", field=name)
+        check_time(value, name)
     if ends_at <= starts_at:
         raise InvalidValueError(
             "ends_at must be after starts_at", "结束时间必须晚于开始时间", field="ends_at"

@@ -7,6 +7,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from aggregates.errors import InvalidValueError
+from aggregates.times import check_time
 
 MIN_TERM_MONTHS = 1
 MAX_TERM_MONTHS = 360
@@ -77,6 +78,7 @@ def check_deadline(at: datetime, now: datetime, field: str) -> None:
         raise InvalidValueError(
             f"{field} needs a time zone offset", f"{field} 须带时区", field=field
         )
+    check_time(at, field)
     if at <= now:
         raise InvalidValueError(
             f"{field} must be in the future", f"{field} 必须晚于当前时间", field=field

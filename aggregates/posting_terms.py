@@ -7,6 +7,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from aggregates.errors import InvalidValueError
+from aggregates.times import check_time
 
 MAX_POSTING_LIFETIME = timedelta(days=365)
 REVISABLE_FIELDS = frozenset(
@@ -41,6 +42,7 @@ def check_expiry(expires_at: datetime, now: datetime) -> None:
         raise InvalidValueError(
             "expires_at needs a time zone offset", "截止时间须带时区", field="expires_at"
         )
+    check_time(expires_at, "expires_at")
     if expires_at <= now:
         raise InvalidValueError(
             "expires_at must be in the future", "截止时间必须晚于当前时间", field="expires_at"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime
 from decimal import Decimal
 from functools import partial
 from typing import Annotated, Any, Generic, TypeVar
@@ -22,6 +22,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from aggregates.errors import InvalidValueError
+from aggregates.times import in_range
 from aggregates.values import (
     Category,
     CreditCode,
@@ -93,11 +94,8 @@ ERA_ZH = "须在 2000-01-01 至 2099-12-31 之间"
 def in_era(value: datetime | date) -> datetime | date:
     """The time or date itself, if it lies in the era; an aware time counts in UTC (compared,
     never converted: 9999-12-31T23:59:59-14:00 has no UTC date)."""
-    if isinstance(value, datetime):
-        start = datetime.combine(EARLIEST, time(), UTC)
-        inside = start <= value < datetime.combine(LATEST, time(), UTC)
-    else:
-        inside = EARLIEST <= value < LATEST
+    # Times: the rule the use cases apply too (aggregates/times.py).
+    inside = in_range(value) if isinstance(value, datetime) else EARLIEST <= value < LATEST
     if not inside:
         raise refusal("out_of_range", ERA_EN, ERA_ZH)
     return value
