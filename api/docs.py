@@ -48,6 +48,8 @@ PROBLEM_SCHEMAS: dict[str, Any] = {
     },
 }
 
+BODY_METHODS = frozenset({"post", "patch", "put"})
+
 ANSWERS: dict[str, str] = {
     "401": "no or an invalid session token",
     "403": "the caller's role or relation does not allow this",
@@ -65,18 +67,19 @@ def _problem(description: str, ref: str) -> dict[str, Any]:
 
 
 def with_problems(schema: dict[str, Any]) -> dict[str, Any]:
-    """Every operation declares its problem answers (413 where it takes a body)."""
+    """Every operation declares its problem answers (413 on every POST, PATCH and PUT: the body
+    limit applies whether or not the operation reads a body)."""
     components = schema.setdefault("components", {}).setdefault("schemas", {})
     for name in ("HTTPValidationError", "ValidationError"):
         components.pop(name, None)
     components.update(PROBLEM_SCHEMAS)
     for path in schema.get("paths", {}).values():
-        for operation in path.values():
+        for method, operation in path.items():
             responses = operation.setdefault("responses", {})
             for status, description in ANSWERS.items():
                 ref = VALIDATION_REF if status == "422" else PROBLEM_REF
                 responses[status] = _problem(description, ref)
-            if "requestBody" in operation:
+            if method in BODY_METHODS:  # a body is read, and limited, even where none is used
                 responses["413"] = _problem("the request body is too large", PROBLEM_REF)
     return schema
 

@@ -112,6 +112,11 @@ async def on_http_exception(request: Request, exc: Exception) -> JSONResponse:
     detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(status).phrase
     headers = dict(exc.headers) if exc.headers else {}
     api_methods = route_methods(request)
+    if status == 405 and not api_methods and request.url.path.startswith("/api/"):
+        # An API path without HTTP operations (`/api/v1/stream` is a WebSocket): the static
+        # mount's 405 would claim GET works there; nothing does over plain HTTP, so 404.
+        status, detail = 404, "Not Found"
+        headers.pop("Allow", None)
     if status == 405 or (status == 404 and api_methods and request.method not in api_methods):
         # The static pages mounted at `/` answer API paths the routes do not: an API path
         # asked with a method it lacks is a 405 naming the methods it really has.

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.api.conftest import Account
 from tests.api.helpers import API, assert_problem
 
 PROBLEM_JSON = "application/problem+json"
@@ -69,3 +70,42 @@ def test_the_other_problems_are_declared(spec: dict[str, Any], status: str) -> N
 def test_bodies_may_be_too_large(spec: dict[str, Any]) -> None:
     operation = spec["paths"][f"{API}/postings"]["post"]
     assert PROBLEM_JSON in operation["responses"]["413"]["content"]
+
+
+def test_413_is_declared_on_every_post_patch_and_put_with_or_without_a_body(
+    spec: dict[str, Any],
+) -> None:
+    """The body limit answers 413 before the route runs, also where the route reads no body
+    (e.g. POST /postings/{id}/withdraw), so each of them declares it; GET and DELETE do not."""
+    bodiless = [
+        (path, method)
+        for path, method, operation in operations(spec)
+        if method in {"post", "patch", "put"} and "requestBody" not in operation
+    ]
+    assert (f"{API}/postings/{{posting_id}}/withdraw", "post") in bodiless
+    for path, method, operation in operations(spec):
+        declared = "413" in operation["responses"]
+        assert declared == (method in {"post", "patch", "put"}), (method, path)
+        if declared:
+            assert list(operation["responses"]["413"]["content"]) == [PROBLEM_JSON]
+
+
+def test_a_bodiless_post_answers_the_413_it_declares(client: TestClient, owner: Account) -> None:
+    response = client.post(
+        f"{API}/postings/{uuid.uuid4()}/withdraw",
+        content=b"x" * (2 * 1024 * 1024 + 1),
+        headers={**owner.auth, "Content-Type": "application/json"},
+    )
+    assert_problem(response, 413)
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH"])
+def test_an_api_path_that_is_only_a_websocket_is_not_found_over_http(
+    client: TestClient, method: str
+) -> None:
+    """GET /api/v1/stream over plain HTTP is 404 (it is a WebSocket), so no method is allowed
+    there: not 405 with `Allow: GET, HEAD`."""
+    assert_problem(client.get(f"{API}/stream"), 404)
+    response = client.request(method, f"{API}/stream")
+    assert_problem(response, 404)
+    assert "allow" not in response.headers
