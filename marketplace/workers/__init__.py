@@ -3,6 +3,8 @@
 - `scheduler.DeadlineScheduler`: appends `Expired`/`Closed` events as deadlines pass;
 - `projector.Projector`: runs the projections while this process holds the projector lock;
 - `marketplace.audit.signing.Checkpointer`: signs a new tree head while events arrive;
+- `marketplace.stream.hub.StreamHub` and `marketplace.stream.matches.MatchNotifier`: the live
+  stream's per-process listener and its match messages;
 - `projections.engine.ProjectionRunner` and `projections.freshness.PositionWatcher`: the view
   runner and the read-your-writes watcher, below this layer.
 
