@@ -11,6 +11,7 @@ resumable event sequence (a resume does not replay it).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import queue
@@ -47,7 +48,8 @@ class MatchNotifier(Worker):
 
     def stop(self) -> None:
         super().stop()
-        self.pending.put(None)
+        with contextlib.suppress(queue.Full):  # then the thread is not waiting in `get`
+            self.pending.put_nowait(None)
 
     def session(self) -> None:
         """One queued posting: its matches are sent, or the failure is logged (best effort)."""
