@@ -34,8 +34,8 @@ from api.stream import live_stream
 from api.stream import router as stream_router
 from api.text import query_text
 from marketplace.bootstrap import Services, open_services
-from marketplace.projector import Projector
 from marketplace.settings import Settings
+from marketplace.workers.projector import Projector
 from projections.text import warm_up
 
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"

@@ -10,7 +10,7 @@ skipping positions already sent. So nothing committed between the backlog read a
 subscription is lost, and nothing is sent twice. Close codes:
 
 - 4401: the token is present but invalid or expired (no token: anonymous), or its session
-  ended while the socket was open: logout or expiry (see `api/stream_sessions.py`);
+  ended while the socket was open: logout or expiry (see `marketplace/stream/sessions.py`);
 - 1013: slow consumer, more than `stream_queue_size` messages waited for it; the reason says
   `resume with after=<last position sent>`.
 """
@@ -27,11 +27,11 @@ from fastapi import APIRouter, Query, WebSocket
 from starlette.websockets import WebSocketDisconnect
 
 from aggregates.errors import NotFoundError
-from api.stream_hub import StreamHub, Subscriber
-from api.stream_matches import MatchNotifier
 from marketplace.bootstrap import Services
 from marketplace.security import token_digest
 from marketplace.settings import Settings
+from marketplace.stream.hub import StreamHub, Subscriber
+from marketplace.stream.matches import MatchNotifier
 from marketplace.visibility import ANONYMOUS, Viewer
 
 router = APIRouter(tags=["stream"])

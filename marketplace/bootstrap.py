@@ -19,9 +19,9 @@ from marketplace.database import MIGRATION_LOCK_KEY, Database, recover_quickly
 from marketplace.embedded_pg import EmbeddedPostgres
 from marketplace.idempotency import IdempotencyStore
 from marketplace.personal_data import ContactVault
-from marketplace.scheduler import DeadlineScheduler
 from marketplace.security import SecurityStore
 from marketplace.settings import Settings, eventsourcing_env
+from marketplace.workers.scheduler import DeadlineScheduler
 from projections import engine
 from projections.bank_products import BankProductsView
 from projections.bids import BidsView

@@ -20,9 +20,9 @@ from aggregates.text import check_text
 from aggregates.values import Category, CreditCode, Region
 from marketplace.bootstrap import Services, database_url, open_services
 from marketplace.demo import DEMO_PASSWORD, demo_accounts, load_demo
-from marketplace.projector import Projector
 from marketplace.settings import Settings
 from marketplace.status import format_status, projection_status
+from marketplace.workers.projector import Projector
 from projections.failures import Retry, failures_by_view
 from projections.rebuild import rebuild
 

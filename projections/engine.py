@@ -16,7 +16,6 @@ One bad event never stops a view: it is recorded and skipped (`projections.batch
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
@@ -40,6 +39,7 @@ from projections.batches import (
 )
 from projections.failures import Retry, is_outage
 from projections.rows import Rows, Table
+from projections.worker import Worker
 
 __all__ = ["PROJECTED_CHANNEL", "SCHEMA", "ProjectionRunner", "View", "ViewRunner"]
 
@@ -116,10 +116,11 @@ class ViewState:
         self.position, self.stored, self.stored_at = position, position, time.monotonic()
 
 
-class ProjectionRunner(threading.Thread):
+class ProjectionRunner(Worker):
     """Keeps views up to date: reads each batch of the log once, decodes each event once,
     and applies it to every view in its own transaction. An event a view cannot apply is
-    recorded and skipped; after an outage the runner reconnects (`reconnect` s later)."""
+    recorded and skipped; after an outage the runner reconnects (`reconnect` s later, then
+    backing off)."""
 
     def __init__(
         self,
@@ -131,30 +132,17 @@ class ProjectionRunner(threading.Thread):
         retry: Retry | None = None,
         reconnect: float = 1.0,
     ) -> None:
-        super().__init__(name="projections", daemon=True)
+        super().__init__("projections", backoff=reconnect)
         self.app = app
         self.url = url
-        self.stopping = threading.Event()
         self.retry = replace(retry or Retry(), stopping=self.stopping)
         self.reconnect = reconnect
         self.states = [ViewState(view, self.retry) for view in views]
         self.topics = frozenset().union(*(view.topics() for view in views))
         self.batch_size = batch_size
 
-    def stop(self) -> None:
-        self.stopping.set()
-
-    def run(self) -> None:
-        while not self.stopping.is_set():
-            try:
-                self._follow()
-            except Exception:
-                if self.stopping.is_set():
-                    break
-                log.exception("projections failed; reconnecting in %s s", self.reconnect)
-                self.stopping.wait(self.reconnect)
-
-    def _follow(self) -> None:
+    def session(self) -> None:
+        """Follow the log on one pair of connections until an outage ends them."""
         with (
             psycopg.connect(self.url, autocommit=True, application_name=APPLICATION_NAME) as lsn,
             psycopg.connect(self.url, autocommit=True, application_name=APPLICATION_NAME) as conn,
@@ -168,6 +156,7 @@ class ProjectionRunner(threading.Thread):
                     self._each(conn, lambda state: state.store(conn))
                     for _ in lsn.notifies(timeout=POSITION_SAVE_INTERVAL, stop_after=1):
                         pass
+                self.succeeded()
 
     def catch_up(self, conn: Connection) -> bool:
         """Apply one batch to every view; False when there was nothing to do."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 import threading
 from collections.abc import Iterable
 from typing import Any
@@ -11,40 +10,27 @@ from typing import Any
 import psycopg
 
 from projections.engine import PROJECTED_CHANNEL
+from projections.worker import Worker
 
-log = logging.getLogger(__name__)
 
-
-class PositionWatcher(threading.Thread):
+class PositionWatcher(Worker):
     """Listens to `market_projected` and knows how far every view has got."""
 
     def __init__(self, url: str, views: Iterable[str]) -> None:
-        super().__init__(name="position-watcher", daemon=True)
+        super().__init__("position-watcher", backoff=0.5)
         self.url = url
         self.positions: dict[str, int] = dict.fromkeys(views, 0)
         self.changed = threading.Condition()
         self.waiters: list[
             tuple[asyncio.AbstractEventLoop, asyncio.Future[None], int, tuple[str, ...]]
         ] = []
-        self.stopping = threading.Event()
-        self.ready = threading.Event()
 
     def position(self, views: Iterable[str] | None = None) -> int:
         names = tuple(views) if views is not None else tuple(self.positions)
         return min((self.positions.get(v, 0) for v in names), default=0)
 
-    def stop(self) -> None:
-        self.stopping.set()
-
-    def run(self) -> None:
-        while not self.stopping.is_set():
-            try:
-                self._listen()
-            except Exception:
-                log.exception("position watcher lost its connection; reconnecting")
-                self.stopping.wait(0.5)
-
-    def _listen(self) -> None:
+    def session(self) -> None:
+        """Listen on one connection until it is lost."""
         with psycopg.connect(self.url, autocommit=True) as conn:
             conn.execute(f"LISTEN {PROJECTED_CHANNEL}")
             rows = conn.execute("SELECT view, position FROM projection_positions").fetchall()
@@ -54,6 +40,7 @@ class PositionWatcher(threading.Thread):
                 for notify in conn.notifies(timeout=0.5):
                     view, _, pos = notify.payload.rpartition(":")
                     self._update({view: int(pos)})
+                self.succeeded()
 
     def _update(self, positions: dict[str, int]) -> None:
         with self.changed:

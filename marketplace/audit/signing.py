@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import logging
 import os
-import threading
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -15,8 +13,7 @@ import psycopg
 from marketplace.audit.checkpoint import Signer, generate_signer
 from marketplace.audit.merkle import root
 from marketplace.audit.store import DatabaseTree
-
-log = logging.getLogger(__name__)
+from marketplace.workers import Worker
 
 
 def load_or_create_signer(path: Path, name: str) -> Signer:
@@ -72,26 +69,19 @@ def sign_checkpoint(
     return latest_checkpoint(conn)
 
 
-class Checkpointer(threading.Thread):
+class Checkpointer(Worker):
     """Signs a new tree head at least every `interval` seconds while events arrive."""
 
     def __init__(self, url: str, signer: Signer, origin: str, interval: float = 1.0) -> None:
-        super().__init__(name="checkpointer", daemon=True)
+        super().__init__("checkpointer", backoff=interval)
         self.url = url
         self.signer = signer
         self.origin = origin
         self.interval = interval
-        self.stopping = threading.Event()
 
-    def stop(self) -> None:
-        self.stopping.set()
-
-    def run(self) -> None:
-        while not self.stopping.is_set():
-            try:
-                with psycopg.connect(self.url, autocommit=True) as conn:
-                    while not self.stopping.wait(self.interval):
-                        sign_checkpoint(conn, self.signer, self.origin)
-            except Exception:
-                log.exception("checkpointer failed; retrying")
-                self.stopping.wait(self.interval)
+    def session(self) -> None:
+        """Sign on one connection until it is lost."""
+        with psycopg.connect(self.url, autocommit=True) as conn:
+            while not self.stopping.wait(self.interval):
+                sign_checkpoint(conn, self.signer, self.origin)
+                self.succeeded()

@@ -16,8 +16,8 @@ from fastapi.testclient import TestClient
 from starlette.testclient import WebSocketTestSession
 from starlette.websockets import WebSocketDisconnect
 
-from api.stream_hub import Subscriber
 from marketplace.bootstrap import Services
+from marketplace.stream.hub import Subscriber
 from tests.api.conftest import Account, sign_up
 from tests.api.helpers import API, bid, head, publish
 from tests.services import QUICK, running_services

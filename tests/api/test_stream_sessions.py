@@ -17,9 +17,9 @@ from fastapi.testclient import TestClient
 from starlette.testclient import WebSocketTestSession
 from starlette.websockets import WebSocketDisconnect
 
-from api.stream_sessions import SessionCheck
 from marketplace.bootstrap import Services
 from marketplace.security import token_digest
+from marketplace.stream.sessions import SessionCheck
 from tests.api.conftest import Account, sign_up
 from tests.api.helpers import API, bid, eventually, head, publish
 from tests.services import QUICK, running_services

@@ -7,15 +7,14 @@ change under one lock, so a subscriber that registered at position H receives ex
 events after H: it reads the backlog up to H itself (`read_backlog`), gap-free, no repeats.
 
 The same connection LISTENs on `market_sessions` and runs the periodic session check, so a
-socket whose session ended is revoked (see `api/stream_sessions.py`); a revocation is handled
-before any event read after it is handed out.
+socket whose session ended is revoked (see `marketplace/stream/sessions.py`); a revocation is
+handled before any event read after it is handed out.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 import threading
 from collections import deque
 from collections.abc import Iterable, Sequence
@@ -25,13 +24,12 @@ from uuid import UUID
 import psycopg
 from psycopg.sql import SQL, Identifier
 
-from api.stream_delivery import Delivery, prepare
-from api.stream_sessions import SESSIONS_CHANNEL, SessionCheck, digest_of
 from marketplace.application import Marketplace
 from marketplace.directory import Directory
+from marketplace.stream.delivery import Delivery, prepare
+from marketplace.stream.sessions import SESSIONS_CHANNEL, SessionCheck, digest_of
 from marketplace.visibility import Viewer
-
-log = logging.getLogger(__name__)
+from marketplace.workers import Worker
 
 
 class Subscriber:
@@ -87,13 +85,13 @@ class Subscriber:
         return batch
 
 
-class StreamHub(threading.Thread):
+class StreamHub(Worker):
     """The per-process listener and fan-out (see the module docstring)."""
 
     def __init__(
         self, app: Marketplace, url: str, page_size: int = 500, session_check: float = 1.0
     ) -> None:
-        super().__init__(name="stream-hub", daemon=True)
+        super().__init__("stream-hub", backoff=0.5)
         self.app = app
         self.url = url
         self.page_size = page_size
@@ -102,8 +100,6 @@ class StreamHub(threading.Thread):
         self.position = int(app.recorder.max_notification_id() or 0)
         self.subscribers: set[Subscriber] = set()
         self.lock = threading.Lock()
-        self.stopping = threading.Event()
-        self.ready = threading.Event()
         self.listeners: list[Any] = []  # callables(batch), e.g. the matcher
         self.session_check = SessionCheck(session_check)
 
@@ -148,18 +144,8 @@ class StreamHub(threading.Thread):
 
     # The listening thread ----------------------------------------------------------------
 
-    def stop(self) -> None:
-        self.stopping.set()
-
-    def run(self) -> None:
-        while not self.stopping.is_set():
-            try:
-                self._listen()
-            except Exception:
-                log.exception("stream hub lost its connection; reconnecting")
-                self.stopping.wait(0.5)
-
-    def _listen(self) -> None:
+    def session(self) -> None:
+        """Listen on one connection until it is lost."""
         with psycopg.connect(self.url, autocommit=True) as conn:
             conn.execute(SQL("LISTEN {}").format(Identifier(self.channel)))
             conn.execute(SQL("LISTEN {}").format(Identifier(SESSIONS_CHANNEL)))
@@ -171,6 +157,7 @@ class StreamHub(threading.Thread):
                     self._catch_up(conn)
                 if self.session_check.due():
                     self._check_sessions(conn)
+                self.succeeded()
 
     def _notified(self, conn: psycopg.Connection[Any], timeout: float) -> bool:
         """Handles the notifications that arrive within `timeout`, in order: revokes ended

@@ -14,36 +14,30 @@ import threading
 import psycopg
 
 from marketplace.bootstrap import Services
+from marketplace.workers import Worker
 
 log = logging.getLogger(__name__)
 
 PROJECTOR_LOCK_KEY = 0x50524F4A  # "PROJ"
 
 
-class Projector(threading.Thread):
+class Projector(Worker):
     """Runs the services' projections while it holds the projector lock."""
 
     def __init__(self, services: Services, poll: float = 1.0) -> None:
-        super().__init__(name="projector", daemon=True)
+        super().__init__("projector", backoff=poll)
         self.services = services
         self.poll = poll
-        self.stopping = threading.Event()
         self.active = threading.Event()
 
-    def stop(self) -> None:
-        self.stopping.set()
-
-    def run(self) -> None:
-        while not self.stopping.is_set():
-            try:
-                self._lead()
-            except psycopg.Error:
-                log.exception("projector lost its database connection")
-            finally:
-                if self.active.is_set():
-                    self.services.stop_projections()
-                    self.active.clear()
-            self.stopping.wait(self.poll)
+    def session(self) -> None:
+        """Stand by until the lock is ours, then lead until the connection is lost."""
+        try:
+            self._lead()
+        finally:
+            if self.active.is_set():
+                self.services.stop_projections()
+                self.active.clear()
 
     def _lead(self) -> None:
         with psycopg.connect(self.services.url, autocommit=True) as conn:
@@ -54,11 +48,13 @@ class Projector(threading.Thread):
                     standing_by = True
                 if self.stopping.wait(self.poll):
                     return
+                self.succeeded()
             log.info("projector active")
             self.services.start_projections()
             self.active.set()
             while not self.stopping.wait(self.poll):
                 conn.execute("SELECT 1")  # the lock lives as long as this connection
+                self.succeeded()
 
     @staticmethod
     def _try_lock(conn: psycopg.Connection[tuple[bool]]) -> bool:

@@ -11,24 +11,25 @@ resumable event sequence (a resume does not replay it).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import queue
-import threading
 from collections.abc import Sequence
 from typing import Any
 
-from api.stream_delivery import Delivery
-from api.stream_hub import StreamHub
 from marketplace.bootstrap import Services
+from marketplace.stream.delivery import Delivery
+from marketplace.stream.hub import StreamHub
+from marketplace.workers import Worker
 from projections.posting_matching import Terms, matching_postings
 
 log = logging.getLogger(__name__)
 
 
-class MatchNotifier(threading.Thread):
+class MatchNotifier(Worker):
     def __init__(self, services: Services, hub: StreamHub) -> None:
-        super().__init__(name="stream-matches", daemon=True)
+        super().__init__("stream-matches", backoff=0.5)
         self.services = services
         self.hub = hub
         self.pending: queue.Queue[Delivery | None] = queue.Queue(maxsize=1000)
@@ -46,14 +47,19 @@ class MatchNotifier(threading.Thread):
                     log.warning("match notifications dropped: the queue is full")
 
     def stop(self) -> None:
-        self.pending.put(None)
+        super().stop()
+        with contextlib.suppress(queue.Full):  # then the thread is not waiting in `get`
+            self.pending.put_nowait(None)
 
-    def run(self) -> None:
-        while (delivery := self.pending.get()) is not None:
-            try:
-                self._notify(delivery)
-            except Exception:
-                log.exception("cannot compute matches at position %s", delivery.position)
+    def session(self) -> None:
+        """One queued posting: its matches are sent, or the failure is logged (best effort)."""
+        delivery = self.pending.get()
+        if delivery is None:
+            return
+        try:
+            self._notify(delivery)
+        except Exception:
+            log.exception("cannot compute matches at position %s", delivery.position)
 
     def _notify(self, delivery: Delivery) -> None:
         settings = self.services.settings

@@ -2,41 +2,30 @@
 
 from __future__ import annotations
 
-import logging
-import threading
 from typing import Any
 
 from psycopg_pool import ConnectionPool
 
 from aggregates.errors import DomainError
 from marketplace.application import Marketplace
+from marketplace.workers import Worker
 from projections.exhibitions import ended_exhibitions
 from projections.financing_offers import offers_past_valid_until
 from projections.financing_queries import needs_past_respond_by
 from projections.listings import overdue_postings
 
-log = logging.getLogger(__name__)
 
-
-class DeadlineScheduler(threading.Thread):
-    """Expires overdue postings and closes ended exhibitions, found in the views, by use case."""
+class DeadlineScheduler(Worker):
+    """Expires overdue postings and closes ended exhibitions, found in the views, by use case:
+    one scan every `interval` seconds (after a failed one, `interval` s and then backing off)."""
 
     def __init__(self, app: Marketplace, pool: ConnectionPool[Any], interval: float) -> None:
-        super().__init__(name="deadline-scheduler", daemon=True)
+        super().__init__("deadline-scheduler", backoff=interval, period=interval)
         self.app = app
         self.pool = pool
-        self.interval = interval
-        self.stopping = threading.Event()
 
-    def stop(self) -> None:
-        self.stopping.set()
-
-    def run(self) -> None:
-        while not self.stopping.wait(self.interval):
-            try:
-                self.tick()
-            except Exception:
-                log.exception("deadline scan failed")
+    def session(self) -> None:
+        self.tick()
 
     def tick(self) -> int:
         """Expire every overdue posting and close every ended exhibition; how many."""
