@@ -82,6 +82,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "cursor": ("Cursor", "游标"),
     "min_position": ("Minimum position", "最小位置"),
     "body": ("Request body", "请求内容"),
+    # path parameters (exhibition_id and organization_id are above)
+    "posting_id": ("Posting ID", "供需信息编号"),
+    "bid_id": ("Bid ID", "报价编号"),
+    "contract_id": ("Contract ID", "合同编号"),
+    "need_id": ("Financing need ID", "融资需求编号"),
+    "offer_id": ("Offer ID", "融资报价编号"),
+    "stream_id": ("Stream ID", "事件流编号"),
 }
 
 

@@ -124,7 +124,7 @@ async def on_http_exception(request: Request, exc: Exception) -> JSONResponse:
         detail = "不支持该请求方法" if wants_chinese(request) else "method not allowed"
         headers["Allow"] = ", ".join(sorted(api_methods or {"GET", "HEAD"}))
     elif status == 404 and detail == "Not Found":
-        detail = "no such resource"
+        detail = "没有该资源" if wants_chinese(request) else "no such resource"
     elif status == 400:  # a body FastAPI could not parse (not JSON, not UTF-8, bad form)
         zh, en = "请求内容不是有效的 JSON", "the request body is not valid JSON"
         detail = zh if wants_chinese(request) else en

@@ -49,11 +49,28 @@ def _phrase(kind: str, ctx: dict[str, Any]) -> Phrase | None:
         return "out_of_range", f"{en} {b[key]}", f"{zh} {b[key]}"
     if kind.startswith("decimal_") and kind.endswith(("_digits", "_places")):
         return "too_many_digits", "has too many digits", "位数过多"
+    if kind == "multiple_of":
+        step = ctx.get("multiple_of")
+        return "invalid_value", f"must be a multiple of {step}", f"须为 {step} 的倍数"
     if kind in {"literal_error", "enum"}:
         expected = str(ctx.get("expected", ""))
         return "invalid_choice", f"must be one of {expected}", f"须为以下之一：{expected}"
     return None
 
+
+# Pydantic error types → (code, en, zh) that a prefix in SIMPLE would misread.
+EXACT: dict[str, Phrase] = {
+    "finite_number": ("not_a_number", "must be a finite number", "须为有限的数值"),
+    "datetime_future": ("not_in_future", "must be in the future", "须晚于当前时间"),
+    "date_future": ("not_in_future", "must be in the future", "须晚于当前日期"),
+    "datetime_past": ("not_in_past", "must be in the past", "须早于当前时间"),
+    "date_past": ("not_in_past", "must be in the past", "须早于当前日期"),
+    "timezone_naive": ("unexpected_offset", "must not have an offset", "不能带时区偏移"),
+    "timezone_offset": ("wrong_offset", "has the wrong offset", "时区偏移不正确"),
+    "string_not_ascii": ("invalid_text", "must be ASCII text", "须为 ASCII 文本"),
+    "json_type": ("invalid_json", "must be JSON text", "须为 JSON 文本"),
+    "none_required": ("invalid_value", "must be null", "须为 null"),
+}
 
 # Pydantic error type prefix → (code, en, zh), for the types whose phrase needs no context.
 SIMPLE: dict[str, Phrase] = {
@@ -78,6 +95,17 @@ SIMPLE: dict[str, Phrase] = {
     "list_type": ("not_a_list", "must be a list", "须为列表"),
     "json_invalid": ("invalid_json", "is not valid JSON", "不是有效的 JSON"),
     "value_error": ("invalid_value", "is not valid", "无效"),
+    "union_tag": ("invalid_choice", "is not one of the accepted kinds", "不是可接受的类型"),
+    "set_type": ("not_a_list", "must be a list", "须为列表"),
+    "tuple_type": ("not_a_list", "must be a list", "须为列表"),
+    "frozen_set_type": ("not_a_list", "must be a list", "须为列表"),
+    "iterable_type": ("not_a_list", "must be a list", "须为列表"),
+    "mapping_type": ("not_an_object", "must be a JSON object", "须为 JSON 对象"),
+    "time_delta": ("not_a_duration", "must be a duration", "须为时长"),
+    "time": ("not_a_time", "must be a time of day", "须为时刻"),
+    "bytes": ("not_a_string", "must be a string", "须为字符串"),
+    "url": ("invalid_url", "must be a valid URL", "须为有效的网址"),
+    "missing_": ("missing", "is required", "必填"),
     "control_characters": (
         "control_characters",
         "must not contain control characters (NUL, escape …)",
@@ -106,18 +134,17 @@ def describe(error: dict[str, Any], field: str) -> Phrase:
         return kind, without_subject(en, field, False), without_subject(zh, field, True)
     if kind == "value_error" and field.endswith("email"):
         return "invalid_email", "is not a valid email address", "不是有效的电子邮箱地址"
-    phrase = _phrase(kind, ctx)
+    phrase = _phrase(kind, ctx) or EXACT.get(kind)
     if phrase is not None:
         return phrase
     for prefix, simple in SIMPLE.items():
         if kind.startswith(prefix):
             if kind == "value_error" and error.get("msg"):
                 text = str(error["msg"]).removeprefix("Value error, ")
-                message = without_subject(text, field, False)
-                return simple[0], message, message
+                return simple[0], without_subject(text, field, False), simple[2]
             return simple
-    message = str(error.get("msg", "is not valid"))
-    return "invalid_value", message, message
+    # A type not mapped above: pydantic's English, and a Chinese phrase for zh readers.
+    return "invalid_value", str(error.get("msg", "is not valid")), "无效"
 
 
 def message(field: str, phrase: str, chinese: bool) -> str:

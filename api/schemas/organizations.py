@@ -82,7 +82,7 @@ class VerificationDecision(Strict):
     @classmethod
     def reason_is_not_blank(cls, reason: str | None) -> str | None:
         if reason is not None and not reason.strip():
-            raise ValueError("reason must not be blank")
+            raise refusal("invalid_value", "must not be blank", "不能为空白")
         return reason
 
 

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 from fastapi.testclient import TestClient
+from pydantic_core.core_schema import ErrorType
 
 from api.labels import LABELS
+from api.validation import describe, message
 from marketplace.bootstrap import Services
 from tests.api.conftest import Account
 from tests.api.financing_helpers import NEEDS, need_body
-from tests.api.helpers import API, ZH, assert_problem, no_new_events
+from tests.api.helpers import API, ZH, assert_problem, is_chinese, no_new_events
 from tests.api.test_exhibitions import exhibition_body
 from tests.support import future, organization_body, posting_body
 
@@ -176,7 +178,58 @@ def test_every_request_field_and_query_parameter_has_a_label(client: TestClient)
 
     for item in spec["paths"].values():
         for operation in item.values():
-            names.update(p["name"] for p in operation.get("parameters", []) if p["in"] == "query")
+            names.update(
+                p["name"] for p in operation.get("parameters", []) if p["in"] in {"query", "path"}
+            )
             for content in operation.get("requestBody", {}).get("content", {}).values():
                 walk(content["schema"])
     assert sorted(names - set(LABELS)) == []
+
+
+def test_a_number_that_is_not_finite_is_named_in_chinese(client: TestClient) -> None:
+    for value in ("NaN", "inf"):
+        zh = error_of(
+            client.get(f"{API}/postings", params={"price_max": value}, headers=ZH), "price_max"
+        )
+        assert zh == {
+            "field": "price_max",
+            "code": "not_a_number",
+            "message": "最高单价：须为有限的数值",
+        }
+    en = error_of(client.get(f"{API}/postings", params={"price_max": "NaN"}), "price_max")
+    assert en["message"] == "Maximum price: must be a finite number"
+
+
+@pytest.mark.parametrize(
+    ("path", "field", "zh", "en"),
+    [
+        ("/postings/x", "posting_id", "供需信息编号", "Posting ID"),
+        ("/financing-needs/x", "need_id", "融资需求编号", "Financing need ID"),
+        ("/contracts/x", "contract_id", "合同编号", "Contract ID"),
+        ("/exhibitions/x", "exhibition_id", "展会", "Exhibition"),
+    ],
+)
+def test_path_parameters_are_named_too(
+    client: TestClient, owner: Account, path: str, field: str, zh: str, en: str
+) -> None:
+    chinese = error_of(client.get(API + path, headers={**owner.auth, **ZH}), field)
+    assert chinese == {"field": field, "code": "not_a_uuid", "message": f"{zh}：须为 UUID"}
+    english = error_of(client.get(API + path, headers=owner.auth), field)
+    assert english["message"] == f"{en}: must be a UUID"
+
+
+def test_an_unknown_path_is_not_found_in_chinese(client: TestClient) -> None:
+    assert assert_problem(client.get(f"{API}/no-such-thing", headers=ZH), 404)["detail"] == (
+        "没有该资源"
+    )
+    assert assert_problem(client.get(f"{API}/no-such-thing"), 404)["detail"] == "no such resource"
+
+
+@pytest.mark.parametrize("kind", sorted(get_args(ErrorType)))
+def test_every_pydantic_error_type_has_a_chinese_phrase(kind: str) -> None:
+    """Whatever pydantic reports, a zh reader gets Chinese (the English may be pydantic's)."""
+    error = {"type": kind, "msg": "Some English", "ctx": {"expected": "'a' or 'b'"}}
+    code, en, zh = describe(error, "quantity")
+    assert code and en
+    assert is_chinese(zh), (kind, zh)
+    assert is_chinese(message("quantity", zh, chinese=True))
