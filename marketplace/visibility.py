@@ -29,6 +29,7 @@ from aggregates.exhibition import Exhibition
 from aggregates.financing_need import FinancingNeed
 from aggregates.organization import Organization
 from aggregates.posting import Posting
+from aggregates.text import without_control_characters
 from marketplace.audit.jsonable import jsonable
 from marketplace.directory import Directory
 
@@ -78,12 +79,25 @@ class Visibility:
 
 
 def event_data(event: Any) -> dict[str, Any]:
-    """The event's own attributes as JSON-safe values, with its aggregate version and time."""
+    """The event's own attributes as JSON-safe values, with its aggregate version and time;
+    text as the read models show it, without control characters (an event from before the
+    API refused them may hold some)."""
     fields = {k: v for k, v in vars(event).items() if k not in _ENVELOPE | _NEVER_SHOWN}
-    data: dict[str, Any] = jsonable(fields)
+    data: dict[str, Any] = _cleaned(jsonable(fields))
     data["version"] = event.originator_version
     data["timestamp"] = jsonable(event.timestamp)
     return data
+
+
+def _cleaned(value: Any) -> Any:
+    """A JSON-safe value with control characters removed from its strings (keys included)."""
+    if isinstance(value, str):
+        return without_control_characters(value)
+    if isinstance(value, dict):
+        return {_cleaned(k): _cleaned(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_cleaned(v) for v in value]
+    return value
 
 
 def visibility(event: Any, directory: Directory) -> Visibility:
@@ -227,7 +241,7 @@ def _contract(event: Any, directory: Directory) -> Visibility:
 @_visibility.register
 def _(event: Organization.Registered, directory: Directory) -> Visibility:
     data = event_data(event)
-    public = {"kind": event.kind, "name": event.name, "version": data["version"]}
+    public = {"kind": data["kind"], "name": data["name"], "version": data["version"]}
     return Visibility(data, _known(event.originator_id), shared=public)
 
 

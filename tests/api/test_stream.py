@@ -20,7 +20,9 @@ from marketplace.bootstrap import Services
 from marketplace.stream.hub import Subscriber
 from tests.api.conftest import Account, sign_up
 from tests.api.helpers import API, bid, head, publish
+from tests.integration.test_view_text_cleaning import poisoned_posting
 from tests.services import QUICK, running_services
+from tests.support import new_enterprise
 
 Message = dict[str, Any]
 
@@ -203,3 +205,24 @@ def test_matches_are_for_the_owner_only(
     assert abs(best["score"] - sum(r["contribution"] for r in best["reasons"])) < 1e-3
     assert {"code", "en", "zh", "contribution"} <= set(best["reasons"][0])
     assert all(i["side"] == "supply" for i in items)
+
+
+def test_text_of_an_old_poisoned_event_is_shown_cleaned_as_the_views_show_it(
+    client: TestClient, services: Services, enterprise: Account
+) -> None:
+    start = head(services)
+    evil = new_enterprise("poison\u0000name\u001b")
+    services.app.save(evil)  # straight into the log, as before the API refused it
+    posting = poisoned_posting(evil.id, "steel\u0000 plates", "line 1\r\n\tline 2\u0007")
+    services.app.save(posting)
+    for account in (None, enterprise):
+        with connect(client, start, account) as ws:
+            got = receive_until(ws, has("Posting.Published", str(posting.id)))
+        registered = [
+            m for m in of(got, "Organization.Registered") if m["stream_id"] == str(evil.id)
+        ]
+        assert registered[-1]["data"]["name"] == "poisonname"
+        data = of(got, "Posting.Published")[-1]["data"]
+        assert (data["title"], data["unit"]) == ("steel plates", "吨")
+        assert data["description"] == "line 1\r\n\tline 2"  # tab, LF and CR are kept
+        assert not any(ch in str(got) for ch in ("\u0000", "\u001b", "\u0007"))
