@@ -19,10 +19,10 @@ import pytest
 
 from aggregates.exhibition_terms import SignupStatus
 from marketplace.application import Marketplace
-from marketplace.bootstrap import Services, open_services
+from marketplace.bootstrap import Services
 from marketplace.commands import Outcome
 from marketplace.settings import Settings
-from tests.integration.test_concurrency import App, at_once, stored, tracebacks
+from tests.concurrency import App, at_once, one_or_two, opened_app, stored, tracebacks
 
 ENTERPRISES = 200
 CAPACITY = 50
@@ -44,21 +44,14 @@ def settings(url: str) -> Settings:
 @pytest.fixture(scope="module")
 def first(database_url: str) -> Iterator[App]:
     """The first application, with the views running, to check them as well."""
-    services = open_services(settings(database_url), url=database_url)
-    services.start_projections()
-    try:
-        yield App(services)
-    finally:
-        services.close()
+    with opened_app(database_url, settings(database_url), projections=True) as app:
+        yield app
 
 
 @pytest.fixture(scope="module")
 def second(database_url: str, first: App) -> Iterator[App]:
-    services = open_services(settings(database_url), url=database_url)
-    try:
-        yield App(services)
-    finally:
-        services.close()
+    with opened_app(database_url, settings(database_url)) as app:
+        yield app
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -70,8 +63,7 @@ def conflict_counters(first: App, second: App) -> None:
 
 @pytest.fixture(scope="module", params=["one_app", "two_apps"])
 def apps(request: pytest.FixtureRequest, first: App, second: App) -> list[App]:
-    """The applications the threads take turns on, thread i using apps[i % len(apps)]."""
-    return [first] if request.param == "one_app" else [first, second]
+    return one_or_two(request, first, second)
 
 
 def schedule(app: Marketplace) -> UUID:
