@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any
 
@@ -12,18 +12,22 @@ import pytest
 from fastapi.testclient import TestClient
 
 from marketplace.bootstrap import Services
+from tests.api import role_matrix
 from tests.api.conftest import Account, sign_up
 from tests.api.helpers import API, assert_problem, no_new_events
 from tests.api.role_matrix import (
     INVALID_AUTHORIZATIONS,
+    Route,
     assert_anonymous_refused,
     assert_refused,
+    call,
+    forbidden_cases,
 )
 from tests.api.test_exhibitions import exhibition_body, schedule, signup
 
 
 @dataclass
-class Cast:
+class Cast(role_matrix.Cast):
     member: Account  # an enterprise with a confirmed signup
     stranger: Account  # an enterprise that has not signed up
     bank: Account
@@ -31,9 +35,8 @@ class Cast:
     auditor: Account
     exhibition_id: str
 
-    def account(self, role: str) -> Account:
-        account: Account = getattr(self, role)
-        return account
+    def ids(self) -> dict[str, str]:  # {exhibition} and {member} in the routes' paths
+        return {"exhibition": self.exhibition_id, "member": self.member.id}
 
 
 @pytest.fixture(scope="module")
@@ -42,19 +45,6 @@ def cast(client: TestClient, operator: Account, auditor: Account) -> Cast:
     exhibition = schedule(client, operator, capacity=10)
     signup(client, exhibition, member)
     return Cast(member, stranger, bank, operator, auditor, exhibition["id"])
-
-
-@dataclass(frozen=True)
-class Route:
-    method: str
-    path: str  # {exhibition} and {member} are filled in from the cast
-    body: dict[str, Any] | None
-    forbidden: tuple[str, ...]  # roles answered 403
-
-    def url(self, cast: Cast, exhibition_id: str | None = None) -> str:
-        return API + self.path.format(
-            exhibition=exhibition_id or cast.exhibition_id, member=cast.member.id
-        )
 
 
 NOT_ENTERPRISES = ("bank", "operator", "auditor")
@@ -78,11 +68,7 @@ ROUTES: dict[str, Route] = {
     ),
 }
 
-FORBIDDEN_CASES = [
-    pytest.param(name, role, id=f"{name} as {role}")
-    for name, route in ROUTES.items()
-    for role in route.forbidden
-]
+FORBIDDEN_CASES = forbidden_cases(ROUTES)
 
 
 def _call(
@@ -92,10 +78,11 @@ def _call(
     headers: dict[str, str],
     exhibition_id: str | None = None,
 ) -> Any:
-    kwargs: dict[str, Any] = {"headers": headers}
+    """`call`, with the member's id for a None in the body, and another exhibition if given."""
     if route.body is not None:
-        kwargs["json"] = {k: v or cast.member.id for k, v in route.body.items()}
-    return client.request(route.method, route.url(cast, exhibition_id), **kwargs)
+        route = replace(route, body={k: v or cast.member.id for k, v in route.body.items()})
+    ids = {"exhibition": exhibition_id} if exhibition_id else {}
+    return call(client, route, cast, headers, **ids)
 
 
 @pytest.mark.parametrize("name", list(ROUTES))

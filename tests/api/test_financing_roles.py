@@ -12,6 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from marketplace.bootstrap import Services
+from tests.api import role_matrix
 from tests.api.conftest import Account, sign_up
 from tests.api.financing_helpers import (
     accept,
@@ -25,8 +26,11 @@ from tests.api.financing_helpers import (
 from tests.api.helpers import API, assert_problem, no_new_events
 from tests.api.role_matrix import (
     INVALID_AUTHORIZATIONS,
+    Route,
     assert_anonymous_refused,
     assert_refused,
+    call,
+    forbidden_cases,
 )
 
 ROLES = (
@@ -35,7 +39,7 @@ ROLES = (
 
 
 @dataclass
-class Cast:
+class Cast(role_matrix.Cast):
     owner: Account  # posted both needs
     stranger: Account  # another enterprise
     bank: Account  # not verified
@@ -47,9 +51,8 @@ class Cast:
     offer_id: str
     matched_need_id: str
 
-    def account(self, role: str) -> Account:
-        account: Account = getattr(self, role)
-        return account
+    def ids(self) -> dict[str, str]:  # {need}, {offer}, {matched} in the routes' paths
+        return {"need": self.need_id, "offer": self.offer_id, "matched": self.matched_need_id}
 
 
 @pytest.fixture(scope="module")
@@ -65,19 +68,6 @@ def cast(client: TestClient, operator: Account, auditor: Account) -> Cast:
         owner, stranger, bank, offering, matched_bank, operator, auditor,
         need["id"], offer["id"], matched["id"],
     )  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Route:
-    method: str
-    path: str  # {need}, {offer}, {matched} are filled in from the cast
-    body: dict[str, Any] | None
-    forbidden: tuple[str, ...]  # roles answered 403
-
-    def url(self, cast: Cast) -> str:
-        return API + self.path.format(
-            need=cast.need_id, offer=cast.offer_id, matched=cast.matched_need_id
-        )
 
 
 def _except(*allowed: str) -> tuple[str, ...]:
@@ -109,25 +99,14 @@ ROUTES: dict[str, Route] = {
 }
 SIGNED_IN_ROUTES = list(ROUTES)  # every financing route but the public GET /bank-products
 
-FORBIDDEN_CASES = [
-    pytest.param(name, role, id=f"{name} as {role}")
-    for name, route in ROUTES.items()
-    for role in route.forbidden
-]
-
-
-def _call(client: TestClient, route: Route, cast: Cast, headers: dict[str, str]) -> Any:
-    kwargs: dict[str, Any] = {"headers": headers}
-    if route.body is not None:
-        kwargs["json"] = route.body
-    return client.request(route.method, route.url(cast), **kwargs)
+FORBIDDEN_CASES = forbidden_cases(ROUTES)
 
 
 @pytest.mark.parametrize("name", SIGNED_IN_ROUTES)
 def test_anonymous_callers_get_401(
     client: TestClient, services: Services, cast: Cast, name: str
 ) -> None:
-    assert_anonymous_refused(services, partial(_call, client, ROUTES[name], cast))
+    assert_anonymous_refused(services, partial(call, client, ROUTES[name], cast))
 
 
 @pytest.mark.parametrize("name", SIGNED_IN_ROUTES)
@@ -136,7 +115,7 @@ def test_invalid_tokens_get_401(
     client: TestClient, services: Services, cast: Cast, name: str, authorization: str
 ) -> None:
     assert_refused(
-        services, partial(_call, client, ROUTES[name], cast), {"Authorization": authorization}, 401
+        services, partial(call, client, ROUTES[name], cast), {"Authorization": authorization}, 401
     )
 
 
@@ -145,7 +124,7 @@ def test_wrong_role_or_non_party_gets_403(
     client: TestClient, services: Services, cast: Cast, name: str, role: str
 ) -> None:
     assert_refused(
-        services, partial(_call, client, ROUTES[name], cast), cast.account(role).auth, 403
+        services, partial(call, client, ROUTES[name], cast), cast.account(role).auth, 403
     )
 
 

@@ -11,18 +11,22 @@ import pytest
 from fastapi.testclient import TestClient
 
 from marketplace.bootstrap import Services
+from tests.api import role_matrix
 from tests.api.conftest import Account, sign_up
 from tests.api.helpers import API, assert_problem, bid, no_new_events, publish
 from tests.api.role_matrix import (
     INVALID_AUTHORIZATIONS,
+    Route,
     assert_anonymous_refused,
     assert_refused,
+    call,
+    forbidden_cases,
 )
 from tests.support import bid_body, organization_body, posting_body
 
 
 @dataclass
-class Cast:
+class Cast(role_matrix.Cast):
     owner: Account
     bidder: Account
     stranger: Account  # an enterprise that is neither owner nor bidder
@@ -33,9 +37,8 @@ class Cast:
     posting_id: str
     bid_id: str
 
-    def account(self, role: str) -> Account:
-        account: Account = getattr(self, role)
-        return account
+    def ids(self) -> dict[str, str]:  # {posting}, {bid}, {org} in the routes' paths
+        return {"posting": self.posting_id, "bid": self.bid_id, "org": self.bank.id}
 
 
 @pytest.fixture(scope="module")
@@ -60,17 +63,6 @@ def cast(client: TestClient, operator: Account, auditor: Account) -> Cast:
         posting["id"],
         placed["id"],
     )
-
-
-@dataclass(frozen=True)
-class Route:
-    method: str
-    path: str  # {posting}, {bid}, {org} are filled in from the cast
-    body: dict[str, Any] | None
-    forbidden: tuple[str, ...]  # roles answered 403
-
-    def url(self, cast: Cast) -> str:
-        return API + self.path.format(posting=cast.posting_id, bid=cast.bid_id, org=cast.bank.id)
 
 
 STAFF_AND_BANKS = ("bank", "verified_bank", "operator", "auditor")
@@ -119,25 +111,14 @@ ROUTES: dict[str, Route] = {
     ),
 }
 
-FORBIDDEN_CASES = [
-    pytest.param(name, role, id=f"{name} as {role}")
-    for name, route in ROUTES.items()
-    for role in route.forbidden
-]
-
-
-def _call(client: TestClient, route: Route, cast: Cast, headers: dict[str, str]) -> Any:
-    kwargs: dict[str, Any] = {"headers": headers}
-    if route.body is not None:
-        kwargs["json"] = route.body
-    return client.request(route.method, route.url(cast), **kwargs)
+FORBIDDEN_CASES = forbidden_cases(ROUTES)
 
 
 @pytest.mark.parametrize("name", list(ROUTES))
 def test_anonymous_callers_get_401(
     client: TestClient, services: Services, cast: Cast, name: str
 ) -> None:
-    assert_anonymous_refused(services, partial(_call, client, ROUTES[name], cast))
+    assert_anonymous_refused(services, partial(call, client, ROUTES[name], cast))
 
 
 @pytest.mark.parametrize("name", list(ROUTES))
@@ -146,7 +127,7 @@ def test_invalid_tokens_get_401(
     client: TestClient, services: Services, cast: Cast, name: str, authorization: str
 ) -> None:
     assert_refused(
-        services, partial(_call, client, ROUTES[name], cast), {"Authorization": authorization}, 401
+        services, partial(call, client, ROUTES[name], cast), {"Authorization": authorization}, 401
     )
 
 
@@ -155,7 +136,7 @@ def test_wrong_role_or_non_party_gets_403(
     client: TestClient, services: Services, cast: Cast, name: str, role: str
 ) -> None:
     assert_refused(
-        services, partial(_call, client, ROUTES[name], cast), cast.account(role).auth, 403
+        services, partial(call, client, ROUTES[name], cast), cast.account(role).auth, 403
     )
 
 
