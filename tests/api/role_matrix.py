@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import pytest
@@ -79,3 +80,30 @@ def assert_anonymous_refused(services: Services, send: Send) -> None:
     """No credentials: 401 with a Bearer challenge."""
     response = assert_refused(services, send, {}, 401)
     assert response.headers.get("www-authenticate", "").lower().startswith("bearer")
+
+
+def refusal_tests(
+    routes: dict[str, Route], send: Callable[..., Any] = call
+) -> tuple[Callable[..., None], Callable[..., None], Callable[..., None]]:
+    """The three tests of every matrix, for its module to name (it needs a `cast` fixture):
+    anonymous callers get 401, invalid tokens 401, each role a route refuses 403; none writes.
+    `send(client, route, cast, headers)` sends a route's request (`call` unless given)."""
+
+    @pytest.mark.parametrize("name", list(routes))
+    def anonymous(client: TestClient, services: Services, cast: Cast, name: str) -> None:
+        assert_anonymous_refused(services, partial(send, client, routes[name], cast))
+
+    @pytest.mark.parametrize("name", list(routes))
+    @INVALID_AUTHORIZATIONS
+    def invalid_token(
+        client: TestClient, services: Services, cast: Cast, name: str, authorization: str
+    ) -> None:
+        headers = {"Authorization": authorization}
+        assert_refused(services, partial(send, client, routes[name], cast), headers, 401)
+
+    @pytest.mark.parametrize(("name", "role"), forbidden_cases(routes))
+    def forbidden(client: TestClient, services: Services, cast: Cast, name: str, role: str) -> None:
+        headers = cast.account(role).auth
+        assert_refused(services, partial(send, client, routes[name], cast), headers, 403)
+
+    return anonymous, invalid_token, forbidden

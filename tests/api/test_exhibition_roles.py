@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, replace
-from functools import partial
 from typing import Any
 
 import pytest
@@ -16,12 +15,10 @@ from tests.api import role_matrix
 from tests.api.conftest import Account, sign_up
 from tests.api.helpers import API, assert_problem, no_new_events
 from tests.api.role_matrix import (
-    INVALID_AUTHORIZATIONS,
     Route,
-    assert_anonymous_refused,
-    assert_refused,
     call,
     forbidden_cases,
+    refusal_tests,
 )
 from tests.api.test_exhibitions import exhibition_body, schedule, signup
 
@@ -85,30 +82,12 @@ def _call(
     return call(client, route, cast, headers, **ids)
 
 
-@pytest.mark.parametrize("name", list(ROUTES))
-def test_anonymous_callers_get_401(
-    client: TestClient, services: Services, cast: Cast, name: str
-) -> None:
-    assert_anonymous_refused(services, partial(_call, client, ROUTES[name], cast))
-
-
-@pytest.mark.parametrize("name", list(ROUTES))
-@INVALID_AUTHORIZATIONS
-def test_invalid_tokens_get_401(
-    client: TestClient, services: Services, cast: Cast, name: str, authorization: str
-) -> None:
-    assert_refused(
-        services, partial(_call, client, ROUTES[name], cast), {"Authorization": authorization}, 401
-    )
-
-
-@pytest.mark.parametrize(("name", "role"), FORBIDDEN_CASES)
-def test_wrong_role_or_another_enterprise_gets_403(
-    client: TestClient, services: Services, cast: Cast, name: str, role: str
-) -> None:
-    assert_refused(
-        services, partial(_call, client, ROUTES[name], cast), cast.account(role).auth, 403
-    )
+# Anonymous callers and invalid tokens get 401, each role a route refuses 403; nothing is written.
+(
+    test_anonymous_callers_get_401,
+    test_invalid_tokens_get_401,
+    test_wrong_role_or_another_enterprise_gets_403,
+) = refusal_tests(ROUTES, _call)
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,6 @@ caller that may not call it (anonymous → 401, a wrong role, an unverified bank
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
 import pytest
@@ -25,12 +24,8 @@ from tests.api.financing_helpers import (
 )
 from tests.api.helpers import API, assert_problem, no_new_events
 from tests.api.role_matrix import (
-    INVALID_AUTHORIZATIONS,
     Route,
-    assert_anonymous_refused,
-    assert_refused,
-    call,
-    forbidden_cases,
+    refusal_tests,
 )
 
 ROLES = (
@@ -76,7 +71,7 @@ def _except(*allowed: str) -> tuple[str, ...]:
 
 BANKS = ("verified_bank", "matched_bank")
 STAFF = ("operator", "auditor")
-ROUTES: dict[str, Route] = {
+ROUTES: dict[str, Route] = {  # every financing route but the public GET /bank-products
     "post need": Route("POST", "/financing-needs", need_body(), _except("owner", "stranger")),
     "list needs": Route("GET", "/financing-needs", None, ("bank",)),
     "read need": Route("GET", "/financing-needs/{need}", None, ("stranger", "bank")),
@@ -97,35 +92,12 @@ ROUTES: dict[str, Route] = {
     "match products": Route("GET", "/financing-needs/{need}/matches", None, _except("owner")),
     "publish product": Route("POST", "/bank-products", product_body(), _except(*BANKS)),
 }
-SIGNED_IN_ROUTES = list(ROUTES)  # every financing route but the public GET /bank-products
-
-FORBIDDEN_CASES = forbidden_cases(ROUTES)
-
-
-@pytest.mark.parametrize("name", SIGNED_IN_ROUTES)
-def test_anonymous_callers_get_401(
-    client: TestClient, services: Services, cast: Cast, name: str
-) -> None:
-    assert_anonymous_refused(services, partial(call, client, ROUTES[name], cast))
-
-
-@pytest.mark.parametrize("name", SIGNED_IN_ROUTES)
-@INVALID_AUTHORIZATIONS
-def test_invalid_tokens_get_401(
-    client: TestClient, services: Services, cast: Cast, name: str, authorization: str
-) -> None:
-    assert_refused(
-        services, partial(call, client, ROUTES[name], cast), {"Authorization": authorization}, 401
-    )
-
-
-@pytest.mark.parametrize(("name", "role"), FORBIDDEN_CASES)
-def test_wrong_role_or_non_party_gets_403(
-    client: TestClient, services: Services, cast: Cast, name: str, role: str
-) -> None:
-    assert_refused(
-        services, partial(call, client, ROUTES[name], cast), cast.account(role).auth, 403
-    )
+# Anonymous callers and invalid tokens get 401, each role a route refuses 403; nothing is written.
+(
+    test_anonymous_callers_get_401,
+    test_invalid_tokens_get_401,
+    test_wrong_role_or_non_party_gets_403,
+) = refusal_tests(ROUTES)
 
 
 def test_roles_are_checked_before_the_need_is_looked_up(

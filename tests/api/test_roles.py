@@ -4,7 +4,6 @@ caller that may not call it (anonymous → 401, a wrong role or a non-party → 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
 import pytest
@@ -15,12 +14,8 @@ from tests.api import role_matrix
 from tests.api.conftest import Account, sign_up
 from tests.api.helpers import API, assert_problem, bid, no_new_events, publish
 from tests.api.role_matrix import (
-    INVALID_AUTHORIZATIONS,
     Route,
-    assert_anonymous_refused,
-    assert_refused,
-    call,
-    forbidden_cases,
+    refusal_tests,
 )
 from tests.support import bid_body, organization_body, posting_body
 
@@ -111,33 +106,12 @@ ROUTES: dict[str, Route] = {
     ),
 }
 
-FORBIDDEN_CASES = forbidden_cases(ROUTES)
-
-
-@pytest.mark.parametrize("name", list(ROUTES))
-def test_anonymous_callers_get_401(
-    client: TestClient, services: Services, cast: Cast, name: str
-) -> None:
-    assert_anonymous_refused(services, partial(call, client, ROUTES[name], cast))
-
-
-@pytest.mark.parametrize("name", list(ROUTES))
-@INVALID_AUTHORIZATIONS
-def test_invalid_tokens_get_401(
-    client: TestClient, services: Services, cast: Cast, name: str, authorization: str
-) -> None:
-    assert_refused(
-        services, partial(call, client, ROUTES[name], cast), {"Authorization": authorization}, 401
-    )
-
-
-@pytest.mark.parametrize(("name", "role"), FORBIDDEN_CASES)
-def test_wrong_role_or_non_party_gets_403(
-    client: TestClient, services: Services, cast: Cast, name: str, role: str
-) -> None:
-    assert_refused(
-        services, partial(call, client, ROUTES[name], cast), cast.account(role).auth, 403
-    )
+# Anonymous callers and invalid tokens get 401, each role a route refuses 403; nothing is written.
+(
+    test_anonymous_callers_get_401,
+    test_invalid_tokens_get_401,
+    test_wrong_role_or_non_party_gets_403,
+) = refusal_tests(ROUTES)
 
 
 def test_authentication_comes_before_validation(
