@@ -3,7 +3,7 @@
 `at_once` releases every call together behind a barrier and gives back each result or exception;
 the HTTP tests use `responses_at_once`, which raises instead. The integration tests run each
 scenario on one `Marketplace` and on two `open_services` of one database, as two API workers
-would be (`App`, `opened_app`, `one_or_two`).
+would be (`App`, `app_fixtures`).
 """
 
 from __future__ import annotations
@@ -165,7 +165,30 @@ def opened_app(url: str, settings: Settings, *, projections: bool = False) -> It
         services.close()
 
 
-def one_or_two(request: pytest.FixtureRequest, first: App, second: App) -> list[App]:
-    """For an `apps` fixture with params ["one_app", "two_apps"]: the applications the threads
-    take turns on, thread i using apps[i % len(apps)]."""
-    return [first] if request.param == "one_app" else [first, second]
+def app_fixtures(
+    settings: Callable[[str], Settings], *, projections: bool = False, database_lock: bool = True
+) -> tuple[Any, Any, Any]:
+    """A concurrency module's `first`, `second` and `apps` fixtures (module scope), for it to
+    name: two `App`s on its settings, both counting version conflicts, the second with striped
+    locks of its own (and without the database lock if `database_lock=False`), the first
+    running the views if `projections`; `apps` is `[first]`, then `[first, second]`: thread i
+    uses apps[i % len(apps)]."""
+
+    @pytest.fixture(scope="module")
+    def first(database_url: str) -> Iterator[App]:
+        with opened_app(database_url, settings(database_url), projections=projections) as app:
+            app.count_conflicts()
+            yield app
+
+    @pytest.fixture(scope="module")
+    def second(database_url: str, first: App) -> Iterator[App]:
+        with opened_app(database_url, settings(database_url)) as app:
+            app.count_conflicts()
+            app.use_own_locks(database_lock=database_lock)
+            yield app
+
+    @pytest.fixture(scope="module", params=["one_app", "two_apps"])
+    def apps(request: pytest.FixtureRequest, first: App, second: App) -> list[App]:
+        return [first] if request.param == "one_app" else [first, second]
+
+    return first, second, apps

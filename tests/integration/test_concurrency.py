@@ -33,10 +33,9 @@ from marketplace.commands import Outcome
 from marketplace.settings import eventsourcing_env
 from tests.concurrency import (
     App,
+    app_fixtures,
     at_once,
     cheap_password_hashes,
-    one_or_two,
-    opened_app,
     settings,
     stored,
     tracebacks,
@@ -61,31 +60,9 @@ def cheap_hashes() -> Iterator[None]:
         yield
 
 
-@pytest.fixture(scope="module")
-def first(database_url: str) -> Iterator[App]:
-    with opened_app(database_url, settings(database_url)) as app:
-        yield app
-
-
-@pytest.fixture(scope="module")
-def second(database_url: str, first: App) -> Iterator[App]:
-    """A second application on the same database: its locks know nothing of the first's."""
-    with opened_app(database_url, settings(database_url)) as app:
-        yield app
-
-
-@pytest.fixture(scope="module", autouse=True)
-def conflict_counters(first: App, second: App) -> None:
-    first.count_conflicts()
-    second.count_conflicts()
-    # The second application does not queue on the database lock, so the version-conflict
-    # retries are exercised too (the first still queues, as every real writer does).
-    second.use_own_locks(database_lock=False)
-
-
-@pytest.fixture(scope="module", params=["one_app", "two_apps"])
-def apps(request: pytest.FixtureRequest, first: App, second: App) -> list[App]:
-    return one_or_two(request, first, second)
+# The second application does not queue on the database lock, so the version-conflict retries
+# are exercised too (the first still queues, as every real writer does).
+first, second, apps = app_fixtures(settings, database_lock=False)
 
 
 def register(app: Marketplace, credit_code: str) -> Outcome:

@@ -23,10 +23,9 @@ from marketplace.application import Marketplace
 from marketplace.commands import Outcome
 from tests.concurrency import (
     App,
+    app_fixtures,
     at_once,
     cheap_password_hashes,
-    one_or_two,
-    opened_app,
     settings,
     stored,
     tracebacks,
@@ -44,22 +43,7 @@ def cheap_hashes() -> Iterator[None]:
         yield
 
 
-@pytest.fixture(scope="module")
-def first(database_url: str) -> Iterator[App]:
-    with opened_app(database_url, settings(database_url)) as app:
-        yield app
-
-
-@pytest.fixture(scope="module")
-def second(database_url: str, first: App) -> Iterator[App]:
-    with opened_app(database_url, settings(database_url)) as app:
-        app.use_own_locks()
-        yield app
-
-
-@pytest.fixture(scope="module", params=["one_app", "two_apps"])
-def apps(request: pytest.FixtureRequest, first: App, second: App) -> list[App]:
-    return one_or_two(request, first, second)
+first, second, apps = app_fixtures(settings)
 
 
 def register(app: Marketplace, kind: str) -> UUID:
