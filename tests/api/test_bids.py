@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import threading
 import uuid
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
 
-import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -26,6 +22,7 @@ from tests.api.helpers import (
     no_new_events,
     publish,
 )
+from tests.concurrency import responses_at_once
 from tests.support import bid_body
 
 BID_KEYS = {"id", "posting_id", "bidder", "unit_price", "quantity", "status", "placed_at"}
@@ -534,24 +531,13 @@ def test_accept_a_supply_posting(client: TestClient, owner: Account, bidder: Acc
 # Concurrency -------------------------------------------------------------------------------
 
 
-def _at_once(calls: list[Callable[[], httpx.Response]]) -> list[httpx.Response]:
-    barrier = threading.Barrier(len(calls))
-
-    def run(call: Callable[[], httpx.Response]) -> httpx.Response:
-        barrier.wait()
-        return call()
-
-    with ThreadPoolExecutor(len(calls)) as pool:
-        return list(pool.map(run, calls))
-
-
 def test_concurrent_bids_of_one_bidder_leave_one_active(
     client: TestClient, services: Services, owner: Account, bidder: Account
 ) -> None:
     posting = publish(client, owner)
     before = head(services)
     url = _bids_url(posting)
-    responses = _at_once(
+    responses = responses_at_once(
         [lambda: client.post(url, json=bid_body(), headers=bidder.auth) for _ in range(5)]
     )
     statuses = sorted(r.status_code for r in responses)
@@ -568,7 +554,7 @@ def test_concurrent_accepts_award_once(
     first = bid(client, bidder, posting["id"])
     second = bid(client, rival, posting["id"])
     before = head(services)
-    responses = _at_once(
+    responses = responses_at_once(
         [
             lambda b=b: client.post(f"{_bids_url(posting)}/{b}/accept", headers=owner.auth)
             for b in (first["id"], second["id"], first["id"])

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-import threading
 import uuid
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 import httpx
@@ -19,11 +17,14 @@ import rfc8785
 from fastapi.testclient import TestClient
 
 from marketplace.bootstrap import Services
+from tests.api import role_matrix
 from tests.api.conftest import Account, sign_up
 from tests.api.financing_helpers import accept as accept_offer
 from tests.api.financing_helpers import make_offer, post_need, verified_bank
 from tests.api.helpers import API, ZH, assert_problem, bid, head, is_chinese, no_new_events, publish
+from tests.api.role_matrix import assert_refused
 from tests.api.stats_helpers import schedule_exhibition
+from tests.concurrency import responses_at_once
 
 CONTRACTS = f"{API}/contracts"
 CONTRACT_KEYS = {
@@ -46,7 +47,7 @@ HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
 
 @dataclass
-class Cast:
+class Cast(role_matrix.Cast):
     alice: Account  # publishes the postings
     bob: Account  # bids on them
     rival: Account  # bids on some of alice's postings too (contracts bob must not see)
@@ -55,10 +56,6 @@ class Cast:
     lender: Account  # a verified bank, party to the loan contract only
     operator: Account
     auditor: Account
-
-    def account(self, role: str) -> Account:
-        account: Account = getattr(self, role)
-        return account
 
 
 @pytest.fixture(scope="module")
@@ -458,7 +455,7 @@ def test_concurrent_signatures_of_both_parties(
 ) -> None:
     digest = read(client, cast.alice, deal.url, deal.position)["digest"]
     before = head(services)
-    responses = _at_once(
+    responses = responses_at_once(
         [
             lambda: sign(client, cast.alice, deal.url, digest),
             lambda: sign(client, cast.bob, deal.url, digest),
@@ -900,9 +897,8 @@ def test_role_matrix_refusals(
         headers = {"Authorization": "Bearer " + "x" * 40}
     else:
         headers = cast.account(who).auth
-    with no_new_events(services):
-        response = _call(client, route, standing, digest, headers)
-        assert_problem(response, 401 if who in ("anonymous", "bad token") else 403)
+    send = partial(_call, client, route, standing, digest)
+    assert_refused(services, send, headers, 401 if who in ("anonymous", "bad token") else 403)
     after = read(client, cast.alice, standing.url)
     assert (after["status"], after["version"]) == ("drafted", 1)
 
@@ -922,17 +918,3 @@ def test_role_matrix_reads_allowed(
 ) -> None:
     response = _call(client, ROUTES[name], standing, "", cast.account(who).auth)
     assert response.status_code == 200, response.text
-
-
-# Concurrency helper ------------------------------------------------------------------------
-
-
-def _at_once(calls: list[Callable[[], httpx.Response]]) -> list[httpx.Response]:
-    barrier = threading.Barrier(len(calls))
-
-    def run(call: Callable[[], httpx.Response]) -> httpx.Response:
-        barrier.wait()
-        return call()
-
-    with ThreadPoolExecutor(len(calls)) as pool:
-        return list(pool.map(run, calls))

@@ -4,26 +4,27 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
-from functools import partial
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from marketplace.bootstrap import Services
+from tests.api import role_matrix
 from tests.api.conftest import Account, sign_up
 from tests.api.helpers import API, assert_problem, no_new_events
 from tests.api.role_matrix import (
-    INVALID_AUTHORIZATIONS,
-    assert_anonymous_refused,
-    assert_refused,
+    Route,
+    call,
+    forbidden_cases,
+    refusal_tests,
 )
 from tests.api.test_exhibitions import exhibition_body, schedule, signup
 
 
 @dataclass
-class Cast:
+class Cast(role_matrix.Cast):
     member: Account  # an enterprise with a confirmed signup
     stranger: Account  # an enterprise that has not signed up
     bank: Account
@@ -31,9 +32,8 @@ class Cast:
     auditor: Account
     exhibition_id: str
 
-    def account(self, role: str) -> Account:
-        account: Account = getattr(self, role)
-        return account
+    def ids(self) -> dict[str, str]:  # {exhibition} and {member} in the routes' paths
+        return {"exhibition": self.exhibition_id, "member": self.member.id}
 
 
 @pytest.fixture(scope="module")
@@ -42,19 +42,6 @@ def cast(client: TestClient, operator: Account, auditor: Account) -> Cast:
     exhibition = schedule(client, operator, capacity=10)
     signup(client, exhibition, member)
     return Cast(member, stranger, bank, operator, auditor, exhibition["id"])
-
-
-@dataclass(frozen=True)
-class Route:
-    method: str
-    path: str  # {exhibition} and {member} are filled in from the cast
-    body: dict[str, Any] | None
-    forbidden: tuple[str, ...]  # roles answered 403
-
-    def url(self, cast: Cast, exhibition_id: str | None = None) -> str:
-        return API + self.path.format(
-            exhibition=exhibition_id or cast.exhibition_id, member=cast.member.id
-        )
 
 
 NOT_ENTERPRISES = ("bank", "operator", "auditor")
@@ -78,11 +65,7 @@ ROUTES: dict[str, Route] = {
     ),
 }
 
-FORBIDDEN_CASES = [
-    pytest.param(name, role, id=f"{name} as {role}")
-    for name, route in ROUTES.items()
-    for role in route.forbidden
-]
+FORBIDDEN_CASES = forbidden_cases(ROUTES)
 
 
 def _call(
@@ -92,36 +75,19 @@ def _call(
     headers: dict[str, str],
     exhibition_id: str | None = None,
 ) -> Any:
-    kwargs: dict[str, Any] = {"headers": headers}
+    """`call`, with the member's id for a None in the body, and another exhibition if given."""
     if route.body is not None:
-        kwargs["json"] = {k: v or cast.member.id for k, v in route.body.items()}
-    return client.request(route.method, route.url(cast, exhibition_id), **kwargs)
+        route = replace(route, body={k: v or cast.member.id for k, v in route.body.items()})
+    ids = {"exhibition": exhibition_id} if exhibition_id else {}
+    return call(client, route, cast, headers, **ids)
 
 
-@pytest.mark.parametrize("name", list(ROUTES))
-def test_anonymous_callers_get_401(
-    client: TestClient, services: Services, cast: Cast, name: str
-) -> None:
-    assert_anonymous_refused(services, partial(_call, client, ROUTES[name], cast))
-
-
-@pytest.mark.parametrize("name", list(ROUTES))
-@INVALID_AUTHORIZATIONS
-def test_invalid_tokens_get_401(
-    client: TestClient, services: Services, cast: Cast, name: str, authorization: str
-) -> None:
-    assert_refused(
-        services, partial(_call, client, ROUTES[name], cast), {"Authorization": authorization}, 401
-    )
-
-
-@pytest.mark.parametrize(("name", "role"), FORBIDDEN_CASES)
-def test_wrong_role_or_another_enterprise_gets_403(
-    client: TestClient, services: Services, cast: Cast, name: str, role: str
-) -> None:
-    assert_refused(
-        services, partial(_call, client, ROUTES[name], cast), cast.account(role).auth, 403
-    )
+# Anonymous callers and invalid tokens get 401, each role a route refuses 403; nothing is written.
+(
+    test_anonymous_callers_get_401,
+    test_invalid_tokens_get_401,
+    test_wrong_role_or_another_enterprise_gets_403,
+) = refusal_tests(ROUTES, _call)
 
 
 @pytest.mark.parametrize(

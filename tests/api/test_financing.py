@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import threading
 import uuid
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -27,6 +23,7 @@ from tests.api.financing_helpers import (
     verified_bank,
 )
 from tests.api.helpers import API, ZH, assert_problem, eventually, head, is_chinese, no_new_events
+from tests.concurrency import responses_at_once
 
 NEED_KEYS = {
     "id", "owner", "amount", "currency", "term_months", "purpose", "product_type", "region",
@@ -577,17 +574,6 @@ def test_disbursing_more_than_the_offer_is_409_with_the_reason(
         assert_problem(client.post(missing, json={"amount": "1"}, headers=banks[0].auth), 404)
 
 
-def _at_once(calls: list[Callable[[], httpx.Response]]) -> list[httpx.Response]:
-    barrier = threading.Barrier(len(calls))
-
-    def run(call: Callable[[], httpx.Response]) -> httpx.Response:
-        barrier.wait()
-        return call()
-
-    with ThreadPoolExecutor(len(calls)) as pool:
-        return list(pool.map(run, calls))
-
-
 def test_concurrent_accepts_of_different_offers_match_once(
     client: TestClient,
     services: Services,
@@ -597,7 +583,7 @@ def test_concurrent_accepts_of_different_offers_match_once(
 ) -> None:
     offers = [make_offer(client, bank, need["id"])["id"] for bank in banks]
     before = head(services)
-    responses = _at_once(
+    responses = responses_at_once(
         [lambda o=o: client.post(f"{_offers(need)}/{o}/accept", headers=owner.auth) for o in offers]
     )
     statuses = sorted(r.status_code for r in responses)

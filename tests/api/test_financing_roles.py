@@ -5,13 +5,13 @@ caller that may not call it (anonymous → 401, a wrong role, an unverified bank
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from marketplace.bootstrap import Services
+from tests.api import role_matrix
 from tests.api.conftest import Account, sign_up
 from tests.api.financing_helpers import (
     accept,
@@ -24,9 +24,8 @@ from tests.api.financing_helpers import (
 )
 from tests.api.helpers import API, assert_problem, no_new_events
 from tests.api.role_matrix import (
-    INVALID_AUTHORIZATIONS,
-    assert_anonymous_refused,
-    assert_refused,
+    Route,
+    refusal_tests,
 )
 
 ROLES = (
@@ -35,7 +34,7 @@ ROLES = (
 
 
 @dataclass
-class Cast:
+class Cast(role_matrix.Cast):
     owner: Account  # posted both needs
     stranger: Account  # another enterprise
     bank: Account  # not verified
@@ -47,9 +46,8 @@ class Cast:
     offer_id: str
     matched_need_id: str
 
-    def account(self, role: str) -> Account:
-        account: Account = getattr(self, role)
-        return account
+    def ids(self) -> dict[str, str]:  # {need}, {offer}, {matched} in the routes' paths
+        return {"need": self.need_id, "offer": self.offer_id, "matched": self.matched_need_id}
 
 
 @pytest.fixture(scope="module")
@@ -67,26 +65,13 @@ def cast(client: TestClient, operator: Account, auditor: Account) -> Cast:
     )  # fmt: skip
 
 
-@dataclass(frozen=True)
-class Route:
-    method: str
-    path: str  # {need}, {offer}, {matched} are filled in from the cast
-    body: dict[str, Any] | None
-    forbidden: tuple[str, ...]  # roles answered 403
-
-    def url(self, cast: Cast) -> str:
-        return API + self.path.format(
-            need=cast.need_id, offer=cast.offer_id, matched=cast.matched_need_id
-        )
-
-
 def _except(*allowed: str) -> tuple[str, ...]:
     return tuple(role for role in ROLES if role not in allowed)
 
 
 BANKS = ("verified_bank", "matched_bank")
 STAFF = ("operator", "auditor")
-ROUTES: dict[str, Route] = {
+ROUTES: dict[str, Route] = {  # every financing route but the public GET /bank-products
     "post need": Route("POST", "/financing-needs", need_body(), _except("owner", "stranger")),
     "list needs": Route("GET", "/financing-needs", None, ("bank",)),
     "read need": Route("GET", "/financing-needs/{need}", None, ("stranger", "bank")),
@@ -107,46 +92,12 @@ ROUTES: dict[str, Route] = {
     "match products": Route("GET", "/financing-needs/{need}/matches", None, _except("owner")),
     "publish product": Route("POST", "/bank-products", product_body(), _except(*BANKS)),
 }
-SIGNED_IN_ROUTES = list(ROUTES)  # every financing route but the public GET /bank-products
-
-FORBIDDEN_CASES = [
-    pytest.param(name, role, id=f"{name} as {role}")
-    for name, route in ROUTES.items()
-    for role in route.forbidden
-]
-
-
-def _call(client: TestClient, route: Route, cast: Cast, headers: dict[str, str]) -> Any:
-    kwargs: dict[str, Any] = {"headers": headers}
-    if route.body is not None:
-        kwargs["json"] = route.body
-    return client.request(route.method, route.url(cast), **kwargs)
-
-
-@pytest.mark.parametrize("name", SIGNED_IN_ROUTES)
-def test_anonymous_callers_get_401(
-    client: TestClient, services: Services, cast: Cast, name: str
-) -> None:
-    assert_anonymous_refused(services, partial(_call, client, ROUTES[name], cast))
-
-
-@pytest.mark.parametrize("name", SIGNED_IN_ROUTES)
-@INVALID_AUTHORIZATIONS
-def test_invalid_tokens_get_401(
-    client: TestClient, services: Services, cast: Cast, name: str, authorization: str
-) -> None:
-    assert_refused(
-        services, partial(_call, client, ROUTES[name], cast), {"Authorization": authorization}, 401
-    )
-
-
-@pytest.mark.parametrize(("name", "role"), FORBIDDEN_CASES)
-def test_wrong_role_or_non_party_gets_403(
-    client: TestClient, services: Services, cast: Cast, name: str, role: str
-) -> None:
-    assert_refused(
-        services, partial(_call, client, ROUTES[name], cast), cast.account(role).auth, 403
-    )
+# Anonymous callers and invalid tokens get 401, each role a route refuses 403; nothing is written.
+(
+    test_anonymous_callers_get_401,
+    test_invalid_tokens_get_401,
+    test_wrong_role_or_non_party_gets_403,
+) = refusal_tests(ROUTES)
 
 
 def test_roles_are_checked_before_the_need_is_looked_up(

@@ -4,25 +4,24 @@ caller that may not call it (anonymous → 401, a wrong role or a non-party → 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from marketplace.bootstrap import Services
+from tests.api import role_matrix
 from tests.api.conftest import Account, sign_up
 from tests.api.helpers import API, assert_problem, bid, no_new_events, publish
 from tests.api.role_matrix import (
-    INVALID_AUTHORIZATIONS,
-    assert_anonymous_refused,
-    assert_refused,
+    Route,
+    refusal_tests,
 )
 from tests.support import bid_body, organization_body, posting_body
 
 
 @dataclass
-class Cast:
+class Cast(role_matrix.Cast):
     owner: Account
     bidder: Account
     stranger: Account  # an enterprise that is neither owner nor bidder
@@ -33,9 +32,8 @@ class Cast:
     posting_id: str
     bid_id: str
 
-    def account(self, role: str) -> Account:
-        account: Account = getattr(self, role)
-        return account
+    def ids(self) -> dict[str, str]:  # {posting}, {bid}, {org} in the routes' paths
+        return {"posting": self.posting_id, "bid": self.bid_id, "org": self.bank.id}
 
 
 @pytest.fixture(scope="module")
@@ -60,17 +58,6 @@ def cast(client: TestClient, operator: Account, auditor: Account) -> Cast:
         posting["id"],
         placed["id"],
     )
-
-
-@dataclass(frozen=True)
-class Route:
-    method: str
-    path: str  # {posting}, {bid}, {org} are filled in from the cast
-    body: dict[str, Any] | None
-    forbidden: tuple[str, ...]  # roles answered 403
-
-    def url(self, cast: Cast) -> str:
-        return API + self.path.format(posting=cast.posting_id, bid=cast.bid_id, org=cast.bank.id)
 
 
 STAFF_AND_BANKS = ("bank", "verified_bank", "operator", "auditor")
@@ -119,44 +106,12 @@ ROUTES: dict[str, Route] = {
     ),
 }
 
-FORBIDDEN_CASES = [
-    pytest.param(name, role, id=f"{name} as {role}")
-    for name, route in ROUTES.items()
-    for role in route.forbidden
-]
-
-
-def _call(client: TestClient, route: Route, cast: Cast, headers: dict[str, str]) -> Any:
-    kwargs: dict[str, Any] = {"headers": headers}
-    if route.body is not None:
-        kwargs["json"] = route.body
-    return client.request(route.method, route.url(cast), **kwargs)
-
-
-@pytest.mark.parametrize("name", list(ROUTES))
-def test_anonymous_callers_get_401(
-    client: TestClient, services: Services, cast: Cast, name: str
-) -> None:
-    assert_anonymous_refused(services, partial(_call, client, ROUTES[name], cast))
-
-
-@pytest.mark.parametrize("name", list(ROUTES))
-@INVALID_AUTHORIZATIONS
-def test_invalid_tokens_get_401(
-    client: TestClient, services: Services, cast: Cast, name: str, authorization: str
-) -> None:
-    assert_refused(
-        services, partial(_call, client, ROUTES[name], cast), {"Authorization": authorization}, 401
-    )
-
-
-@pytest.mark.parametrize(("name", "role"), FORBIDDEN_CASES)
-def test_wrong_role_or_non_party_gets_403(
-    client: TestClient, services: Services, cast: Cast, name: str, role: str
-) -> None:
-    assert_refused(
-        services, partial(_call, client, ROUTES[name], cast), cast.account(role).auth, 403
-    )
+# Anonymous callers and invalid tokens get 401, each role a route refuses 403; nothing is written.
+(
+    test_anonymous_callers_get_401,
+    test_invalid_tokens_get_401,
+    test_wrong_role_or_non_party_gets_403,
+) = refusal_tests(ROUTES)
 
 
 def test_authentication_comes_before_validation(

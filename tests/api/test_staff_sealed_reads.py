@@ -12,6 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from marketplace.bootstrap import Services
+from tests.api import role_matrix
 from tests.api.conftest import Account, sign_up
 from tests.api.financing_helpers import accept, make_offer, post_need, verified_bank
 from tests.api.helpers import API, bid, head, publish
@@ -22,7 +23,7 @@ OFFER_TERMS = {"amount": "1234567.00", "annual_rate": "4.15", "conditions": "需
 
 
 @dataclass
-class Cast:
+class Cast(role_matrix.Cast):
     owner: Account  # posted the posting and the needs
     bidder: Account
     bank: Account  # verified; made both offers
@@ -35,9 +36,15 @@ class Cast:
     sale_contract_id: str
     loan_contract_id: str
 
-    def account(self, role: str) -> Account:
-        account: Account = getattr(self, role)
-        return account
+    def ids(self) -> dict[str, str]:  # the placeholders of READ_ROUTES' paths
+        return {
+            "posting": self.posting_id,
+            "awarded": self.awarded_id,
+            "need": self.need_id,
+            "matched": self.matched_id,
+            "sale": self.sale_contract_id,
+            "loan": self.loan_contract_id,
+        }
 
 
 @pytest.fixture(scope="module")
@@ -77,14 +84,7 @@ READ_ROUTES: dict[str, tuple[str, tuple[str, ...]]] = {
 
 
 def url(cast: Cast, path: str) -> str:
-    return API + path.format(
-        posting=cast.posting_id,
-        awarded=cast.awarded_id,
-        need=cast.need_id,
-        matched=cast.matched_id,
-        sale=cast.sale_contract_id,
-        loan=cast.loan_contract_id,
-    )
+    return API + path.format(**cast.ids())
 
 
 def items(body: dict[str, Any]) -> list[dict[str, Any]]:

@@ -11,13 +11,9 @@ are settled by the command retries.
 
 from __future__ import annotations
 
-import contextlib
-import inspect
 import threading
-import traceback
-from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -25,20 +21,25 @@ from uuid import UUID
 
 import psycopg
 import pytest
-from argon2 import PasswordHasher
 from eventsourcing.application import AggregateNotFoundError
-from eventsourcing.persistence import IntegrityError
-from psycopg.sql import SQL, Identifier
 
 from aggregates.bid import BidStatus
 from aggregates.contract import Contract, ContractKind, contract_id
 from aggregates.errors import ConflictError
 from aggregates.posting import Posting, PostingStatus
-from marketplace import commands, security
 from marketplace.application import Marketplace
-from marketplace.bootstrap import Services, open_services
+from marketplace.bootstrap import open_services
 from marketplace.commands import Outcome
-from marketplace.settings import Settings, eventsourcing_env
+from marketplace.settings import eventsourcing_env
+from tests.concurrency import (
+    App,
+    app_fixtures,
+    at_once,
+    cheap_password_hashes,
+    settings,
+    stored,
+    tracebacks,
+)
 from tests.support import new_credit_code
 
 BIDDERS = 50
@@ -48,143 +49,20 @@ CONTRACT_DRAFTED = "aggregates.contract:Contract.Drafted"
 
 
 @dataclass
-class App:
-    """One `Marketplace` of its own `open_services`, counting the version conflicts it met."""
-
-    services: Services
-    conflicts: int = 0
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    @property
-    def app(self) -> Marketplace:
-        return self.services.app
-
-    def count_conflicts(self) -> None:
-        record = self.app.record
-
-        def counting(*args: Any, **kwargs: Any) -> int | None:
-            try:
-                return record(*args, **kwargs)
-            except IntegrityError:
-                with self.lock:
-                    self.conflicts += 1
-                raise
-
-        self.app.record = counting  # type: ignore[method-assign]
-
-    def use_own_locks(self, *, database_lock: bool = True) -> None:
-        """Striped locks of this application alone, as if it ran in a process of its own.
-
-        With `database_lock=False` it also skips the PostgreSQL advisory lock, like a writer
-        that does not queue: its writes then meet the others' as version conflicts.
-
-        `MarketplaceBase.change` takes its stripe from a module-level list, which every
-        application of a process shares: without this the two applications of this test
-        would still take turns, and never meet in the database.
-        """
-        app = self.app
-        stripes = [threading.Lock() for _ in range(len(commands._STRIPES))]
-        signature = inspect.signature(type(app).change)
-
-        def change(*args: Any, **kwargs: Any) -> Outcome:
-            bound = signature.bind(app, *args, **kwargs)
-            bound.apply_defaults()
-            arguments = {k: v for k, v in bound.arguments.items() if k != "self"}
-            with stripes[hash(arguments["aggregate_id"]) % len(stripes)]:
-                return app._change(**arguments)
-
-        app.change = change  # type: ignore[method-assign]
-        if not database_lock:
-            app._serialized = lambda _: contextlib.nullcontext()  # type: ignore[method-assign]
-
-
-@dataclass
 class Enterprises:
     owner: UUID
     bidders: list[UUID]
 
 
-def settings(url: str) -> Settings:
-    """The defaults, but with more retries on a version conflict than the default 10.
-
-    In the two-application runs the second application does not queue on the advisory lock
-    (see `conflict_counters`), so its writers race the first one's queue and can lose many
-    times in a row. Measured here (5,000 such bids each): with 10 retries 39 ended in "too
-    many concurrent changes"; with 20 none, at most 15 conflicts; with 30 none, at most 13.
-    Every real writer queues on the lock, so production needs no more than the default.
-    """
-    return Settings(database_url=url, command_retries=30)
-
-
 @pytest.fixture(scope="module", autouse=True)
-def cheap_password_hashes() -> Iterator[None]:
-    """Registrations hash a password (≈ 0.2 s of CPU each at the defaults); not tested here."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(security, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024))
+def cheap_hashes() -> Iterator[None]:
+    with cheap_password_hashes():
         yield
 
 
-@pytest.fixture(scope="module")
-def first(database_url: str) -> Iterator[App]:
-    services = open_services(settings(database_url), url=database_url)
-    try:
-        yield App(services)
-    finally:
-        services.close()
-
-
-@pytest.fixture(scope="module")
-def second(database_url: str, first: App) -> Iterator[App]:
-    """A second application on the same database: its locks know nothing of the first's."""
-    services = open_services(settings(database_url), url=database_url)
-    try:
-        yield App(services)
-    finally:
-        services.close()
-
-
-@pytest.fixture(scope="module", autouse=True)
-def conflict_counters(first: App, second: App) -> None:
-    first.count_conflicts()
-    second.count_conflicts()
-    # The second application does not queue on the database lock, so the version-conflict
-    # retries are exercised too (the first still queues, as every real writer does).
-    second.use_own_locks(database_lock=False)
-
-
-@pytest.fixture(scope="module", params=["one_app", "two_apps"])
-def apps(request: pytest.FixtureRequest, first: App, second: App) -> list[App]:
-    """The applications the threads take turns on, thread i using apps[i % len(apps)]."""
-    return [first] if request.param == "one_app" else [first, second]
-
-
-def at_once(calls: list[Callable[[], Any]]) -> list[Any]:
-    """Run every call in its own thread, all released together; each result or exception."""
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def run(index: int, call: Callable[[], Any]) -> None:
-        barrier.wait(timeout=30)
-        try:
-            results[index] = call()
-        except Exception as error:
-            results[index] = error
-
-    threads = [threading.Thread(target=run, args=item) for item in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a call did not finish"
-    return results
-
-
-def tracebacks(errors: list[Any]) -> str:
-    """The first error's traceback and a count of all, for an assertion message."""
-    kinds = Counter(repr(e) for e in errors)
-    first = next((e for e in errors if isinstance(e, BaseException)), None)
-    shown = "".join(traceback.format_exception(first)) if first else ""
-    return f"{dict(kinds)}\n{shown}"
+# The second application does not queue on the database lock, so the version-conflict retries
+# are exercised too (the first still queues, as every real writer does).
+first, second, apps = app_fixtures(settings, database_lock=False)
 
 
 def register(app: Marketplace, credit_code: str) -> Outcome:
@@ -236,16 +114,6 @@ def bid(app: Marketplace, posting_id: UUID, bidder: UUID, price: int) -> Outcome
     return app.place_bid(
         posting_id, bidder, unit_price=Decimal(price), quantity=Decimal("500"), delivery_days=20
     )
-
-
-def stored(url: str, app: Marketplace, topic: str, originators: list[UUID]) -> int:
-    """How many events of this topic the event table holds for these originators."""
-    table = app.recorder.events_table_name  # type: ignore[attr-defined]  # marketplace_events
-    query = SQL("SELECT count(*) FROM {} WHERE topic = %s AND originator_id = ANY(%s)")
-    with psycopg.connect(url) as conn:
-        row = conn.execute(query.format(Identifier(table)), (topic, originators)).fetchone()
-    assert row is not None
-    return int(row[0])
 
 
 def sale_contract_ids(posting: Posting) -> dict[UUID, UUID]:

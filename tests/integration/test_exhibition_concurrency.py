@@ -10,19 +10,16 @@ makes their writers queue, so none of them runs out of retries.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
-import pytest
-
 from aggregates.exhibition_terms import SignupStatus
 from marketplace.application import Marketplace
-from marketplace.bootstrap import Services, open_services
+from marketplace.bootstrap import Services
 from marketplace.commands import Outcome
 from marketplace.settings import Settings
-from tests.integration.test_concurrency import App, at_once, stored, tracebacks
+from tests.concurrency import App, app_fixtures, at_once, stored, tracebacks
 
 ENTERPRISES = 200
 CAPACITY = 50
@@ -41,37 +38,8 @@ def settings(url: str) -> Settings:
     return Settings(database_url=url)
 
 
-@pytest.fixture(scope="module")
-def first(database_url: str) -> Iterator[App]:
-    """The first application, with the views running, to check them as well."""
-    services = open_services(settings(database_url), url=database_url)
-    services.start_projections()
-    try:
-        yield App(services)
-    finally:
-        services.close()
-
-
-@pytest.fixture(scope="module")
-def second(database_url: str, first: App) -> Iterator[App]:
-    services = open_services(settings(database_url), url=database_url)
-    try:
-        yield App(services)
-    finally:
-        services.close()
-
-
-@pytest.fixture(scope="module", autouse=True)
-def conflict_counters(first: App, second: App) -> None:
-    first.count_conflicts()
-    second.count_conflicts()
-    second.use_own_locks()
-
-
-@pytest.fixture(scope="module", params=["one_app", "two_apps"])
-def apps(request: pytest.FixtureRequest, first: App, second: App) -> list[App]:
-    """The applications the threads take turns on, thread i using apps[i % len(apps)]."""
-    return [first] if request.param == "one_app" else [first, second]
+# The first application runs the views, to check them as well.
+first, second, apps = app_fixtures(settings, projections=True)
 
 
 def schedule(app: Marketplace) -> UUID:

@@ -13,18 +13,23 @@ from decimal import Decimal
 from uuid import UUID
 
 import pytest
-from argon2 import PasswordHasher
 from eventsourcing.application import AggregateNotFoundError
 
 from aggregates.contract import Contract, ContractKind, contract_id
 from aggregates.errors import ConflictError
 from aggregates.financing_need import FinancingNeed, NeedStatus
 from aggregates.offer import OfferStatus
-from marketplace import security
 from marketplace.application import Marketplace
-from marketplace.bootstrap import open_services
 from marketplace.commands import Outcome
-from tests.integration.test_concurrency import App, at_once, settings, stored, tracebacks
+from tests.concurrency import (
+    App,
+    app_fixtures,
+    at_once,
+    cheap_password_hashes,
+    settings,
+    stored,
+    tracebacks,
+)
 from tests.support import new_credit_code
 
 BANKS = 20
@@ -33,35 +38,12 @@ CONTRACT_DRAFTED = "aggregates.contract:Contract.Drafted"
 
 
 @pytest.fixture(scope="module", autouse=True)
-def cheap_password_hashes() -> Iterator[None]:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(security, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024))
+def cheap_hashes() -> Iterator[None]:
+    with cheap_password_hashes():
         yield
 
 
-@pytest.fixture(scope="module")
-def first(database_url: str) -> Iterator[App]:
-    services = open_services(settings(database_url), url=database_url)
-    try:
-        yield App(services)
-    finally:
-        services.close()
-
-
-@pytest.fixture(scope="module")
-def second(database_url: str, first: App) -> Iterator[App]:
-    services = open_services(settings(database_url), url=database_url)
-    try:
-        app = App(services)
-        app.use_own_locks()
-        yield app
-    finally:
-        services.close()
-
-
-@pytest.fixture(scope="module", params=["one_app", "two_apps"])
-def apps(request: pytest.FixtureRequest, first: App, second: App) -> list[App]:
-    return [first] if request.param == "one_app" else [first, second]
+first, second, apps = app_fixtures(settings)
 
 
 def register(app: Marketplace, kind: str) -> UUID:

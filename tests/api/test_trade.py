@@ -1,3 +1,7 @@
+"""The whole trade over HTTP in one pass: publish, find by listing and full text, bid, accept."""
+
+from __future__ import annotations
+
 from fastapi.testclient import TestClient
 
 from tests.api.conftest import Account
