@@ -228,7 +228,7 @@ def open_services(settings: Settings, *, url: str | None = None) -> Services:
     watcher = PositionWatcher(url, [v.name for v in views.all()])
     watcher.start()
     watcher.ready.wait(10)
-    return Services(
+    services = Services(
         settings=settings,
         url=url,
         app=app,
@@ -241,6 +241,8 @@ def open_services(settings: Settings, *, url: str | None = None) -> Services:
         watcher=watcher,
         embedded=embedded,
     )
+    app.on_recorded = services.note_position
+    return services
 
 
 def head_position(db: Database) -> int:

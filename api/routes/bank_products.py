@@ -39,7 +39,6 @@ def product_fields(row: dict[str, Any]) -> dict[str, Any]:
 def create_product(body: ProductCreate, bank: Bank, services: ServicesDep) -> ProductWritten:
     """A verified bank publishes a financing product."""
     outcome = services.app.publish_bank_product(bank.id, **body.model_dump())
-    services.note_position(outcome.position)
     product: BankProduct = outcome.aggregate
     return ProductWritten(
         id=str(product.id),

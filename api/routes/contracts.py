@@ -57,7 +57,7 @@ def contract_from_row(row: dict[str, Any]) -> ContractPublic:
     )
 
 
-def contract_written(outcome: Outcome) -> ContractWritten:
+def contract_written(outcome: Outcome[Contract]) -> ContractWritten:
     contract: Contract = outcome.aggregate
     return ContractWritten(
         id=str(contract.id),
@@ -123,7 +123,6 @@ def sign_contract(
 ) -> ContractWritten:
     """Sign the contract whose content has this digest; all parties signed → `signed`."""
     outcome = services.app.sign_contract(contract_id, caller.id, body.digest, expected_version)
-    services.note_position(outcome.position)
     return contract_written(outcome)
 
 
@@ -137,7 +136,6 @@ def cancel_contract(
 ) -> ContractWritten:
     """A party cancels a contract that is not signed yet."""
     outcome = services.app.cancel_contract(contract_id, caller.id, body.reason, expected_version)
-    services.note_position(outcome.position)
     return contract_written(outcome)
 
 
@@ -147,5 +145,4 @@ def complete_contract(
 ) -> ContractWritten:
     """The buyer or lender confirms a signed contract was carried out."""
     outcome = services.app.complete_contract(contract_id, caller.id, expected_version)
-    services.note_position(outcome.position)
     return contract_written(outcome)

@@ -52,7 +52,7 @@ def exhibition_from_row(row: dict[str, Any]) -> ExhibitionPublic:
     )
 
 
-def exhibition_written(outcome: Outcome, services: Services) -> ExhibitionWritten:
+def exhibition_written(outcome: Outcome[Exhibition], services: Services) -> ExhibitionWritten:
     exhibition: Exhibition = outcome.aggregate
     now = services.app.clock()
     return ExhibitionWritten(
@@ -90,7 +90,9 @@ def signup_from_row(row: dict[str, Any]) -> SignupPublic:
     )
 
 
-def signup_fields(outcome: Outcome, signup: Signup, services: Services) -> dict[str, Any]:
+def signup_fields(
+    outcome: Outcome[Exhibition], signup: Signup, services: Services
+) -> dict[str, Any]:
     exhibition: Exhibition = outcome.aggregate
     return {
         "exhibition_id": str(exhibition.id),
@@ -119,7 +121,6 @@ def create_exhibition(
 ) -> ExhibitionWritten:
     """Schedule an exhibition or matchmaking event (operators)."""
     outcome = services.app.schedule_exhibition(operator.id, **body.model_dump())
-    services.note_position(outcome.position)
     return exhibition_written(outcome, services)
 
 
@@ -159,8 +160,7 @@ def create_signup(
 ) -> SignupWritten:
     """Sign up for a booth: confirmed while booths are left, else waitlisted with a position."""
     outcome = services.app.sign_up(exhibition_id, enterprise.id)
-    services.note_position(outcome.position)
-    return SignupWritten(**signup_fields(outcome, outcome.extra["signup"], services))
+    return SignupWritten(**signup_fields(outcome, outcome.signup, services))
 
 
 @router.delete("/{exhibition_id}/signups/{organization_id}")
@@ -172,12 +172,11 @@ def delete_signup(
     outcome = services.app.cancel_signup(
         exhibition_id, organization_id, caller.id, as_operator=caller.kind == "operator"
     )
-    services.note_position(outcome.position)
-    promoted_id = outcome.extra["promoted_id"]
+    promoted_id = outcome.promoted_id
     promoted = None
     if promoted_id is not None:
         promoted = Party(id=str(promoted_id), name=_name(services, promoted_id))
-    fields = signup_fields(outcome, outcome.extra["signup"], services)
+    fields = signup_fields(outcome, outcome.signup, services)
     return SignupCancelled(**fields, promoted=promoted)
 
 
@@ -207,8 +206,7 @@ def create_check_in(
 ) -> SignupWritten:
     """Record that a participant with a confirmed signup arrived (operators)."""
     outcome = services.app.check_in(exhibition_id, body.organization_id, operator.id)
-    services.note_position(outcome.position)
-    return SignupWritten(**signup_fields(outcome, outcome.extra["signup"], services))
+    return SignupWritten(**signup_fields(outcome, outcome.signup, services))
 
 
 @router.post("/{exhibition_id}/cancel")
@@ -217,5 +215,4 @@ def cancel_exhibition(
 ) -> ExhibitionWritten:
     """Cancel an exhibition that has not ended, saying why (operators)."""
     outcome = services.app.cancel_exhibition(exhibition_id, body.reason, operator.id)
-    services.note_position(outcome.position)
     return exhibition_written(outcome, services)

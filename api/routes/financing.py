@@ -73,7 +73,9 @@ def need_from_row(row: dict[str, Any], caller: Principal) -> NeedPublic:
     )
 
 
-def need_written(outcome: Outcome, services: Services, owner_name: str | None) -> NeedWritten:
+def need_written(
+    outcome: Outcome[FinancingNeed], services: Services, owner_name: str | None
+) -> NeedWritten:
     need: FinancingNeed = outcome.aggregate
     if owner_name is None:
         owner_name = services.app.get_organization(need.owner_id).name
@@ -115,7 +117,6 @@ def _str(value: object) -> str | None:
 def create_need(body: NeedCreate, owner: Enterprise, services: ServicesDep) -> NeedWritten:
     """Post a financing need for verified banks to answer."""
     outcome = services.app.post_financing_need(owner.id, **body.model_dump())
-    services.note_position(outcome.position)
     return need_written(outcome, services, owner.name)
 
 
@@ -174,7 +175,6 @@ def withdraw_need(
 ) -> NeedWritten:
     """Withdraw an open financing need."""
     outcome = services.app.withdraw_financing_need(need_id, owner.id, expected_version)
-    services.note_position(outcome.position)
     return need_written(outcome, services, owner.name)
 
 
@@ -182,7 +182,6 @@ def withdraw_need(
 def disburse(need_id: UUID, body: Disbursement, bank: Bank, services: ServicesDep) -> NeedWritten:
     """The matched bank records the payout: at most the accepted offer's amount."""
     outcome = services.app.disburse_loan(need_id, bank.id, body.amount)
-    services.note_position(outcome.position)
     return need_written(outcome, services, None)
 
 

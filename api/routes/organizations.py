@@ -80,7 +80,6 @@ def create_organization(body: OrganizationCreate, services: ServicesDep) -> Orga
         contact=body.contact.model_dump(mode="json") if body.contact else None,
         password=body.password,
     )
-    services.note_position(outcome.position)
     org: Organization = outcome.aggregate
     return OrganizationCreated(
         id=str(org.id),
@@ -149,7 +148,6 @@ def verify_organization(
         outcome = services.app.verify_organization(organization_id)
     else:
         outcome = services.app.reject_verification(organization_id, body.reason)
-    services.note_position(outcome.position)
     org: Organization = outcome.aggregate
     return Verified(
         verified=org.verified,
@@ -169,5 +167,4 @@ def erase_contact(organization_id: UUID, caller: SignedIn, services: ServicesDep
             "只有该机构本身或平台运营方可以删除其联系人信息",
         )
     outcome = services.app.erase_contact(organization_id)
-    services.note_position(outcome.position)
     return ContactErased(contact_erased=True, version=outcome.version, position=outcome.position)

@@ -41,7 +41,7 @@ def posting_from_row(row: dict[str, Any]) -> PostingPublic:
     )
 
 
-def posting_written(outcome: Outcome, owner_name: str | None) -> PostingWritten:
+def posting_written(outcome: Outcome[Posting], owner_name: str | None) -> PostingWritten:
     posting: Posting = outcome.aggregate
     return PostingWritten(
         id=str(posting.id),
@@ -69,7 +69,6 @@ def posting_written(outcome: Outcome, owner_name: str | None) -> PostingWritten:
 def create_posting(body: PostingCreate, owner: Enterprise, services: ServicesDep) -> PostingWritten:
     """Publish a supply or demand posting."""
     outcome = services.app.publish_posting(owner.id, **body.model_dump())
-    services.note_position(outcome.position)
     return posting_written(outcome, owner.name)
 
 
@@ -124,7 +123,6 @@ def update_posting(
     """Revise a posting's terms while it has no active bid."""
     changes = body.model_dump(exclude_unset=True)
     outcome = services.app.revise_posting(posting_id, owner.id, changes, expected_version)
-    services.note_position(outcome.position)
     return posting_written(outcome, owner.name)
 
 
@@ -134,5 +132,4 @@ def withdraw_posting(
 ) -> PostingWritten:
     """Withdraw an open posting."""
     outcome = services.app.withdraw_posting(posting_id, owner.id, expected_version)
-    services.note_position(outcome.position)
     return posting_written(outcome, owner.name)
