@@ -8,9 +8,11 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Query
 
 from aggregates.bank_product import BankProduct
-from api.deps import FreshRead, Principal, ServicesDep, role
+from api.deps import Principal, ServicesDep, fresh, role
 from api.schemas.common import ListOf, Party, RegionPrefixIn
 from api.schemas.financing import ProductCreate, ProductPublic, ProductTypeName, ProductWritten
+from projections.bank_products import BankProductsView
+from projections.organizations import OrganizationsView
 
 router = APIRouter(prefix="/bank-products", tags=["financing"])
 
@@ -58,7 +60,7 @@ def create_product(body: ProductCreate, bank: Bank, services: ServicesDep) -> Pr
     )
 
 
-@router.get("", dependencies=[FreshRead])
+@router.get("", dependencies=[fresh(BankProductsView, OrganizationsView)])
 def read_products(
     services: ServicesDep,
     product_type: ProductTypeName | None = None,

@@ -10,10 +10,12 @@ from fastapi import APIRouter, Body, Query
 
 from aggregates.bid import Bid
 from aggregates.errors import ForbiddenError
-from api.deps import Enterprise, FreshRead, ServicesDep, SignedIn
+from api.deps import Enterprise, ServicesDep, SignedIn, fresh
 from api.schemas.common import ListOf, Party
 from api.schemas.postings import Accepted, BidAccept, BidCreate, BidPublic, BidReject, BidWritten
 from marketplace.postings import BidOutcome
+from projections.bids import BidsView
+from projections.organizations import OrganizationsView
 
 router = APIRouter(prefix="/postings/{posting_id}/bids", tags=["bids"])
 STAFF = frozenset({"operator", "auditor"})  # they read everything, sealed terms included
@@ -61,7 +63,7 @@ def create_bid(
     return bid_written(outcome, bidder.name)
 
 
-@router.get("", dependencies=[FreshRead])
+@router.get("", dependencies=[fresh(BidsView, OrganizationsView)])
 def read_bids(
     posting_id: UUID,
     caller: SignedIn,

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query
 from aggregates.errors import NotFoundError
 from aggregates.exhibition import Exhibition, Signup
 from aggregates.exhibition_terms import public_status, signups_open
-from api.deps import Enterprise, FreshRead, Operator, Principal, ServicesDep, role
+from api.deps import Enterprise, Operator, Principal, ServicesDep, fresh, role
 from api.schemas.common import ListOf, Party
 from api.schemas.exhibitions import (
     CheckInCreate,
@@ -24,6 +24,9 @@ from api.schemas.exhibitions import (
 )
 from marketplace.bootstrap import Services
 from marketplace.commands import Outcome
+from projections.exhibitions import ExhibitionsView
+from projections.organizations import OrganizationsView
+from projections.signups import SignupsView
 
 router = APIRouter(prefix="/exhibitions", tags=["exhibitions"])
 
@@ -124,7 +127,7 @@ def create_exhibition(
     return exhibition_written(outcome, services)
 
 
-@router.get("", dependencies=[FreshRead])
+@router.get("", dependencies=[fresh(ExhibitionsView, OrganizationsView)])
 def read_exhibitions(
     services: ServicesDep,
     status: Literal["scheduled", "ongoing", "closed", "cancelled", "all"] = "all",
@@ -141,7 +144,7 @@ def read_exhibitions(
     )
 
 
-@router.get("/{exhibition_id}", dependencies=[FreshRead])
+@router.get("/{exhibition_id}", dependencies=[fresh(ExhibitionsView, OrganizationsView)])
 def read_exhibition(exhibition_id: UUID, services: ServicesDep) -> ExhibitionPublic:
     """One exhibition with its confirmed, waitlisted and checked-in counts."""
     return exhibition_from_row(_exhibition_row(services, exhibition_id))
@@ -180,7 +183,10 @@ def delete_signup(
     return SignupCancelled(**fields, promoted=promoted)
 
 
-@router.get("/{exhibition_id}/signups", dependencies=[FreshRead])
+@router.get(
+    "/{exhibition_id}/signups",
+    dependencies=[fresh(ExhibitionsView, SignupsView, OrganizationsView)],
+)
 def read_signups(
     exhibition_id: UUID,
     caller: EnterpriseOrOperator,

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query
 
 from aggregates.errors import ForbiddenError, NotFoundError
 from aggregates.financing_need import FinancingNeed
-from api.deps import Enterprise, FreshRead, IfMatch, Principal, ServicesDep, SignedIn
+from api.deps import Enterprise, IfMatch, Principal, ServicesDep, SignedIn, fresh
 from api.problems import ApiProblem
 from api.routes.bank_products import Bank, product_fields
 from api.schemas.common import ListOf, Party, RegionPrefixIn
@@ -26,8 +26,11 @@ from api.schemas.financing import (
 )
 from marketplace.bootstrap import Services
 from marketplace.commands import Outcome
+from projections.bank_products import BankProductsView
+from projections.financing import FinancingBoardView
 from projections.financing_matching import Need
 from projections.financing_queries import is_overdue
+from projections.organizations import OrganizationsView
 
 router = APIRouter(prefix="/financing-needs", tags=["financing"])
 
@@ -120,7 +123,7 @@ def create_need(body: NeedCreate, owner: Enterprise, services: ServicesDep) -> N
     return need_written(outcome, services, owner.name)
 
 
-@router.get("", dependencies=[FreshRead])
+@router.get("", dependencies=[fresh(FinancingBoardView, OrganizationsView)])
 def read_needs(
     caller: NeedReader,
     services: ServicesDep,
@@ -152,7 +155,7 @@ def read_needs(
     )
 
 
-@router.get("/{need_id}", dependencies=[FreshRead])
+@router.get("/{need_id}", dependencies=[fresh(FinancingBoardView, OrganizationsView)])
 def read_need(need_id: UUID, caller: NeedReader, services: ServicesDep) -> NeedPublic:
     """One need with its offer count and first offer time (never the offers' terms)."""
     row = services.views.financing_needs.get_need(
@@ -185,7 +188,7 @@ def disburse(need_id: UUID, body: Disbursement, bank: Bank, services: ServicesDe
     return need_written(outcome, services, None)
 
 
-@router.get("/{need_id}/matches", dependencies=[FreshRead])
+@router.get("/{need_id}/matches", dependencies=[fresh(BankProductsView, OrganizationsView)])
 def read_matches(
     need_id: UUID,
     owner: Enterprise,

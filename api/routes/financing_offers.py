@@ -10,12 +10,15 @@ from fastapi import APIRouter, Query
 
 from aggregates.errors import ForbiddenError
 from aggregates.offer import Offer
-from api.deps import Enterprise, FreshRead, ServicesDep
+from api.deps import Enterprise, ServicesDep, fresh
 from api.routes.bank_products import Bank
 from api.routes.financing import NeedReader
 from api.schemas.common import ListOf, Party
 from api.schemas.financing import OfferAccepted, OfferCreate, OfferPublic, OfferWritten
 from marketplace.financing import OfferOutcome
+from projections.financing import FinancingBoardView
+from projections.financing_offers import OffersView
+from projections.organizations import OrganizationsView
 
 router = APIRouter(prefix="/financing-needs/{need_id}/offers", tags=["financing"])
 STAFF = frozenset({"operator", "auditor"})  # they read everything, sealed terms included
@@ -63,7 +66,7 @@ def create_offer(
     return offer_written(outcome, bank.name)
 
 
-@router.get("", dependencies=[FreshRead])
+@router.get("", dependencies=[fresh(OffersView, FinancingBoardView, OrganizationsView)])
 def read_offers(
     need_id: UUID,
     caller: NeedReader,

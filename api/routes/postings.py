@@ -11,10 +11,12 @@ from fastapi import APIRouter, Query
 from aggregates.bid import BidStatus
 from aggregates.errors import NotFoundError
 from aggregates.posting import Posting
-from api.deps import Enterprise, FreshRead, IfMatch, ServicesDep
+from api.deps import Enterprise, IfMatch, ServicesDep, fresh
 from api.schemas.common import CategoryIn, ListOf, Party, RegionPrefixIn
 from api.schemas.postings import PostingCreate, PostingPublic, PostingUpdate, PostingWritten
 from marketplace.commands import Outcome
+from projections.listings import ListingsView
+from projections.organizations import OrganizationsView
 
 router = APIRouter(prefix="/postings", tags=["postings"])
 
@@ -72,7 +74,7 @@ def create_posting(body: PostingCreate, owner: Enterprise, services: ServicesDep
     return posting_written(outcome, owner.name)
 
 
-@router.get("", dependencies=[FreshRead])
+@router.get("", dependencies=[fresh(ListingsView, OrganizationsView)])
 def read_postings(
     services: ServicesDep,
     side: Literal["supply", "demand"] | None = None,
@@ -103,7 +105,7 @@ def read_postings(
     )
 
 
-@router.get("/{posting_id}", dependencies=[FreshRead])
+@router.get("/{posting_id}", dependencies=[fresh(ListingsView, OrganizationsView)])
 def read_posting(posting_id: UUID, services: ServicesDep) -> PostingPublic:
     """One posting; everyone may see it and its bid count, never the bids' prices."""
     row = services.views.listings.get_posting(posting_id)
