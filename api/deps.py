@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import Depends, Header, Query, Request
+from starlette.requests import HTTPConnection
 
 from aggregates.errors import NotFoundError
 from api.problems import ApiProblem
 from marketplace.bootstrap import Services
+from marketplace.own_writes import caller_key, writer
+from projections.engine import View
 
 
 def get_services(request: Request) -> Services:
@@ -88,35 +91,52 @@ def role(*kinds: str) -> Callable[[Principal], Principal]:
 
 Enterprise = Annotated[Principal, Depends(role("enterprise"))]
 Operator = Annotated[Principal, Depends(role("operator"))]
-StaffOnly = Depends(role("operator", "auditor"))  # router-wide: checked before FreshRead waits
+StaffOnly = Depends(role("operator", "auditor"))  # router-wide: checked before `fresh` waits
 
 
-async def fresh_read(
-    request: Request,
-    min_position: Annotated[
-        int | None, Query(ge=0, description="wait until views have processed this position")
-    ] = None,
-) -> None:
-    """Wait for the views to reach `min_position` (503 after the limit) and this process's own
-    latest write, so that even a client that ignores `position` reads what it just wrote."""
-    services: Services = request.app.state.services
-    target = max(min_position or 0, services.last_position)
-    if target <= 0:
-        return
-    limit = services.settings.read_wait_seconds
-    if await services.watcher.wait_for(target, timeout=limit) or min_position is None:
-        return
-    if services.watcher.position() < min_position:
-        raise ApiProblem(
-            503,
-            f"read models have not reached position {min_position} yet",
-            f"读模型尚未处理到位置 {min_position}",
-            code="not_caught_up",
-            headers={"Retry-After": "1"},
-        )
+def _caller(connection: HTTPConnection) -> str | None:
+    """Whose writes a request makes and reads: its bearer token (checked by the routes)."""
+    scheme, _, token = connection.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return caller_key(token.strip())
 
 
-FreshRead = Depends(fresh_read)
+async def name_the_writer(connection: HTTPConnection) -> None:
+    """Router dependency: the caller whose saves `OwnWrites` keeps. Async, so that the
+    route's thread, which saves, inherits it."""
+    writer.set(_caller(connection))
+
+
+def fresh(*views: type[View]) -> Any:
+    """A read route's wait for the views it reads: until they reach `min_position` (503 after
+    the limit) and the caller's own last write, so that a client that ignores `position`
+    still reads what it wrote. Other callers' writes and other views are not waited for."""
+    names = tuple(view.name for view in views)
+
+    async def fresh_read(
+        request: Request,
+        min_position: Annotated[
+            int | None, Query(ge=0, description="wait until views have processed this position")
+        ] = None,
+    ) -> None:
+        services: Services = request.app.state.services
+        target = max(min_position or 0, services.own_writes.last(_caller(request)))
+        if target <= 0 or not names:  # no view: the route reads the log itself
+            return
+        limit = services.settings.read_wait_seconds
+        if await services.watcher.wait_for(target, names, limit) or min_position is None:
+            return
+        if services.watcher.position(names) < min_position:
+            raise ApiProblem(
+                503,
+                f"read models have not reached position {min_position} yet",
+                f"读模型尚未处理到位置 {min_position}",
+                code="not_caught_up",
+                headers={"Retry-After": "1"},
+            )
+
+    return Depends(fresh_read)
 
 
 def if_match(if_match: Annotated[str | None, Header(alias="If-Match")] = None) -> int | None:

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from api import docs, problems
+from api.deps import name_the_writer
 from api.headers import SecurityHeadersMiddleware
 from api.limits import BudgetMiddleware
 from api.log_redaction import install as install_log_redaction
@@ -85,7 +86,7 @@ def create_app(services: Services | None = None, settings: Settings | None = Non
     app.add_middleware(BudgetMiddleware, services=lambda: app.state.services)  # before Body
     app.add_middleware(SecurityHeadersMiddleware)
     problems.install(app)
-    api = APIRouter(prefix="/api/v1", dependencies=[Depends(query_text)])
+    api = APIRouter(prefix="/api/v1", dependencies=[Depends(query_text), Depends(name_the_writer)])
     for module in (
         organizations,
         sessions,

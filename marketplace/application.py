@@ -16,7 +16,4 @@ class Marketplace(
     FinancingUseCases,
     ContractUseCases,
 ):
-    """Every use case of the platform, on one event store with one global order.
-
-    `ExhibitionUseCases` comes before `PostingUseCases`: its `check_deal_venue` is the one used.
-    """
+    """Every use case of the platform, on one event store with one global order."""

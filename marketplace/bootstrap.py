@@ -18,6 +18,7 @@ from marketplace.audit.signing import Checkpointer, load_or_create_signer
 from marketplace.database import MIGRATION_LOCK_KEY, Database, recover_quickly
 from marketplace.embedded_pg import EmbeddedPostgres
 from marketplace.idempotency import IdempotencyStore
+from marketplace.own_writes import OwnWrites
 from marketplace.personal_data import ContactVault
 from marketplace.security import SecurityStore
 from marketplace.settings import Settings, eventsourcing_env
@@ -86,16 +87,11 @@ class Services:
     watcher: PositionWatcher
     idempotency: IdempotencyStore
     signer: Signer
-    last_position: int = 0
+    own_writes: OwnWrites = field(default_factory=OwnWrites)
     runners: list[ProjectionRunner] = field(default_factory=list)
     scheduler: DeadlineScheduler | None = None
     checkpointer: Checkpointer | None = None
     embedded: EmbeddedPostgres | None = None
-
-    def note_position(self, position: int | None) -> None:
-        """Remember the newest write of this process, for read-your-writes by default."""
-        if position is not None and position > self.last_position:
-            self.last_position = position
 
     def start_projections(self) -> None:
         """Run the view runners and the deadline scheduler in this process."""
@@ -229,7 +225,7 @@ def open_services(settings: Settings, *, url: str | None = None) -> Services:
     watcher = PositionWatcher(url, [v.name for v in views.all()])
     watcher.start()
     watcher.ready.wait(10)
-    return Services(
+    services = Services(
         settings=settings,
         url=url,
         app=app,
@@ -242,6 +238,8 @@ def open_services(settings: Settings, *, url: str | None = None) -> Services:
         watcher=watcher,
         embedded=embedded,
     )
+    app.on_recorded = services.own_writes.note  # each caller's last write, read-your-writes
+    return services
 
 
 def head_position(db: Database) -> int:

@@ -7,9 +7,9 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
@@ -27,14 +27,16 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-@dataclass
-class Outcome:
-    """What a command changed: the aggregate, its new version and the last global position."""
+@dataclass(frozen=True)
+class Outcome(Generic[A]):
+    """What a command changed: the aggregate, its new version and the last global position,
+    and the other aggregates saved with it (a drafted contract). Use cases that return more
+    (the bid placed, the offer made) subclass it with named fields."""
 
-    aggregate: Any
+    aggregate: A
     version: int
     position: int | None
-    extra: dict[str, Any] = field(default_factory=dict)
+    others: tuple[Aggregate, ...] = ()
 
 
 class MarketplaceBase(Application[UUID]):
@@ -48,6 +50,8 @@ class MarketplaceBase(Application[UUID]):
     ) -> None:
         super().__init__(env)
         self.clock = clock
+        # Told the position of every save: the API keeps each caller's last write with it.
+        self.on_recorded: Callable[[int], None] = _ignore
 
     def load(self, cls: type[A], aggregate_id: UUID, what: tuple[str, str]) -> A:
         """The aggregate of the given class, or NotFoundError with the given en/zh noun."""
@@ -65,7 +69,10 @@ class MarketplaceBase(Application[UUID]):
     ) -> int | None:
         """Save in one transaction; the global position of the last event written."""
         recordings = self.save(*aggregates, side_effects=side_effects or [])
-        return max((r.notification.id for r in recordings), default=None)
+        position = max((r.notification.id for r in recordings), default=None)
+        if position is not None:
+            self.on_recorded(position)
+        return position
 
     def change(
         self,
@@ -75,7 +82,7 @@ class MarketplaceBase(Application[UUID]):
         command: Callable[[A], tuple[Aggregate, ...] | None],
         if_match: int | None = None,
         authorize: Callable[[A], None] | None = None,
-    ) -> Outcome:
+    ) -> Outcome[A]:
         """Load, check If-Match, run the command, save; retried on a concurrent write.
 
         Writers to one aggregate inside this process take turns (striped locks, so only one
@@ -93,8 +100,8 @@ class MarketplaceBase(Application[UUID]):
         command: Callable[[A], tuple[Aggregate, ...] | None],
         if_match: int | None,
         authorize: Callable[[A], None] | None,
-    ) -> Outcome:
-        def attempt() -> Outcome | None:
+    ) -> Outcome[A]:
+        def attempt() -> Outcome[A] | None:
             aggregate = self.load(cls, aggregate_id, what)
             if authorize is not None:
                 authorize(aggregate)  # who may act is decided before which version they saw
@@ -108,7 +115,7 @@ class MarketplaceBase(Application[UUID]):
                 position = self.record(aggregate, *others)
             except IntegrityError:
                 return None
-            return Outcome(aggregate, aggregate.version, position, {"others": others})
+            return Outcome(aggregate, aggregate.version, position, others)
 
         # Writers to one aggregate queue on a PostgreSQL advisory lock, across processes, so
         # they do not spend their retries losing to each other (a hot exhibition or posting).
@@ -136,3 +143,7 @@ class MarketplaceBase(Application[UUID]):
                 yield
             finally:
                 conn.execute("SELECT pg_advisory_unlock(%s)", (key,))
+
+
+def _ignore(position: int) -> None:
+    """No one keeps positions (scripts, tests, the projection process)."""

@@ -3,13 +3,30 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from uuid import UUID
 
 from aggregates.contract import Contract
 from aggregates.errors import ForbiddenError
-from marketplace.commands import MarketplaceBase, Outcome
+from marketplace.commands import A, MarketplaceBase, Outcome
 
 CONTRACT = ("contract", "合同")
+
+
+@dataclass(frozen=True, kw_only=True)
+class DealOutcome(Outcome[A]):
+    """An accept that drafted a contract in the same transaction: the contract, named."""
+
+    contract: Contract
+
+    @staticmethod
+    def of(outcome: Outcome[A]) -> DealOutcome[A]:
+        contract = outcome.others[0]
+        if not isinstance(contract, Contract):
+            raise TypeError("an accept saves the contract it drafted")
+        return DealOutcome(
+            outcome.aggregate, outcome.version, outcome.position, outcome.others, contract=contract
+        )
 
 
 def party_only(by: UUID) -> Callable[[Contract], None]:
@@ -30,7 +47,7 @@ class ContractUseCases(MarketplaceBase):
 
     def sign_contract(
         self, contract_id: UUID, by: UUID, digest: str, if_match: int | None = None
-    ) -> Outcome:
+    ) -> Outcome[Contract]:
         """A party signs what it read: the digest must be the contract's current one."""
         return self.change(
             Contract,
@@ -43,7 +60,7 @@ class ContractUseCases(MarketplaceBase):
 
     def cancel_contract(
         self, contract_id: UUID, by: UUID, reason: str, if_match: int | None = None
-    ) -> Outcome:
+    ) -> Outcome[Contract]:
         """A party calls the deal off before everyone has signed."""
         return self.change(
             Contract,
@@ -56,7 +73,7 @@ class ContractUseCases(MarketplaceBase):
 
     def complete_contract(
         self, contract_id: UUID, by: UUID, if_match: int | None = None
-    ) -> Outcome:
+    ) -> Outcome[Contract]:
         """The buyer or lender confirms that a signed contract was carried out."""
         return self.change(
             Contract, contract_id, CONTRACT, lambda c: c.complete(by), if_match, party_only(by)

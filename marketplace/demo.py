@@ -127,7 +127,7 @@ def load_demo(app: Marketplace, password: str = DEMO_PASSWORD) -> int:
             postings[index], ids[bidder], unit_price=Decimal(price), quantity=Decimal(qty),
             delivery_days=days, message=message,
         )  # fmt: skip
-        bids.append(placed.extra["bid"].id)
+        bids.append(placed.bid.id)
         written += 1
     written += close_deals(app, postings, bids)
     for bank in BANKS:
@@ -144,7 +144,7 @@ def close_deals(app: Marketplace, postings: list[UUID], bids: list[UUID]) -> int
         _, posting_index, *_ = BIDS[bid_index]
         posting = app.get_posting(postings[posting_index])
         accepted = app.accept_bid(posting.id, bids[bid_index], posting.owner_id)
-        contract_id = accepted.extra["contract"].id
+        contract_id = accepted.contract.id
         contract = app.get_contract(contract_id)
         parties = {party["role"]: UUID(party["organization_id"]) for party in contract.parties}
         for party_id in parties.values():

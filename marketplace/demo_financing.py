@@ -82,7 +82,7 @@ def load_financing_demo(app: FinancingUseCases, ids: dict[str, UUID]) -> int:
             needs[index], ids[bank], amount=Decimal(amount), annual_rate=Decimal(rate),
             term_months=term, conditions=conditions,
         )  # fmt: skip
-        offers.append(outcome.extra["offer"].id)
+        offers.append(outcome.offer.id)
         written += 1
     bank, index, amount, *_ = OFFERS[ACCEPTED]
     app.accept_offer(needs[index], offers[ACCEPTED], ids[NEEDS[index][0]])

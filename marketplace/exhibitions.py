@@ -2,18 +2,49 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 from aggregates.bid import Bid
 from aggregates.errors import ConflictError, ForbiddenError, NotFoundError
-from aggregates.exhibition import Exhibition
+from aggregates.exhibition import Exhibition, Signup
 from aggregates.exhibition_terms import check_schedule
-from marketplace.commands import Outcome
+from marketplace.commands import MarketplaceBase, Outcome
 from marketplace.organizations import VerificationGate
 
 EXHIBITION = ("exhibition", "展会")
+
+
+@dataclass(frozen=True, kw_only=True)
+class SignupOutcome(Outcome[Exhibition]):
+    """A command on one signup: the exhibition, that signup, and whom a freed booth went to."""
+
+    signup: Signup
+    promoted_id: UUID | None = None
+
+
+def with_signup(
+    outcome: Outcome[Exhibition], signup: Signup, promoted_id: UUID | None = None
+) -> SignupOutcome:
+    return SignupOutcome(
+        outcome.aggregate,
+        outcome.version,
+        outcome.position,
+        outcome.others,
+        signup=signup,
+        promoted_id=promoted_id,
+    )
+
+
+def check_deal_venue(app: MarketplaceBase, exhibition_id: UUID, owner_id: UUID, bid: Bid) -> None:
+    """Deals are attributed to an exhibition only where both parties took part."""
+    try:
+        exhibition = app.load(Exhibition, exhibition_id, EXHIBITION)
+    except NotFoundError:
+        raise ConflictError("exhibition not found", "未找到该展会") from None
+    exhibition.require_deal_venue(owner_id, bid.bidder_id)
 
 
 def require_holder_or_operator(organization_id: UUID, by: UUID, as_operator: bool) -> None:
@@ -36,7 +67,7 @@ class ExhibitionUseCases(VerificationGate):
         ends_at: datetime,
         capacity: int,
         signup_deadline: datetime,
-    ) -> Outcome:
+    ) -> Outcome[Exhibition]:
         """An operator schedules an exhibition or matchmaking event."""
         check_schedule(starts_at, ends_at, signup_deadline, self.clock())
         exhibition = Exhibition(
@@ -55,7 +86,7 @@ class ExhibitionUseCases(VerificationGate):
     def get_exhibition(self, exhibition_id: UUID) -> Exhibition:
         return self.load(Exhibition, exhibition_id, EXHIBITION)
 
-    def sign_up(self, exhibition_id: UUID, organization_id: UUID) -> Outcome:
+    def sign_up(self, exhibition_id: UUID, organization_id: UUID) -> SignupOutcome:
         """Sign an enterprise up: confirmed while booths are left, else waitlisted."""
         self.require_verified_enterprise(organization_id)
 
@@ -63,12 +94,11 @@ class ExhibitionUseCases(VerificationGate):
             exhibition.sign_up(organization_id, self.clock())
 
         outcome = self.change(Exhibition, exhibition_id, EXHIBITION, sign_up)
-        outcome.extra["signup"] = outcome.aggregate.signups[organization_id]
-        return outcome
+        return with_signup(outcome, outcome.aggregate.signups[organization_id])
 
     def cancel_signup(
         self, exhibition_id: UUID, organization_id: UUID, by: UUID, *, as_operator: bool = False
-    ) -> Outcome:
+    ) -> SignupOutcome:
         """Give up a signup; the first waitlisted signup takes a freed booth in the same event."""
         require_holder_or_operator(organization_id, by, as_operator)
         found: dict[str, Any] = {}
@@ -77,33 +107,23 @@ class ExhibitionUseCases(VerificationGate):
             found["signup"], found["promoted_id"] = exhibition.cancel_signup(organization_id, by)
 
         outcome = self.change(Exhibition, exhibition_id, EXHIBITION, cancel)
-        outcome.extra.update(found)
-        return outcome
+        return with_signup(outcome, found["signup"], found["promoted_id"])
 
-    def check_in(self, exhibition_id: UUID, organization_id: UUID, by: UUID) -> Outcome:
+    def check_in(self, exhibition_id: UUID, organization_id: UUID, by: UUID) -> SignupOutcome:
         """An operator records that a confirmed participant arrived."""
 
         def check_in(exhibition: Exhibition) -> None:
             exhibition.check_in(organization_id, by, self.clock())
 
         outcome = self.change(Exhibition, exhibition_id, EXHIBITION, check_in)
-        outcome.extra["signup"] = outcome.aggregate.signups[organization_id]
-        return outcome
+        return with_signup(outcome, outcome.aggregate.signups[organization_id])
 
-    def cancel_exhibition(self, exhibition_id: UUID, reason: str, by: UUID) -> Outcome:
+    def cancel_exhibition(self, exhibition_id: UUID, reason: str, by: UUID) -> Outcome[Exhibition]:
         """An operator cancels an exhibition that has not ended, saying why."""
         return self.change(
             Exhibition, exhibition_id, EXHIBITION, lambda e: e.cancel(reason, by, self.clock())
         )
 
-    def close_exhibition(self, exhibition_id: UUID) -> Outcome:
+    def close_exhibition(self, exhibition_id: UUID) -> Outcome[Exhibition]:
         """Called by the deadline scheduler once the exhibition has ended."""
         return self.change(Exhibition, exhibition_id, EXHIBITION, lambda e: e.close(self.clock()))
-
-    def check_deal_venue(self, exhibition_id: UUID, owner_id: UUID, bid: Bid) -> None:
-        """Deals are attributed to an exhibition only where both parties took part."""
-        try:
-            exhibition = self.get_exhibition(exhibition_id)
-        except NotFoundError:
-            raise ConflictError("exhibition not found", "未找到该展会") from None
-        exhibition.require_deal_venue(owner_id, bid.bidder_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -19,11 +20,26 @@ from aggregates.offer import Offer
 from aggregates.organization import Organization, OrganizationKind
 from aggregates.values import format_decimal
 from marketplace.commands import Outcome
+from marketplace.contracts import DealOutcome
 from marketplace.organizations import ORGANIZATION, VerificationGate
 
 NEED = ("financing need", "融资需求")
 PRODUCT = ("bank product", "银行产品")
 CURRENCY = "CNY"  # financing on the platform is in renminbi
+
+
+@dataclass(frozen=True, kw_only=True)
+class OfferOutcome(Outcome[FinancingNeed]):
+    """A command on one offer: the need and that offer as it now stands."""
+
+    offer: Offer
+
+
+def with_offer(outcome: Outcome[FinancingNeed], offer_id: UUID) -> OfferOutcome:
+    need = outcome.aggregate
+    return OfferOutcome(
+        need, outcome.version, outcome.position, outcome.others, offer=need.offers[offer_id]
+    )
 
 
 def need_owner_only(by: UUID) -> Callable[[FinancingNeed], None]:
@@ -48,7 +64,7 @@ class FinancingUseCases(VerificationGate):
         product_type: str,
         region: str,
         respond_by: datetime | None = None,
-    ) -> Outcome:
+    ) -> Outcome[FinancingNeed]:
         """Post a financing need for verified banks to answer."""
         self.require_verified_enterprise(owner_id)
         if respond_by is not None:
@@ -70,13 +86,13 @@ class FinancingUseCases(VerificationGate):
 
     def withdraw_financing_need(
         self, need_id: UUID, by: UUID, if_match: int | None = None
-    ) -> Outcome:
+    ) -> Outcome[FinancingNeed]:
         """The enterprise withdraws its open need."""
         return self.change(
             FinancingNeed, need_id, NEED, lambda n: n.withdraw(), if_match, need_owner_only(by)
         )
 
-    def expire_financing_need(self, need_id: UUID) -> Outcome:
+    def expire_financing_need(self, need_id: UUID) -> Outcome[FinancingNeed]:
         """Called by the deadline scheduler once `respond_by` passed without a match."""
         return self.change(FinancingNeed, need_id, NEED, lambda n: n.expire(self.clock()))
 
@@ -101,7 +117,7 @@ class FinancingUseCases(VerificationGate):
         term_months: int,
         conditions: str | None = None,
         valid_until: datetime | None = None,
-    ) -> Outcome:
+    ) -> OfferOutcome:
         """A verified bank makes a sealed offer; one active offer per bank and need."""
         self.require_verified_bank(bank_id)
         offer_id = uuid4()
@@ -118,24 +134,21 @@ class FinancingUseCases(VerificationGate):
                 self.clock(),
             )
 
-        outcome = self.change(FinancingNeed, need_id, NEED, make)
-        outcome.extra["offer"] = outcome.aggregate.offers[offer_id]
-        return outcome
+        return with_offer(self.change(FinancingNeed, need_id, NEED, make), offer_id)
 
-    def withdraw_offer(self, need_id: UUID, offer_id: UUID, by: UUID) -> Outcome:
+    def withdraw_offer(self, need_id: UUID, offer_id: UUID, by: UUID) -> OfferOutcome:
         outcome = self.change(
             FinancingNeed, need_id, NEED, lambda n: n.withdraw_offer(offer_id, by)
         )
-        outcome.extra["offer"] = outcome.aggregate.offers[offer_id]
-        return outcome
+        return with_offer(outcome, offer_id)
 
-    def expire_offer(self, need_id: UUID, offer_id: UUID) -> Outcome:
+    def expire_offer(self, need_id: UUID, offer_id: UUID) -> Outcome[FinancingNeed]:
         """Called by the deadline scheduler once an offer's `valid_until` passed."""
         return self.change(
             FinancingNeed, need_id, NEED, lambda n: n.expire_offer(offer_id, self.clock())
         )
 
-    def accept_offer(self, need_id: UUID, offer_id: UUID, by: UUID) -> Outcome:
+    def accept_offer(self, need_id: UUID, offer_id: UUID, by: UUID) -> DealOutcome[FinancingNeed]:
         """Match the need with one offer and draft the loan contract in the same transaction."""
 
         def accept(need: FinancingNeed) -> tuple[Aggregate, ...]:
@@ -144,17 +157,17 @@ class FinancingUseCases(VerificationGate):
             offer = need.accept_offer(offer_id, new_contract_id, self.clock())
             return (draft_loan_contract(need, offer, source),)
 
-        outcome = self.change(FinancingNeed, need_id, NEED, accept, None, need_owner_only(by))
-        outcome.extra["contract"] = outcome.extra["others"][0]
-        return outcome
+        return DealOutcome.of(
+            self.change(FinancingNeed, need_id, NEED, accept, None, need_owner_only(by))
+        )
 
-    def disburse_loan(self, need_id: UUID, by: UUID, amount: Decimal) -> Outcome:
+    def disburse_loan(self, need_id: UUID, by: UUID, amount: Decimal) -> Outcome[FinancingNeed]:
         """The matched bank pays out at most the accepted offer's amount."""
         return self.change(
             FinancingNeed, need_id, NEED, lambda n: n.disburse(by, amount, self.clock())
         )
 
-    def publish_bank_product(self, bank_id: UUID, **terms: Any) -> Outcome:
+    def publish_bank_product(self, bank_id: UUID, **terms: Any) -> Outcome[BankProduct]:
         """A verified bank publishes a financing product."""
         self.require_verified_bank(bank_id)
         product = BankProduct(bank_id=bank_id, **terms)

@@ -41,7 +41,7 @@ class OrganizationUseCases(VerificationGate):
         industry: str | None,
         contact: dict[str, Any] | None,
         password: str,
-    ) -> Outcome:
+    ) -> Outcome[Organization]:
         """Register an organization; its password and contact key are stored with the event."""
         org_id = organization_id(credit_code)
         side_effects = [SecurityStore.store_credentials(org_id, credit_code, password)]
@@ -75,17 +75,17 @@ class OrganizationUseCases(VerificationGate):
     def get_organization(self, org_id: UUID) -> Organization:
         return self.load(Organization, org_id, ORGANIZATION)
 
-    def verify_organization(self, org_id: UUID) -> Outcome:
+    def verify_organization(self, org_id: UUID) -> Outcome[Organization]:
         """An operator confirms an organization's identity (clears an earlier rejection)."""
         return self.change(Organization, org_id, ORGANIZATION, lambda org: org.verify())
 
-    def reject_verification(self, org_id: UUID, reason: str | None) -> Outcome:
+    def reject_verification(self, org_id: UUID, reason: str | None) -> Outcome[Organization]:
         """An operator turns a verification down; the organization sees the reason."""
         return self.change(
             Organization, org_id, ORGANIZATION, lambda org: org.reject_verification(reason)
         )
 
-    def erase_contact(self, org_id: UUID) -> Outcome:
+    def erase_contact(self, org_id: UUID) -> Outcome[Organization]:
         """Forget the contact data: delete its key in the transaction of `ContactErased`.
 
         Erasing again writes nothing and answers the same (position None)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Any
 from uuid import UUID, uuid4
@@ -11,14 +12,30 @@ from eventsourcing.domain import Aggregate
 
 from aggregates.bid import Bid
 from aggregates.contract import Contract, ContractKind, contract_id
-from aggregates.errors import ConflictError, ForbiddenError, InvalidValueError
+from aggregates.errors import ForbiddenError, InvalidValueError
 from aggregates.posting import Posting, Side, check_expiry, check_price_range
 from marketplace.commands import Outcome
+from marketplace.contracts import DealOutcome
+from marketplace.exhibitions import check_deal_venue
 from marketplace.organizations import VerificationGate
 
 POSTING = ("posting", "供需信息")
 CENT = Decimal("0.01")
 MAX_AMOUNT_DIGITS = 18  # whole-number digits of a contract amount
+
+
+@dataclass(frozen=True, kw_only=True)
+class BidOutcome(Outcome[Posting]):
+    """A command on one bid: the posting and that bid as it now stands."""
+
+    bid: Bid
+
+
+def with_bid(outcome: Outcome[Posting], bid_id: UUID) -> BidOutcome:
+    posting = outcome.aggregate
+    return BidOutcome(
+        posting, outcome.version, outcome.position, outcome.others, bid=posting.bids[bid_id]
+    )
 
 
 def owner_only(by: UUID) -> Callable[[Posting], None]:
@@ -30,7 +47,7 @@ def owner_only(by: UUID) -> Callable[[Posting], None]:
 
 
 class PostingUseCases(VerificationGate):
-    def publish_posting(self, owner_id: UUID, **terms: Any) -> Outcome:
+    def publish_posting(self, owner_id: UUID, **terms: Any) -> Outcome[Posting]:
         """Publish a supply or demand posting."""
         self.require_verified_enterprise(owner_id)
         check_price_range(terms.get("price_min"), terms.get("price_max"))
@@ -44,7 +61,7 @@ class PostingUseCases(VerificationGate):
 
     def revise_posting(
         self, posting_id: UUID, by: UUID, changes: dict[str, Any], if_match: int | None = None
-    ) -> Outcome:
+    ) -> Outcome[Posting]:
         """Change a posting's terms while no bid is active."""
 
         def revise(posting: Posting) -> None:
@@ -52,12 +69,14 @@ class PostingUseCases(VerificationGate):
 
         return self.change(Posting, posting_id, POSTING, revise, if_match, owner_only(by))
 
-    def withdraw_posting(self, posting_id: UUID, by: UUID, if_match: int | None = None) -> Outcome:
+    def withdraw_posting(
+        self, posting_id: UUID, by: UUID, if_match: int | None = None
+    ) -> Outcome[Posting]:
         return self.change(
             Posting, posting_id, POSTING, lambda p: p.withdraw(), if_match, owner_only(by)
         )
 
-    def expire_posting(self, posting_id: UUID) -> Outcome:
+    def expire_posting(self, posting_id: UUID) -> Outcome[Posting]:
         """Called by the deadline scheduler."""
         return self.change(Posting, posting_id, POSTING, lambda p: p.expire(self.clock()))
 
@@ -70,7 +89,7 @@ class PostingUseCases(VerificationGate):
         quantity: Decimal,
         delivery_days: int | None = None,
         message: str | None = None,
-    ) -> Outcome:
+    ) -> BidOutcome:
         """Place a sealed bid; one active bid per bidder and posting."""
         self.require_verified_enterprise(bidder_id)
         contract_amount(unit_price, quantity)  # refuse now what could never be contracted
@@ -81,16 +100,15 @@ class PostingUseCases(VerificationGate):
                 bid_id, bidder_id, unit_price, quantity, delivery_days, message, self.clock()
             )
 
-        outcome = self.change(Posting, posting_id, POSTING, place)
-        outcome.extra["bid"] = outcome.aggregate.bids[bid_id]
-        return outcome
+        return with_bid(self.change(Posting, posting_id, POSTING, place), bid_id)
 
-    def withdraw_bid(self, posting_id: UUID, bid_id: UUID, by: UUID) -> Outcome:
+    def withdraw_bid(self, posting_id: UUID, bid_id: UUID, by: UUID) -> BidOutcome:
         outcome = self.change(Posting, posting_id, POSTING, lambda p: p.withdraw_bid(bid_id, by))
-        outcome.extra["bid"] = outcome.aggregate.bids[bid_id]
-        return outcome
+        return with_bid(outcome, bid_id)
 
-    def reject_bid(self, posting_id: UUID, bid_id: UUID, by: UUID, reason: str | None) -> Outcome:
+    def reject_bid(
+        self, posting_id: UUID, bid_id: UUID, by: UUID, reason: str | None
+    ) -> BidOutcome:
         outcome = self.change(
             Posting,
             posting_id,
@@ -99,29 +117,24 @@ class PostingUseCases(VerificationGate):
             None,
             owner_only(by),
         )
-        outcome.extra["bid"] = outcome.aggregate.bids[bid_id]
-        return outcome
+        return with_bid(outcome, bid_id)
 
     def accept_bid(
         self, posting_id: UUID, bid_id: UUID, by: UUID, exhibition_id: UUID | None = None
-    ) -> Outcome:
+    ) -> DealOutcome[Posting]:
         """Award the posting to one bid and draft the sale contract in the same transaction."""
 
         def accept(posting: Posting) -> tuple[Aggregate, ...]:
             if exhibition_id is not None:
-                self.check_deal_venue(exhibition_id, posting.owner_id, posting.get_bid(bid_id))
+                check_deal_venue(self, exhibition_id, posting.owner_id, posting.get_bid(bid_id))
             source = {"posting_id": str(posting.id), "bid_id": str(bid_id)}
             new_contract_id = contract_id(ContractKind.SALE, source)
             bid = posting.accept_bid(bid_id, new_contract_id, exhibition_id, self.clock())
             return (draft_sale_contract(posting, bid, source),)
 
-        outcome = self.change(Posting, posting_id, POSTING, accept, None, owner_only(by))
-        outcome.extra["contract"] = outcome.extra["others"][0]
-        return outcome
-
-    def check_deal_venue(self, exhibition_id: UUID, owner_id: UUID, bid: Bid) -> None:
-        """Deals are attributed to an exhibition only where both parties took part."""
-        raise ConflictError("exhibition not found", "未找到该展会")
+        return DealOutcome.of(
+            self.change(Posting, posting_id, POSTING, accept, None, owner_only(by))
+        )
 
 
 def contract_amount(unit_price: Decimal, quantity: Decimal) -> Decimal:

@@ -7,7 +7,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query
 
-from api.deps import FreshRead, ServicesDep, StaffOnly
+from api.deps import ServicesDep, StaffOnly, fresh
 from api.schemas.audit import (
     AuditEventPage,
     CheckpointPublic,
@@ -19,7 +19,7 @@ from api.schemas.common import TimeIn
 from marketplace.audit.queries import AuditLog
 
 # Operators and auditors only (anonymous 401, other roles 403), before any read-your-writes wait.
-router = APIRouter(prefix="/audit", tags=["audit"], dependencies=[StaffOnly, FreshRead])
+router = APIRouter(prefix="/audit", tags=["audit"], dependencies=[StaffOnly, fresh()])
 
 
 def get_audit_log(services: ServicesDep) -> AuditLog:

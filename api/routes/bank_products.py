@@ -8,9 +8,11 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Query
 
 from aggregates.bank_product import BankProduct
-from api.deps import FreshRead, Principal, ServicesDep, role
+from api.deps import Principal, ServicesDep, fresh, role
 from api.schemas.common import ListOf, Party, RegionPrefixIn
 from api.schemas.financing import ProductCreate, ProductPublic, ProductTypeName, ProductWritten
+from projections.bank_products import BankProductsView
+from projections.organizations import OrganizationsView
 
 router = APIRouter(prefix="/bank-products", tags=["financing"])
 
@@ -39,7 +41,6 @@ def product_fields(row: dict[str, Any]) -> dict[str, Any]:
 def create_product(body: ProductCreate, bank: Bank, services: ServicesDep) -> ProductWritten:
     """A verified bank publishes a financing product."""
     outcome = services.app.publish_bank_product(bank.id, **body.model_dump())
-    services.note_position(outcome.position)
     product: BankProduct = outcome.aggregate
     return ProductWritten(
         id=str(product.id),
@@ -59,7 +60,7 @@ def create_product(body: ProductCreate, bank: Bank, services: ServicesDep) -> Pr
     )
 
 
-@router.get("", dependencies=[FreshRead])
+@router.get("", dependencies=[fresh(BankProductsView, OrganizationsView)])
 def read_products(
     services: ServicesDep,
     product_type: ProductTypeName | None = None,

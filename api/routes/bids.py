@@ -10,10 +10,12 @@ from fastapi import APIRouter, Body, Query
 
 from aggregates.bid import Bid
 from aggregates.errors import ForbiddenError
-from api.deps import Enterprise, FreshRead, ServicesDep, SignedIn
+from api.deps import Enterprise, ServicesDep, SignedIn, fresh
 from api.schemas.common import ListOf, Party
 from api.schemas.postings import Accepted, BidAccept, BidCreate, BidPublic, BidReject, BidWritten
-from marketplace.commands import Outcome
+from marketplace.postings import BidOutcome
+from projections.bids import BidsView
+from projections.organizations import OrganizationsView
 
 router = APIRouter(prefix="/postings/{posting_id}/bids", tags=["bids"])
 STAFF = frozenset({"operator", "auditor"})  # they read everything, sealed terms included
@@ -34,8 +36,8 @@ def bid_from_row(row: dict[str, Any]) -> BidPublic:
     )
 
 
-def bid_written(outcome: Outcome, bidder_name: str | None = None) -> BidWritten:
-    bid: Bid = outcome.extra["bid"]
+def bid_written(outcome: BidOutcome, bidder_name: str | None = None) -> BidWritten:
+    bid: Bid = outcome.bid
     return BidWritten(
         id=str(bid.id),
         posting_id=str(outcome.aggregate.id),
@@ -58,11 +60,10 @@ def create_bid(
 ) -> BidWritten:
     """Place a sealed bid on another enterprise's open posting."""
     outcome = services.app.place_bid(posting_id, bidder.id, **body.model_dump())
-    services.note_position(outcome.position)
     return bid_written(outcome, bidder.name)
 
 
-@router.get("", dependencies=[FreshRead])
+@router.get("", dependencies=[fresh(BidsView, OrganizationsView)])
 def read_bids(
     posting_id: UUID,
     caller: SignedIn,
@@ -94,7 +95,6 @@ def withdraw_bid(
 ) -> BidWritten:
     """The bidder withdraws its bid."""
     outcome = services.app.withdraw_bid(posting_id, bid_id, bidder.id)
-    services.note_position(outcome.position)
     return bid_written(outcome, bidder.name)
 
 
@@ -109,8 +109,7 @@ def reject_bid(
     """The owner turns a bid down, optionally saying why."""
     reason = body.reason if body else None
     outcome = services.app.reject_bid(posting_id, bid_id, owner.id, reason)
-    services.note_position(outcome.position)
-    bidder = services.app.get_organization(outcome.extra["bid"].bidder_id)
+    bidder = services.app.get_organization(outcome.bid.bidder_id)
     return bid_written(outcome, bidder.name)
 
 
@@ -125,9 +124,8 @@ def accept_bid(
     """Award the posting to this bid; a sale contract is drafted in the same transaction."""
     exhibition_id = body.exhibition_id if body else None
     outcome = services.app.accept_bid(posting_id, bid_id, owner.id, exhibition_id)
-    services.note_position(outcome.position)
     return Accepted(
-        contract_id=str(outcome.extra["contract"].id),
+        contract_id=str(outcome.contract.id),
         posting_id=str(posting_id),
         status=outcome.aggregate.status,
         version=outcome.version,

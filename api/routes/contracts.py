@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query
 
 from aggregates.contract import Contract
 from aggregates.errors import ForbiddenError, NotFoundError
-from api.deps import FreshRead, IfMatch, Principal, ServicesDep, SignedIn
+from api.deps import IfMatch, Principal, ServicesDep, SignedIn, fresh
 from api.schemas.common import ListOf
 from api.schemas.contracts import (
     ContractCancel,
@@ -20,6 +20,7 @@ from api.schemas.contracts import (
     ContractWritten,
 )
 from marketplace.commands import Outcome
+from projections.contracts import ContractsView
 
 router = APIRouter(prefix="/contracts", tags=["contracts"])
 STAFF = frozenset({"operator", "auditor"})
@@ -57,7 +58,7 @@ def contract_from_row(row: dict[str, Any]) -> ContractPublic:
     )
 
 
-def contract_written(outcome: Outcome) -> ContractWritten:
+def contract_written(outcome: Outcome[Contract]) -> ContractWritten:
     contract: Contract = outcome.aggregate
     return ContractWritten(
         id=str(contract.id),
@@ -80,7 +81,7 @@ def _may_read(caller: Principal, row: dict[str, Any]) -> bool:
     return caller.kind in STAFF or caller.id in row["party_ids"]
 
 
-@router.get("", dependencies=[FreshRead])
+@router.get("", dependencies=[fresh(ContractsView)])
 def read_contracts(
     caller: SignedIn,
     services: ServicesDep,
@@ -102,7 +103,7 @@ def read_contracts(
     )
 
 
-@router.get("/{contract_id}", dependencies=[FreshRead])
+@router.get("/{contract_id}", dependencies=[fresh(ContractsView)])
 def read_contract(contract_id: UUID, caller: SignedIn, services: ServicesDep) -> ContractPublic:
     """One contract, for its parties, operators and auditors."""
     row = services.views.contracts.get_contract(contract_id)
@@ -123,7 +124,6 @@ def sign_contract(
 ) -> ContractWritten:
     """Sign the contract whose content has this digest; all parties signed → `signed`."""
     outcome = services.app.sign_contract(contract_id, caller.id, body.digest, expected_version)
-    services.note_position(outcome.position)
     return contract_written(outcome)
 
 
@@ -137,7 +137,6 @@ def cancel_contract(
 ) -> ContractWritten:
     """A party cancels a contract that is not signed yet."""
     outcome = services.app.cancel_contract(contract_id, caller.id, body.reason, expected_version)
-    services.note_position(outcome.position)
     return contract_written(outcome)
 
 
@@ -147,5 +146,4 @@ def complete_contract(
 ) -> ContractWritten:
     """The buyer or lender confirms a signed contract was carried out."""
     outcome = services.app.complete_contract(contract_id, caller.id, expected_version)
-    services.note_position(outcome.position)
     return contract_written(outcome)

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query
 from aggregates.errors import NotFoundError
 from aggregates.exhibition import Exhibition, Signup
 from aggregates.exhibition_terms import public_status, signups_open
-from api.deps import Enterprise, FreshRead, Operator, Principal, ServicesDep, role
+from api.deps import Enterprise, Operator, Principal, ServicesDep, fresh, role
 from api.schemas.common import ListOf, Party
 from api.schemas.exhibitions import (
     CheckInCreate,
@@ -24,6 +24,9 @@ from api.schemas.exhibitions import (
 )
 from marketplace.bootstrap import Services
 from marketplace.commands import Outcome
+from projections.exhibitions import ExhibitionsView
+from projections.organizations import OrganizationsView
+from projections.signups import SignupsView
 
 router = APIRouter(prefix="/exhibitions", tags=["exhibitions"])
 
@@ -54,7 +57,7 @@ def exhibition_from_row(row: dict[str, Any]) -> ExhibitionPublic:
     )
 
 
-def exhibition_written(outcome: Outcome, services: Services) -> ExhibitionWritten:
+def exhibition_written(outcome: Outcome[Exhibition], services: Services) -> ExhibitionWritten:
     exhibition: Exhibition = outcome.aggregate
     now = services.app.clock()
     return ExhibitionWritten(
@@ -92,7 +95,9 @@ def signup_from_row(row: dict[str, Any]) -> SignupPublic:
     )
 
 
-def signup_fields(outcome: Outcome, signup: Signup, services: Services) -> dict[str, Any]:
+def signup_fields(
+    outcome: Outcome[Exhibition], signup: Signup, services: Services
+) -> dict[str, Any]:
     exhibition: Exhibition = outcome.aggregate
     return {
         "exhibition_id": str(exhibition.id),
@@ -121,11 +126,10 @@ def create_exhibition(
 ) -> ExhibitionWritten:
     """Schedule an exhibition or matchmaking event (operators)."""
     outcome = services.app.schedule_exhibition(operator.id, **body.model_dump())
-    services.note_position(outcome.position)
     return exhibition_written(outcome, services)
 
 
-@router.get("", dependencies=[FreshRead])
+@router.get("", dependencies=[fresh(ExhibitionsView, OrganizationsView)])
 def read_exhibitions(
     services: ServicesDep,
     status: Literal["scheduled", "ongoing", "closed", "cancelled", "all"] = "all",
@@ -142,7 +146,7 @@ def read_exhibitions(
     )
 
 
-@router.get("/{exhibition_id}", dependencies=[FreshRead])
+@router.get("/{exhibition_id}", dependencies=[fresh(ExhibitionsView, OrganizationsView)])
 def read_exhibition(exhibition_id: UUID, services: ServicesDep) -> ExhibitionPublic:
     """One exhibition with its confirmed, waitlisted and checked-in counts."""
     return exhibition_from_row(_exhibition_row(services, exhibition_id))
@@ -161,8 +165,7 @@ def create_signup(
 ) -> SignupWritten:
     """Sign up for a booth: confirmed while booths are left, else waitlisted with a position."""
     outcome = services.app.sign_up(exhibition_id, enterprise.id)
-    services.note_position(outcome.position)
-    return SignupWritten(**signup_fields(outcome, outcome.extra["signup"], services))
+    return SignupWritten(**signup_fields(outcome, outcome.signup, services))
 
 
 @router.delete("/{exhibition_id}/signups/{organization_id}")
@@ -174,16 +177,18 @@ def delete_signup(
     outcome = services.app.cancel_signup(
         exhibition_id, organization_id, caller.id, as_operator=caller.kind == "operator"
     )
-    services.note_position(outcome.position)
-    promoted_id = outcome.extra["promoted_id"]
+    promoted_id = outcome.promoted_id
     promoted = None
     if promoted_id is not None:
         promoted = Party(id=str(promoted_id), name=_name(services, promoted_id))
-    fields = signup_fields(outcome, outcome.extra["signup"], services)
+    fields = signup_fields(outcome, outcome.signup, services)
     return SignupCancelled(**fields, promoted=promoted)
 
 
-@router.get("/{exhibition_id}/signups", dependencies=[FreshRead])
+@router.get(
+    "/{exhibition_id}/signups",
+    dependencies=[fresh(ExhibitionsView, SignupsView, OrganizationsView)],
+)
 def read_signups(
     exhibition_id: UUID,
     caller: SignupReader,
@@ -209,8 +214,7 @@ def create_check_in(
 ) -> SignupWritten:
     """Record that a participant with a confirmed signup arrived (operators)."""
     outcome = services.app.check_in(exhibition_id, body.organization_id, operator.id)
-    services.note_position(outcome.position)
-    return SignupWritten(**signup_fields(outcome, outcome.extra["signup"], services))
+    return SignupWritten(**signup_fields(outcome, outcome.signup, services))
 
 
 @router.post("/{exhibition_id}/cancel")
@@ -219,5 +223,4 @@ def cancel_exhibition(
 ) -> ExhibitionWritten:
     """Cancel an exhibition that has not ended, saying why (operators)."""
     outcome = services.app.cancel_exhibition(exhibition_id, body.reason, operator.id)
-    services.note_position(outcome.position)
     return exhibition_written(outcome, services)

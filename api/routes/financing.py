@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query
 
 from aggregates.errors import ForbiddenError, NotFoundError
 from aggregates.financing_need import FinancingNeed
-from api.deps import Enterprise, FreshRead, IfMatch, Principal, ServicesDep, SignedIn
+from api.deps import Enterprise, IfMatch, Principal, ServicesDep, SignedIn, fresh
 from api.problems import ApiProblem
 from api.routes.bank_products import Bank, product_fields
 from api.schemas.common import ListOf, Party, RegionPrefixIn
@@ -26,8 +26,11 @@ from api.schemas.financing import (
 )
 from marketplace.bootstrap import Services
 from marketplace.commands import Outcome
+from projections.bank_products import BankProductsView
+from projections.financing import FinancingBoardView
 from projections.financing_matching import Need
 from projections.financing_queries import is_overdue
+from projections.organizations import OrganizationsView
 
 router = APIRouter(prefix="/financing-needs", tags=["financing"])
 
@@ -73,7 +76,9 @@ def need_from_row(row: dict[str, Any], caller: Principal) -> NeedPublic:
     )
 
 
-def need_written(outcome: Outcome, services: Services, owner_name: str | None) -> NeedWritten:
+def need_written(
+    outcome: Outcome[FinancingNeed], services: Services, owner_name: str | None
+) -> NeedWritten:
     need: FinancingNeed = outcome.aggregate
     if owner_name is None:
         owner_name = services.app.get_organization(need.owner_id).name
@@ -115,11 +120,10 @@ def _str(value: object) -> str | None:
 def create_need(body: NeedCreate, owner: Enterprise, services: ServicesDep) -> NeedWritten:
     """Post a financing need for verified banks to answer."""
     outcome = services.app.post_financing_need(owner.id, **body.model_dump())
-    services.note_position(outcome.position)
     return need_written(outcome, services, owner.name)
 
 
-@router.get("", dependencies=[FreshRead])
+@router.get("", dependencies=[fresh(FinancingBoardView, OrganizationsView)])
 def read_needs(
     caller: NeedReader,
     services: ServicesDep,
@@ -151,7 +155,7 @@ def read_needs(
     )
 
 
-@router.get("/{need_id}", dependencies=[FreshRead])
+@router.get("/{need_id}", dependencies=[fresh(FinancingBoardView, OrganizationsView)])
 def read_need(need_id: UUID, caller: NeedReader, services: ServicesDep) -> NeedPublic:
     """One need with its offer count and first offer time (never the offers' terms)."""
     row = services.views.financing_needs.get_need(
@@ -174,7 +178,6 @@ def withdraw_need(
 ) -> NeedWritten:
     """Withdraw an open financing need."""
     outcome = services.app.withdraw_financing_need(need_id, owner.id, expected_version)
-    services.note_position(outcome.position)
     return need_written(outcome, services, owner.name)
 
 
@@ -182,11 +185,10 @@ def withdraw_need(
 def disburse(need_id: UUID, body: Disbursement, bank: Bank, services: ServicesDep) -> NeedWritten:
     """The matched bank records the payout: at most the accepted offer's amount."""
     outcome = services.app.disburse_loan(need_id, bank.id, body.amount)
-    services.note_position(outcome.position)
     return need_written(outcome, services, None)
 
 
-@router.get("/{need_id}/matches", dependencies=[FreshRead])
+@router.get("/{need_id}/matches", dependencies=[fresh(BankProductsView, OrganizationsView)])
 def read_matches(
     need_id: UUID,
     owner: Enterprise,

@@ -10,12 +10,15 @@ from fastapi import APIRouter, Query
 
 from aggregates.errors import ForbiddenError
 from aggregates.offer import Offer
-from api.deps import Enterprise, FreshRead, ServicesDep
+from api.deps import Enterprise, ServicesDep, fresh
 from api.routes.bank_products import Bank
 from api.routes.financing import NeedReader
 from api.schemas.common import ListOf, Party
 from api.schemas.financing import OfferAccepted, OfferCreate, OfferPublic, OfferWritten
-from marketplace.commands import Outcome
+from marketplace.financing import OfferOutcome
+from projections.financing import FinancingBoardView
+from projections.financing_offers import OffersView
+from projections.organizations import OrganizationsView
 
 router = APIRouter(prefix="/financing-needs/{need_id}/offers", tags=["financing"])
 STAFF = frozenset({"operator", "auditor"})  # they read everything, sealed terms included
@@ -36,8 +39,8 @@ def offer_from_row(row: dict[str, Any]) -> OfferPublic:
     )
 
 
-def offer_written(outcome: Outcome, bank_name: str | None) -> OfferWritten:
-    offer: Offer = outcome.extra["offer"]
+def offer_written(outcome: OfferOutcome, bank_name: str | None) -> OfferWritten:
+    offer: Offer = outcome.offer
     return OfferWritten(
         id=str(offer.id),
         need_id=str(outcome.aggregate.id),
@@ -60,11 +63,10 @@ def create_offer(
 ) -> OfferWritten:
     """A verified bank makes a sealed offer on an open need (one active offer per bank)."""
     outcome = services.app.make_offer(need_id, bank.id, **body.model_dump())
-    services.note_position(outcome.position)
     return offer_written(outcome, bank.name)
 
 
-@router.get("", dependencies=[FreshRead])
+@router.get("", dependencies=[fresh(OffersView, FinancingBoardView, OrganizationsView)])
 def read_offers(
     need_id: UUID,
     caller: NeedReader,
@@ -96,7 +98,6 @@ def withdraw_offer(
 ) -> OfferWritten:
     """The bank withdraws its offer."""
     outcome = services.app.withdraw_offer(need_id, offer_id, bank.id)
-    services.note_position(outcome.position)
     return offer_written(outcome, bank.name)
 
 
@@ -106,9 +107,8 @@ def accept_offer(
 ) -> OfferAccepted:
     """Match the need with this offer; a loan contract is drafted in the same transaction."""
     outcome = services.app.accept_offer(need_id, offer_id, owner.id)
-    services.note_position(outcome.position)
     return OfferAccepted(
-        contract_id=str(outcome.extra["contract"].id),
+        contract_id=str(outcome.contract.id),
         need_id=str(need_id),
         status=outcome.aggregate.status,
         version=outcome.version,

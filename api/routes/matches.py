@@ -8,17 +8,19 @@ from uuid import UUID
 from fastapi import APIRouter, Query
 
 from aggregates.errors import ForbiddenError, NotFoundError
-from api.deps import FreshRead, ServicesDep, SignedIn
+from api.deps import ServicesDep, SignedIn, fresh
 from api.routes.postings import posting_from_row
 from api.schemas.common import ListOf
 from api.schemas.financing import MatchReason
 from api.schemas.matches import PostingMatch
+from projections.listings import ListingsView
+from projections.organizations import OrganizationsView
 from projections.posting_matching import Terms, matching_postings
 
 router = APIRouter(prefix="/postings", tags=["postings"])
 
 
-@router.get("/{posting_id}/matches", dependencies=[FreshRead])
+@router.get("/{posting_id}/matches", dependencies=[fresh(ListingsView, OrganizationsView)])
 def read_posting_matches(
     posting_id: UUID,
     principal: SignedIn,

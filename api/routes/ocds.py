@@ -6,12 +6,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
-from api.deps import FreshRead, ServicesDep, StaffOnly
+from api.deps import ServicesDep, StaffOnly, fresh
 from api.schemas.ocds import ReleasePackage
 from marketplace.ocds import dumps, release_package
+from projections.stats import StatsView
 
 # Releases name both parties and the agreed amount, which only they and staff may read.
-router = APIRouter(prefix="/ocds", tags=["audit"], dependencies=[StaffOnly, FreshRead])
+router = APIRouter(prefix="/ocds", tags=["audit"], dependencies=[StaffOnly, fresh(StatsView)])
 
 
 @router.get(

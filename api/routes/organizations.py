@@ -9,7 +9,7 @@ from fastapi import APIRouter, Body, Query
 
 from aggregates.errors import ForbiddenError
 from aggregates.organization import Organization
-from api.deps import FreshRead, MaybeSignedIn, Operator, ServicesDep, SignedIn, StaffOnly
+from api.deps import MaybeSignedIn, Operator, ServicesDep, SignedIn, StaffOnly, fresh
 from api.schemas.common import ListOf
 from api.schemas.organizations import (
     ContactErased,
@@ -22,6 +22,7 @@ from api.schemas.organizations import (
     Verified,
 )
 from marketplace.bootstrap import Services
+from projections.organizations import OrganizationsView
 
 router = APIRouter(prefix="/organizations", tags=["organizations"])
 STAFF = frozenset({"operator", "auditor"})
@@ -80,7 +81,6 @@ def create_organization(body: OrganizationCreate, services: ServicesDep) -> Orga
         contact=body.contact.model_dump(mode="json") if body.contact else None,
         password=body.password,
     )
-    services.note_position(outcome.position)
     org: Organization = outcome.aggregate
     return OrganizationCreated(
         id=str(org.id),
@@ -94,8 +94,8 @@ def create_organization(body: OrganizationCreate, services: ServicesDep) -> Orga
     )
 
 
-# StaffOnly before FreshRead: a refused caller is answered without waiting for the views.
-@router.get("", dependencies=[StaffOnly, FreshRead])
+# StaffOnly before `fresh`: a refused caller is answered without waiting for the views.
+@router.get("", dependencies=[StaffOnly, fresh(OrganizationsView)])
 def read_organizations(
     services: ServicesDep,
     kind: Literal["enterprise", "bank", "operator", "auditor"] | None = None,
@@ -113,7 +113,7 @@ def read_organizations(
     )
 
 
-@router.get("/me", dependencies=[FreshRead])
+@router.get("/me", dependencies=[fresh()])  # the aggregate itself: nothing to wait for
 def read_own_organization(principal: SignedIn, services: ServicesDep) -> OrganizationProfile:
     """The signed-in organization's full profile: contact data (null once erased) and the
     reason of a rejected verification."""
@@ -122,7 +122,7 @@ def read_own_organization(principal: SignedIn, services: ServicesDep) -> Organiz
 
 @router.get(
     "/{organization_id}",
-    dependencies=[FreshRead],
+    dependencies=[fresh()],
     response_model=OrganizationProfile | OrganizationPublic,
 )
 def read_organization(
@@ -149,7 +149,6 @@ def verify_organization(
         outcome = services.app.verify_organization(organization_id)
     else:
         outcome = services.app.reject_verification(organization_id, body.reason)
-    services.note_position(outcome.position)
     org: Organization = outcome.aggregate
     return Verified(
         verified=org.verified,
@@ -169,5 +168,4 @@ def erase_contact(organization_id: UUID, caller: SignedIn, services: ServicesDep
             "只有该机构本身或平台运营方可以删除其联系人信息",
         )
     outcome = services.app.erase_contact(organization_id)
-    services.note_position(outcome.position)
     return ContactErased(contact_erased=True, version=outcome.version, position=outcome.position)

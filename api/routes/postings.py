@@ -11,10 +11,12 @@ from fastapi import APIRouter, Query
 from aggregates.bid import BidStatus
 from aggregates.errors import NotFoundError
 from aggregates.posting import Posting
-from api.deps import Enterprise, FreshRead, IfMatch, ServicesDep
+from api.deps import Enterprise, IfMatch, ServicesDep, fresh
 from api.schemas.common import CategoryIn, ListOf, Party, RegionPrefixIn
 from api.schemas.postings import PostingCreate, PostingPublic, PostingUpdate, PostingWritten
 from marketplace.commands import Outcome
+from projections.listings import ListingsView
+from projections.organizations import OrganizationsView
 
 router = APIRouter(prefix="/postings", tags=["postings"])
 
@@ -41,7 +43,7 @@ def posting_from_row(row: dict[str, Any]) -> PostingPublic:
     )
 
 
-def posting_written(outcome: Outcome, owner_name: str | None) -> PostingWritten:
+def posting_written(outcome: Outcome[Posting], owner_name: str | None) -> PostingWritten:
     posting: Posting = outcome.aggregate
     return PostingWritten(
         id=str(posting.id),
@@ -69,11 +71,10 @@ def posting_written(outcome: Outcome, owner_name: str | None) -> PostingWritten:
 def create_posting(body: PostingCreate, owner: Enterprise, services: ServicesDep) -> PostingWritten:
     """Publish a supply or demand posting."""
     outcome = services.app.publish_posting(owner.id, **body.model_dump())
-    services.note_position(outcome.position)
     return posting_written(outcome, owner.name)
 
 
-@router.get("", dependencies=[FreshRead])
+@router.get("", dependencies=[fresh(ListingsView, OrganizationsView)])
 def read_postings(
     services: ServicesDep,
     side: Literal["supply", "demand"] | None = None,
@@ -104,7 +105,7 @@ def read_postings(
     )
 
 
-@router.get("/{posting_id}", dependencies=[FreshRead])
+@router.get("/{posting_id}", dependencies=[fresh(ListingsView, OrganizationsView)])
 def read_posting(posting_id: UUID, services: ServicesDep) -> PostingPublic:
     """One posting; everyone may see it and its bid count, never the bids' prices."""
     row = services.views.listings.get_posting(posting_id)
@@ -124,7 +125,6 @@ def update_posting(
     """Revise a posting's terms while it has no active bid."""
     changes = body.model_dump(exclude_unset=True)
     outcome = services.app.revise_posting(posting_id, owner.id, changes, expected_version)
-    services.note_position(outcome.position)
     return posting_written(outcome, owner.name)
 
 
@@ -134,5 +134,4 @@ def withdraw_posting(
 ) -> PostingWritten:
     """Withdraw an open posting."""
     outcome = services.app.withdraw_posting(posting_id, owner.id, expected_version)
-    services.note_position(outcome.position)
     return posting_written(outcome, owner.name)

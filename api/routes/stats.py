@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response
 
 from aggregates.errors import InvalidValueError
-from api.deps import FreshRead, MaybeSignedIn, ServicesDep
+from api.deps import MaybeSignedIn, ServicesDep, fresh
 from api.problems import ApiProblem
 from api.schemas.common import DateIn
 from api.schemas.stats import (
@@ -26,15 +26,16 @@ from api.schemas.stats import (
     PostingCounts,
     StatsPublic,
 )
+from projections.stats import StatsView
 from projections.stats_queries import DealKey, FinancingKey, Period
 
-router = APIRouter(prefix="/stats", tags=["statistics"], dependencies=[FreshRead])
+router = APIRouter(prefix="/stats", tags=["statistics"], dependencies=[fresh(StatsView)])
 POSITION_HEADER = "Market-Position"
 STAFF = frozenset({"operator", "auditor"})
 
 From = Annotated[DateIn | None, Query(alias="from", description="first signing date, inclusive")]
 To = Annotated[DateIn | None, Query(alias="to", description="last date, inclusive")]
-# Also read by `FreshRead` (and documented there): the position the views were waited for.
+# Also read by `fresh` (and documented there): the position the views were waited for.
 MinPosition = Annotated[int | None, Query(ge=0, include_in_schema=False)]
 
 

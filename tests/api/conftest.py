@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -20,8 +21,44 @@ def services(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Ite
         yield opened
 
 
+class ReadsAfterWrites:
+    """Makes the test client read like the web front end (`web/api.js`): a read without
+    `min_position` carries the newest `position` a write has answered, so it sees every earlier
+    write of the test, whoever made it. (The server itself waits only for the caller's own
+    writes: `tests/api/test_read_your_writes.py` checks that with a plain client.)"""
+
+    def __init__(self) -> None:
+        self.position = 0
+
+    def request(self, request: httpx.Request) -> None:
+        if request.method != "GET" or "upgrade" in request.headers or not self.position:
+            return
+        if "min_position" not in request.url.params:
+            request.url = request.url.copy_add_param("min_position", str(self.position))
+
+    def response(self, response: httpx.Response) -> None:
+        if response.request.method == "GET" or not response.is_success:
+            return
+        if not response.headers.get("content-type", "").startswith("application/json"):
+            return
+        response.read()
+        body = response.json()
+        position = body.get("position") if isinstance(body, dict) else None
+        if isinstance(position, int):
+            self.position = max(self.position, position)
+
+
 @pytest.fixture(scope="module")
 def client(services: Services) -> Iterator[TestClient]:
+    with app_client(services) as test_client:
+        positions = ReadsAfterWrites()
+        test_client.event_hooks = {"request": [positions.request], "response": [positions.response]}
+        yield test_client
+
+
+@pytest.fixture(scope="module")
+def plain_client(services: Services) -> Iterator[TestClient]:
+    """A client that sends only what each test asks for."""
     with app_client(services) as test_client:
         yield test_client
 

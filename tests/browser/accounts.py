@@ -73,10 +73,16 @@ class Accounts:
         return self._session(body)
 
     def api(self, method: str, path: str, who: Credentials, **kwargs: Any) -> Any:
-        """A call to the API as `who` (for setting up what a test does not click through)."""
+        """A call to the API as `who` (for setting up what a test does not click through).
+        A write is projected before it returns: pages read it with another token, and reads
+        wait only for their own token's writes."""
         answer = self.http.request(method, path, headers=who.auth, **kwargs)
         assert answer.status_code < 300, answer.text
-        return answer.json() if answer.content else None
+        data = answer.json() if answer.content else None
+        position = data.get("position") if isinstance(data, dict) else None
+        if method != "GET" and isinstance(position, int):
+            assert self.services.watcher.wait_sync(position, timeout=10)
+        return data
 
 
 def log_in(page: Page, who: Credentials) -> None:

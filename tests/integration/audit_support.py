@@ -73,7 +73,7 @@ def build_history(services: Services) -> History:
     bid = services.app.place_bid(
         history.postings[1], history.bidder, unit_price=Decimal("7.5"), quantity=Decimal("2")
     )
-    services.app.accept_bid(history.postings[1], bid.extra["bid"].id, history.owner)
+    services.app.accept_bid(history.postings[1], bid.bid.id, history.owner)
     history.postings.append(publish(services, history.owner, "不锈钢板"))
     sign(services)
     return history

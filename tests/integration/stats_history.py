@@ -201,7 +201,7 @@ class History:
             quantity=Decimal(self.rng.randint(1, 500)),
         )
         if self.rng.random() < 0.05:
-            bid_id = outcome.extra["bid"].id
+            bid_id = outcome.bid.id
             self.later(hours(1), self.app.withdraw_bid, posting_id, bid_id, bidder)
 
     def decide(self, posting_id: UUID, owner: UUID) -> None:
@@ -215,7 +215,7 @@ class History:
         chosen = self.rng.choice(bids)
         venue = self.venue(owner, chosen.bidder_id) if self.rng.random() < 0.7 else None
         outcome = self.app.accept_bid(posting_id, chosen.id, owner, venue)
-        self.contract(outcome.extra["contract"].id)
+        self.contract(outcome.contract.id)
 
     def contract(self, contract_id: UUID) -> None:
         fate = self.rng.random()
@@ -265,8 +265,8 @@ class History:
         outcome = self.app.place_bid(
             posting.id, bidder, unit_price=Decimal("99.95"), quantity=Decimal(10)
         )
-        bid_id = outcome.extra["bid"].id
-        contract_id = self.app.accept_bid(posting.id, bid_id, owner).extra["contract"].id
+        bid_id = outcome.bid.id
+        contract_id = self.app.accept_bid(posting.id, bid_id, owner).contract.id
         self.boundary_contract = contract_id
         for by, moment in ((owner, "2025-03-31T10:00:00"), (bidder, "2025-03-31T16:30:00")):
             when = datetime.fromisoformat(moment).replace(tzinfo=UTC)

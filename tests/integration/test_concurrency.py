@@ -175,7 +175,7 @@ def test_fifty_simultaneous_bids_are_all_stored_then_one_of_two_accepts_wins(
     assert not errors, tracebacks(errors)
     posting = first.get_posting(posting_id)
     assert len(posting.bids) == BIDDERS
-    assert {r.extra["bid"].id for r in results} == set(posting.bids)
+    assert {r.bid.id for r in results} == set(posting.bids)
     assert {b.bidder_id for b in posting.bids.values()} == set(enterprises.bidders)
     assert posting.version == 1 + BIDDERS
     assert stored(database_url, first, BID_PLACED, [posting_id]) == BIDDERS
@@ -207,7 +207,7 @@ def test_fifty_simultaneous_bids_are_all_stored_then_one_of_two_accepts_wins(
     assert sum(b.status == BidStatus.UNSUCCESSFUL for b in posting.bids.values()) == BIDDERS - 1
     contracts = existing_contracts(first, posting)
     assert [c.id for c in contracts] == [posting.contract_id]
-    assert posting.contract_id == won[0].extra["contract"].id
+    assert posting.contract_id == won[0].contract.id
     assert (
         stored(database_url, first, CONTRACT_DRAFTED, list(sale_contract_ids(posting).values()))
         == 1
@@ -219,7 +219,7 @@ def test_two_accepts_racing_thirty_new_bids_award_once_and_lose_no_bid(
 ) -> None:
     first = apps[0].app
     posting_id = publish(first, enterprises.owner)
-    early = [bid(first, posting_id, bidder, 15000).extra["bid"].id for bidder in
+    early = [bid(first, posting_id, bidder, 15000).bid.id for bidder in
              enterprises.bidders[:2]]  # fmt: skip
     late_bidders = enterprises.bidders[2 : 2 + LATE_BIDS]
     some_bids_done = threading.Event()
@@ -250,7 +250,7 @@ def test_two_accepts_racing_thirty_new_bids_award_once_and_lose_no_bid(
     assert not unexpected, tracebacks(unexpected)
     assert sum(isinstance(r, Outcome) for r in accept_results) == 1, accept_results
     posting = first.get_posting(posting_id)
-    placed = [r.extra["bid"].id for r in bid_results if isinstance(r, Outcome)]
+    placed = [r.bid.id for r in bid_results if isinstance(r, Outcome)]
     assert set(placed) <= set(posting.bids)
     assert set(posting.bids) == {*early, *placed}
     refused = [late_bidders[i] for i, r in enumerate(bid_results) if isinstance(r, ConflictError)]

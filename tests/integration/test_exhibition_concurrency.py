@@ -108,12 +108,12 @@ def test_two_hundred_signups_at_once_fill_fifty_booths_then_ten_cancel_at_once(
     assert exhibition.waitlist == order[CAPACITY:]
     # Each caller was told its own place: positions 1..150, once each.
     told = sorted(
-        r.aggregate.waitlist_position(r.extra["signup"].organization_id)
+        r.aggregate.waitlist_position(r.signup.organization_id)
         for r in signed
-        if r.extra["signup"].status == SignupStatus.WAITLISTED
+        if r.signup.status == SignupStatus.WAITLISTED
     )
     assert told == list(range(1, ENTERPRISES - CAPACITY + 1))
-    assert sum(r.extra["signup"].status == SignupStatus.CONFIRMED for r in signed) == CAPACITY
+    assert sum(r.signup.status == SignupStatus.CONFIRMED for r in signed) == CAPACITY
     if len(apps) == 2:
         # Both queued on the database lock: no write reached the database on a stale version.
         assert sum(a.conflicts for a in apps) == conflicts_before
@@ -137,7 +137,7 @@ def test_two_hundred_signups_at_once_fill_fifty_booths_then_ten_cancel_at_once(
 
     # Each cancellation promoted the then-first waitlisted signup, in the order they were
     # written: together the first ten of the waitlist, in order.
-    promoted = [r.extra["promoted_id"] for r in sorted(cancelled, key=lambda r: r.version)]
+    promoted = [r.promoted_id for r in sorted(cancelled, key=lambda r: r.version)]
     assert promoted == waitlist_before[:CANCELLING]
     exhibition = app.get_exhibition(exhibition_id)
     assert exhibition.version == 1 + ENTERPRISES + CANCELLING

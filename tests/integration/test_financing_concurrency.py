@@ -177,7 +177,7 @@ def test_an_accept_racing_a_withdrawal_leaves_one_consistent_outcome(
     app = apps[0].app
     for _ in range(5):
         need_id = post_need(app, owner)
-        offer_id = offer(app, need_id, banks[0]).extra["offer"].id
+        offer_id = offer(app, need_id, banks[0]).offer.id
         results = at_once(
             [
                 lambda n=need_id, o=offer_id: apps[0].app.accept_offer(n, o, owner),

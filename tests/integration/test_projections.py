@@ -374,8 +374,8 @@ class Traffic:
                 message=rng.choice([None, "可议价", "Can deliver early"]),
             )
             with self.lock:
-                self.bids.append(outcome.extra["bid"].id)
-                self.active.append((posting_id, outcome.extra["bid"].id, bidder))
+                self.bids.append(outcome.bid.id)
+                self.active.append((posting_id, outcome.bid.id, bidder))
         elif action < 0.72:
             bid = posting_id, bid_id, bidder = rng.choice(active)
             self.app.withdraw_bid(posting_id, bid_id, bidder)

@@ -33,7 +33,7 @@ def drafted(app: Marketplace, side: str = "demand") -> tuple[UUID, UUID, UUID]:
     poster, bidder = uuid4(), uuid4()
     posting_id = publish(app, poster, side=side)
     bid_id = place(app, posting_id, bidder)
-    contract_id: UUID = app.accept_bid(posting_id, bid_id, poster).extra["contract"].id
+    contract_id: UUID = app.accept_bid(posting_id, bid_id, poster).contract.id
     buyer, seller = (poster, bidder) if side == "demand" else (bidder, poster)
     return contract_id, buyer, seller
 

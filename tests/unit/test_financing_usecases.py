@@ -105,7 +105,7 @@ def make_offer(app: Marketplace, need_id: UUID, bank: UUID, amount: str = "18000
     outcome = app.make_offer(
         need_id, bank, amount=Decimal(amount), annual_rate=Decimal("4.35"), term_months=12
     )
-    offer_id: UUID = outcome.extra["offer"].id
+    offer_id: UUID = outcome.offer.id
     return offer_id
 
 
@@ -157,7 +157,7 @@ def test_accepting_an_offer_drafts_the_loan_contract_in_the_same_save(app: Marke
 
     assert event_count(app) == before + 2
     assert outcome.position == before + 2
-    contract: Contract = outcome.extra["contract"]
+    contract: Contract = outcome.contract
     source = {"need_id": str(need_id), "offer_id": str(chosen)}
     assert contract.id == contract_id(ContractKind.LOAN, source)
     stored = app.repository.get(contract.id)
@@ -213,7 +213,7 @@ def test_deadlines_expire_through_the_use_cases(app: Marketplace, clock: Clock) 
         term_months=12,
         valid_until=START + timedelta(days=1),
     )
-    offer_id = outcome.extra["offer"].id
+    offer_id = outcome.offer.id
     refused(app, ConflictError, lambda: app.expire_offer(need_id, offer_id))
     refused(app, ConflictError, lambda: app.expire_financing_need(need_id))
     clock.now = START + timedelta(days=1)

@@ -120,7 +120,7 @@ def place(
     outcome = app.place_bid(
         posting_id, bidder, unit_price=Decimal(unit_price), quantity=Decimal(quantity)
     )
-    bid_id: UUID = outcome.extra["bid"].id
+    bid_id: UUID = outcome.bid.id
     return bid_id
 
 
@@ -368,7 +368,7 @@ def test_placed_bid_is_submitted_and_stamped_with_the_clock(app: Marketplace) ->
         posting_id, bidder, unit_price=Decimal("15000.00"), quantity=Decimal("500"), message="含税"
     )
     assert (outcome.version, outcome.position) == (2, 2)
-    stored = app.get_posting(posting_id).get_bid(outcome.extra["bid"].id)
+    stored = app.get_posting(posting_id).get_bid(outcome.bid.id)
     assert (stored.bidder_id, stored.status, stored.placed_at) == (
         bidder,
         BidStatus.SUBMITTED,
@@ -412,7 +412,7 @@ def test_owner_rejects_a_bid_once(app: Marketplace) -> None:
     posting_id = publish(app, owner)
     bid_id = place(app, posting_id, uuid4())
     outcome = app.reject_bid(posting_id, bid_id, owner, "价格过高")
-    assert (outcome.extra["bid"].status, outcome.extra["bid"].reason) == ("rejected", "价格过高")
+    assert (outcome.bid.status, outcome.bid.reason) == ("rejected", "价格过高")
     refused(app, ConflictError, lambda: app.reject_bid(posting_id, bid_id, owner, None))
     refused(app, NotFoundError, lambda: app.reject_bid(posting_id, uuid4(), owner, None))
 
@@ -465,7 +465,7 @@ def test_accepting_a_bid_drafts_the_sale_contract(app: Marketplace, side: str) -
     expected_id = contract_id("sale", {"posting_id": str(posting_id), "bid_id": str(bid_id)})
     contract: Any = app.repository.get(expected_id)
     assert isinstance(contract, Contract)
-    assert outcome.extra["contract"].id == expected_id
+    assert outcome.contract.id == expected_id
     assert contract.kind == ContractKind.SALE
     assert contract.status == ContractStatus.DRAFTED
     assert contract.parties == [
@@ -480,7 +480,7 @@ def test_accepting_a_bid_drafts_the_sale_contract(app: Marketplace, side: str) -
     assert contract.exhibition_id is None
     assert contract.terms["unit_price"] == "12.25"
     assert contract.terms["quantity"] == "0.1"
-    assert contract.digest == outcome.extra["contract"].digest
+    assert contract.digest == outcome.contract.digest
     posting = app.get_posting(posting_id)
     assert posting.status == PostingStatus.AWARDED
     assert (posting.awarded_bid_id, posting.contract_id) == (bid_id, expected_id)
@@ -504,7 +504,7 @@ def test_contract_amount_is_unit_price_times_quantity_rounded_half_up_to_cents(
     owner = uuid4()
     posting_id = publish(app, owner)
     bid_id = place(app, posting_id, uuid4(), unit_price=unit_price, quantity=quantity)
-    contract = app.accept_bid(posting_id, bid_id, owner).extra["contract"]
+    contract = app.accept_bid(posting_id, bid_id, owner).contract
     assert str(contract.amount) == amount
 
 
@@ -520,7 +520,7 @@ def test_contract_amount_is_exact_for_large_prices(app: Marketplace) -> None:
     unit_price = parse_money("27649005488400.08", "unit_price")
     quantity = parse_quantity("8335.100435", "quantity")
     outcome = app.place_bid(posting_id, uuid4(), unit_price=unit_price, quantity=quantity)
-    contract = app.accept_bid(posting_id, outcome.extra["bid"].id, owner).extra["contract"]
+    contract = app.accept_bid(posting_id, outcome.bid.id, owner).contract
     assert contract.amount == exact_amount(unit_price, quantity)
 
 
@@ -540,7 +540,7 @@ def test_contract_id_is_deterministic_from_posting_and_bid(app: Marketplace) -> 
     owner = uuid4()
     posting_id = publish(app, owner)
     bid_id = place(app, posting_id, uuid4())
-    contract = app.accept_bid(posting_id, bid_id, owner).extra["contract"]
+    contract = app.accept_bid(posting_id, bid_id, owner).contract
     source = {"posting_id": str(posting_id), "bid_id": str(bid_id)}
     assert contract.id == contract_id("sale", source) == Contract.create_id("sale", source)
     reordered = {"bid_id": str(bid_id), "posting_id": str(posting_id)}
