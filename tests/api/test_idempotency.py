@@ -208,7 +208,7 @@ def test_a_lost_answer_of_an_accept_names_the_contract_it_drafted(
     with no_new_events(services):
         retry = client.post(url, headers={**owner.auth, "Idempotency-Key": key})
     assert retry.status_code == 201, retry.text
-    contract_id = str(accepted.extra["contract"].id)
+    contract_id = str(accepted.contract.id)
     assert retry.json()["contract_id"] == retry.json()["id"] == contract_id
     assert {w["type"] for w in retry.json()["written"]} == {
         "Posting.BidAccepted",
