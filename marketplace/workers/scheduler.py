@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 from psycopg_pool import ConnectionPool
 
@@ -13,6 +14,8 @@ from projections.exhibitions import ended_exhibitions
 from projections.financing_offers import offers_past_valid_until
 from projections.financing_queries import needs_past_respond_by
 from projections.listings import overdue_postings
+
+T = TypeVar("T")
 
 
 class DeadlineScheduler(Worker):
@@ -29,40 +32,31 @@ class DeadlineScheduler(Worker):
 
     def tick(self) -> int:
         """Expire every overdue posting and close every ended exhibition; how many."""
-        expired = 0
-        for posting_id in overdue_postings(self.pool, self.app.clock()):
-            try:
-                self.app.expire_posting(posting_id)
-                expired += 1
-            except DomainError:
-                continue  # already closed by someone else in the meantime
+        expired = _each(overdue_postings(self.pool, self.app.clock()), self.app.expire_posting)
         return expired + self.close_ended_exhibitions() + self.expire_financing()
 
     def close_ended_exhibitions(self) -> int:
         """Close every exhibition past its `ends_at`; the number closed."""
-        closed = 0
-        for exhibition_id in ended_exhibitions(self.pool, self.app.clock()):
-            try:
-                self.app.close_exhibition(exhibition_id)
-                closed += 1
-            except DomainError:
-                continue  # cancelled or closed in the meantime
-        return closed
+        return _each(ended_exhibitions(self.pool, self.app.clock()), self.app.close_exhibition)
 
     def expire_financing(self) -> int:
         """Expire needs past `respond_by` without a match and offers past `valid_until`."""
-        expired = 0
         now = self.app.clock()
-        for need_id, offer_id in offers_past_valid_until(self.pool, now):
-            try:
-                self.app.expire_offer(need_id, offer_id)
-                expired += 1
-            except DomainError:
-                continue  # accepted, withdrawn or expired in the meantime
-        for need_id in needs_past_respond_by(self.pool, now):
-            try:
-                self.app.expire_financing_need(need_id)
-                expired += 1
-            except DomainError:
-                continue  # matched or withdrawn in the meantime
-        return expired
+        offers = offers_past_valid_until(self.pool, now)
+        expired = _each(offers, lambda ids: self.app.expire_offer(*ids))
+        return expired + _each(
+            needs_past_respond_by(self.pool, now), self.app.expire_financing_need
+        )
+
+
+def _each(found: Iterable[T], act: Callable[[T], object]) -> int:
+    """Act on each item found in a view; how many succeeded. A refusal means someone else got
+    there first (withdrawn, accepted, cancelled or closed in the meantime): skip it."""
+    done = 0
+    for item in found:
+        try:
+            act(item)
+            done += 1
+        except DomainError:
+            continue
+    return done
