@@ -3,8 +3,8 @@
 Keys are 1–255 printable ASCII characters, scoped to the caller (the token's organization, or
 the client address when anonymous), the method and the path, and kept for
 `MARKET_IDEMPOTENCY_TTL_HOURS`. The record is written in the command's own transaction (see
-`marketplace.idempotency`), and the answer is kept before it is sent, so an acknowledged write
-is always replayed. `POST /sessions` ignores keys: a session token is never stored.
+`marketplace.stores.idempotency`), and the answer is kept before it is sent, so an acknowledged
+write is always replayed. `POST /sessions` ignores keys: a session token is never stored.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from api.answers import replay, send_answer, send_problem, wants_chinese
 from api.client_address import client_address
 from api.operations import success_status
 from marketplace.bootstrap import Services
-from marketplace.database import UNAVAILABLE
-from marketplace.idempotency import PendingRecord, StoredAnswer, pending_record, record_id
+from marketplace.stores.database import UNAVAILABLE
+from marketplace.stores.idempotency import PendingRecord, StoredAnswer, pending_record, record_id
 
 log = logging.getLogger(__name__)
 

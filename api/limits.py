@@ -19,8 +19,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.answers import send_problem, wants_chinese
 from api.client_address import client_address
 from marketplace.bootstrap import Services
-from marketplace.budgets import BudgetStore, Charge
-from marketplace.database import UNAVAILABLE
+from marketplace.stores.budgets import BudgetStore, Charge
+from marketplace.stores.database import UNAVAILABLE
 
 log = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@ Argon2 is made to cost CPU (about 0.2 s a verification here). At most
 `MARKET_LOGIN_VERIFY_CONCURRENCY` logins of this process verify at once; the others wait here
 (asynchronously), and one that waits longer than `MARKET_LOGIN_QUEUE_SECONDS` is told to come
 back (`503 busy` with `Retry-After`), its attempt uncounted. Registrations hash under the same
-per-process bound (`marketplace.password_work`), so a login may also find it taken by them.
+per-process bound (`marketplace.stores.password_work`), so a login may also find it taken by them.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from starlette.requests import Request
 
 from api.problems import ApiProblem
 from marketplace.bootstrap import Services
-from marketplace.password_work import PasswordWorkBusyError
-from marketplace.security import LoginAttempt, Session
+from marketplace.stores.password_work import PasswordWorkBusyError
+from marketplace.stores.security import LoginAttempt, Session
 
 BUSY_EN = "too many logins or registrations at once; try again in a moment"
 BUSY_ZH = "当前登录或注册请求过多，请稍后再试"

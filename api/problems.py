@@ -22,7 +22,7 @@ from aggregates.errors import (
 from api import validation
 from api.answers import problem_body
 from api.operations import path_methods
-from marketplace.database import UNAVAILABLE
+from marketplace.stores.database import UNAVAILABLE
 
 log = logging.getLogger(__name__)
 

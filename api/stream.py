@@ -28,8 +28,8 @@ from starlette.websockets import WebSocketDisconnect
 
 from aggregates.errors import NotFoundError
 from marketplace.bootstrap import Services
-from marketplace.security import token_digest
 from marketplace.settings import Settings
+from marketplace.stores.security import token_digest
 from marketplace.stream.hub import StreamHub, Subscriber
 from marketplace.stream.matches import MatchNotifier
 from marketplace.visibility import ANONYMOUS, Viewer

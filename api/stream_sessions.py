@@ -10,8 +10,8 @@ from typing import Any
 
 import psycopg
 
-from marketplace.database import Database
-from marketplace.security import token_digest
+from marketplace.stores.database import Database
+from marketplace.stores.security import token_digest
 from marketplace.stream.hub import StreamHub
 from marketplace.stream.sessions import SESSIONS_CHANNEL
 

@@ -10,18 +10,18 @@ from typing import Any
 import psycopg
 from psycopg_pool import ConnectionPool
 
-from marketplace import budgets, idempotency, personal_data, security
 from marketplace.application import Marketplace
 from marketplace.audit import store as audit_store
-from marketplace.audit.checkpoint import Signer
 from marketplace.audit.signing import Checkpointer, load_or_create_signer
-from marketplace.database import MIGRATION_LOCK_KEY, Database, recover_quickly
-from marketplace.embedded_pg import EmbeddedPostgres
-from marketplace.idempotency import IdempotencyStore
+from marketplace.audit.verify.checkpoint import Signer
+from marketplace.embedded_pg.server import EmbeddedPostgres
 from marketplace.own_writes import OwnWrites
-from marketplace.personal_data import ContactVault
-from marketplace.security import SecurityStore
 from marketplace.settings import Settings, eventsourcing_env
+from marketplace.stores import budgets, idempotency, personal_data, security
+from marketplace.stores.database import MIGRATION_LOCK_KEY, Database, recover_quickly
+from marketplace.stores.idempotency import IdempotencyStore
+from marketplace.stores.personal_data import ContactVault
+from marketplace.stores.security import SecurityStore
 from marketplace.workers.scheduler import DeadlineScheduler
 from projections import engine
 from projections.bank_products import BankProductsView

@@ -17,7 +17,7 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
 from aggregates.errors import ConflictError, NotFoundError, VersionMismatchError
-from marketplace.recorder import SideEffect
+from marketplace.stores.recorder import SideEffect
 
 A = TypeVar("A", bound=Aggregate)
 _STRIPES = [threading.Lock() for _ in range(256)]

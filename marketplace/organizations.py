@@ -10,9 +10,9 @@ from eventsourcing.persistence import IntegrityError
 from aggregates.errors import ConflictError
 from aggregates.organization import Organization, OrganizationKind, organization_id
 from marketplace.commands import MarketplaceBase, Outcome
-from marketplace.personal_data import ContactVault
-from marketplace.recorder import SideEffect
-from marketplace.security import SecurityStore
+from marketplace.stores.personal_data import ContactVault
+from marketplace.stores.recorder import SideEffect
+from marketplace.stores.security import SecurityStore
 
 ORGANIZATION = ("organization", "机构")
 EnterpriseVerification = Literal["open", "required"]

@@ -141,7 +141,7 @@ def eventsourcing_env(database_url: str, settings: Settings) -> dict[str, str]:
     parts = urlsplit(database_url)
     env = {
         "PERSISTENCE_MODULE": "eventsourcing.postgres",
-        "APPLICATION_RECORDER_TOPIC": "marketplace.recorder:MarketRecorder",
+        "APPLICATION_RECORDER_TOPIC": "marketplace.stores.recorder:MarketRecorder",
         "POSTGRES_DBNAME": unquote(parts.path.lstrip("/")) or "postgres",
         "POSTGRES_HOST": parts.hostname or "127.0.0.1",
         "POSTGRES_PORT": str(parts.port or 5432),

@@ -24,11 +24,12 @@ from argon2 import PasswordHasher
 from eventsourcing.persistence import IntegrityError
 from psycopg.sql import SQL, Identifier
 
-from marketplace import commands, security
+from marketplace import commands
 from marketplace.application import Marketplace
 from marketplace.bootstrap import Services, open_services
 from marketplace.commands import Outcome
 from marketplace.settings import Settings
+from marketplace.stores import security
 
 T = TypeVar("T")
 

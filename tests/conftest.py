@@ -19,7 +19,7 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 import pytest
 
-from marketplace.embedded_pg import EmbeddedPostgres
+from marketplace.embedded_pg.server import EmbeddedPostgres
 
 
 @pytest.fixture(scope="session")

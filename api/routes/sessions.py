@@ -11,7 +11,7 @@ from api.login_gate import check_password
 from api.problems import ApiProblem
 from api.schemas.organizations import SessionCreate, SessionOrganization, SessionPublic
 from api.stream_sessions import announce_logout
-from marketplace.security import TooManyAttemptsError
+from marketplace.stores.security import TooManyAttemptsError
 
 router = APIRouter(prefix="/sessions", tags=["sessions"])
 

@@ -1,7 +1,8 @@
-"""Verifiable audit log: RFC 6962 Merkle tree, leaf records, signed checkpoints, verifier.
+"""Verifiable audit log. `verify/`: the portable offline verifier (RFC 6962 Merkle tree, leaf
+records, signed checkpoints, bundle format), importing only the standard library, `rfc8785`
+and `cryptography`; the other modules here are the server side (tree store, signing,
+export, online verification, audit queries, `market audit`).
 
-The modules here import only the standard library, `rfc8785` and `cryptography` (and each
-other), so the offline verifier runs on an auditor's machine with nothing else installed.
 This file deliberately imports nothing: `python -m marketplace.audit.verifier` must not find
 the verifier already imported.
 """

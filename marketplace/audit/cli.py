@@ -7,8 +7,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from marketplace.audit import export, online, verifier
-from marketplace.audit.bundle import BundleError
+from marketplace.audit import export, online
+from marketplace.audit.verify import verifier
+from marketplace.audit.verify.bundle import BundleError
 from marketplace.bootstrap import Services, open_services
 from marketplace.settings import Settings
 

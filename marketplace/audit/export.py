@@ -20,11 +20,11 @@ import psycopg
 from psycopg.rows import dict_row
 from psycopg.sql import SQL, Identifier
 
-from marketplace.audit.bundle import EVENTS, LEAVES
-from marketplace.audit.checkpoint import Signer
 from marketplace.audit.signing import StoredCheckpoint, latest_checkpoint, sign_checkpoint
 from marketplace.audit.store import DatabaseTree
-from marketplace.audit.trust import CHECKPOINT, PUBLIC_KEY
+from marketplace.audit.verify.bundle import EVENTS, LEAVES
+from marketplace.audit.verify.checkpoint import Signer
+from marketplace.audit.verify.trust import CHECKPOINT, PUBLIC_KEY
 from marketplace.bootstrap import EVENTS_TABLE
 
 HISTORY = "checkpoints"

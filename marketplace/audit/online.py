@@ -20,11 +20,11 @@ from typing import Any
 import psycopg
 from psycopg.rows import dict_row
 
-from marketplace.audit.bundle import BundleError, Exit
-from marketplace.audit.checkpoint import Checkpoint, verify_note
-from marketplace.audit.notes import CheckpointError, VerifierKey, parse_vkey
 from marketplace.audit.tables import ScannedLog, scan_tables
-from marketplace.audit.verifier import VerifyResult
+from marketplace.audit.verify.bundle import BundleError, Exit
+from marketplace.audit.verify.checkpoint import Checkpoint, verify_note
+from marketplace.audit.verify.notes import CheckpointError, VerifierKey, parse_vkey
+from marketplace.audit.verify.verifier import VerifyResult
 
 _CHECKPOINTS = "SELECT tree_size, root, note FROM audit_checkpoints"
 

@@ -20,11 +20,7 @@ from psycopg.rows import dict_row
 from psycopg.sql import SQL, Composed, Identifier
 
 from aggregates.errors import ConflictError, InvalidValueError, NotFoundError
-from marketplace.audit.checkpoint import Signer
 from marketplace.audit.jsonable import aggregate_state, jsonable
-from marketplace.audit.merkle import consistency_proof, inclusion_proof
-from marketplace.audit.notes import split_note
-from marketplace.audit.records import payload_sha256
 from marketplace.audit.results import (
     AuditEvent,
     ConsistencyProof,
@@ -35,8 +31,12 @@ from marketplace.audit.results import (
 )
 from marketplace.audit.signing import StoredCheckpoint, latest_checkpoint, sign_checkpoint
 from marketplace.audit.store import DatabaseTree
+from marketplace.audit.verify.checkpoint import Signer
+from marketplace.audit.verify.merkle import consistency_proof, inclusion_proof
+from marketplace.audit.verify.notes import split_note
+from marketplace.audit.verify.records import payload_sha256
 from marketplace.bootstrap import EVENTS_TABLE
-from marketplace.database import Conn, Database
+from marketplace.stores.database import Conn, Database
 
 _SELECT_EVENTS = SQL(
     "SELECT e.notification_id AS position, l.leaf_index, e.originator_id AS stream_id,"

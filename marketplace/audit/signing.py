@@ -10,9 +10,9 @@ from typing import Any
 
 import psycopg
 
-from marketplace.audit.checkpoint import Signer, generate_signer
-from marketplace.audit.merkle import root
 from marketplace.audit.store import DatabaseTree
+from marketplace.audit.verify.checkpoint import Signer, generate_signer
+from marketplace.audit.verify.merkle import root
 from marketplace.workers import Worker
 
 

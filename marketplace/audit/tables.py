@@ -14,9 +14,9 @@ import psycopg
 from psycopg.rows import dict_row
 from psycopg.sql import SQL, Composed, Identifier
 
-from marketplace.audit.bundle import BundleError, Exit
-from marketplace.audit.merkle import MemoryTree, leaf_hash
-from marketplace.audit.records import leaf_record, payload_sha256
+from marketplace.audit.verify.bundle import BundleError, Exit
+from marketplace.audit.verify.merkle import MemoryTree, leaf_hash
+from marketplace.audit.verify.records import leaf_record, payload_sha256
 from marketplace.bootstrap import EVENTS_TABLE
 
 FETCH = 5000  # rows per round trip of the server-side cursors

@@ -15,9 +15,9 @@ from fastapi.testclient import TestClient
 
 from api.deps import Principal, StaffOnly
 from api.main import create_app
-from marketplace.audit.checkpoint import verify_note
-from marketplace.audit.merkle import leaf_hash, verify_consistency, verify_inclusion
-from marketplace.audit.records import leaf_record
+from marketplace.audit.verify.checkpoint import verify_note
+from marketplace.audit.verify.merkle import leaf_hash, verify_consistency, verify_inclusion
+from marketplace.audit.verify.records import leaf_record
 from marketplace.bootstrap import Services
 from tests.api.conftest import Account, sign_up
 from tests.api.helpers import API, assert_problem, bid, eventually, head, publish

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from starlette.testclient import WebSocketDenialResponse
 
 from marketplace.bootstrap import Services
-from marketplace.budgets import BudgetStore, Charge
+from marketplace.stores.budgets import BudgetStore, Charge
 from tests.api.helpers import API, ZH, assert_problem, is_chinese, no_new_events
 from tests.services import app_client, running_services
 from tests.support import organization_body

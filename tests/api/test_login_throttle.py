@@ -14,9 +14,9 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from marketplace import security
 from marketplace.bootstrap import Services
-from marketplace.password_work import PASSWORD_WORK
+from marketplace.stores import security
+from marketplace.stores.password_work import PASSWORD_WORK
 from tests.api.conftest import staff_account
 from tests.api.helpers import API, ZH, assert_problem, is_chinese, no_new_events
 from tests.services import app_client, running_services

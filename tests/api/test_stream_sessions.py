@@ -18,7 +18,7 @@ from starlette.testclient import WebSocketTestSession
 from starlette.websockets import WebSocketDisconnect
 
 from marketplace.bootstrap import Services
-from marketplace.security import token_digest
+from marketplace.stores.security import token_digest
 from marketplace.stream.sessions import SessionCheck
 from tests.api.conftest import Account, sign_up
 from tests.api.helpers import API, bid, eventually, head, publish

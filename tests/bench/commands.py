@@ -52,8 +52,8 @@ import psutil  # noqa: E402
 import psycopg  # noqa: E402
 from psycopg import sql  # noqa: E402
 
-from marketplace.embedded_pg import EmbeddedPostgres  # noqa: E402
-from marketplace.postmaster import find_free_port  # noqa: E402
+from marketplace.embedded_pg.postmaster import find_free_port  # noqa: E402
+from marketplace.embedded_pg.server import EmbeddedPostgres  # noqa: E402
 from tests.budgets import GENEROUS_BUDGET_ENV  # noqa: E402
 from tests.support import bid_body, organization_body, posting_body  # noqa: E402
 

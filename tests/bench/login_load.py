@@ -83,7 +83,7 @@ def main() -> None:
     env.pop("MARKET_DATABASE_URL", None)
     if args.verify:
         env["MARKET_LOGIN_VERIFY_CONCURRENCY"] = str(args.verify)
-    command = [sys.executable, "-m", "marketplace.cli", "--log-level", "warning", "serve"]
+    command = [sys.executable, "-m", "cli", "--log-level", "warning", "serve"]
     server = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:

@@ -68,7 +68,7 @@ from aggregates.organization import Organization  # noqa: E402
 from aggregates.posting import Posting  # noqa: E402
 from marketplace.application import Marketplace  # noqa: E402
 from marketplace.bootstrap import Services, head_position, open_services  # noqa: E402
-from marketplace.embedded_pg import EmbeddedPostgres  # noqa: E402
+from marketplace.embedded_pg.server import EmbeddedPostgres  # noqa: E402
 from marketplace.postings import draft_sale_contract  # noqa: E402
 from marketplace.settings import Settings  # noqa: E402
 from projections.engine import PROJECTED_CHANNEL, View  # noqa: E402

@@ -43,7 +43,7 @@ import httpx  # noqa: E402
 import psutil  # noqa: E402
 
 from marketplace.bootstrap import Services, head_position, open_services  # noqa: E402
-from marketplace.embedded_pg import EmbeddedPostgres  # noqa: E402
+from marketplace.embedded_pg.server import EmbeddedPostgres  # noqa: E402
 from marketplace.settings import Settings  # noqa: E402
 from tests.bench.projections import (  # noqa: E402
     ms,
@@ -104,7 +104,7 @@ def run_listener(args: argparse.Namespace) -> int:
 
 
 def start(command: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
-    base = [sys.executable, "-m", "marketplace.cli", "--log-level", "warning"]
+    base = [sys.executable, "-m", "cli", "--log-level", "warning"]
     return subprocess.Popen([*base, *command], cwd=ROOT, env=env, start_new_session=True)
 
 

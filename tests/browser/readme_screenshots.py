@@ -15,8 +15,8 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_play
 
 from aggregates.values import make_credit_code
 from marketplace.bootstrap import Services, open_services
-from marketplace.demo import DEMO_PASSWORD, demo_accounts, load_demo
-from marketplace.embedded_pg import EmbeddedPostgres
+from marketplace.demo.load import DEMO_PASSWORD, demo_accounts, load_demo
+from marketplace.embedded_pg.server import EmbeddedPostgres
 from marketplace.settings import Settings
 from tests.browser.conftest import CHROMIUM_ARGS, LiveServer, chromium_path
 

@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import Locator, Page, Route, expect
 
-from marketplace.audit.checkpoint import generate_signer
-from marketplace.audit.records import leaf_record
+from marketplace.audit.verify.checkpoint import generate_signer
+from marketplace.audit.verify.records import leaf_record
 from tests.browser.accounts import Accounts, Credentials, log_in, open_page
 from tests.support import bid_body, posting_body
 from tests.unit.test_merkle import VECTORS

@@ -15,9 +15,9 @@ import psycopg
 from eventsourcing.persistence import IntegrityError
 from psycopg.rows import dict_row
 
-from marketplace.audit.merkle import MemoryTree, leaf_hash
-from marketplace.audit.records import leaf_record, payload_sha256
 from marketplace.audit.signing import sign_checkpoint
+from marketplace.audit.verify.merkle import MemoryTree, leaf_hash
+from marketplace.audit.verify.records import leaf_record, payload_sha256
 from marketplace.bootstrap import Services
 from tests import conftest
 from tests.services import opened_services

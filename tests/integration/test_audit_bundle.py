@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from marketplace import cli
+from cli import main as cli
 from marketplace.audit import online
-from marketplace.audit.bundle import EVENTS, LEAVES, Exit
-from marketplace.audit.trust import CHECKPOINT, PUBLIC_KEY
+from marketplace.audit.verify.bundle import EVENTS, LEAVES, Exit
+from marketplace.audit.verify.trust import CHECKPOINT, PUBLIC_KEY
 from marketplace.bootstrap import Services
 from tests.integration.audit_support import (
     ORIGIN,
@@ -160,12 +160,13 @@ def test_the_offline_verifier_imports_no_database_code(log: Log, tmp_path: Path)
 
 def test_market_audit_verify_bundle_never_opens_the_database(log: Log, tmp_path: Path) -> None:
     bundle = log.export("bundle")
-    command = [sys.executable, "-m", "marketplace.cli", "audit", "verify-bundle", str(bundle)]
+    command = [sys.executable, "-m", "cli", "audit", "verify-bundle", str(bundle)]
     command += ["--trusted-key", str(log.key_file), "--state", str(tmp_path / "auditor")]
+    project_root = str(Path(__file__).resolve().parents[2])  # this checkout's `cli`, not another
     done = subprocess.run(
         command,
         cwd=tmp_path,
-        env=offline_env(tmp_path),
+        env=offline_env(tmp_path) | {"PYTHONPATH": project_root},
         capture_output=True,
         text=True,
         timeout=60,

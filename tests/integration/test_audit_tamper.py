@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from marketplace import cli
+from cli import main as cli
 from marketplace.audit import online
-from marketplace.audit.bundle import Exit
-from marketplace.audit.checkpoint import Signer, generate_signer
-from marketplace.audit.verifier import VerifyResult
+from marketplace.audit.verify.bundle import Exit
+from marketplace.audit.verify.checkpoint import Signer, generate_signer
+from marketplace.audit.verify.verifier import VerifyResult
 from marketplace.bootstrap import Services
 from tests.integration.audit_support import (
     ORIGIN,

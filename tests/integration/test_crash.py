@@ -55,7 +55,7 @@ class Server:
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "marketplace.cli", "serve"],
+            [sys.executable, "-m", "cli", "serve"],
             env=self.env,
             stdout=subprocess.DEVNULL,
             stderr=self.log,
@@ -161,7 +161,7 @@ def test_sigkill_under_idempotent_writes_loses_nothing(server: Server, database_
     assert acknowledged > 0
 
     verify = subprocess.run(
-        [sys.executable, "-m", "marketplace.cli", "audit", "verify"],
+        [sys.executable, "-m", "cli", "audit", "verify"],
         env=server.env,
         capture_output=True,
         text=True,

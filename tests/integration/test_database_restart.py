@@ -16,7 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from marketplace.bootstrap import Services
-from marketplace.embedded_pg import EmbeddedPostgres
+from marketplace.embedded_pg.server import EmbeddedPostgres
 from tests.services import app_client, running_services
 from tests.support import organization_body, posting_body
 

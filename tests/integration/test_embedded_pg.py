@@ -15,9 +15,10 @@ import psutil
 import psycopg
 import pytest
 
-from marketplace import embedded_pg, pg_binaries
-from marketplace.embedded_pg import EmbeddedPostgres
-from marketplace.postmaster import ServerInfo
+from marketplace.embedded_pg import pg_binaries
+from marketplace.embedded_pg import server as embedded_pg
+from marketplace.embedded_pg.postmaster import ServerInfo
+from marketplace.embedded_pg.server import EmbeddedPostgres
 
 AS_ROOT = os.geteuid() == 0
 root_only = pytest.mark.skipif(not AS_ROOT, reason="the server user differs only as root")

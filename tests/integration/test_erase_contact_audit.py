@@ -10,9 +10,9 @@ from uuid import UUID
 
 import pytest
 
-from marketplace import cli
+from cli import main as cli
 from marketplace.audit import online
-from marketplace.audit.bundle import Exit
+from marketplace.audit.verify.bundle import Exit
 from marketplace.bootstrap import Services
 from tests.integration.audit_support import (
     ORIGIN,

@@ -35,10 +35,10 @@ from psycopg.sql import SQL, Identifier
 from aggregates.errors import DomainError
 from aggregates.posting import Posting
 from api.main import create_app
-from marketplace import security
 from marketplace.application import Marketplace
 from marketplace.bootstrap import Services, head_position
 from marketplace.postings import draft_sale_contract
+from marketplace.stores import security
 from projections.engine import View
 from projections.rebuild import rebuild, shadow_schema
 from tests.budgets import GENEROUS_BUDGETS
@@ -249,7 +249,7 @@ def projector(url: str, data_dir: Path, batch_size: int) -> subprocess.Popen[byt
         "MARKET_DATA_DIR": str(data_dir),
         "MARKET_PROJECTION_BATCH_SIZE": str(batch_size),
     }
-    command = [sys.executable, "-m", "marketplace.cli", "--log-level", "warning", "project"]
+    command = [sys.executable, "-m", "cli", "--log-level", "warning", "project"]
     return subprocess.Popen(
         command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
     )

@@ -34,7 +34,7 @@ def server(database_url: str) -> Iterator[int]:
         "MARKET_BUDGET_WINDOW_SECONDS": "60",
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "marketplace.cli", "--log-level", "warning", "serve"],
+        [sys.executable, "-m", "cli", "--log-level", "warning", "serve"],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=(top / "serve.log").open("wb"),

@@ -66,7 +66,7 @@ def test_stopping_the_server_stops_its_embedded_database(top: Path, signum: sign
     env = {**os.environ, "MARKET_DATA_DIR": str(data_dir), "MARKET_PORT": str(port)}
     env.pop("MARKET_DATABASE_URL", None)
     server = subprocess.Popen(
-        [sys.executable, "-m", "marketplace.cli", "serve"],
+        [sys.executable, "-m", "cli", "serve"],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=(top / "serve.log").open("wb"),

@@ -38,7 +38,7 @@ def server(database_url: str) -> Iterator[int]:
         "MARKET_CONNECTIONS_PER_ADDRESS": str(PER_ADDRESS),
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "marketplace.cli", "--log-level", "warning", "serve"],
+        [sys.executable, "-m", "cli", "--log-level", "warning", "serve"],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=(top / "serve.log").open("wb"),

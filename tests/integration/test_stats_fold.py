@@ -28,9 +28,9 @@ from eventsourcing.persistence import StoredEvent
 from fastapi.testclient import TestClient
 
 from api.main import create_app
-from marketplace import security
 from marketplace.bootstrap import Services, head_position, open_services
 from marketplace.settings import Settings
+from marketplace.stores import security
 from projections.engine import ViewRunner
 from projections.rebuild import rebuild
 from tests.budgets import GENEROUS_BUDGETS

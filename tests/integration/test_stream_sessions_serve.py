@@ -49,7 +49,7 @@ def server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
         **GENEROUS_BUDGET_ENV,
     }
     log = data / "serve.log"
-    command = [sys.executable, "-m", "marketplace.cli", "--log-level", "debug", "serve"]
+    command = [sys.executable, "-m", "cli", "--log-level", "debug", "serve"]
     with log.open("wb") as out:
         process = subprocess.Popen(
             [*command, "--workers", "2", "--port", str(port)],

@@ -59,7 +59,7 @@ def free_port() -> int:
 
 def start(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
     out = log.open("wb")
-    base = [sys.executable, "-m", "marketplace.cli", "--log-level", "warning"]
+    base = [sys.executable, "-m", "cli", "--log-level", "warning"]
     return subprocess.Popen([*base, *command], cwd=ROOT, env=env, stdout=out, stderr=out)
 
 

@@ -24,8 +24,8 @@ from psycopg.sql import SQL
 
 from aggregates.organization import Organization
 from api.main import create_app
+from cli.main import main as market
 from marketplace.bootstrap import Services
-from marketplace.cli import main as market
 from projections.engine import APPLICATION_NAME, ProjectionRunner, View
 from projections.failures import Retry
 from projections.organizations import OrganizationsView

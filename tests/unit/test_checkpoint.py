@@ -1,4 +1,4 @@
-"""C2SP signed-note checkpoints (marketplace.audit.checkpoint) and leaf records (records.py)."""
+"""C2SP signed-note checkpoints (marketplace.audit.verify.checkpoint) and leaf records."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from marketplace.audit.checkpoint import (
+from marketplace.audit.verify.checkpoint import (
     Checkpoint,
     Signer,
     generate_signer,
@@ -17,7 +17,7 @@ from marketplace.audit.checkpoint import (
     parse_note,
     verify_note,
 )
-from marketplace.audit.notes import (
+from marketplace.audit.verify.notes import (
     CheckpointError,
     MalformedNoteError,
     UnverifiedNoteError,
@@ -25,7 +25,7 @@ from marketplace.audit.notes import (
     open_note,
     parse_vkey,
 )
-from marketplace.audit.records import format_recorded_at, leaf_record, payload_sha256
+from marketplace.audit.verify.records import format_recorded_at, leaf_record, payload_sha256
 
 # golang.org/x/mod/sumdb/note's documented example: the reference implementation's bytes.
 GO_SKEY = "PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz"

@@ -15,9 +15,10 @@ from aggregates.errors import ConflictError, ForbiddenError, InvalidValueError, 
 from aggregates.exhibition import Exhibition
 from aggregates.exhibition_terms import ExhibitionStatus, SignupStatus
 from aggregates.posting import PostingStatus
-from marketplace import exhibitions, postings, security
+from marketplace import exhibitions, postings
 from marketplace.application import Marketplace
-from marketplace.demo import load_demo
+from marketplace.demo.load import load_demo
+from marketplace.stores import security
 from tests.unit.test_usecases import POPO, START, Clock, event_count, place, publish, refused
 
 DEADLINE = START + timedelta(days=10)

@@ -24,9 +24,9 @@ from aggregates.financing import ProductType
 from aggregates.financing_need import FinancingNeed, NeedStatus
 from aggregates.offer import OfferStatus
 from aggregates.organization import Organization
-from marketplace import security
 from marketplace.application import Marketplace
-from marketplace.demo import load_demo
+from marketplace.demo.load import load_demo
+from marketplace.stores import security
 from tests.support import new_credit_code
 
 START = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)

@@ -1,4 +1,4 @@
-"""RFC 6962 Merkle hashing, proofs and proof verification (marketplace.audit.merkle)."""
+"""RFC 6962 Merkle hashing, proofs and proof verification (marketplace.audit.verify.merkle)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from marketplace.audit.merkle import (
+from marketplace.audit.verify.merkle import (
     EMPTY_ROOT,
     MemoryTree,
     ProofError,

@@ -15,7 +15,7 @@ from aggregates.errors import ConflictError, InvalidValueError
 from aggregates.organization import NotVerifiedError, Organization
 from marketplace.application import Marketplace
 from marketplace.commands import Outcome
-from marketplace.demo import ORGS, load_demo
+from marketplace.demo.load import ORGS, load_demo
 from tests.support import new_credit_code, steel_terms
 
 POPO = {"PERSISTENCE_MODULE": "eventsourcing.popo"}

@@ -25,8 +25,8 @@ from aggregates.errors import (
 from aggregates.organization import Organization, organization_id
 from aggregates.posting import Posting, PostingStatus
 from aggregates.values import parse_money, parse_quantity
-from marketplace import security
 from marketplace.application import Marketplace
+from marketplace.stores import security
 from tests.support import new_credit_code
 
 START = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)

@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 
-from marketplace.audit.checkpoint import Signer, generate_signer
-from marketplace.audit.merkle import MemoryTree, leaf_hash
-from marketplace.audit.records import leaf_record, payload_sha256
-from marketplace.audit.verifier import Exit, VerifyResult, main, verify_bundle
+from marketplace.audit.verify.checkpoint import Signer, generate_signer
+from marketplace.audit.verify.merkle import MemoryTree, leaf_hash
+from marketplace.audit.verify.records import leaf_record, payload_sha256
+from marketplace.audit.verify.verifier import Exit, VerifyResult, main, verify_bundle
 
 ORIGIN = "sme-marketplace/test"
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -420,7 +420,7 @@ def test_since_must_be_signed_by_the_trusted_key_and_log(
 
 def test_the_verifier_imports_nothing_but_stdlib_rfc8785_and_cryptography() -> None:
     """In a fresh isolated interpreter: what importing the verifier adds on top of its two
-    dependencies is standard library and marketplace.audit only."""
+    dependencies is standard library and marketplace.audit (the entry point and verify/) only."""
     code = (
         "import json, sys; sys.path.insert(0, sys.argv[1]);"
         "import rfc8785, cryptography.exceptions;"
@@ -441,14 +441,16 @@ def test_the_verifier_imports_nothing_but_stdlib_rfc8785_and_cryptography() -> N
     assert foreign == {
         "marketplace",
         "marketplace.audit",
-        "marketplace.audit.bundle",
-        "marketplace.audit.checkpoint",
-        "marketplace.audit.heads",
-        "marketplace.audit.merkle",
-        "marketplace.audit.notes",
-        "marketplace.audit.records",
-        "marketplace.audit.trust",
         "marketplace.audit.verifier",
+        "marketplace.audit.verify",
+        "marketplace.audit.verify.bundle",
+        "marketplace.audit.verify.checkpoint",
+        "marketplace.audit.verify.heads",
+        "marketplace.audit.verify.merkle",
+        "marketplace.audit.verify.notes",
+        "marketplace.audit.verify.records",
+        "marketplace.audit.verify.trust",
+        "marketplace.audit.verify.verifier",
     }
     for heavy in ("psycopg", "eventsourcing", "aggregates", "projections", "fastapi"):
         assert not any(name.split(".")[0] == heavy for name in [*before, *added])

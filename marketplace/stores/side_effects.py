@@ -1,4 +1,4 @@
-"""Statements that run inside the transaction that inserts events (see `marketplace.recorder`)."""
+"""Statements that run inside the transaction that inserts events (see `stores.recorder`)."""
 
 from __future__ import annotations
 

@@ -6,8 +6,7 @@ import argparse
 import logging
 from pathlib import Path
 
-from marketplace.audit.cli import add_audit_commands
-from marketplace.cli_commands import (
+from cli.commands import (
     cmd_accounts_create,
     cmd_demo,
     cmd_migrate,
@@ -16,6 +15,7 @@ from marketplace.cli_commands import (
     cmd_serve,
     cmd_status,
 )
+from marketplace.audit.cli import add_audit_commands
 
 log = logging.getLogger("market")
 

@@ -13,8 +13,8 @@ import tempfile
 from pathlib import Path
 from urllib.parse import quote
 
-from marketplace.audit.checkpoint import Checkpoint, verify_note
-from marketplace.audit.notes import CheckpointError, VerifierKey
+from marketplace.audit.verify.checkpoint import Checkpoint, verify_note
+from marketplace.audit.verify.notes import CheckpointError, VerifierKey
 
 
 def default_state_dir() -> Path:

@@ -7,7 +7,7 @@
 - Audit leaves: every event's Merkle leaf is written by a trigger in that same INSERT
   (`marketplace.audit.store`), under the event table lock that the stock recorder takes.
 - Idempotency: the record of the request's Idempotency-Key, when it has one
-  (`marketplace.idempotency`), so a retry after a crash knows the write committed.
+  (`marketplace.stores.idempotency`), so a retry after a crash knows the write committed.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from eventsourcing.postgres import PostgresApplicationRecorder
 from psycopg import Cursor
 from psycopg.rows import DictRow
 
-from marketplace.idempotency import idempotency_record
-from marketplace.side_effects import SideEffect
+from marketplace.stores.idempotency import idempotency_record
+from marketplace.stores.side_effects import SideEffect
 
 __all__ = ["MarketRecorder", "SideEffect"]
 

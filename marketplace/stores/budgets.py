@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from psycopg.sql import SQL
 
-from marketplace.database import Database
 from marketplace.settings import Settings
+from marketplace.stores.database import Database
 
 SCHEMA = [
     SQL(

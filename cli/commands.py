@@ -1,6 +1,6 @@
 """What the `market` commands do: serve, project, rebuild, status, migrate, demo, accounts create.
 
-Each `cmd_*` takes the parsed arguments and returns the exit code; the parser in cli.py names
+Each `cmd_*` takes the parsed arguments and returns the exit code; the parser in main.py names
 them, and the audit commands are in `marketplace.audit.cli`.
 """
 
@@ -19,7 +19,7 @@ from aggregates.errors import DomainError
 from aggregates.text import check_text
 from aggregates.values import Category, CreditCode, Region
 from marketplace.bootstrap import Services, database_url, open_services
-from marketplace.demo import DEMO_PASSWORD, demo_accounts, load_demo
+from marketplace.demo.load import DEMO_PASSWORD, demo_accounts, load_demo
 from marketplace.settings import Settings
 from marketplace.status import format_status, projection_status
 from marketplace.workers.projector import Projector

@@ -34,8 +34,8 @@ from eventsourcing.persistence import StoredEvent
 from psycopg.sql import SQL
 from psycopg.types.json import Jsonb
 
-from marketplace.database import Database
-from marketplace.side_effects import SideEffect
+from marketplace.stores.database import Database
+from marketplace.stores.side_effects import SideEffect
 
 SCHEMA = [
     SQL("DROP TABLE IF EXISTS idempotency_keys"),  # before scopes included method and path

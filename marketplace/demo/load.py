@@ -13,8 +13,8 @@ from aggregates.errors import ConflictError
 from aggregates.organization import organization_id
 from aggregates.values import make_credit_code
 from marketplace.application import Marketplace
-from marketplace.demo_exhibitions import load_exhibitions_demo
-from marketplace.demo_financing import BANKS, load_financing_demo
+from marketplace.demo.exhibitions import load_exhibitions_demo
+from marketplace.demo.financing import BANKS, load_financing_demo
 
 DEMO_PASSWORD = "demo-password-2026"
 

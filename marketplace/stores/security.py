@@ -14,9 +14,9 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from psycopg.sql import SQL, Composable
 
-from marketplace.database import Conn, Database
-from marketplace.password_work import PASSWORD_WORK
-from marketplace.recorder import SideEffect
+from marketplace.stores.database import Conn, Database
+from marketplace.stores.password_work import PASSWORD_WORK
+from marketplace.stores.recorder import SideEffect
 
 SCHEMA = [
     SQL(

@@ -11,10 +11,15 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from marketplace.audit.bundle import BundleError, Exit
-from marketplace.audit.checkpoint import Checkpoint, verify_note
-from marketplace.audit.heads import read_note
-from marketplace.audit.notes import CheckpointError, MalformedNoteError, VerifierKey, parse_vkey
+from marketplace.audit.verify.bundle import BundleError, Exit
+from marketplace.audit.verify.checkpoint import Checkpoint, verify_note
+from marketplace.audit.verify.heads import read_note
+from marketplace.audit.verify.notes import (
+    CheckpointError,
+    MalformedNoteError,
+    VerifierKey,
+    parse_vkey,
+)
 
 CHECKPOINT, PUBLIC_KEY = "checkpoint.txt", "public_key.txt"
 

@@ -16,8 +16,8 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from psycopg.sql import SQL
 
-from marketplace.database import Database
-from marketplace.recorder import SideEffect
+from marketplace.stores.database import Database
+from marketplace.stores.recorder import SideEffect
 
 SCHEMA = [
     SQL(

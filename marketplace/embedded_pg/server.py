@@ -22,8 +22,14 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from marketplace.pg_binaries import OsUser, find_binaries
-from marketplace.postmaster import HOST, PostmasterFile, ServerInfo, _port_is_free, find_free_port
+from marketplace.embedded_pg.pg_binaries import OsUser, find_binaries
+from marketplace.embedded_pg.postmaster import (
+    HOST,
+    PostmasterFile,
+    ServerInfo,
+    _port_is_free,
+    find_free_port,
+)
 
 SUPERUSER = "market"
 DBNAME = "market"

@@ -17,8 +17,8 @@ from itertools import zip_longest
 from pathlib import Path
 from typing import Any
 
-from marketplace.audit.merkle import MemoryTree, leaf_hash
-from marketplace.audit.records import SHA256_HEX, leaf_record
+from marketplace.audit.verify.merkle import MemoryTree, leaf_hash
+from marketplace.audit.verify.records import SHA256_HEX, leaf_record
 
 EVENTS, LEAVES = "events.jsonl", "leaves.jsonl"
 

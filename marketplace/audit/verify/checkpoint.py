@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from marketplace.audit.notes import (
+from marketplace.audit.verify.notes import (
     ALG_ED25519,
     SIGNATURE_PREFIX,
     MalformedNoteError,
