@@ -10,18 +10,16 @@ four). It is written in two places:
 - after the route answered (`complete`): the answer itself, 2xx and 4xx alike, before it is
   sent to the client. Answers of requests that wrote nothing are recorded only this way.
 
-While a request runs, its key is claimed (`InFlight`): in this process by a set, across
+While a request runs, its key is claimed (`in_flight.InFlight`): in this process by a set, across
 processes by a PostgreSQL session advisory lock on one connection per process, which the
 server drops by itself if the process dies. A repeat meanwhile is told at once.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import re
-import threading
 import time
 from collections.abc import Sequence
 from contextvars import ContextVar
@@ -29,12 +27,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-import psycopg
 from eventsourcing.persistence import StoredEvent
 from psycopg.sql import SQL
 from psycopg.types.json import Jsonb
 
 from marketplace.stores.database import Database
+from marketplace.stores.in_flight import InFlight
 from marketplace.stores.side_effects import SideEffect
 
 SCHEMA = [
@@ -210,51 +208,3 @@ def _id_field(event_type: str) -> str:
     """`Contract.Drafted` → `contract_id`, `FinancingNeed.Posted` → `financing_need_id`."""
     aggregate = event_type.partition(".")[0]
     return re.sub(r"(?<!^)(?=[A-Z])", "_", aggregate).lower() + "_id"
-
-
-class InFlight:
-    """Keys of requests running now, in this process and (advisory locks) in every other."""
-
-    def __init__(self, url: str) -> None:
-        self.url = url
-        self.lock = threading.Lock()
-        self.held: set[bytes] = set()
-        self.conn: psycopg.Connection[Any] | None = None
-
-    def try_claim(self, id: bytes) -> bool:
-        """Whether this request now owns the key (then `release` it when done)."""
-        with self.lock:
-            if id in self.held:
-                return False
-            row = self._execute("SELECT pg_try_advisory_lock(%s)", _lock_key(id)).fetchone()
-            if not (row and row[0]):
-                return False
-            self.held.add(id)
-            return True
-
-    def release(self, id: bytes) -> None:
-        with self.lock:
-            self.held.discard(id)
-            # If the connection is gone, the server released its locks with it.
-            with contextlib.suppress(psycopg.OperationalError):
-                self._execute("SELECT pg_advisory_unlock(%s)", _lock_key(id))
-
-    def _execute(self, query: str, key: int) -> psycopg.Cursor[Any]:
-        if self.conn is None or self.conn.closed or self.conn.broken:
-            self.conn = psycopg.connect(self.url, autocommit=True, connect_timeout=5)
-        try:
-            return self.conn.execute(query, (key,))
-        except psycopg.OperationalError:
-            self.conn.close()
-            self.conn = None
-            raise
-
-    def close(self) -> None:
-        with self.lock:
-            if self.conn is not None:
-                self.conn.close()
-                self.conn = None
-
-
-def _lock_key(id: bytes) -> int:
-    return int.from_bytes(id[:8], "big", signed=True)

@@ -14,7 +14,8 @@ from fastapi.testclient import TestClient
 
 from aggregates.errors import ConflictError
 from marketplace.bootstrap import Services
-from marketplace.stores.idempotency import InFlight, PendingRecord, pending_record, record_id
+from marketplace.stores.idempotency import PendingRecord, pending_record, record_id
+from marketplace.stores.in_flight import InFlight
 from tests.api.conftest import Account, sign_up
 from tests.api.helpers import (
     API,
