@@ -281,8 +281,9 @@ class FinancingNeed(Aggregate):
     def _offer_expired(self, offer_id: UUID) -> None:
         self.offers[offer_id].status = OfferStatus.EXPIRED
 
-    def disburse(self, by: UUID, amount: Decimal, now: datetime) -> None:
-        """The matched bank pays out the loan: at most the accepted offer's amount."""
+    def disburse(self, by: UUID, amount: Decimal, now: datetime, *, contract_signed: bool) -> None:
+        """The matched bank pays out the loan once both parties signed its contract: at most
+        the accepted offer's amount."""
         offer = self.matched_offer
         if offer is None:
             raise ConflictError(
@@ -293,6 +294,11 @@ class FinancingNeed(Aggregate):
             raise ForbiddenError("only the matched bank may disburse", "只有匹配的银行可以放款")
         if self.status == NeedStatus.DISBURSED:
             raise ConflictError("the loan has already been disbursed", "该笔贷款已放款")
+        if not contract_signed:
+            raise ConflictError(
+                "the loan contract is not signed by both parties yet",
+                "借款合同尚未由双方签署，不能放款",
+            )
         if amount <= 0:
             raise InvalidValueError(
                 "amount must be greater than 0", "放款金额必须大于 0", field="amount"

@@ -6,11 +6,12 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 
 from aggregates.contract import Contract
 from aggregates.errors import ForbiddenError, NotFoundError
 from api.deps import IfMatch, Principal, ServicesDep, SignedIn, fresh
+from api.reauth import confirm_password
 from api.schemas.common import ListOf
 from api.schemas.contracts import (
     ContractCancel,
@@ -121,8 +122,10 @@ def sign_contract(
     caller: SignedIn,
     services: ServicesDep,
     expected_version: IfMatch,
+    request: Request,
 ) -> ContractWritten:
     """Sign the contract whose content has this digest; all parties signed → `signed`."""
+    confirm_password(request, services, caller, body.password)
     outcome = services.app.sign_contract(contract_id, caller.id, body.digest, expected_version)
     return contract_written(outcome)
 

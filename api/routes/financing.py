@@ -6,12 +6,13 @@ from decimal import Decimal
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 
 from aggregates.errors import ForbiddenError, NotFoundError
 from aggregates.financing_need import FinancingNeed
 from api.deps import Enterprise, IfMatch, Principal, ServicesDep, SignedIn, fresh
 from api.problems import ApiProblem
+from api.reauth import confirm_password
 from api.routes.bank_products import Bank, product_fields
 from api.schemas.common import ListOf, Party, RegionPrefixIn
 from api.schemas.financing import (
@@ -182,8 +183,12 @@ def withdraw_need(
 
 
 @router.post("/{need_id}/disburse")
-def disburse(need_id: UUID, body: Disbursement, bank: Bank, services: ServicesDep) -> NeedWritten:
-    """The matched bank records the payout: at most the accepted offer's amount."""
+def disburse(
+    need_id: UUID, body: Disbursement, bank: Bank, services: ServicesDep, request: Request
+) -> NeedWritten:
+    """The matched bank records the payout, once the loan contract is signed: at most the
+    accepted offer's amount."""
+    confirm_password(request, services, bank, body.password)
     outcome = services.app.disburse_loan(need_id, bank.id, body.amount)
     return need_written(outcome, services, None)
 

@@ -11,17 +11,19 @@ from fastapi import APIRouter, Query
 from aggregates.bid import BidStatus
 from aggregates.errors import NotFoundError
 from aggregates.posting import Posting
-from api.deps import Enterprise, IfMatch, ServicesDep, fresh
+from api.deps import Enterprise, IfMatch, MaybeSignedIn, Principal, ServicesDep, fresh
 from api.schemas.common import CategoryIn, ListOf, Party, RegionPrefixIn
 from api.schemas.postings import PostingCreate, PostingPublic, PostingUpdate, PostingWritten
+from marketplace.bootstrap import Services
 from marketplace.commands import Outcome
+from projections.contracts import ContractsView
 from projections.listings import ListingsView
 from projections.organizations import OrganizationsView
 
 router = APIRouter(prefix="/postings", tags=["postings"])
 
 
-def posting_from_row(row: dict[str, Any]) -> PostingPublic:
+def posting_from_row(row: dict[str, Any], contract_id: str | None = None) -> PostingPublic:
     return PostingPublic(
         id=str(row["id"]),
         side=row["side"],
@@ -40,7 +42,17 @@ def posting_from_row(row: dict[str, Any]) -> PostingPublic:
         bid_count=row["bid_count"],
         published_at=row["published_at"],
         version=row["version"],
+        contract_id=contract_id,
     )
+
+
+def with_contracts(
+    rows: list[dict[str, Any]], caller: Principal | None, services: Services
+) -> list[PostingPublic]:
+    """The postings, each with its sale contract's id when the caller is a party of it."""
+    ids = [str(row["id"]) for row in rows]
+    contracts = services.views.contracts.sale_contracts_of(caller.id, ids) if caller else {}
+    return [posting_from_row(row, contracts.get(str(row["id"]))) for row in rows]
 
 
 def posting_written(outcome: Outcome[Posting], owner_name: str | None) -> PostingWritten:
@@ -74,9 +86,10 @@ def create_posting(body: PostingCreate, owner: Enterprise, services: ServicesDep
     return posting_written(outcome, owner.name)
 
 
-@router.get("", dependencies=[fresh(ListingsView, OrganizationsView)])
+@router.get("", dependencies=[fresh(ListingsView, OrganizationsView, ContractsView)])
 def read_postings(
     services: ServicesDep,
+    caller: MaybeSignedIn,
     side: Literal["supply", "demand"] | None = None,
     category: Annotated[CategoryIn | None, Query()] = None,
     region: Annotated[RegionPrefixIn | None, Query(description="prefix: 33 = Zhejiang")] = None,
@@ -101,17 +114,18 @@ def read_postings(
         now=services.app.clock(),
     )
     return ListOf[PostingPublic](
-        items=[posting_from_row(r) for r in page.items], next_cursor=page.next_cursor
+        items=with_contracts(page.items, caller, services), next_cursor=page.next_cursor
     )
 
 
-@router.get("/{posting_id}", dependencies=[fresh(ListingsView, OrganizationsView)])
-def read_posting(posting_id: UUID, services: ServicesDep) -> PostingPublic:
-    """One posting; everyone may see it and its bid count, never the bids' prices."""
+@router.get("/{posting_id}", dependencies=[fresh(ListingsView, OrganizationsView, ContractsView)])
+def read_posting(posting_id: UUID, services: ServicesDep, caller: MaybeSignedIn) -> PostingPublic:
+    """One posting; everyone may see it and its bid count, never the bids' prices; the parties
+    of its sale contract see the contract's id."""
     row = services.views.listings.get_posting(posting_id)
     if row is None:
         raise NotFoundError("posting not found", "未找到该供需信息")
-    return posting_from_row(row)
+    return with_contracts([row], caller, services)[0]
 
 
 @router.patch("/{posting_id}")

@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 
 from marketplace.bootstrap import Services
 from tests.api.conftest import Account, sign_up
-from tests.api.financing_helpers import NEEDS, make_offer, post_need, verified_bank
+from tests.api.financing_helpers import NEEDS, make_offer, post_need, sign_contract, verified_bank
 from tests.api.financing_helpers import accept as accept_offer
 from tests.api.helpers import API, assert_problem, head, publish
 from tests.api.stats_helpers import Deal, act, make_deal, schedule_exhibition, sign_all
@@ -291,7 +291,8 @@ def financing_deal(
     """A need matched with an offer of 1500000.00 and disbursed in full; the last position."""
     posted = post_need(client, owner, **need)
     offer = make_offer(client, bank, posted["id"])
-    accept_offer(client, owner, posted["id"], offer["id"])
+    loan_id = accept_offer(client, owner, posted["id"], offer["id"])["contract_id"]
+    sign_contract(client, loan_id, owner, bank)
     paid = client.post(
         f"{NEEDS}/{posted['id']}/disburse", json={"amount": "1500000.00"}, headers=bank.auth
     )
