@@ -117,7 +117,10 @@ def test_stats_shape_for_anyone(client: TestClient) -> None:
     assert set(data) == TOP_KEYS
     assert set(data["organizations"]) == {"enterprise", "bank"}
     assert set(data["postings"]) == {"open", "total"}
-    assert set(data["contracts"]) >= {"signed", "amount"}
+    assert set(data["contracts"]) >= {"signed", "amount", "sale", "loan"}
+    for kind in ("sale", "loan"):
+        assert set(data["contracts"][kind]) == {"signed", "amount"}
+        assert DECIMAL.match(data["contracts"][kind]["amount"])
     assert set(data["financing"]) == {
         "needs",
         "matched",
@@ -298,6 +301,28 @@ def financing_deal(
     )
     assert paid.status_code == 200, paid.text
     return posted, int(paid.json()["position"])
+
+
+def test_sale_and_loan_contracts_are_counted_apart(
+    client: TestClient, alice: Account, bob: Account, lender: Account
+) -> None:
+    """API.md "Contract document and programme report": sale volume and loan principal apart;
+    the totals beside them stay the sum of both."""
+    before = stats(client, head_position(client))["contracts"]
+    signed_deal(client, alice, bob)
+    _, position = financing_deal(client, alice, lender)
+    after = stats(client, position)["contracts"]
+
+    def moved(kind: str) -> tuple[int, Decimal]:
+        return (
+            after[kind]["signed"] - before[kind]["signed"],
+            Decimal(after[kind]["amount"]) - Decimal(before[kind]["amount"]),
+        )
+
+    assert moved("sale") == (1, DEAL_AMOUNT)
+    assert moved("loan") == (1, Decimal("1500000.00"))
+    assert after["signed"] == after["sale"]["signed"] + after["loan"]["signed"]
+    assert Decimal(after["amount"]) == sum(Decimal(after[k]["amount"]) for k in ("sale", "loan"))
 
 
 def test_financing_by_product_type_and_region(
