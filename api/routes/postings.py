@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query
 from aggregates.bid import BidStatus
 from aggregates.errors import NotFoundError
 from aggregates.posting import Posting
+from aggregates.regions import region_in_query
 from api.deps import Enterprise, IfMatch, MaybeSignedIn, Principal, ServicesDep, fresh
 from api.schemas.common import CategoryIn, ListOf, Party, RegionPrefixIn
 from api.schemas.postings import PostingCreate, PostingPublic, PostingUpdate, PostingWritten
@@ -100,12 +101,16 @@ def read_postings(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(max_length=100)] = None,
 ) -> ListOf[PostingPublic]:
-    """Postings, newest first, with filters and full-text search."""
+    """Postings, newest first, with filters and full-text search; a word of `q` that names a
+    province or city (`浙江`, `杭州市`, `Zhejiang`) filters by its region unless `region` is
+    given."""
+    if q and region is None:
+        region, q = region_in_query(q)
     page = services.views.listings.list_postings(
         side=side,
         category=category,
         region=region,
-        q=q,
+        q=q or None,
         owner=owner,
         status=status,
         price_max=price_max,
