@@ -74,13 +74,17 @@ POSTINGS = [
     ("hz_steel", "demand", "求购数控机床伺服电机 120台",
      "功率1.5-5.5kW，需配套驱动器，长三角地区优先。", "C38", "120", "台", "2600", "4200",
      "330114"),
-    # In English, so that the English search box's examples (stainless, battery) find them.
+    # In English and open, so that the English search box's examples (stainless steel, battery,
+    # PCB) find them (the PCB posting above is awarded, so it is no longer listed as open).
     ("hz_steel", "supply", "Stainless steel sheet 304/316L, cold rolled, 2B finish",
      "Cold-rolled stainless steel sheets and coils, 0.5-6 mm, mill certificates, delivery "
      "from Hangzhou.", "C31", "120", "tons", "15200", "18600", "330114"),
     ("xm_elec", "supply", "LiFePO4 battery packs for energy storage, 51.2 V 100 Ah",
      "Lithium iron phosphate battery modules with BMS, UN38.3 and IEC 62619 certified; OEM "
      "packaging welcome.", "C38", "800", "sets", "5200", "6800", "350205"),
+    ("sz_smart", "supply", "PCB assembly for small batches: SMT + THT, 2-12 layer boards",
+     "Prototypes to 50,000 boards a month, IPC-A-610 class 2, AOI and X-ray inspection, "
+     "Shenzhen Nanshan.", "C39", "50000", "pcs", "3.5", "12.0", "440305"),
 ]  # fmt: skip
 
 # (bidder, posting index, unit_price, quantity, delivery_days, message)
