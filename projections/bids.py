@@ -116,3 +116,12 @@ class BidsView(View):
             cur.execute(query + SQL(" ORDER BY b.position LIMIT %s"), [*params, limit + 1])
             rows: list[dict[str, Any]] = cur.fetchall()
         return page_of(rows, limit, "position")
+
+    def has_bid(self, posting_id: UUID, bidder_id: UUID) -> bool:
+        """Whether `bidder_id` ever bid on the posting (any status)."""
+        with self.pool.connection() as conn:
+            row = conn.execute(
+                "SELECT 1 FROM bids WHERE posting_id = %s AND bidder_id = %s LIMIT 1",
+                (posting_id, bidder_id),
+            ).fetchone()
+        return row is not None
