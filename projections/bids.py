@@ -13,16 +13,27 @@ from psycopg_pool import ConnectionPool
 from aggregates.posting import Posting
 from projections.engine import View
 from projections.pages import Page, decode_cursor, page_of
-from projections.rows import Rows, Table
+from projections.rows import Rows
+from projections.table import Table
 
 BIDS = Table(
     "bids",
     (
-        "id", "posting_id", "bidder_id", "unit_price", "quantity", "delivery_days", "message",
-        "status", "reason", "placed_at", "updated_at", "position",
+        "id uuid PRIMARY KEY",
+        "posting_id uuid NOT NULL",
+        "bidder_id uuid NOT NULL",
+        "unit_price numeric NOT NULL",
+        "quantity numeric NOT NULL",
+        "delivery_days int",
+        "message text",
+        "status text NOT NULL",
+        "reason text",
+        "placed_at timestamptz NOT NULL",
+        "updated_at timestamptz NOT NULL",
+        "position bigint NOT NULL",
     ),
     lookups=("posting_id",),
-)  # fmt: skip
+)
 
 
 class BidsView(View):
@@ -35,14 +46,7 @@ class BidsView(View):
         Posting.BidAccepted,
     )
     schema = (
-        SQL(
-            "CREATE TABLE IF NOT EXISTS bids ("
-            " id uuid PRIMARY KEY, posting_id uuid NOT NULL, bidder_id uuid NOT NULL,"
-            " unit_price numeric NOT NULL, quantity numeric NOT NULL, delivery_days int,"
-            " message text, status text NOT NULL, reason text,"
-            " placed_at timestamptz NOT NULL, updated_at timestamptz NOT NULL,"
-            " position bigint NOT NULL)"
-        ),
+        BIDS.create,
         SQL("CREATE INDEX IF NOT EXISTS bids_posting_idx ON bids (posting_id, position)"),
         SQL("CREATE INDEX IF NOT EXISTS bids_bidder_idx ON bids (bidder_id, position)"),
     )

@@ -13,17 +13,32 @@ from psycopg_pool import ConnectionPool
 from aggregates.contract import Contract, contract_digest
 from projections.engine import View
 from projections.pages import Page, decode_cursor, page_of
-from projections.rows import Rows, Table
+from projections.rows import Rows
+from projections.table import Table
 
 CONTRACTS = Table(
     "contracts",
     (
-        "id", "kind", "status", "parties", "party_ids", "terms", "amount", "currency", "digest",
-        "source", "exhibition_id", "signatures", "drafted_at", "signed_at", "completed_at",
-        "cancelled_at", "version", "position",
+        "id uuid PRIMARY KEY",
+        "kind text NOT NULL",
+        "status text NOT NULL",
+        "parties jsonb NOT NULL",
+        "party_ids uuid[] NOT NULL",
+        "terms jsonb NOT NULL",
+        "amount numeric NOT NULL",
+        "currency text NOT NULL",
+        "digest text NOT NULL",
+        "source jsonb NOT NULL",
+        "exhibition_id uuid",
+        "signatures jsonb NOT NULL",
+        "drafted_at timestamptz NOT NULL",
+        "signed_at timestamptz",
+        "completed_at timestamptz",
+        "cancelled_at timestamptz",
+        "version int NOT NULL",
+        "position bigint NOT NULL",
     ),
-    json=("parties", "terms", "source", "signatures"),
-)  # fmt: skip
+)
 
 
 class ContractsView(View):
@@ -31,16 +46,7 @@ class ContractsView(View):
     tables = (CONTRACTS,)
     event_classes = (Contract.Drafted, Contract.Signed, Contract.Cancelled, Contract.Completed)
     schema = (
-        SQL(
-            "CREATE TABLE IF NOT EXISTS contracts ("
-            " id uuid PRIMARY KEY, kind text NOT NULL, status text NOT NULL,"
-            " parties jsonb NOT NULL, party_ids uuid[] NOT NULL, terms jsonb NOT NULL,"
-            " amount numeric NOT NULL, currency text NOT NULL, digest text NOT NULL,"
-            " source jsonb NOT NULL, exhibition_id uuid, signatures jsonb NOT NULL,"
-            " drafted_at timestamptz NOT NULL, signed_at timestamptz,"
-            " completed_at timestamptz, cancelled_at timestamptz,"
-            " version int NOT NULL, position bigint NOT NULL)"
-        ),
+        CONTRACTS.create,
         SQL("CREATE INDEX IF NOT EXISTS contracts_parties_idx ON contracts USING gin (party_ids)"),
         SQL("CREATE INDEX IF NOT EXISTS contracts_position_idx ON contracts (position DESC)"),
     )

@@ -38,7 +38,8 @@ from projections.batches import (
     tracked_position,
 )
 from projections.failures import Retry, is_outage
-from projections.rows import Rows, Table
+from projections.rows import Rows
+from projections.table import Table
 from projections.worker import Worker
 
 __all__ = ["PROJECTED_CHANNEL", "SCHEMA", "ProjectionRunner", "View", "ViewRunner"]

@@ -20,16 +20,32 @@ from aggregates.exhibition_terms import (
 )
 from projections.engine import View
 from projections.pages import Page, decode_cursor, page_of
-from projections.rows import Row, Rows, Table
+from projections.rows import Row, Rows
+from projections.table import Table
 
 EXHIBITIONS = Table(
     "exhibitions",
     (
-        "id", "organizer_id", "name", "venue", "online", "starts_at", "ends_at", "capacity",
-        "signup_deadline", "status", "cancel_reason", "confirmed_count", "waitlist_count",
-        "checked_in_count", "scheduled_at", "scheduled_position", "version", "updated_at",
+        "id uuid PRIMARY KEY",
+        "organizer_id uuid NOT NULL",
+        "name text NOT NULL",
+        "venue text NOT NULL",
+        "online boolean NOT NULL",
+        "starts_at timestamptz NOT NULL",
+        "ends_at timestamptz NOT NULL",
+        "capacity int NOT NULL",
+        "signup_deadline timestamptz NOT NULL",
+        "status text NOT NULL",
+        "cancel_reason text",
+        "confirmed_count int NOT NULL DEFAULT 0",
+        "waitlist_count int NOT NULL DEFAULT 0",
+        "checked_in_count int NOT NULL DEFAULT 0",
+        "scheduled_at timestamptz NOT NULL",
+        "scheduled_position bigint NOT NULL",
+        "version int NOT NULL",
+        "updated_at timestamptz NOT NULL",
     ),
-)  # fmt: skip
+)
 
 
 class ExhibitionsView(View):
@@ -44,17 +60,7 @@ class ExhibitionsView(View):
         Exhibition.Closed,
     )
     schema = (
-        SQL(
-            "CREATE TABLE IF NOT EXISTS exhibitions ("
-            " id uuid PRIMARY KEY, organizer_id uuid NOT NULL, name text NOT NULL,"
-            " venue text NOT NULL, online boolean NOT NULL, starts_at timestamptz NOT NULL,"
-            " ends_at timestamptz NOT NULL, capacity int NOT NULL,"
-            " signup_deadline timestamptz NOT NULL, status text NOT NULL, cancel_reason text,"
-            " confirmed_count int NOT NULL DEFAULT 0, waitlist_count int NOT NULL DEFAULT 0,"
-            " checked_in_count int NOT NULL DEFAULT 0, scheduled_at timestamptz NOT NULL,"
-            " scheduled_position bigint NOT NULL, version int NOT NULL,"
-            " updated_at timestamptz NOT NULL)"
-        ),
+        EXHIBITIONS.create,
         SQL(
             "CREATE INDEX IF NOT EXISTS exhibitions_position_idx"
             " ON exhibitions (scheduled_position DESC)"

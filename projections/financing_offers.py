@@ -14,16 +14,27 @@ from psycopg_pool import ConnectionPool
 from aggregates.financing_need import FinancingNeed
 from projections.engine import View
 from projections.pages import Page, decode_cursor, page_of
-from projections.rows import Rows, Table
+from projections.rows import Rows
+from projections.table import Table
 
 FINANCING_OFFERS = Table(
     "financing_offers",
     (
-        "id", "need_id", "bank_id", "amount", "annual_rate", "term_months", "conditions",
-        "valid_until", "status", "made_at", "updated_at", "position",
+        "id uuid PRIMARY KEY",
+        "need_id uuid NOT NULL",
+        "bank_id uuid NOT NULL",
+        "amount numeric NOT NULL",
+        "annual_rate numeric NOT NULL",
+        "term_months int NOT NULL",
+        "conditions text",
+        "valid_until timestamptz",
+        "status text NOT NULL",
+        "made_at timestamptz NOT NULL",
+        "updated_at timestamptz NOT NULL",
+        "position bigint NOT NULL",
     ),
     lookups=("need_id",),
-)  # fmt: skip
+)
 
 
 class OffersView(View):
@@ -36,14 +47,7 @@ class OffersView(View):
         FinancingNeed.OfferAccepted,
     )
     schema = (
-        SQL(
-            "CREATE TABLE IF NOT EXISTS financing_offers ("
-            " id uuid PRIMARY KEY, need_id uuid NOT NULL, bank_id uuid NOT NULL,"
-            " amount numeric NOT NULL, annual_rate numeric NOT NULL, term_months int NOT NULL,"
-            " conditions text, valid_until timestamptz, status text NOT NULL,"
-            " made_at timestamptz NOT NULL, updated_at timestamptz NOT NULL,"
-            " position bigint NOT NULL)"
-        ),
+        FINANCING_OFFERS.create,
         SQL(
             "CREATE INDEX IF NOT EXISTS financing_offers_need_idx"
             " ON financing_offers (need_id, position)"

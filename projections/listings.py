@@ -15,18 +15,38 @@ from psycopg_pool import ConnectionPool
 from aggregates.posting import Posting
 from projections.engine import View
 from projections.pages import Page, decode_cursor, page_of
-from projections.rows import Row, Rows, Table
+from projections.rows import Row, Rows
+from projections.table import Table
 from projections.text import document_terms, query_terms
 
 LISTINGS = Table(
     "listings",
     (
-        "id", "owner_id", "side", "title", "description", "category", "quantity", "unit",
-        "price_min", "price_max", "currency", "region", "expires_at", "status", "bid_count",
-        "published_at", "published_position", "version", "updated_at", "search_zh",
-        "search_en",
+        "id uuid PRIMARY KEY",
+        "owner_id uuid NOT NULL",
+        "side text NOT NULL",
+        "title text NOT NULL",
+        "description text NOT NULL",
+        "category text NOT NULL",
+        "quantity numeric NOT NULL",
+        "unit text NOT NULL",
+        "price_min numeric",
+        "price_max numeric",
+        "currency text NOT NULL",
+        "region text NOT NULL",
+        "expires_at timestamptz NOT NULL",
+        "status text NOT NULL",
+        "bid_count int NOT NULL DEFAULT 0",
+        "published_at timestamptz NOT NULL",
+        "published_position bigint NOT NULL",
+        "version int NOT NULL",
+        "updated_at timestamptz NOT NULL",
+        "search_zh text NOT NULL",
+        "search_en text NOT NULL",
+        "search tsvector GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, search_zh)"
+        " || to_tsvector('english'::regconfig, search_en)) STORED",
     ),
-)  # fmt: skip
+)
 _REVISABLE = frozenset(
     {"title", "description", "quantity", "unit", "price_min", "price_max", "expires_at"}
 )
@@ -52,20 +72,7 @@ class ListingsView(View):
         Posting.BidAccepted,
     )
     schema = (
-        SQL(
-            "CREATE TABLE IF NOT EXISTS listings ("
-            " id uuid PRIMARY KEY, owner_id uuid NOT NULL, side text NOT NULL,"
-            " title text NOT NULL, description text NOT NULL, category text NOT NULL,"
-            " quantity numeric NOT NULL, unit text NOT NULL, price_min numeric,"
-            " price_max numeric, currency text NOT NULL, region text NOT NULL,"
-            " expires_at timestamptz NOT NULL, status text NOT NULL,"
-            " bid_count int NOT NULL DEFAULT 0, published_at timestamptz NOT NULL,"
-            " published_position bigint NOT NULL, version int NOT NULL,"
-            " updated_at timestamptz NOT NULL, search_zh text NOT NULL, search_en text NOT NULL,"
-            " search tsvector GENERATED ALWAYS AS"
-            " (to_tsvector('simple'::regconfig, search_zh)"
-            " || to_tsvector('english'::regconfig, search_en)) STORED)"
-        ),
+        LISTINGS.create,
         SQL(
             "CREATE INDEX IF NOT EXISTS listings_status_idx"
             " ON listings (status, published_position DESC)"

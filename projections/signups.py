@@ -19,15 +19,23 @@ from aggregates.exhibition import Exhibition
 from aggregates.exhibition_terms import SignupStatus
 from projections.engine import View
 from projections.pages import Page, decode_cursor, page_of
-from projections.rows import Rows, Table
+from projections.rows import Rows
+from projections.table import Table
 
 SIGNUPS = Table(
     "exhibition_signups",
     (
-        "id", "exhibition_id", "organization_id", "status", "signed_up_at", "signup_position",
-        "checked_in_at", "cancelled_at", "updated_at",
+        "id uuid PRIMARY KEY",
+        "exhibition_id uuid NOT NULL",
+        "organization_id uuid NOT NULL",
+        "status text NOT NULL",
+        "signed_up_at timestamptz NOT NULL",
+        "signup_position bigint NOT NULL",
+        "checked_in_at timestamptz",
+        "cancelled_at timestamptz",
+        "updated_at timestamptz NOT NULL",
     ),
-)  # fmt: skip
+)
 
 
 def signup_key(exhibition_id: UUID, organization_id: UUID) -> UUID:
@@ -40,13 +48,7 @@ class SignupsView(View):
     tables = (SIGNUPS,)
     event_classes = (Exhibition.SignedUp, Exhibition.SignupCancelled, Exhibition.CheckedIn)
     schema = (
-        SQL(
-            "CREATE TABLE IF NOT EXISTS exhibition_signups ("
-            " id uuid PRIMARY KEY, exhibition_id uuid NOT NULL, organization_id uuid NOT NULL,"
-            " status text NOT NULL, signed_up_at timestamptz NOT NULL,"
-            " signup_position bigint NOT NULL, checked_in_at timestamptz,"
-            " cancelled_at timestamptz, updated_at timestamptz NOT NULL)"
-        ),
+        SIGNUPS.create,
         SQL(
             "CREATE INDEX IF NOT EXISTS exhibition_signups_exhibition_idx"
             " ON exhibition_signups (exhibition_id, status, signup_position)"
