@@ -8,7 +8,6 @@ from uuid import UUID
 
 from psycopg.rows import dict_row
 from psycopg.sql import SQL, Composed
-from psycopg_pool import ConnectionPool
 
 from aggregates.bank_product import BankProduct
 from projections.engine import View
@@ -57,9 +56,6 @@ class BankProductsView(View):
         ),
         SQL("CREATE INDEX IF NOT EXISTS bank_products_bank_idx ON bank_products (bank_id)"),
     )
-
-    def __init__(self, pool: ConnectionPool[Any]) -> None:
-        self.pool = pool
 
     @singledispatchmethod
     def fold(self, event: Any, rows: Rows, position: int) -> None:

@@ -6,13 +6,11 @@ from functools import singledispatchmethod
 from typing import Any
 from uuid import UUID
 
-from psycopg.rows import dict_row
 from psycopg.sql import SQL, Composed
-from psycopg_pool import ConnectionPool
 
 from aggregates.posting import Posting
 from projections.engine import View
-from projections.pages import Page, decode_cursor, page_of
+from projections.pages import Page, fetch_page
 from projections.rows import Rows
 from projections.table import Table
 
@@ -50,9 +48,6 @@ class BidsView(View):
         SQL("CREATE INDEX IF NOT EXISTS bids_posting_idx ON bids (posting_id, position)"),
         SQL("CREATE INDEX IF NOT EXISTS bids_bidder_idx ON bids (bidder_id, position)"),
     )
-
-    def __init__(self, pool: ConnectionPool[Any]) -> None:
-        self.pool = pool
 
     @singledispatchmethod
     def fold(self, event: Any, rows: Rows, position: int) -> None:
@@ -112,11 +107,4 @@ class BidsView(View):
         if bidder_id is not None:
             query += SQL(" AND b.bidder_id = %s")
             params.append(bidder_id)
-        after = decode_cursor(cursor)
-        if after is not None:
-            query += SQL(" AND b.position > %s")
-            params.append(after)
-        with self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
-            cur.execute(query + SQL(" ORDER BY b.position LIMIT %s"), [*params, limit + 1])
-            rows: list[dict[str, Any]] = cur.fetchall()
-        return page_of(rows, limit, "position")
+        return fetch_page(self.pool, query, params, order="b.position", cursor=cursor, limit=limit)

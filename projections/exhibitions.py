@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import singledispatchmethod
-from typing import Any, LiteralString
+from typing import Any
 from uuid import UUID
 
 from psycopg.rows import dict_row
@@ -19,7 +19,7 @@ from aggregates.exhibition_terms import (
     signups_open,
 )
 from projections.engine import View
-from projections.pages import Page, decode_cursor, page_of
+from projections.pages import Page, Where, decode_cursor, page_of
 from projections.rows import Row, Rows
 from projections.table import Table
 
@@ -67,9 +67,6 @@ class ExhibitionsView(View):
         ),
         SQL("CREATE INDEX IF NOT EXISTS exhibitions_ends_idx ON exhibitions (status, ends_at)"),
     )
-
-    def __init__(self, pool: ConnectionPool[Any]) -> None:
-        self.pool = pool
 
     # Projection ------------------------------------------------------------------------
 
@@ -162,26 +159,19 @@ class ExhibitionsView(View):
         now: datetime,
     ) -> Page:
         """Newest scheduled first; `ongoing` is a scheduled exhibition that has started."""
-        where: list[SQL | Composed] = []
-        params: list[Any] = []
-
-        def add(clause: LiteralString, *values: Any) -> None:
-            where.append(SQL(clause))
-            params.extend(values)
-
+        where = Where()
         if status == "ongoing":
-            add("e.status = 'scheduled' AND e.starts_at <= %s", now)
+            where.add("e.status = 'scheduled' AND e.starts_at <= %s", now)
         elif status == "scheduled":
-            add("e.status = 'scheduled' AND e.starts_at > %s", now)
+            where.add("e.status = 'scheduled' AND e.starts_at > %s", now)
         elif status != "all":
-            add("e.status = %s", status)
+            where.add("e.status = %s", status)
         if online is not None:
-            add("e.online = %s", online)
+            where.add("e.online = %s", online)
         before = decode_cursor(cursor)
         if before is not None:
-            add("e.scheduled_position < %s", before)
-        conditions = SQL(" AND ").join(where) if where else SQL("true")
-        rows = self._select(conditions, params, limit=limit + 1, now=now)
+            where.add("e.scheduled_position < %s", before)
+        rows = self._select(where.sql(), where.params, limit=limit + 1, now=now)
         return page_of(rows, limit, "scheduled_position")
 
     def _select(

@@ -9,7 +9,6 @@ from functools import singledispatchmethod
 from typing import Any
 
 from psycopg.sql import SQL
-from psycopg_pool import ConnectionPool
 
 from aggregates.financing_need import FinancingNeed
 from projections.engine import View
@@ -76,9 +75,6 @@ class FinancingBoardView(FinancingBoardQueries, View):
         ),
     )
 
-    def __init__(self, pool: ConnectionPool[Any]) -> None:
-        self.pool = pool
-
     # Projection ------------------------------------------------------------------------
 
     @singledispatchmethod
@@ -87,8 +83,7 @@ class FinancingBoardView(FinancingBoardQueries, View):
 
     @fold.register
     def _(self, event: FinancingNeed.Posted, rows: Rows, position: int) -> None:
-        row: Row = dict.fromkeys(FINANCING_NEEDS.columns)
-        row.update(
+        row = FINANCING_NEEDS.row(
             id=event.originator_id,
             owner_id=event.owner_id,
             amount=event.amount,

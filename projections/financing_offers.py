@@ -13,7 +13,7 @@ from psycopg_pool import ConnectionPool
 
 from aggregates.financing_need import FinancingNeed
 from projections.engine import View
-from projections.pages import Page, decode_cursor, page_of
+from projections.pages import Page, fetch_page
 from projections.rows import Rows
 from projections.table import Table
 
@@ -61,9 +61,6 @@ class OffersView(View):
             " ON financing_offers (valid_until) WHERE status = 'submitted'"
         ),
     )
-
-    def __init__(self, pool: ConnectionPool[Any]) -> None:
-        self.pool = pool
 
     @singledispatchmethod
     def fold(self, event: Any, rows: Rows, position: int) -> None:
@@ -133,14 +130,7 @@ class OffersView(View):
         if bank_id is not None:
             query += SQL(" AND f.bank_id = %s")
             params.append(bank_id)
-        after = decode_cursor(cursor)
-        if after is not None:
-            query += SQL(" AND f.position > %s")
-            params.append(after)
-        with self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
-            cur.execute(query + SQL(" ORDER BY f.position LIMIT %s"), [*params, limit + 1])
-            rows: list[dict[str, Any]] = cur.fetchall()
-        return page_of(rows, limit, "position")
+        return fetch_page(self.pool, query, params, order="f.position", cursor=cursor, limit=limit)
 
 
 def offers_past_valid_until(

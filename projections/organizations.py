@@ -10,7 +10,6 @@ from uuid import UUID
 
 from psycopg.rows import dict_row
 from psycopg.sql import SQL, Composed
-from psycopg_pool import ConnectionPool
 
 from aggregates.errors import InvalidValueError
 from aggregates.organization import Organization
@@ -56,9 +55,6 @@ class OrganizationsView(View):
             " ON organizations (registered_at DESC, id DESC)"
         ),
     )
-
-    def __init__(self, pool: ConnectionPool[Any]) -> None:
-        self.pool = pool
 
     @singledispatchmethod
     def fold(self, event: Any, rows: Rows, position: int) -> None:

@@ -11,14 +11,12 @@ from functools import singledispatchmethod
 from typing import Any
 from uuid import UUID, uuid5
 
-from psycopg.rows import dict_row
 from psycopg.sql import SQL, Composed
-from psycopg_pool import ConnectionPool
 
 from aggregates.exhibition import Exhibition
 from aggregates.exhibition_terms import SignupStatus
 from projections.engine import View
-from projections.pages import Page, decode_cursor, page_of
+from projections.pages import Page, fetch_page
 from projections.rows import Rows
 from projections.table import Table
 
@@ -58,9 +56,6 @@ class SignupsView(View):
             " ON exhibition_signups (organization_id, signup_position)"
         ),
     )
-
-    def __init__(self, pool: ConnectionPool[Any]) -> None:
-        self.pool = pool
 
     @singledispatchmethod
     def fold(self, event: Any, rows: Rows, position: int) -> None:
@@ -136,11 +131,6 @@ class SignupsView(View):
         if status is not None:
             query += SQL(" AND s.status = %s")
             params.append(status)
-        after = decode_cursor(cursor)
-        if after is not None:
-            query += SQL(" AND s.signup_position > %s")
-            params.append(after)
-        with self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
-            cur.execute(query + SQL(" ORDER BY s.signup_position LIMIT %s"), [*params, limit + 1])
-            rows: list[dict[str, Any]] = cur.fetchall()
-        return page_of(rows, limit, "signup_position")
+        return fetch_page(
+            self.pool, query, params, order="s.signup_position", cursor=cursor, limit=limit
+        )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 from psycopg.sql import SQL
 
@@ -36,6 +37,10 @@ class Table:
     def json(self) -> frozenset[str]:
         """jsonb columns: dicts and lists are written as JSON, not arrays."""
         return frozenset(d.split()[0] for d in self.definitions if d.split()[1] == "jsonb")
+
+    def row(self, **values: Any) -> dict[str, Any]:
+        """A new row: these values, every other written column None."""
+        return {**dict.fromkeys(self.written), **values}
 
     @property
     def create(self) -> SQL:

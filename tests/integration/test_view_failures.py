@@ -324,7 +324,7 @@ class NamesView(View):
 def test_a_row_postgresql_refuses_is_recorded_and_the_rest_of_its_batch_applies(
     services: Services, runners: list[ProjectionRunner]
 ) -> None:
-    view = NamesView()
+    view = NamesView(services.db.pool)
     with psycopg.connect(services.url, autocommit=True) as conn:
         for statement in view.schema:
             conn.execute(statement)
