@@ -22,7 +22,6 @@ from api.deps import (
 )
 from api.reauth import PasswordCheckDep
 from api.routes.bank_products import Bank
-from api.schemas.answers import answer, party, written
 from api.schemas.common import ListOf, RegionPrefixIn
 from api.schemas.financing import (
     Disbursement,
@@ -34,6 +33,7 @@ from api.schemas.financing import (
     ProductMatch,
     ProductTypeName,
 )
+from api.schemas.mapping import answer, party, written
 from marketplace.commands import Outcome
 from marketplace.queries.financing import FinancingQueries, may_read_needs, sees_disbursed_amount
 from projections.bank_products import BankProductsView
