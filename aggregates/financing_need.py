@@ -230,8 +230,7 @@ class FinancingNeed(Aggregate):
         self.offers[offer_id].status = OfferStatus.EXPIRED
 
     def disburse(self, by: UUID, amount: Decimal, now: datetime, *, contract_signed: bool) -> None:
-        """The matched bank pays out the loan once both parties signed its contract: at most
-        the accepted offer's amount."""
+        """The matched bank pays out the signed loan: at most the accepted offer's amount."""
         offer = self.matched_offer
         if offer is None:
             raise ConflictError(
@@ -242,12 +241,7 @@ class FinancingNeed(Aggregate):
             raise ForbiddenError("only the matched bank may disburse", "只有匹配的银行可以放款")
         if self.status == NeedStatus.DISBURSED:
             raise ConflictError("the loan has already been disbursed", "该笔贷款已放款")
-        if not contract_signed:
-            raise ConflictError(
-                "the loan contract is not signed by both parties yet",
-                "借款合同尚未由双方签署，不能放款",
-            )
-        check_disbursement(amount, offer.amount)
+        check_disbursement(amount, offer.amount, contract_signed=contract_signed)
         self._disbursed(amount=amount, disbursed_at=now)
 
     @event(Disbursed)
