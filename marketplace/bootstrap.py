@@ -10,6 +10,7 @@ from typing import Any
 import psycopg
 from psycopg_pool import ConnectionPool
 
+from marketplace.aggregate_cache import AggregateCache
 from marketplace.application import Marketplace
 from marketplace.audit import store as audit_store
 from marketplace.audit.signing import Checkpointer, load_or_create_signer
@@ -160,6 +161,7 @@ def open_services(settings: Settings, *, url: str | None = None) -> Services:
     app = Marketplace(env=eventsourcing_env(url, settings))
     recover_quickly(app.recorder.datastore.pool)  # type: ignore[attr-defined]
     app.command_retries = settings.command_retries
+    app.aggregates = AggregateCache(settings.aggregate_cache_size)
     app.enterprise_verification = settings.enterprise_verification
     migrate(app, url)
     db = Database(url, max_size=settings.pool_size)

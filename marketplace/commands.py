@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import random
 import threading
 import time
@@ -12,11 +13,12 @@ from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, project_aggregate
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
 from aggregates.errors import ConflictError, NotFoundError, VersionMismatchError
+from marketplace.aggregate_cache import AggregateCache
 from marketplace.stores.recorder import SideEffect
 
 A = TypeVar("A", bound=Aggregate)
@@ -50,6 +52,8 @@ class MarketplaceBase(Application[UUID]):
     ) -> None:
         super().__init__(env)
         self.clock = clock
+        # The aggregates commands wrote last, brought up to date from the store when reused.
+        self.aggregates = AggregateCache(1000)
         # Told the position of every save: the API keeps each caller's last write with it.
         self.on_recorded: Callable[[int], None] = _ignore
 
@@ -102,20 +106,27 @@ class MarketplaceBase(Application[UUID]):
         authorize: Callable[[A], None] | None,
     ) -> Outcome[A]:
         def attempt() -> Outcome[A] | None:
-            aggregate = self.load(cls, aggregate_id, what)
-            if authorize is not None:
-                authorize(aggregate)  # who may act is decided before which version they saw
-            if if_match is not None and aggregate.version != if_match:
-                raise VersionMismatchError(
-                    f"version is {aggregate.version}, not {if_match}",
-                    f"当前版本为 {aggregate.version}，不是 {if_match}",
-                )
+            aggregate = self._checkout(cls, aggregate_id, what)
+            try:
+                if authorize is not None:
+                    authorize(aggregate)  # who may act is decided before which version they saw
+                if if_match is not None and aggregate.version != if_match:
+                    raise VersionMismatchError(
+                        f"version is {aggregate.version}, not {if_match}",
+                        f"当前版本为 {aggregate.version}，不是 {if_match}",
+                    )
+            except Exception:
+                self.aggregates.put(aggregate)  # unchanged: the next command may reuse it
+                raise
+            # From here on, a failure leaves the aggregate out of the cache (it may be changed).
             others = command(aggregate) or ()
             try:
                 position = self.record(aggregate, *others)
             except IntegrityError:
                 return None
-            return Outcome(aggregate, aggregate.version, position, others)
+            self.aggregates.put(aggregate)
+            # The next command changes the cached object: the caller gets this version's fields.
+            return Outcome(copy.copy(aggregate), aggregate.version, position, others)
 
         # Writers to one aggregate queue on a PostgreSQL advisory lock, across processes, so
         # they do not spend their retries losing to each other (a hot exhibition or posting).
@@ -128,6 +139,18 @@ class MarketplaceBase(Application[UUID]):
                 if outcome is not None:
                     return outcome
         raise ConflictError("too many concurrent changes, please try again", "并发修改过多，请重试")
+
+    def _checkout(self, cls: type[A], aggregate_id: UUID, what: tuple[str, str]) -> A:
+        """The aggregate for a command: the cached one plus the events written since (by
+        anyone), or replayed from all its events."""
+        cached = self.aggregates.take(aggregate_id)
+        if not isinstance(cached, cls):
+            return self.load(cls, aggregate_id, what)
+        newer = self.repository.event_store.get(aggregate_id, gt=cached.version)
+        aggregate = project_aggregate(cached, newer)
+        if not isinstance(aggregate, cls):  # cannot happen: events never remove an aggregate
+            raise NotFoundError(f"{what[0]} not found", f"未找到该{what[1]}")
+        return aggregate
 
     @contextmanager
     def _serialized(self, aggregate_id: UUID) -> Iterator[None]:

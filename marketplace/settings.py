@@ -64,6 +64,9 @@ class Settings(BaseSettings):
     pool_size: int = Field(default=10, ge=1, description="database connections per pool")
     lock_timeout_seconds: int = Field(default=5, ge=1, description="event table lock wait")
     command_retries: int = Field(default=10, ge=1, description="retries on version conflict")
+    aggregate_cache_size: int = Field(
+        default=1000, ge=0, description="aggregates kept for the next command on them (0: none)"
+    )
     enterprise_verification: Literal["open", "required"] = Field(
         default="open",
         description="open: enterprises start verified; required: an operator verifies them",

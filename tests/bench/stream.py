@@ -11,6 +11,11 @@ anonymous sockets to `WS /api/v1/stream` from a separate listener process. Then 
 transaction committed) to the message with that position arriving at one socket; every
 (command, socket) pair counts. Target: p99 ≤ 50 ms.
 
+Then the memory row: the RSS of each API process before and after `--churn` anonymous sockets
+came and went, `--wave` at a time (each open for a second), beside the same processes' RSS
+after the latency run (the baseline). Target: ≤ 300 MB (issue 20, with 1M events in the log:
+give such a database as `MARKET_BENCH_DATABASE_URL` with `--reuse`).
+
 Baseline: a raw NOTIFY round trip on the same server at the same pace (an autocommitted NOTIFY
 on one connection → its arrival on a LISTENing one), the least any LISTEN-based fan-out can
 take. Both clocks are `time.perf_counter` (CLOCK_MONOTONIC: shared by the processes).
@@ -22,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import shutil
@@ -63,8 +69,16 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--rate", type=float, default=200)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--churn", type=int, default=2000, help="sockets that come and go")
+    parser.add_argument("--wave", type=int, default=200, help="of them open at once")
+    parser.add_argument(
+        "--reuse", action="store_true", help="accept a database that already holds events"
+    )
     parser.add_argument(
         "--listen", nargs=3, metavar=("URI", "COUNT", "UNTIL"), help=argparse.SUPPRESS
+    )
+    parser.add_argument(
+        "--churn-listen", nargs=3, metavar=("URI", "COUNT", "WAVE"), help=argparse.SUPPRESS
     )
     return parser.parse_args()
 
@@ -91,6 +105,49 @@ async def listen(uri: str, clients: int, until: int) -> dict[str, list[tuple[int
 
     results = await asyncio.gather(*(one(n) for n in range(clients)))
     return dict(results)
+
+
+async def churn(uri: str, count: int, wave: int) -> int:
+    """`count` sockets in waves of `wave`: each opens, stays a second, and closes."""
+    from websockets.asyncio.client import connect
+
+    async def one() -> None:
+        async with connect(uri, max_size=None, open_timeout=120):
+            await asyncio.sleep(1)
+
+    done = 0
+    while done < count:
+        n = min(wave, count - done)
+        await asyncio.gather(*(one() for _ in range(n)))
+        done += n
+    return done
+
+
+def rss(top: psutil.Process) -> dict[int, float]:
+    """MB resident, per process: the server and its workers."""
+    found = {}
+    for process in [top, *top.children(recursive=True)]:
+        with contextlib.suppress(psutil.Error):
+            found[process.pid] = process.memory_info().rss / 2**20
+    return found
+
+
+def measure_churn(args: argparse.Namespace, port: int, after: int, server: psutil.Process) -> None:
+    before = rss(server)
+    uri = f"ws://127.0.0.1:{port}/api/v1/stream?after={after}"
+    command = [sys.executable, __file__, "--churn-listen", uri, str(args.churn), str(args.wave)]
+    started = time.perf_counter()
+    subprocess.run(command, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    elapsed = time.perf_counter() - started
+    time.sleep(2)  # the server notices the last closes
+    now = rss(server)
+    print(f"Memory: {args.churn} sockets came and went ({args.wave} at once) in {elapsed:.0f} s")
+    for pid, mb in sorted(now.items()):
+        print(
+            f"  process {pid}: RSS {mb:.0f} MB, after the latency run {before.get(pid, 0):.0f} MB"
+        )
+    worst = max(now.values(), default=0.0)
+    print(f"  target ≤ 300 MB per process: {'met' if worst <= 300 else 'NOT met'} ({worst:.0f})")
 
 
 def run_listener(args: argparse.Namespace) -> int:
@@ -196,6 +253,10 @@ def main() -> int:
     args = parse_args()
     if args.listen:
         return run_listener(args)
+    if args.churn_listen:
+        uri, count, wave = args.churn_listen
+        asyncio.run(churn(uri, int(count), int(wave)))
+        return 0
     top = Path(tempfile.mkdtemp(prefix="market-bench-stream-"))
     top.chmod(0o755)
     embedded: EmbeddedPostgres | None = None
@@ -209,7 +270,7 @@ def main() -> int:
         print(f"{psutil.cpu_count()} cores; {args.clients} clients, {args.rate:.0f} commands/s "
               f"for {args.seconds:.0f} s, {args.workers} API workers")  # fmt: skip
         services = open_services(Settings(database_url=url, data_dir=top / "market"), url=url)
-        if head_position(services.db):
+        if head_position(services.db) and not args.reuse:
             raise SystemExit("the database already holds events: give an empty one")
         total = int(args.rate * args.seconds)
         commands = Commands(services, total)
@@ -251,6 +312,8 @@ def main() -> int:
         out, _ = listener.communicate(timeout=120)
         received: dict[str, list[list[float]]] = json.loads(out)
         report(args, commands.committed, received, baseline, load)
+        if args.churn:
+            measure_churn(args, port, head_position(services.db), psutil.Process(processes[0].pid))
     finally:
         for process in processes:
             stop(process)
