@@ -19,6 +19,7 @@ same-run baseline is raw PostgreSQL on the same server: a SELECT by primary key 
 from __future__ import annotations
 
 import argparse
+import functools
 import math
 import os
 import random
@@ -31,6 +32,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from unicodedata import east_asian_width
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -41,6 +43,7 @@ from psycopg_pool import ConnectionPool  # noqa: E402
 
 from aggregates.posting import Posting  # noqa: E402
 from marketplace.embedded_pg.server import EmbeddedPostgres  # noqa: E402
+from projections import listings  # noqa: E402
 from projections.listings import LISTINGS, ListingsView  # noqa: E402
 from projections.rows import Rows  # noqa: E402
 from projections.text import warm_up  # noqa: E402
@@ -122,8 +125,12 @@ def posting_terms(rng: random.Random, now: datetime) -> dict[str, Any]:
 
 
 def fill(url: str, owners: list[str], count: int) -> float:
-    """Fold `count` published postings into the listings view; the seconds it took."""
+    """Fold `count` published postings into the listings view; the seconds it took. Terms are
+    computed once per distinct title and description (the vocabulary repeats them)."""
     started, rng, now = time.perf_counter(), random.Random(20), datetime.now(UTC)
+    for name in ("document_terms", "title_terms"):
+        if hasattr(listings, name):  # title_terms: from view version 3 on
+            setattr(listings, name, functools.cache(getattr(listings, name)))
     view = ListingsView(ConnectionPool(url, min_size=1, max_size=1, open=True))
     with psycopg.connect(url, autocommit=True) as conn:
         position = 10**9  # above any real event's, so the live runner never meets these rows
@@ -153,8 +160,13 @@ def measure(call: Callable[[], Any], requests: int) -> tuple[float, float]:
     return percentile(times, 0.5), percentile(times, 0.99)
 
 
+def pad(name: str, width: int = 32) -> str:
+    """Left-aligned in `width` columns of a terminal (a Chinese character takes two)."""
+    return name + " " * (width - sum(1 + (east_asian_width(c) == "W") for c in name))
+
+
 def report(name: str, http: tuple[float, float], view: tuple[float, float] | None) -> bool:
-    line = f"  {name:<32} http p50 {1000 * http[0]:6.1f}  p99 {1000 * http[1]:6.1f} ms"
+    line = f"  {pad(name)} http p50 {1000 * http[0]:6.1f}  p99 {1000 * http[1]:6.1f} ms"
     if view is not None:
         line += f"   view p50 {1000 * view[0]:6.1f}  p99 {1000 * view[1]:6.1f} ms"
     ok = http[1] <= TARGET_P99
@@ -180,15 +192,20 @@ def run(url: str, top: Path, postings: int, requests: int) -> bool:
                  " ORDER BY published_position DESC LIMIT 51", ()),
             ]:  # fmt: skip
                 p50, p99 = measure(lambda s=statement, a=args: raw.execute(s, a).fetchall(), 300)
-                print(f"  {name:<32} p50 {1000 * p50:6.2f}  p99 {1000 * p99:6.2f} ms")
-        print(f"GET {API}/postings, one keep-alive client ({requests} each; target p99 ≤ 20 ms):")
-        client, ok = Client(server.port), True
+                print(f"  {pad(name)} p50 {1000 * p50:6.2f}  p99 {1000 * p99:6.2f} ms")
+        print(f"GET {API}/postings, one keep-alive client ({requests} each; target p99 ≤ 20 ms),")
+        print("beside the same `list_postings` in this process (100 each):")
+        client = Client(server.port)
+        http: dict[str, tuple[float, float]] = {}
         for name, params in QUERIES:
             path = f"{API}/postings?{urlencode(params)}"
-            http = measure(lambda p=path: client.json("GET", p), requests)
+            http[name] = measure(lambda p=path: client.json("GET", p), requests)
+        client.close()  # before it idles past the server's keep-alive limit
+        ok = True
+        for name, params in QUERIES:
             kwargs: dict[str, Any] = dict(params)
             local = measure(lambda k=kwargs: view.list_postings(**k, now=datetime.now(UTC)), 100)
-            ok = report(name, http, local) and ok
+            ok = report(name, http[name], local) and ok
         pool.close()
         return ok
     finally:
