@@ -20,6 +20,7 @@ the walk and a few small index lookups.
 from __future__ import annotations
 
 import base64
+from dataclasses import dataclass
 from typing import Any
 
 from psycopg import Connection
@@ -77,8 +78,11 @@ def _matches(terms: QueryTerms) -> list[Composed]:
 
 
 def _tier_case(matches: list[Composed]) -> Composed:
-    whens = [SQL("WHEN {} THEN {}").format(m, Literal(t)) for t, m in enumerate(matches)]
-    return SQL("CASE {} END").format(SQL(" ").join(whens))
+    """The tier of a row, NULL for none; most rows match nothing, so that is tested first."""
+    whens = [SQL("WHEN {} THEN {}").format(m, Literal(t)) for t, m in enumerate(matches[:-1])]
+    return SQL("CASE WHEN NOT {} THEN NULL {} ELSE {} END").format(
+        matches[-1], SQL(" ").join(whens), Literal(len(matches) - 1)
+    )
 
 
 def _exactly(matches: list[Composed], tier: int) -> Composed:
@@ -86,6 +90,14 @@ def _exactly(matches: list[Composed], tier: int) -> Composed:
     if tier == 0:
         return matches[0]
     return SQL("{} AND NOT {}").format(matches[tier], matches[tier - 1])
+
+
+@dataclass(frozen=True)
+class _Scope:
+    conn: Connection[Any]
+    filters: Composed  # the other filters of the list, with %s placeholders for `params`
+    params: list[Any]
+    matches: list[Composed]
 
 
 def search(
@@ -97,8 +109,8 @@ def search(
     need: int,
 ) -> list[Ranked]:
     """Up to `need` matches after the cursor `after`, in ranking order."""
-    matches = _matches(terms)
-    window, floor, full = _window(conn, filters, params, matches, need)
+    scope = _Scope(conn, filters, params, _matches(terms))
+    window, (count, floor, span) = _window(scope, need)
     found: list[Ranked] = []
     start = after[0] if after else 0
     for tier in range(start, TIERS):
@@ -106,49 +118,51 @@ def search(
         found += [r for r in window if r[1] == tier and (below is None or r[2] < below)]
         if len(found) >= need:
             break
-        if full and (tier < 3 or terms.characters):  # else tier 3 is tier 2 again
+        if count >= WINDOW and (tier < 3 or terms.characters):  # else tier 3 is tier 2 again
             before = floor if below is None else min(floor, below)
-            found += _older(conn, filters, params, matches, tier, before, need - len(found))
+            found += _older(scope, tier, before, need - len(found), span)
     return found[:need]
 
 
-def _window(
-    conn: Connection[Any],
-    filters: Composed,
-    params: list[Any],
-    matches: list[Composed],
-    need: int,
-) -> tuple[list[Ranked], int, bool]:
+def _window(scope: _Scope, need: int) -> tuple[list[Ranked], tuple[int, int, int]]:
     """The matches among the newest WINDOW rows that pass the filters, at most `need` of each
-    tier; the oldest position the window reached, and whether it was full (older rows exist)."""
+    tier; and the window's extent: its row count, oldest position, span of positions."""
     query = SQL(
         "WITH w AS MATERIALIZED (SELECT l.id, l.published_position AS pos, {} AS tier"
         " FROM listings l WHERE {} ORDER BY l.published_position DESC LIMIT {})"
-        " SELECT id, tier, pos FROM (SELECT *, row_number() OVER"
+        " SELECT id, tier, pos, NULL FROM (SELECT *, row_number() OVER"
         " (PARTITION BY tier ORDER BY pos DESC) AS nth FROM w WHERE tier IS NOT NULL) ranked"
-        " WHERE nth <= {}"
-        " UNION ALL SELECT NULL, count(*), coalesce(min(pos), 0) FROM w"  # the window's extent
-    ).format(_tier_case(matches), filters, Literal(WINDOW), Literal(need))
-    with conn.cursor(row_factory=tuple_row) as cur:
-        rows: list[Ranked] = cur.execute(query, params).fetchall()
-    window = sorted((r for r in rows if r[0] is not None), key=lambda r: (r[1], -r[2]))
-    count, floor = next((r[1], r[2]) for r in rows if r[0] is None)
-    return window, floor, count >= WINDOW
+        " WHERE nth <= {} UNION ALL"
+        " SELECT NULL, count(*), coalesce(min(pos), 0), coalesce(max(pos) - min(pos), 0) FROM w"
+    ).format(_tier_case(scope.matches), scope.filters, Literal(WINDOW), Literal(need))
+    with scope.conn.cursor(row_factory=tuple_row) as cur:
+        rows = cur.execute(query, scope.params).fetchall()
+    window = sorted((r[:3] for r in rows if r[0] is not None), key=lambda r: (r[1], -r[2]))
+    extent = next((r[1], r[2], r[3]) for r in rows if r[0] is None)
+    return window, extent
 
 
-def _older(
-    conn: Connection[Any],
-    filters: Composed,
-    params: list[Any],
-    matches: list[Composed],
-    tier: int,
-    before: int,
-    limit: int,
-) -> list[Ranked]:
-    query = SQL(
-        "SELECT l.id, {} AS tier, l.published_position FROM listings l"
-        " WHERE {} AND {} AND l.published_position < {}"
-        " ORDER BY l.published_position DESC LIMIT {}"
-    ).format(Literal(tier), filters, _exactly(matches, tier), Literal(before), Literal(limit))
-    with conn.cursor(row_factory=tuple_row) as cur:
-        return cur.execute(query, params).fetchall()
+def _older(scope: _Scope, tier: int, before: int, limit: int, span: int) -> list[Ranked]:
+    """The tier's matches older than `before`, newest first, read in slices of publication
+    order that grow fourfold from the window's span: each query costs about the slice's rows
+    or the tier's matches in it, whichever the planner finds fewer, never every match."""
+    found: list[Ranked] = []
+    upper, width = before, max(span, WINDOW)
+    while len(found) < limit and upper > 0:
+        lower = max(upper - width, 0)
+        query = SQL(
+            "SELECT l.id, {} AS tier, l.published_position FROM listings l"
+            " WHERE {} AND {} AND l.published_position >= {} AND l.published_position < {}"
+            " ORDER BY l.published_position DESC LIMIT {}"
+        ).format(
+            Literal(tier),
+            scope.filters,
+            _exactly(scope.matches, tier),
+            Literal(lower),
+            Literal(upper),
+            Literal(limit - len(found)),
+        )
+        with scope.conn.cursor(row_factory=tuple_row) as cur:
+            found += cur.execute(query, scope.params).fetchall()
+        upper, width = lower, width * 4
+    return found
