@@ -115,12 +115,15 @@ def search(
     start = after[0] if after else 0
     for tier in range(start, TIERS):
         below = after[1] if after and tier == after[0] else None
-        found += [r for r in window if r[1] == tier and (below is None or r[2] < below)]
+        in_window = [r for r in window if r[1] == tier]
+        found += [r for r in in_window if below is None or r[2] < below]
         if len(found) >= need:
             break
         if count >= WINDOW and (tier < 3 or terms.characters):  # else tier 3 is tier 2 again
-            before = floor if below is None else min(floor, below)
-            found += _older(scope, tier, before, need - len(found), span)
+            before, missing = floor if below is None else min(floor, below), need - len(found)
+            # Where the tier's density in the window says `missing` more will be found.
+            width = span * missing * 3 // (2 * len(in_window)) if in_window else before
+            found += _older(scope, tier, before, missing, max(width, 1))
     return found[:need]
 
 
@@ -142,12 +145,13 @@ def _window(scope: _Scope, need: int) -> tuple[list[Ranked], tuple[int, int, int
     return window, extent
 
 
-def _older(scope: _Scope, tier: int, before: int, limit: int, span: int) -> list[Ranked]:
+def _older(scope: _Scope, tier: int, before: int, limit: int, width: int) -> list[Ranked]:
     """The tier's matches older than `before`, newest first, read in slices of publication
-    order that grow fourfold from the window's span: each query costs about the slice's rows
-    or the tier's matches in it, whichever the planner finds fewer, never every match."""
+    order, the first `width` positions wide, each next one four times wider: each query costs
+    about the slice's rows or the tier's matches in it, whichever the planner finds fewer
+    (one index or the other, or both), never every match of a common tier."""
     found: list[Ranked] = []
-    upper, width = before, max(span, WINDOW)
+    upper = before
     while len(found) < limit and upper > 0:
         lower = max(upper - width, 0)
         query = SQL(

@@ -29,7 +29,9 @@ LISTINGS = Table(
     ),
 )  # fmt: skip
 # What a list shows: every column but the search terms (reading those would double the row).
-_LISTED = SQL(", ").join(SQL("l.{}").format(Identifier(c)) for c in LISTINGS.columns[:-2])
+_LISTED = SQL(", ").join(
+    SQL("l.{}").format(Identifier(c)) for c in LISTINGS.columns if not c.startswith("search")
+)
 _ALL = SQL("l.*")
 _REVISABLE = frozenset(
     {"title", "description", "quantity", "unit", "price_min", "price_max", "expires_at"}
