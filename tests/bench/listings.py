@@ -184,6 +184,8 @@ def run(url: str, top: Path, postings: int, requests: int) -> bool:
             row = conn.execute("SELECT count(*) FROM listings WHERE status = 'open'").fetchone()
         missing = max(0, postings - (row[0] if row else 0))
         print(f"filled {missing:,} open postings in {fill(url, owners, missing):.1f} s")
+        print("load average (1 min) of the machine, other users included: "
+              f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")  # fmt: skip
         pool = ConnectionPool(url, min_size=1, max_size=1, open=True)
         view = ListingsView(pool)
         with psycopg.connect(url, autocommit=True) as raw:
