@@ -95,14 +95,14 @@ def _exactly(matches: list[Composed], tier: int) -> Composed:
 @dataclass(frozen=True)
 class _Scope:
     conn: Connection[Any]
-    filters: Composed  # the other filters of the list, with %s placeholders for `params`
+    filters: SQL | Composed  # the other filters of the list, with %s placeholders for `params`
     params: list[Any]
     matches: list[Composed]
 
 
 def search(
     conn: Connection[Any],
-    filters: Composed,
+    filters: SQL | Composed,
     params: list[Any],
     terms: QueryTerms,
     after: tuple[int, int] | None,
