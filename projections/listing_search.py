@@ -110,38 +110,51 @@ def search(
 ) -> list[Ranked]:
     """Up to `need` matches after the cursor `after`, in ranking order."""
     scope = _Scope(conn, filters, params, _matches(terms))
-    window, (count, floor, span) = _window(scope, need)
+    window, (count, floor, span, density) = _window(scope, need, after)
     found: list[Ranked] = []
     start = after[0] if after else 0
     for tier in range(start, TIERS):
         below = after[1] if after and tier == after[0] else None
-        in_window = [r for r in window if r[1] == tier]
-        found += [r for r in in_window if below is None or r[2] < below]
+        found += [r for r in window if r[1] == tier and (below is None or r[2] < below)]
         if len(found) >= need:
             break
         if count >= WINDOW and (tier < 3 or terms.characters):  # else tier 3 is tier 2 again
             before, missing = floor if below is None else min(floor, below), need - len(found)
             # Where the tier's density in the window says `missing` more will be found.
-            width = span * missing * 3 // (2 * len(in_window)) if in_window else before
+            width = span * missing * 3 // (2 * density[tier]) if density[tier] else before
             found += _older(scope, tier, before, missing, max(width, 1))
     return found[:need]
 
 
-def _window(scope: _Scope, need: int) -> tuple[list[Ranked], tuple[int, int, int]]:
-    """The matches among the newest WINDOW rows that pass the filters, at most `need` of each
-    tier; and the window's extent: its row count, oldest position, span of positions."""
+def _window(
+    scope: _Scope, need: int, after: tuple[int, int] | None
+) -> tuple[list[Ranked], tuple[int, int, int, list[int]]]:
+    """The matches among the newest WINDOW rows that pass the filters, ranked after the cursor
+    `after`, at most `need` of each tier; and the window's extent: its row count, oldest
+    position, span of positions, and how many rows of each tier it holds."""
+    tier, position = after or (0, 2**62)
     query = SQL(
         "WITH w AS MATERIALIZED (SELECT l.id, l.published_position AS pos, {} AS tier"
         " FROM listings l WHERE {} ORDER BY l.published_position DESC LIMIT {})"
-        " SELECT id, tier, pos, NULL FROM (SELECT *, row_number() OVER"
-        " (PARTITION BY tier ORDER BY pos DESC) AS nth FROM w WHERE tier IS NOT NULL) ranked"
-        " WHERE nth <= {} UNION ALL"
-        " SELECT NULL, count(*), coalesce(min(pos), 0), coalesce(max(pos) - min(pos), 0) FROM w"
-    ).format(_tier_case(scope.matches), scope.filters, Literal(WINDOW), Literal(need))
+        " SELECT id, tier, pos, NULL, NULL FROM (SELECT *, row_number() OVER"
+        " (PARTITION BY tier ORDER BY pos DESC) AS nth FROM w"
+        " WHERE tier > {} OR (tier = {} AND pos < {})) ranked WHERE nth <= {} UNION ALL"
+        " SELECT NULL, count(*), coalesce(min(pos), 0), coalesce(max(pos) - min(pos), 0),"
+        " ARRAY[{}] FROM w"
+    ).format(
+        _tier_case(scope.matches),
+        scope.filters,
+        Literal(WINDOW),
+        Literal(tier),
+        Literal(tier),
+        Literal(position),
+        Literal(need),
+        SQL(", ").join(SQL("count(*) FILTER (WHERE tier = {})").format(t) for t in range(TIERS)),
+    )
     with scope.conn.cursor(row_factory=tuple_row) as cur:
         rows = cur.execute(query, scope.params).fetchall()
     window = sorted((r[:3] for r in rows if r[0] is not None), key=lambda r: (r[1], -r[2]))
-    extent = next((r[1], r[2], r[3]) for r in rows if r[0] is None)
+    extent = next((r[1], r[2], r[3], r[4]) for r in rows if r[0] is None)
     return window, extent
 
 

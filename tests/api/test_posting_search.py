@@ -69,6 +69,7 @@ def test_newest_first_among_equally_close_matches(client: TestClient, owner: Acc
 
 def test_pages_follow_the_ranking(client: TestClient, owner: Account) -> None:
     ids = _publish(client, owner, RANKED_ZH)
+    ids[:0] = reversed(_publish(client, owner, [RANKED_ZH[0]] * 2))  # three in the first tier
     seen: list[str] = []
     cursor: str | None = None
     while True:
