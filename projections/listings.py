@@ -9,15 +9,16 @@ from typing import Any
 from uuid import UUID
 
 from psycopg.rows import dict_row
-from psycopg.sql import SQL, Composed
+from psycopg.sql import SQL, Composed, Identifier
 from psycopg_pool import ConnectionPool
 
 from aggregates.posting import Posting
 from projections.engine import View
+from projections.listing_search import decode_rank_cursor, encode_rank_cursor, search
 from projections.pages import Page, Where, decode_cursor, page_of
 from projections.rows import Row, Rows
 from projections.table import Table
-from projections.text import document_terms, query_terms
+from projections.text import document_terms, query_terms, title_terms
 
 LISTINGS = Table(
     "listings",
@@ -47,19 +48,25 @@ LISTINGS = Table(
         " || to_tsvector('english'::regconfig, search_en)) STORED",
     ),
 )
+# What a list shows: every column but the search terms (reading those would double the row).
+_LISTED = SQL(", ").join(
+    SQL("l.{}").format(Identifier(c)) for c in LISTINGS.columns if not c.startswith("search")
+)
+_ALL = SQL("l.*")
 _REVISABLE = frozenset(
     {"title", "description", "quantity", "unit", "price_min", "price_max", "expires_at"}
 )
 
 
 def _with_search(row: Row) -> Row:
-    row["search_zh"], row["search_en"] = document_terms(row["title"], row["description"])
+    zh, en = document_terms(row["title"], row["description"])
+    row["search_zh"], row["search_en"] = f"{zh} {title_terms(row['title'])}", en
     return row
 
 
 class ListingsView(View):
     name = "listings"
-    version = 2
+    version = 3  # 3: title terms marked in `search_zh`
     tables = (LISTINGS,)
     event_classes = (
         Posting.Published,
@@ -76,6 +83,10 @@ class ListingsView(View):
         SQL(
             "CREATE INDEX IF NOT EXISTS listings_status_idx"
             " ON listings (status, published_position DESC)"
+        ),
+        SQL(
+            "CREATE INDEX IF NOT EXISTS listings_open_category_idx"
+            " ON listings (category, published_position DESC) WHERE status = 'open'"
         ),
         SQL("CREATE INDEX IF NOT EXISTS listings_search_idx ON listings USING gin (search)"),
         SQL("CREATE INDEX IF NOT EXISTS listings_region_idx ON listings (region text_pattern_ops)"),
@@ -161,7 +172,7 @@ class ListingsView(View):
     # Queries ---------------------------------------------------------------------------
 
     def get_posting(self, posting_id: UUID) -> dict[str, Any] | None:
-        rows = self._select(SQL("l.id = %s"), [posting_id], limit=1)
+        rows = self._select(SQL("l.id = %s"), [posting_id], 1, _ALL)
         return rows[0] if rows else None
 
     def list_postings(
@@ -178,7 +189,8 @@ class ListingsView(View):
         cursor: str | None = None,
         now: datetime,
     ) -> Page:
-        """Newest first; `status=open` also hides postings past expiry the scheduler missed."""
+        """Newest first, or with `q` best match first (`listing_search`); `status=open` also
+        hides postings past expiry the scheduler missed."""
         where = Where()
         if status != "all":
             where.add("l.status = %s", status)
@@ -195,31 +207,33 @@ class ListingsView(View):
         if price_max is not None:
             where.add("coalesce(l.price_min, l.price_max, 0) <= %s", price_max)
         if q:
-            self._add_search(q, where)
-        before = decode_cursor(cursor)
-        if before is not None:
+            return self._search(q, where, limit, cursor)
+        if (before := decode_cursor(cursor)) is not None:
             where.add("l.published_position < %s", before)
-        rows = self._select(where.sql(), where.params, limit=limit + 1)
+        rows = self._select(where.sql(), where.params, limit + 1, _LISTED)
         return page_of(rows, limit, "published_position")
 
-    @staticmethod
-    def _add_search(q: str, where: Where) -> None:
-        chinese, latin = query_terms(q)
-        if chinese:
-            where.add("l.search @@ plainto_tsquery('simple', %s)", chinese)
-        if latin:
-            where.add("l.search @@ plainto_tsquery('english', %s)", latin)
-        if not chinese and not latin:
-            where.add("false")
+    def _search(self, q: str, where: Where, limit: int, cursor: str | None) -> Page:
+        terms, after = query_terms(q), decode_rank_cursor(cursor)
+        if terms.empty:
+            return Page([], None)
+        with self.pool.connection() as conn:
+            ranked = search(conn, where.sql(), where.params, terms, after, limit + 1)
+        found = self._select(SQL("l.id = ANY(%s)"), [[r[0] for r in ranked]], None, _LISTED)
+        by_id = {row["id"]: row for row in found}
+        items = [by_id[r[0]] for r in ranked[:limit] if r[0] in by_id]
+        if len(ranked) <= limit:
+            return Page(items, None)
+        return Page(items, encode_rank_cursor(ranked[limit - 1][1], ranked[limit - 1][2]))
 
     def _select(
-        self, where: SQL | Composed, params: list[Any], *, limit: int
+        self, where: SQL | Composed, params: list[Any], limit: int | None, columns: SQL | Composed
     ) -> list[dict[str, Any]]:
         query = SQL(
-            "SELECT l.*, o.name AS owner_name FROM listings l"
+            "SELECT {}, o.name AS owner_name FROM listings l"
             " LEFT JOIN organizations o ON o.id = l.owner_id"
             " WHERE {} ORDER BY l.published_position DESC LIMIT %s"
-        ).format(where)
+        ).format(columns, where)
         with self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
             cur.execute(query, [*params, limit])
             rows: list[dict[str, Any]] = cur.fetchall()

@@ -29,7 +29,7 @@ from aggregates.regions import PROVINCES
 from aggregates.values import format_decimal
 from projections.financing_matching import Reason
 from projections.rows import Row
-from projections.text import document_terms
+from projections.text import TITLE_MARK, document_terms
 
 WEIGHTS = {"category": 0.25, "price": 0.25, "quantity": 0.15, "region": 0.15, "text": 0.2}
 REGION_SHARE = {6: 1.0, 4: 0.7, 2: 0.4}
@@ -75,7 +75,8 @@ class Terms:
 
     @classmethod
     def _make(cls, values: dict[str, Any], pid: UUID, zh: str, en: str) -> Terms:
-        words = frozenset(w for w in f"{zh} {en}".split() if len(w) >= 2)
+        zh_words = [w for w in zh.split() if not w.startswith(TITLE_MARK)]  # a view's title marks
+        words = frozenset(w for w in [*zh_words, *en.split()] if len(w) >= 2)
         return cls(pid, words=words, **{name: values[name] for name in _FIELDS})
 
     @property

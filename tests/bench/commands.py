@@ -169,20 +169,23 @@ class Server:
             return ""
 
 
-def start_server(data_dir: Path, url: str, log_level: str, workers: int = 0) -> Server:
+def start_server(
+    data_dir: Path, url: str, log_level: str, workers: int = 0, command: list[str] | None = None
+) -> Server:
+    """`market serve` (`command` instead of this checkout's `python -m cli`, if given)."""
     port = find_free_port()
     log = data_dir / "server.log"
     env = {**os.environ, **GENEROUS_BUDGET_ENV, "MARKET_DATABASE_URL": url}
     env.setdefault("MARKET_LOGIN_QUEUE_SECONDS", "120")  # sign-ups queue on a busy machine
     # This checkout's code (a worktree has no .venv of its own), with whichever Python runs us.
-    market = [sys.executable, "-m", "cli", "--log-level", log_level]
-    command = [*market, "serve", "--data-dir", str(data_dir / "market"), "--port", str(port)]
+    market = [*(command or [sys.executable, "-m", "cli"]), "--log-level", log_level]
+    serve = [*market, "serve", "--data-dir", str(data_dir / "market"), "--port", str(port)]
     if workers:
-        command += ["--workers", str(workers)]
+        serve += ["--workers", str(workers)]
     with log.open("wb") as out:
         # A session of its own: a Ctrl-C of the benchmark reaches it only through stop_server.
         process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=out, stderr=out, start_new_session=True
+            serve, cwd=ROOT, env=env, stdout=out, stderr=out, start_new_session=True
         )
         projector = None
         if workers:  # the API workers run no projections: the scale-out shape of DESIGN.md
