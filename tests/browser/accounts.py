@@ -99,3 +99,18 @@ def open_page(page: Page, hash_path: str) -> None:
     page.goto("/#" + hash_path)
     expect(page.locator("body[data-ready=true]")).to_be_attached()
     expect(page.locator("#view")).to_have_attribute("aria-busy", "false")
+
+
+def confirm_binding(
+    page: Page, *, shows: tuple[str, ...] = (), password: str | None = None
+) -> None:
+    """Check the confirmation dialog of a binding action restates `shows`, type the password
+    when asked, confirm, and wait until the dialog is gone."""
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_be_visible()
+    for text in shows:
+        expect(dialog).to_contain_text(text)
+    if password is not None:
+        dialog.locator("input[name=password]").fill(password)
+    dialog.locator("button[type=submit]").click()
+    expect(dialog).to_have_count(0)

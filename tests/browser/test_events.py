@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -11,7 +12,7 @@ from zoneinfo import ZoneInfo
 import httpx
 from playwright.sync_api import Locator, Page, expect
 
-from tests.browser.accounts import Accounts, log_in, open_page
+from tests.browser.accounts import Accounts, confirm_binding, log_in, open_page
 from tests.browser.conftest import LiveServer
 from tests.support import future
 
@@ -117,6 +118,10 @@ def test_exhibition_signups_waitlist_check_in_and_promotion(
     mine = one.locator(".exhibition-mine")
     expect(mine).to_contain_text("已确认")
     mine.get_by_role("button", name="取消报名").click()
+    # A confirmed seat of a full exhibition goes to the waiting list: asked first.
+    expect(one.get_by_role("dialog")).to_contain_text("本场已满")
+    shot(one, "cancel-seat-dialog")
+    confirm_binding(one, shows=(name, first.name))
     expect(mine.get_by_role("button", name="报名")).to_be_visible()
     expect(one.get_by_role("status")).to_contain_text("已取消报名")
     shot(one, "first-cancelled")
@@ -149,6 +154,8 @@ def test_exhibition_signups_waitlist_check_in_and_promotion(
 
     # Finally the operator cancels the exhibition, saying why; the others see it live.
     cancel = desk.locator("section.exhibition-cancel")
+    expect(cancel.get_by_label("取消原因")).to_be_hidden()
+    cancel.get_by_text("取消展会…").click()
     cancel.get_by_label("取消原因").fill("场馆临时检修，改期另行通知")
     cancel.get_by_role("button", name="取消展会").click()
     expect(desk.locator(".exhibition-status")).to_have_text("已取消")
@@ -225,7 +232,8 @@ def test_operator_verifies_a_waiting_bank(
     row = waiting.locator("tbody tr", has_text=bank.name)
     expect(row).to_contain_text(bank.credit_code)
     shot(page, "banks-waiting")
-    row.get_by_role("button", name="认证").click()
+    row.get_by_role("button", name=re.compile("^认证")).click()
+    confirm_binding(page, shows=(bank.name, bank.credit_code))
     expect(page.get_by_role("status")).to_contain_text(f"已认证：{bank.name}")
     expect(waiting.locator("tbody tr", has_text=bank.name)).to_have_count(0)
     expect(page.locator("section.banks--verified tbody tr", has_text=bank.name)).to_be_visible()
@@ -244,3 +252,26 @@ def test_operator_verifies_a_waiting_bank(
     )
     assert me.status_code == 200, me.text
     assert me.json()["verified"] is True
+
+
+def test_operator_turns_a_bank_down_with_a_reason_after_confirming(
+    new_page: Callable[..., Page], accounts: Accounts, shot: Shot
+) -> None:
+    bank = accounts.bank(verified=False, name=f"无锡测试村镇银行 {suffix()}")
+    operator = accounts.staff("operator")
+    page = new_page()
+    log_in(page, operator)
+    open_page(page, "/operator/banks")
+    row = page.locator("section.banks--waiting tbody tr", has_text=bank.name)
+    row.get_by_role("button", name="不予认证").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_contain_text(bank.credit_code)
+    dialog.get_by_role("button", name="确认不予认证").click()
+    expect(dialog.get_by_role("alert")).to_contain_text("请填写理由")
+    dialog.get_by_label("理由（银行将看到）").fill("营业执照与名称不符")
+    shot(page, "bank-reject-dialog")
+    confirm_binding(page)
+    expect(page.get_by_role("status")).to_contain_text(f"已不予认证：{bank.name}")
+    profile = accounts.api("GET", "/organizations/me", bank)
+    assert profile["verified"] is False
+    assert profile["rejection_reason"] == "营业执照与名称不符"

@@ -388,7 +388,7 @@ def test_login_and_a_bid_with_the_keyboard_alone(
     expect(page.get_by_text("报价已提交。")).to_be_visible()
     row = page.locator("section.trade-bids tbody tr")
     expect(row).to_contain_text("已提交")
-    expect(row).to_contain_text("¥1.49万")
+    expect(row).to_contain_text("¥14,900.00")
     expect(row).to_contain_text("Ready to ship from stock")
     shot(page, "bid-placed-by-keyboard")
 
@@ -415,5 +415,5 @@ def test_publishing_with_the_keyboard_alone(
     page.keyboard.press("Enter")  # submits the form from a text field
     expect(page.locator("#view .page-title")).to_have_text(title)
     expect(page.locator(".trade-badges")).to_contain_text("供应")
-    expect(page.locator(".trade-facts")).to_contain_text("¥1.8万 – ¥2.1万 / t")
+    expect(page.locator(".trade-facts")).to_contain_text("¥18,000.00 – ¥21,000.00 / t")
     shot(page, "published-by-keyboard")

@@ -40,7 +40,7 @@ def test_listings_show_postings_published_through_the_api(
     found = card(page, title)
     expect(found).to_be_visible()
     expect(found.locator(".badge")).to_have_text("供应")
-    expect(found).to_contain_text("¥1.4万 – ¥1.6万 / 吨")
+    expect(found).to_contain_text("¥14,000.00 – ¥16,000.00 / 吨")
     expect(found).to_contain_text("320500 · 江苏省")
     expect(found).to_contain_text("C31 · 黑色金属冶炼和压延加工业")
     expect(found).to_contain_text(seller.name)
@@ -256,7 +256,10 @@ def test_the_statistics_page_shows_the_figures_and_bars_of_a_signed_deal(
     open_page(phone, "/stats")
     expect(phone.get_by_role("heading", name="Platform statistics")).to_be_visible()
     expect(phone.locator("#chart-deals-month figcaption")).to_have_text("Deals by month")
-    expect(phone.locator("#chart-deals-month svg")).to_contain_text("¥750万 (1 contract)")
+    # 万 is a Chinese unit: the English page writes aggregate figures out.
+    expect(phone.locator("#chart-deals-month svg")).to_contain_text("¥7,500,000 (1 contract)")
+    expect(phone.locator('[data-stat="contracts.amount"]')).to_have_text("¥7,500,000")
+    expect(phone.locator("#view")).not_to_contain_text("万")
     overflow = phone.evaluate("document.documentElement.scrollWidth") - PHONE_WIDTH
     assert overflow <= 0
     shot(phone, "stats-phone-english")

@@ -2,7 +2,7 @@
 // month filter (kept in the hash query), re-read when the stream reports changes.
 
 import * as api from "../api.js";
-import { debounce, el, field, heading, money, notice } from "../dom.js";
+import { debounce, el, field, heading, moneyAggregate, notice } from "../dom.js";
 import { language, t } from "../i18n.js";
 import * as session from "../session.js";
 import * as stream from "../stream.js";
@@ -38,7 +38,7 @@ function pick(data, path) {
 function figure(stats, path) {
   const value = pick(stats, path);
   const shown = MONEY.has(path)
-    ? money(value ?? "0")
+    ? moneyAggregate(value ?? "0")
     : document.createTextNode(new Intl.NumberFormat(language()).format(Number(value) || 0));
   return el("div", { className: "stat" }, [
     el("dt", { text: t(`public.stat.${path}`) }),
