@@ -208,6 +208,33 @@ def signed_sale(accounts: Accounts) -> dict[str, Any]:
     return result
 
 
+# Every visible table cell inside its scroll box and the viewport, and no column header squeezed
+# to one character per line (a header more than two lines tall).
+TABLE_PROBLEMS = """() => {
+  const problems = [];
+  for (const table of document.querySelectorAll("#view table")) {
+    const box = (table.closest(".table-wrap") ?? table.parentElement).getBoundingClientRect();
+    const right = Math.min(box.right, window.innerWidth) + 1;
+    for (const cell of table.querySelectorAll("th, td")) {
+      const head = cell.closest("thead");
+      if (head && head.getBoundingClientRect().width <= 1) continue;  // visually hidden
+      const r = cell.getBoundingClientRect();
+      if (!r.width) continue;
+      const name = `${table.closest("figure")?.id}: ${cell.textContent}`;
+      if (r.right > right || r.left < Math.max(box.left, 0) - 1) problems.push(`clipped ${name}`);
+      const line = parseFloat(getComputedStyle(cell).lineHeight) || 20;
+      if (head && r.height > 2.5 * line + 16) problems.push(`squeezed ${name} (${r.height}px)`);
+    }
+  }
+  return problems;
+}"""
+
+
+def table_problems(page: Page) -> list[str]:
+    problems: list[str] = page.evaluate(TABLE_PROBLEMS)
+    return problems
+
+
 def test_the_statistics_page_shows_the_figures_and_bars_of_a_signed_deal(
     new_page: Callable[..., Page], accounts: Accounts, shot: Shot
 ) -> None:
@@ -262,7 +289,13 @@ def test_the_statistics_page_shows_the_figures_and_bars_of_a_signed_deal(
     expect(phone.locator("#view")).not_to_contain_text("万")
     overflow = phone.evaluate("document.documentElement.scrollWidth") - PHONE_WIDTH
     assert overflow <= 0
+    assert table_problems(phone) == []
     shot(phone, "stats-phone-english")
+    phone.get_by_label("Language").select_option("zh-CN")
+    expect(phone.get_by_role("heading", name="平台统计")).to_be_visible()
+    expect(phone.locator("#chart-deals-month table")).to_be_visible()
+    assert table_problems(phone) == []
+    shot(phone, "stats-phone")
 
 
 def test_staff_see_financing_figures_per_bank(
@@ -280,6 +313,7 @@ def test_staff_see_financing_figures_per_bank(
     expect(by_bank.locator("table")).to_contain_text(bank.name)
     expect(by_bank.locator("rect.chart__bar").first).to_be_visible()
     expect(page.locator("#chart-financing-product_type table")).to_contain_text("信用贷款")
+    assert table_problems(page) == []
     shot(page, "stats-staff")
 
 

@@ -23,13 +23,19 @@ const OVERVIEW = [
   ["organizations", ["organizations.enterprise", "organizations.bank"]],
   ["postings", ["postings.open", "postings.total", "bids"]],
   ["contracts", ["contracts.signed", "contracts.amount"]],
+  // With the API's sale and loan figures (GET /stats contracts.sale / contracts.loan) the two
+  // are shown apart: sale volume and loan principal are different things and are not added.
+  ["contracts", ["contracts.signed", "contracts.sale.signed", "contracts.sale.amount", "contracts.loan.signed", "contracts.loan.amount"]],
   ["financing", [
     "financing.needs", "financing.matched", "financing.amount_matched",
     "financing.amount_disbursed", "financing.overdue",
   ]],
   ["exhibitions", ["exhibitions.held", "exhibitions.signups", "exhibitions.checked_in"]],
 ];
-const MONEY = new Set(["contracts.amount", "financing.amount_matched", "financing.amount_disbursed"]);
+const MONEY = new Set([
+  "contracts.amount", "contracts.sale.amount", "contracts.loan.amount",
+  "financing.amount_matched", "financing.amount_disbursed",
+]);
 
 function pick(data, path) {
   return path.split(".").reduce((value, part) => value?.[part], data);
@@ -47,7 +53,10 @@ function figure(stats, path) {
 }
 
 function overview(stats) {
-  return OVERVIEW.map(([group, paths]) =>
+  const apart = Boolean(stats.contracts?.sale && stats.contracts?.loan);
+  const groups = OVERVIEW.filter(([group, paths]) =>
+    group !== "contracts" || apart === paths.includes("contracts.sale.amount"));
+  return groups.map(([group, paths]) =>
     // "stats-group-" keeps these ids apart from the chart sections' ("stats-financing").
     el("section", { className: "stats-group", attrs: { "aria-labelledby": `stats-group-${group}` } }, [
       el("h4", { text: t(`public.stats.group.${group}`), attrs: { id: `stats-group-${group}` } }),
