@@ -8,7 +8,7 @@ from typing import Any
 from uuid import UUID
 
 import httpx
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from marketplace.bootstrap import Services
 from tests.support import organization_body
@@ -114,3 +114,18 @@ def confirm_binding(
         dialog.locator("input[name=password]").fill(password)
     dialog.locator("button[type=submit]").click()
     expect(dialog).to_have_count(0)
+
+
+def pick_region(scope: Page | Locator, code: str) -> None:
+    """Choose a region in a province → city → county picker (zh-CN labels)."""
+    scope.get_by_label("省份").select_option(code[:2] + "0000")
+    if len(code) >= 4:
+        scope.get_by_label("城市").select_option(code[:4] + "00")
+    if len(code) == 6 and not code.endswith("00"):
+        scope.get_by_label("区县").select_option(code)
+
+
+def pick_industry(scope: Page | Locator, code: str) -> None:
+    """Choose an industry division in a section → division picker (zh-CN labels)."""
+    scope.get_by_label("门类", exact=True).select_option(code[0])
+    scope.get_by_label("大类", exact=True).select_option(code)

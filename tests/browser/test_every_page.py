@@ -406,7 +406,12 @@ def test_publishing_with_the_keyboard_alone(
     expect(page.locator("#view select[name=side]")).to_have_value("supply")
     type_into(page, "title", title)
     type_into(page, "description", "6063-T5, anodised, 20 t a month.")
-    type_into(page, "category", "C33")
+    # The industry picker: a section, then its division, chosen by typing their first letters.
+    tab_to(page, "#view select[id$=-section]", limit=1)
+    page.keyboard.type("C")
+    tab_to(page, "#view select[name=category]", limit=1)
+    page.keyboard.type("C33")
+    expect(page.locator("#view select[name=category]")).to_have_value("C33")
     type_into(page, "quantity", "20")
     type_into(page, "unit", "t")
     type_into(page, "price_min", "18000")

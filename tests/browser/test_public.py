@@ -11,7 +11,7 @@ from uuid import uuid4
 
 from playwright.sync_api import Locator, Page, expect
 
-from tests.browser.accounts import Accounts, log_in, open_page
+from tests.browser.accounts import Accounts, log_in, open_page, pick_region
 from tests.support import bid_body, posting_body
 
 PHONE_WIDTH = 390  # the width new_page(mobile=True) emulates
@@ -41,7 +41,7 @@ def test_listings_show_postings_published_through_the_api(
     expect(found).to_be_visible()
     expect(found.locator(".badge")).to_have_text("供应")
     expect(found).to_contain_text("¥14,000.00 – ¥16,000.00 / 吨")
-    expect(found).to_contain_text("320500 · 江苏省")
+    expect(found).to_contain_text("江苏省 苏州市")
     expect(found).to_contain_text("C31 · 黑色金属冶炼和压延加工业")
     expect(found).to_contain_text(seller.name)
     expect(found.get_by_role("link", name=title)).to_have_attribute(
@@ -109,13 +109,12 @@ def test_searching_a_chinese_word_and_filtering_by_side_narrow_the_list(
     expect(card(again, offered)).to_have_count(0)
     shot(again, "bookmarked")
 
-    # A malformed filter is pointed out beside its field (and not sent).
-    again.get_by_label("地区代码（前缀）").fill("3")
+    # A malformed price filter is pointed out beside its field (and not sent).
+    again.get_by_label("最高单价").fill("-1")
     again.get_by_role("button", name="搜索").click()
     expect(again.get_by_role("alert")).to_have_text("请检查标出的搜索条件。")
-    expect(again.get_by_text("请输入 2、4 或 6 位数字。")).to_be_visible()
     expect(card(again, wanted)).to_be_visible()
-    expect(again.get_by_label("地区代码（前缀）")).to_have_attribute("aria-invalid", "true")
+    expect(again.get_by_label("最高单价")).to_have_attribute("aria-invalid", "true")
     shot(again, "refused")
 
 
@@ -178,13 +177,13 @@ def test_the_listings_fit_a_phone(
     overflow = page.evaluate("document.documentElement.scrollWidth") - PHONE_WIDTH
     assert overflow <= 0
     # The less used filters fold away on a phone, behind a toggle.
-    expect(page.get_by_label("地区代码（前缀）")).to_be_hidden()
+    expect(page.get_by_label("省份")).to_be_hidden()
     toggle = page.get_by_role("button", name="更多筛选")
     expect(toggle).to_have_attribute("aria-expanded", "false")
     shot(page, "phone")
     toggle.click()
     expect(page.get_by_role("button", name="收起筛选")).to_have_attribute("aria-expanded", "true")
-    page.get_by_label("地区代码（前缀）").fill("33")
+    pick_region(page, "33")
     page.get_by_role("button", name="搜索").click()
     expect(page).to_have_url(re.compile(r"region=33"))
     expect(card(page, title)).to_be_visible()
@@ -261,7 +260,7 @@ def test_the_statistics_page_shows_the_figures_and_bars_of_a_signed_deal(
     expect(by_month.locator("svg[role=img]")).to_have_attribute("aria-label", re.compile("¥750万"))
     expect(by_month.locator("table")).to_contain_text("¥7,500,000")
     by_region = page.locator("#chart-deals-region")
-    expect(by_region.locator("table")).to_contain_text("440305 · 广东省")
+    expect(by_region.locator("table")).to_contain_text("广东省 深圳市 南山区")
     expect(by_region.locator("rect.chart__bar")).to_have_count(1)
     expect(page.locator("#chart-deals-exhibition table")).to_contain_text("非展会成交")
     # The figures per bank are for operators and auditors only.

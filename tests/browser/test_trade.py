@@ -11,7 +11,14 @@ from random import randint
 import httpx
 from playwright.sync_api import Dialog, Page, expect
 
-from tests.browser.accounts import Accounts, confirm_binding, log_in, open_page
+from tests.browser.accounts import (
+    Accounts,
+    confirm_binding,
+    log_in,
+    open_page,
+    pick_industry,
+    pick_region,
+)
 from tests.browser.conftest import LiveServer
 from tests.support import bid_body, future, new_credit_code, posting_body
 
@@ -30,8 +37,8 @@ def register(page: Page, name: str) -> None:
     page.goto("/#/register")
     page.get_by_label("机构名称").fill(name)
     page.get_by_label("统一社会信用代码").fill(new_credit_code())
-    page.get_by_label("所在地区代码").fill("330106")
-    page.get_by_label("所属行业").fill("C33")
+    pick_region(page, "330106")
+    pick_industry(page, "C33")
     page.get_by_label("密码").fill("a-long-password-2026")
     page.get_by_role("button", name="注册并登录").click()
     expect(page.locator("#account .account__name")).to_have_text(name)
@@ -43,12 +50,14 @@ def publish_demand(page: Page, title: str, shot: Shot) -> str:
     page.get_by_label("类型").select_option("demand")
     page.get_by_label("标题").fill(title)
     page.get_by_label("详细说明").fill("Q235 热轧卷板，厚度 3mm，送货到杭州。")
-    page.get_by_label("行业门类").fill("C33")
+    pick_industry(page, "C33")
     page.get_by_label("数量").fill("200")
     page.get_by_label("单位").fill("吨")
     page.get_by_label("最低单价").fill("9000")
     page.get_by_label("最高单价").fill("12000")
-    expect(page.get_by_label("所在地区代码")).to_have_value("330106")
+    # Pre-filled from the profile: the picker shows the names, the form sends the code.
+    expect(page.locator("#view input[name=region]")).to_have_value("330106")
+    expect(page.get_by_label("区县").locator("option:checked")).to_have_text("西湖区")
     expect(page.get_by_label("截止日期")).to_have_value(re.compile(r"^\d{4}-\d{2}-\d{2}$"))
     shot(page, "posting-form")
     page.get_by_role("button", name="发布", exact=True).click()

@@ -6,10 +6,13 @@ import * as api from "../api.js";
 import { confirmed } from "../confirm.js";
 import { act, badge, button, debounce, el, fact, field, heading, money, notice, onSubmit, time } from "../dom.js";
 import { chineseCapitals, formatMoneyExact } from "../format.js";
-import { t } from "../i18n.js";
+import { language, t } from "../i18n.js";
 import * as session from "../session.js";
 import { contractTitle, liveUpdates, organizationName, positionAfter, roleOf } from "./trade-common.js";
 import { exhibitionLink, partiesTable, sourceLink, termsList } from "./trade-contract-parts.js";
+
+/** Amounts in Chinese capitals (大写) are a Chinese convention: shown for CNY in Chinese. */
+const capitalsShown = (currency) => (currency ?? "CNY") === "CNY" && language() === "zh-CN";
 
 const COMPLETING_ROLES = ["buyer", "lender"];
 
@@ -59,7 +62,7 @@ function actions(contract, digestNode, message, changed) {
           ["trade.contract.title", contractTitle(contract)],
           ...others.map((party, i) => ["confirm.party", `${names[i]}（${t(`role.${party.role}`)}）`]),
           ["confirm.amount", formatMoneyExact(contract.amount, contract.currency), "confirm__amount"],
-          contract.currency === "CNY" ? ["confirm.amountCapitals", chineseCapitals(contract.amount)] : null,
+          capitalsShown(contract.currency) ? ["confirm.amountCapitals", chineseCapitals(contract.amount)] : null,
           ["confirm.digest", digest, "confirm__digest"],
         ],
         run: async ({ password }) => {
@@ -109,7 +112,7 @@ async function sections(contract, message, changed) {
         fact("trade.contract.kind", t(`trade.contract.kind.${contract.kind === "loan" ? "loan" : "sale"}`)),
         fact("trade.contract.status", badge("contract", contract.status)),
         fact("trade.contract.amount", money(contract.amount, contract.currency)),
-        contract.currency === "CNY" ? fact("trade.contract.amountCapitals", chineseCapitals(contract.amount)) : "",
+        capitalsShown(contract.currency) ? fact("trade.contract.amountCapitals", chineseCapitals(contract.amount)) : "",
         fact("trade.contract.currency", contract.currency),
         fact("trade.contract.draftedAt", time(contract.drafted_at)),
         fact("trade.contract.source", sourceLink(contract)),

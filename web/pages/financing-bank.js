@@ -5,9 +5,12 @@ import * as api from "../api.js";
 import { confirmBinding } from "../confirm.js";
 import { act, badge, button, el, field, money, notice, onSubmit, time } from "../dom.js";
 import { chineseCapitals, formatMoneyExact } from "../format.js";
-import { t } from "../i18n.js";
+import { language, t } from "../i18n.js";
 import { amountPreview, months, rate } from "./financing-shared.js";
 import { endOfDayIso } from "./trade-common.js";
+
+/** Amounts in Chinese capitals (大写) are a Chinese convention: shown for CNY in Chinese. */
+const capitalsShown = (currency) => (currency ?? "CNY") === "CNY" && language() === "zh-CN";
 
 function offerBody(values) {
   const term = Number(values.term_months);
@@ -110,7 +113,7 @@ export function bankSections({ path, verified, reload }) {
       facts: [
         ["financing.disburse.borrower", need?.owner?.name ?? need?.owner?.id],
         ["confirm.amount", exact ? formatMoneyExact(amount, need?.currency) : amount, "confirm__amount"],
-        exact ? ["confirm.amountCapitals", chineseCapitals(amount)] : null,
+        exact && capitalsShown(need?.currency) ? ["confirm.amountCapitals", chineseCapitals(amount)] : null,
         contract ? ["confirm.digest", contract.digest, "confirm__digest"] : null,
       ],
       run: ({ password }) => api.post(`${path}/disburse`, { amount: amount ?? "", password }),

@@ -3,6 +3,7 @@
 import { el, fact, field, money } from "../dom.js";
 import { t } from "../i18n.js";
 import { monthRange, productTypeOptions, rateRange } from "./financing-shared.js";
+import { regionLabel } from "./public-labels.js";
 
 function amountRange(product) {
   return el("span", { className: "financing-range" }, [
@@ -24,7 +25,7 @@ export function productCard(product) {
         fact("financing.product.amount", amountRange(product)),
         fact("financing.product.term", monthRange(product.term_min, product.term_max)),
         fact("financing.product.rate", rateRange(product.rate_min, product.rate_max)),
-        fact("financing.product.regions", (product.regions ?? []).join(t("financing.listSeparator"))),
+        fact("financing.product.regions", (product.regions ?? []).map(regionLabel).join(t("financing.listSeparator"))),
       ]),
     ]),
   ]);

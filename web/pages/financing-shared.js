@@ -77,13 +77,16 @@ export function verificationNotice() {
   ]);
 }
 
-/** Fill the region input with the organization's own region when it is still empty. */
+/** Fill the region input (or picker) with the organization's own region when still empty. */
 export async function prefillRegion(form) {
   const input = form.querySelector("[name=region]");
   if (!input || input.value) return;
   try {
     const me = await api.get("/organizations/me");
-    if (!input.value && me.region) input.value = me.region;
+    if (input.value || !me.region) return;
+    const picker = input.closest(".picker");
+    if (picker) picker.setValue(me.region);
+    else input.value = me.region;
   } catch {
     // Only a convenience: the visitor types the code.
   }

@@ -3,6 +3,7 @@
 
 import { el, field } from "../dom.js";
 import { t } from "../i18n.js";
+import { regionPicker } from "../pickers.js";
 import { CATEGORY_CODES, categoryLabel } from "./public-labels.js";
 
 export const FILTERS = ["q", "side", "category", "region", "price_max"];
@@ -72,10 +73,10 @@ export function searchForm(filters, onSearch, onRefused) {
   // On a phone the less used filters fold away behind a toggle (open when one is in use).
   const more = el("div", { className: "search__more", attrs: { id: "search-more" } }, [
     categorySelect(filters.category),
-    field("region", "public.search.region", {
+    regionPicker("region", "public.search.region", {
       value: filters.region,
-      hintKey: "public.search.regionHint",
-      attrs: {
+      prefix: true,
+      fallback: {
         inputmode: "numeric",
         maxlength: "6",
         pattern: "[0-9]{2}([0-9]{2}){0,2}",
@@ -122,6 +123,9 @@ export function searchForm(filters, onSearch, onRefused) {
     else onSearch(filtersFrom(new URLSearchParams(new FormData(form))));
   });
   // The reset event fires before the controls are cleared: search once they are.
-  form.addEventListener("reset", () => window.setTimeout(() => onSearch({}), 0));
+  form.addEventListener("reset", () => window.setTimeout(() => {
+    more.querySelector(".picker")?.setValue("");
+    onSearch({});
+  }, 0));
   return form;
 }
