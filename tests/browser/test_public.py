@@ -118,6 +118,24 @@ def test_searching_a_chinese_word_and_filtering_by_side_narrow_the_list(
     shot(again, "refused")
 
 
+def test_a_search_that_finds_nothing_gives_advice(
+    new_page: Callable[..., Page], accounts: Accounts, shot: Shot
+) -> None:
+    title = f"供应钛合金板 {uuid4().hex[:6]}"
+    body = posting_body(title=title, side="supply")
+    accounts.api("POST", "/postings", accounts.enterprise(), json=body)
+    page = new_page()
+    open_page(page, "/?q=火星 钛合金板&side=supply")
+    advice = page.locator(".results__advice")
+    expect(advice).to_contain_text("没有符合条件的供需信息。")
+    expect(advice.get_by_role("link", name="只搜“火星”")).to_be_visible()
+    expect(advice.get_by_role("link", name="发布求购信息，让供应方找到您")).to_be_visible()
+    shot(page, "empty-advice")
+    advice.get_by_role("link", name="只搜“钛合金板”").click()
+    expect(card(page, title)).to_be_visible()
+    expect(page.locator(".results__advice")).to_have_count(0)
+
+
 def test_load_more_follows_the_cursor_and_live_updates_keep_the_longer_list(
     new_page: Callable[..., Page], accounts: Accounts, shot: Shot
 ) -> None:
@@ -169,7 +187,8 @@ def test_the_listings_fit_a_phone(
     new_page: Callable[..., Page], accounts: Accounts, shot: Shot
 ) -> None:
     title = unique("求购精密轴承 6205")
-    accounts.api("POST", "/postings", accounts.enterprise(), json=posting_body(title=title))
+    body = posting_body(title=title, side="supply")
+    accounts.api("POST", "/postings", accounts.enterprise(), json=body)
     page = new_page(mobile=True)
     open_page(page, "/")
     expect(card(page, title)).to_be_visible()

@@ -129,3 +129,33 @@ export function searchForm(filters, onSearch, onRefused) {
   }, 0));
   return form;
 }
+
+const CJK = /^[\u4e00-\u9fff]+$/;
+
+/** Shorter searches worth trying for `q`: each word of several, a long Chinese word's ends. */
+function shorterWords(q) {
+  const words = String(q ?? "").split(/\s+/).filter(Boolean);
+  if (words.length > 1) return words;
+  const [word = ""] = words;
+  if (CJK.test(word) && word.length > 3) return [word.slice(0, 2), word.slice(-2)];
+  return [];
+}
+
+/** What to try when a search finds nothing: links to broader searches, and publishing. */
+export function emptyAdvice(filters) {
+  const link = (key, params, query) =>
+    el("li", {}, [el("a", { text: t(key, params), attrs: { href: `#/?${new URLSearchParams(query)}` } })]);
+  const items = shorterWords(filters.q).map((word) =>
+    link("public.advice.word", { word }, { ...filters, q: word }));
+  const narrowed = FILTERS.filter((name) => name !== "q" && filters[name]);
+  if (narrowed.length && filters.q) items.push(link("public.advice.onlyWords", { q: filters.q }, { q: filters.q }));
+  if (narrowed.length || filters.q) {
+    items.push(el("li", {}, [el("a", { text: t("public.advice.all"), attrs: { href: "#/" } })]));
+  }
+  items.push(el("li", {}, [el("a", { text: t("public.advice.publish"), attrs: { href: "#/postings/new?side=demand" } })]));
+  return el("div", { className: "results__advice" }, [
+    el("p", { text: t("public.results.empty") }),
+    el("p", { text: t("public.advice.title") }),
+    el("ul", {}, items),
+  ]);
+}
