@@ -275,3 +275,42 @@ def test_operator_turns_a_bank_down_with_a_reason_after_confirming(
     profile = accounts.api("GET", "/organizations/me", bank)
     assert profile["verified"] is False
     assert profile["rejection_reason"] == "营业执照与名称不符"
+
+
+def test_staff_find_organizations_and_see_their_status(
+    new_page: Callable[..., Page], accounts: Accounts, shot: Shot
+) -> None:
+    waiting = accounts.bank(verified=False, name=f"宁波测试银行 {suffix()}")
+    turned_down = accounts.bank(verified=False, name=f"温州测试银行 {suffix()}")
+    operator = accounts.staff("operator")
+    body = {"approve": False, "reason": "材料不全"}
+    accounts.api("POST", f"/organizations/{turned_down.id}/verify", operator, json=body)
+    page = new_page()
+    log_in(page, operator)
+    page.get_by_role("link", name="机构管理").click()
+    expect(page.get_by_role("heading", name="入驻机构")).to_be_visible()
+    search = page.get_by_label("名称或统一社会信用代码")
+    search.fill(turned_down.credit_code)
+    rows = page.locator(".organizations__table tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows).to_contain_text("未通过认证")
+    expect(rows).to_contain_text("理由：材料不全")
+    expect(rows).to_contain_text("浙江省 杭州市 西湖区")
+    search.fill(waiting.name)
+    expect(rows).to_have_count(1)
+    expect(rows).to_contain_text("待认证")
+    shot(page, "organizations-search")
+    rows.get_by_role("button", name=re.compile("^认证")).click()
+    confirm_binding(page, shows=(waiting.name, waiting.credit_code))
+    expect(rows).to_contain_text("已认证")
+    page.get_by_label("状态").select_option("rejected")
+    search.fill("")
+    expect(rows.filter(has_text=turned_down.name)).to_have_count(1)
+    expect(rows.filter(has_text=waiting.name)).to_have_count(0)
+
+    auditor = new_page()
+    log_in(auditor, accounts.staff("auditor"))
+    open_page(auditor, "/operator/organizations")
+    auditor.get_by_label("名称或统一社会信用代码").fill(waiting.credit_code)
+    expect(auditor.locator(".organizations__table tbody tr")).to_contain_text("已认证")
+    expect(auditor.locator(".organizations__table").get_by_role("button")).to_have_count(0)

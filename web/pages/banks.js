@@ -18,8 +18,8 @@ const bankFacts = (bank) => [
   ["events.banks.region", regionLabel(bank.region)],
 ];
 
-/** Verify or turn down a bank, each after a confirmation that restates which bank. */
-function decisionButtons(bank, message, refresh) {
+/** Verify or turn down a bank (or provider), each after a confirmation that restates which. */
+export function decisionButtons(bank, message, refresh) {
   const verifyPath = `/organizations/${encodeURIComponent(bank.id)}/verify`;
   const verify = button("events.banks.verify", async () => {
     const done = await confirmed(verify, message, {
