@@ -250,6 +250,21 @@ def test_a_verified_bank_publishes_a_product_listed_publicly(
     expect(english).to_contain_text("3 – 36 months")
     shot(visitor, "products-english")
 
+    # The bank revises its product, then retires it (after confirming): gone from the list.
+    mine = own.locator("article.financing-product").filter(has_text=name)
+    mine.get_by_role("button", name=f"修改 {name}").click()
+    mine.get_by_label("最高利率").fill("5.5")
+    mine.get_by_role("button", name="保存修改").click()
+    expect(page.get_by_text(f"已修改产品：{name}")).to_be_visible()
+    expect(mine).to_contain_text("3.2% – 5.5%")
+    shot(page, "product-revised")
+    mine.get_by_role("button", name=f"下架 {name}").click()
+    confirm_binding(page, shows=(name, "仓单质押"))
+    expect(page.get_by_text("产品已下架。")).to_be_visible()
+    expect(own.locator("article.financing-product").filter(has_text=name)).to_have_count(0)
+    open_page(visitor, "/bank-products")
+    expect(visitor.locator("article.financing-product").filter(has_text=name)).to_have_count(0)
+
 
 def test_needs_without_an_offer_after_the_response_time_stand_out(
     new_page: Callable[..., Page],
