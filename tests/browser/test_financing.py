@@ -235,7 +235,7 @@ def test_a_verified_bank_publishes_a_product_listed_publicly(
     visitor = new_page(mobile=True)
     open_page(visitor, "/bank-products")
     visitor.get_by_label("产品类型").select_option(label="仓单质押")
-    visitor.get_by_label("地区代码（前缀）").fill("330106")
+    pick_region(visitor, "330106")
     visitor.get_by_role("button", name="筛选").click()
     card = visitor.locator("article.financing-product").filter(has_text=name)
     expect(card).to_contain_text(bank.name)

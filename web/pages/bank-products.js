@@ -5,6 +5,7 @@ import * as api from "../api.js";
 import { confirmed } from "../confirm.js";
 import { button, debounce, el, field, heading, notice, onSubmit } from "../dom.js";
 import { t } from "../i18n.js";
+import { regionPicker } from "../pickers.js";
 import { pagedList } from "../paging.js";
 import * as session from "../session.js";
 import * as stream from "../stream.js";
@@ -17,10 +18,10 @@ function filters(query) {
       options: productTypeOptions("financing.filter.anyType"),
       value: query.get("product_type") ?? "",
     }),
-    field("region", "financing.filter.region", {
-      hintKey: "financing.product.regionFilterHint",
+    regionPicker("region", "financing.filter.region", {
       value: query.get("region") ?? "",
-      attrs: { inputmode: "numeric", maxlength: "6", pattern: "[0-9]{2,6}" },
+      prefix: true,
+      fallback: { inputmode: "numeric", maxlength: "6", pattern: "[0-9]{2,6}" },
     }),
     el("div", { className: "search__actions" }, [
       el("button", { className: "button button--primary", text: t("financing.filter.submit"), attrs: { type: "submit" } }),
@@ -127,7 +128,10 @@ export async function render(view, { query }) {
     event.preventDefault();
     publicList.load();
   });
-  form.addEventListener("reset", () => window.setTimeout(() => publicList.load(), 0));
+  form.addEventListener("reset", () => window.setTimeout(() => {
+    form.querySelector(".picker")?.setValue("");
+    publicList.load();
+  }, 0));
 
   const ownMessage = notice();
   const reloadBoth = () => Promise.all([own.load(), publicList.load()]);
