@@ -9,7 +9,6 @@ from fastapi import APIRouter, Depends, Query
 
 from aggregates.bank_product import BankProduct
 from api.deps import FinancingQueriesDep, IfMatch, MarketplaceDep, Principal, fresh, role
-from api.schemas.answers import answer, party, written
 from api.schemas.common import ListOf, RegionPrefixIn
 from api.schemas.financing import (
     ProductCreate,
@@ -18,6 +17,7 @@ from api.schemas.financing import (
     ProductUpdate,
     ProductWritten,
 )
+from api.schemas.mapping import answer, party, written
 from marketplace.commands import Outcome
 from projections.bank_products import BankProductsView
 from projections.organizations import OrganizationsView

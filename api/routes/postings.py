@@ -11,8 +11,8 @@ from fastapi import APIRouter, Query
 from aggregates.bid import BidStatus
 from aggregates.posting import Posting
 from api.deps import Enterprise, IfMatch, MarketplaceDep, PostingQueriesDep, fresh
-from api.schemas.answers import answer, party, written
 from api.schemas.common import CategoryIn, ListOf, RegionPrefixIn
+from api.schemas.mapping import answer, party, written
 from api.schemas.postings import PostingCreate, PostingPublic, PostingUpdate, PostingWritten
 from marketplace.commands import Outcome
 from projections.listings import ListingsView

@@ -9,7 +9,7 @@ from api.client_address import client_address
 from api.deps import OrganizationQueriesDep, SecurityDep, SettingsDep, SignedIn
 from api.login_gate import check_password
 from api.problems import ApiProblem
-from api.schemas.answers import answer
+from api.schemas.mapping import answer
 from api.schemas.organizations import SessionCreate, SessionOrganization, SessionPublic
 from api.stream_sessions import announce_logout
 from marketplace.stores.security import TooManyAttemptsError
