@@ -229,8 +229,8 @@ class FinancingNeed(Aggregate):
     def _offer_expired(self, offer_id: UUID) -> None:
         self.offers[offer_id].status = OfferStatus.EXPIRED
 
-    def disburse(self, by: UUID, amount: Decimal, now: datetime) -> None:
-        """The matched bank pays out the loan: at most the accepted offer's amount."""
+    def disburse(self, by: UUID, amount: Decimal, now: datetime, *, contract_signed: bool) -> None:
+        """The matched bank pays out the signed loan: at most the accepted offer's amount."""
         offer = self.matched_offer
         if offer is None:
             raise ConflictError(
@@ -241,7 +241,7 @@ class FinancingNeed(Aggregate):
             raise ForbiddenError("only the matched bank may disburse", "只有匹配的银行可以放款")
         if self.status == NeedStatus.DISBURSED:
             raise ConflictError("the loan has already been disbursed", "该笔贷款已放款")
-        check_disbursement(amount, offer.amount)
+        check_disbursement(amount, offer.amount, contract_signed=contract_signed)
         self._disbursed(amount=amount, disbursed_at=now)
 
     @event(Disbursed)

@@ -60,8 +60,14 @@ def check_offer_terms(
         check_deadline(valid_until, now, "valid_until")
 
 
-def check_disbursement(amount: Decimal, offered: Decimal) -> None:
-    """A payout is positive and at most the accepted offer's amount."""
+def check_disbursement(amount: Decimal, offered: Decimal, *, contract_signed: bool) -> None:
+    """A payout comes once both parties signed the loan contract (issue 17), is positive and
+    at most the accepted offer's amount."""
+    if not contract_signed:
+        raise ConflictError(
+            "the loan contract is not signed by both parties yet",
+            "借款合同尚未由双方签署，不能放款",
+        )
     if amount <= 0:
         raise InvalidValueError(
             "amount must be greater than 0", "放款金额必须大于 0", field="amount"

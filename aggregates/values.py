@@ -6,6 +6,7 @@ the field; the dataclasses re-check their invariant so no invalid value can be b
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 
 from aggregates.categories import CATEGORIES
@@ -28,6 +29,7 @@ __all__ = [
     "Region",
     "credit_code_check_char",
     "format_decimal",
+    "generate_credit_code",
     "make_credit_code",
     "parse_currency",
     "parse_decimal",
@@ -61,6 +63,16 @@ def credit_code_check_char(first17: str) -> str:
 def make_credit_code(first17: str) -> str:
     """A full credit code: the body with its check character appended."""
     return first17 + credit_code_check_char(first17)
+
+
+def generate_credit_code(institution: str, region: str) -> str:
+    """A random credit code that passes the GB 32100 checks, for test and demo accounts:
+    `institution` (registration authority and type, e.g. "12" 事业单位, "91" 企业), the 6-digit
+    region, 9 random characters in place of the organization code, the check character."""
+    body = "".join(secrets.choice(CREDIT_CODE_CHARSET) for _ in range(9))
+    code = make_credit_code(institution + region + body)
+    _check_credit_code(code, "credit_code")
+    return code
 
 
 def _check_credit_code(code: str, field: str) -> None:

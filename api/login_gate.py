@@ -18,7 +18,7 @@ from starlette.requests import Request
 from api.problems import ApiProblem
 from marketplace.settings import Settings
 from marketplace.stores.password_work import PasswordWorkBusyError
-from marketplace.stores.security import LoginAttempt, SecurityStore, Session
+from marketplace.stores.security import LoginAttempt, SecurityStore, Session, TooManyAttemptsError
 
 BUSY_EN = "too many logins or registrations at once; try again in a moment"
 BUSY_ZH = "当前登录或注册请求过多，请稍后再试"
@@ -31,8 +31,19 @@ def _gate(state: State, settings: Settings) -> asyncio.Semaphore:
     return gate
 
 
-def _busy() -> ApiProblem:
+def busy() -> ApiProblem:
     return ApiProblem(503, BUSY_EN, BUSY_ZH, code="busy", headers={"Retry-After": "1"})
+
+
+def too_many_attempts(error: TooManyAttemptsError) -> ApiProblem:
+    """429 for a (credit code, address) pair over its limit of password attempts."""
+    return ApiProblem(
+        429,
+        "too many failed logins for this credit code; try again later",
+        "该信用代码登录失败次数过多，请稍后再试",
+        code="too_many_attempts",
+        headers={"Retry-After": str(error.retry_after)},
+    )
 
 
 async def check_password(
@@ -48,11 +59,11 @@ async def check_password(
         await asyncio.wait_for(gate.acquire(), settings.login_queue_seconds)
     except TimeoutError:
         await run_in_threadpool(security.give_back, attempt)
-        raise _busy() from None
+        raise busy() from None
     try:
         return await run_in_threadpool(security.check_password, attempt, password)
     except PasswordWorkBusyError:  # registrations hold every argon2 slot
         await run_in_threadpool(security.give_back, attempt)
-        raise _busy() from None
+        raise busy() from None
     finally:
         gate.release()

@@ -17,7 +17,7 @@ from typing import Any
 
 from aggregates.errors import DomainError
 from aggregates.text import check_text
-from aggregates.values import Category, CreditCode, Region
+from aggregates.values import Category, CreditCode, Region, generate_credit_code
 from marketplace.bootstrap import Services, database_url, open_services
 from marketplace.demo.load import DEMO_PASSWORD, demo_accounts, load_demo
 from marketplace.settings import Settings
@@ -225,8 +225,11 @@ def cmd_accounts_create(args: argparse.Namespace) -> int:
               file=sys.stderr)  # fmt: skip
         return 2
     try:
-        credit_code = CreditCode.parse(args.credit_code).value
         region = Region.parse(args.region).code
+        if args.credit_code.strip().lower() == "auto":  # a public institution (事业单位) code
+            credit_code = generate_credit_code("12", region)
+        else:
+            credit_code = CreditCode.parse(args.credit_code).value
         industry = Category.parse(args.industry).code if args.industry else None
         name = check_text(args.name, "name")
     except DomainError as error:
@@ -244,4 +247,5 @@ def cmd_accounts_create(args: argparse.Namespace) -> int:
     finally:
         services.close()
     print(f"Created {args.kind} {args.name} with id {outcome.aggregate.id}")
+    print(f"Credit code (sign in with it): {credit_code}")
     return 0

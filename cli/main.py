@@ -56,7 +56,11 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--data-dir", type=Path, default=None)
     create.add_argument("--kind", required=True, choices=["operator", "auditor"])
     create.add_argument("--name", required=True)
-    create.add_argument("--credit-code", required=True)
+    create.add_argument(
+        "--credit-code",
+        required=True,
+        help='18-character unified social credit code, or "auto" for a generated valid one',
+    )
     create.add_argument("--region", default="110000", help="6-digit GB/T 2260 code")
     create.add_argument("--industry", default=None, help="GB/T 4754 division, e.g. L72")
     create.set_defaults(func=cmd_accounts_create)

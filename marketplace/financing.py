@@ -12,7 +12,7 @@ from uuid import UUID, uuid4
 from eventsourcing.domain import Aggregate
 
 from aggregates.bank_product import BankProduct
-from aggregates.contract import Contract, ContractKind, contract_id
+from aggregates.contract import Contract, ContractKind, ContractStatus, contract_id
 from aggregates.errors import ForbiddenError
 from aggregates.financing import check_deadline
 from aggregates.financing_need import FinancingNeed
@@ -20,12 +20,13 @@ from aggregates.offer import Offer
 from aggregates.organization import Organization, OrganizationKind
 from aggregates.values import format_decimal
 from marketplace.commands import Outcome
-from marketplace.contracts import DealOutcome
+from marketplace.contracts import CONTRACT, DealOutcome
 from marketplace.organizations import ORGANIZATION, VerificationGate
 
 NEED = ("financing need", "融资需求")
 PRODUCT = ("bank product", "银行产品")
 CURRENCY = "CNY"  # financing on the platform is in renminbi
+SIGNED = frozenset({ContractStatus.SIGNED, ContractStatus.COMPLETED})
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -173,10 +174,17 @@ class FinancingUseCases(VerificationGate):
         )
 
     def disburse_loan(self, need_id: UUID, by: UUID, amount: Decimal) -> Outcome[FinancingNeed]:
-        """The matched bank pays out at most the accepted offer's amount."""
-        return self.change(
-            FinancingNeed, need_id, NEED, lambda n: n.disburse(by, amount, self.clock())
-        )
+        """The matched bank pays out at most the accepted offer's amount, once the loan
+        contract is signed (a signed contract stays signed or becomes completed)."""
+
+        def disburse(need: FinancingNeed) -> None:
+            contract_id = need.contract_id
+            signed = contract_id is not None and (
+                self.load(Contract, contract_id, CONTRACT).status in SIGNED
+            )
+            need.disburse(by, amount, self.clock(), contract_signed=signed)
+
+        return self.change(FinancingNeed, need_id, NEED, disburse)
 
     def publish_bank_product(self, bank_id: UUID, **terms: Any) -> Outcome[BankProduct]:
         """A verified bank publishes a financing product."""

@@ -126,6 +126,19 @@ class ContractsView(View):
             ).fetchone()
             return row
 
+    def sale_contracts_of(self, party: UUID, posting_ids: list[str]) -> dict[str, str]:
+        """{posting id: sale contract id} for those postings whose contract has this party."""
+        if not posting_ids:
+            return {}
+        with self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
+            cur.execute(
+                "SELECT source->>'posting_id' AS posting_id, id FROM contracts"
+                " WHERE kind = 'sale' AND %s = ANY(party_ids)"
+                " AND source->>'posting_id' = ANY(%s) ORDER BY position",
+                (party, posting_ids),
+            )
+            return {row["posting_id"]: str(row["id"]) for row in cur.fetchall()}
+
     def list_contracts(
         self,
         *,

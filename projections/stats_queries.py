@@ -92,6 +92,11 @@ class StatsQueries:
             "  coalesce(jsonb_object_agg(currency, total::text), '{}') AS contract_amounts"
             "  FROM (SELECT currency, count(*) AS n, sum(amount) AS total FROM stats_contracts"
             "  WHERE " + _DONE + " GROUP BY currency) per_currency),"
+            " k AS (SELECT count(*) FILTER (WHERE kind = 'sale') AS sale_contracts,"
+            "  coalesce(sum(amount) FILTER (WHERE kind = 'sale' AND currency = 'CNY'), 0)"
+            "  AS sale_amount, count(*) FILTER (WHERE kind = 'loan') AS loan_contracts,"
+            "  coalesce(sum(amount) FILTER (WHERE kind = 'loan' AND currency = 'CNY'), 0)"
+            "  AS loan_amount FROM stats_contracts WHERE " + _DONE + "),"
             " n AS (SELECT count(*) AS needs, count(*) FILTER (WHERE " + _MATCHED + ") AS matched,"
             "  coalesce(sum(amount_matched), 0) AS amount_matched,"
             "  coalesce(sum(amount_disbursed), 0) AS amount_disbursed,"
@@ -100,7 +105,7 @@ class StatsQueries:
             "  coalesce(sum(confirmed), 0)::bigint AS signups,"
             "  coalesce(sum(checked_in), 0)::bigint AS checked_in"
             "  FROM stats_exhibitions WHERE status <> 'cancelled')"
-            " SELECT *, " + _POSITION + " AS position FROM o, p, c, n, e"
+            " SELECT *, " + _POSITION + " AS position FROM o, p, c, k, n, e"
         )
         overdue_before = now - timedelta(days=response_days)
         return self._rows(query, {"now": now, "overdue_before": overdue_before})[0]

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query
 
 from aggregates.contract import Contract
 from api.deps import ContractQueriesDep, IfMatch, MarketplaceDep, SignedIn, fresh
+from api.reauth import PasswordCheckDep
 from api.schemas.common import ListOf
 from api.schemas.contracts import (
     ContractCancel,
@@ -85,8 +86,10 @@ def sign_contract(
     caller: SignedIn,
     app: MarketplaceDep,
     expected_version: IfMatch,
+    confirm_password: PasswordCheckDep,
 ) -> ContractWritten:
     """Sign the contract whose content has this digest; all parties signed → `signed`."""
+    confirm_password(caller, body.password)
     outcome = app.sign_contract(contract_id, caller.id, body.digest, expected_version)
     return contract_written(outcome)
 

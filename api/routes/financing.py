@@ -20,6 +20,7 @@ from api.deps import (
     SignedIn,
     fresh,
 )
+from api.reauth import PasswordCheckDep
 from api.routes.bank_products import Bank
 from api.schemas.common import ListOf, RegionPrefixIn
 from api.schemas.financing import (
@@ -144,8 +145,11 @@ def disburse(
     app: MarketplaceDep,
     financing: FinancingQueriesDep,
     organizations: OrganizationQueriesDep,
+    confirm_password: PasswordCheckDep,
 ) -> NeedWritten:
-    """The matched bank records the payout: at most the accepted offer's amount."""
+    """The matched bank records the payout, once the loan contract is signed: at most the
+    accepted offer's amount."""
+    confirm_password(bank, body.password)
     outcome = app.disburse_loan(need_id, bank.id, body.amount)
     owner_name = organizations.name_of(outcome.aggregate.owner_id)
     return need_written(outcome, financing, owner_name)

@@ -10,11 +10,13 @@ from fastapi import APIRouter, Query
 
 from aggregates.bid import BidStatus
 from aggregates.posting import Posting
-from api.deps import Enterprise, IfMatch, MarketplaceDep, PostingQueriesDep, fresh
+from api.deps import Enterprise, IfMatch, MarketplaceDep, MaybeSignedIn, PostingQueriesDep, fresh
 from api.schemas.common import CategoryIn, ListOf, RegionPrefixIn
 from api.schemas.mapping import answer, party, written
 from api.schemas.postings import PostingCreate, PostingPublic, PostingUpdate, PostingWritten
 from marketplace.commands import Outcome
+from marketplace.queries.viewer import ANONYMOUS
+from projections.contracts import ContractsView
 from projections.listings import ListingsView
 from projections.organizations import OrganizationsView
 
@@ -39,9 +41,10 @@ def create_posting(body: PostingCreate, owner: Enterprise, app: MarketplaceDep) 
     return posting_written(outcome, owner.name)
 
 
-@router.get("", dependencies=[fresh(ListingsView, OrganizationsView)])
+@router.get("", dependencies=[fresh(ListingsView, OrganizationsView, ContractsView)])
 def read_postings(
     postings: PostingQueriesDep,
+    caller: MaybeSignedIn,
     side: Literal["supply", "demand"] | None = None,
     category: Annotated[CategoryIn | None, Query()] = None,
     region: Annotated[RegionPrefixIn | None, Query(description="prefix: 33 = Zhejiang")] = None,
@@ -52,8 +55,11 @@ def read_postings(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(max_length=100)] = None,
 ) -> ListOf[PostingPublic]:
-    """Postings, newest first, with filters and full-text search."""
+    """Postings, newest first, with filters and full-text search; a word of `q` that names a
+    province or city (`浙江`, `杭州市`, `Zhejiang`) filters by its region unless `region` is
+    given; the parties of a posting's sale contract see its `contract_id`."""
     page = postings.list_postings(
+        caller or ANONYMOUS,
         side=side,
         category=category,
         region=region,
@@ -69,10 +75,13 @@ def read_postings(
     )
 
 
-@router.get("/{posting_id}", dependencies=[fresh(ListingsView, OrganizationsView)])
-def read_posting(posting_id: UUID, postings: PostingQueriesDep) -> PostingPublic:
-    """One posting; everyone may see it and its bid count, never the bids' prices."""
-    return answer(PostingPublic, postings.posting(posting_id))
+@router.get("/{posting_id}", dependencies=[fresh(ListingsView, OrganizationsView, ContractsView)])
+def read_posting(
+    posting_id: UUID, postings: PostingQueriesDep, caller: MaybeSignedIn
+) -> PostingPublic:
+    """One posting; everyone may see it and its bid count, never the bids' prices; the parties
+    of its sale contract see the contract's id."""
+    return answer(PostingPublic, postings.posting(posting_id, caller or ANONYMOUS))
 
 
 @router.patch("/{posting_id}")

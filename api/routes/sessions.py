@@ -7,7 +7,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.client_address import client_address
 from api.deps import OrganizationQueriesDep, SecurityDep, SettingsDep, SignedIn
-from api.login_gate import check_password
+from api.login_gate import check_password, too_many_attempts
 from api.problems import ApiProblem
 from api.schemas.mapping import answer
 from api.schemas.organizations import SessionCreate, SessionOrganization, SessionPublic
@@ -31,13 +31,7 @@ async def create_session(
     try:
         attempt = await run_in_threadpool(security.count_attempt, credit_code, address)
     except TooManyAttemptsError as error:
-        raise ApiProblem(
-            429,
-            "too many failed logins for this credit code; try again later",
-            "该信用代码登录失败次数过多，请稍后再试",
-            code="too_many_attempts",
-            headers={"Retry-After": str(error.retry_after)},
-        ) from None
+        raise too_many_attempts(error) from None
     session = await check_password(request, security, settings, attempt, body.password)
     if session is None:
         raise ApiProblem(

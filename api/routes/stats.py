@@ -22,6 +22,7 @@ from api.schemas.stats import (
     ExhibitionTotals,
     FinancingGroup,
     FinancingTotals,
+    KindTotals,
     OrganizationCounts,
     PostingCounts,
     StatsPublic,
@@ -52,6 +53,8 @@ def stats_from_row(row: dict[str, Any]) -> StatsPublic:
             signed=row["contracts"],
             amount=row["contract_amount"],
             amount_by_currency=_amounts(row["contract_amounts"]),
+            sale=KindTotals(signed=row["sale_contracts"], amount=row["sale_amount"]),
+            loan=KindTotals(signed=row["loan_contracts"], amount=row["loan_amount"]),
         ),
         financing=FinancingTotals(
             needs=row["needs"],

@@ -14,6 +14,7 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Field,
     PlainSerializer,
     ValidationInfo,
     WithJsonSchema,
@@ -132,3 +133,15 @@ class ListOf(BaseModel, Generic[T]):
 class Party(BaseModel):
     id: str
     name: str | None
+
+
+# API.md "Rules changed": binding acts may carry the signed-in organization's password again.
+ReauthPassword = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=256,
+        description="the signed-in organization's password, entered again: wrong → 403"
+        " `reauth_failed`, nothing written",
+    ),
+]

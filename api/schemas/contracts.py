@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, StringConstraints
 
-from api.schemas.common import DecimalOut, Strict
+from api.schemas.common import DecimalOut, ReauthPassword, Strict
 
 Digest = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
@@ -15,6 +15,7 @@ Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, m
 
 class ContractSign(Strict):
     digest: Digest
+    password: ReauthPassword | None = None
 
 
 class ContractCancel(Strict):

@@ -23,6 +23,7 @@ from api.schemas.common import (
     MoneyIn,
     Party,
     PositiveMoneyIn,
+    ReauthPassword,
     RegionIn,
     RegionPrefixIn,
     Strict,
@@ -172,6 +173,7 @@ class OfferAccepted(BaseModel):
 
 class Disbursement(Strict):
     amount: PositiveMoneyIn = Field(description="at most the accepted offer's amount")
+    password: ReauthPassword | None = None
 
 
 class ProductCreate(Strict):

@@ -95,6 +95,9 @@ class PostingPublic(BaseModel):
     bid_count: int
     published_at: datetime
     version: int
+    contract_id: str | None = Field(
+        default=None, description="its sale contract, shown only to the contract's parties"
+    )
 
 
 class PostingWritten(PostingPublic):

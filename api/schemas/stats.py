@@ -17,12 +17,21 @@ class PostingCounts(BaseModel):
     total: int = Field(description="every posting ever published")
 
 
+class KindTotals(BaseModel):
+    signed: int = Field(description="signed and completed contracts of this kind")
+    amount: DecimalOut = Field(description="their amount in CNY")
+
+
 class ContractTotals(BaseModel):
     signed: int = Field(description="signed and completed contracts, sale and loan")
-    amount: DecimalOut = Field(description="their amount in CNY")
+    amount: DecimalOut = Field(
+        description="their amount in CNY: sale volume plus loan principal (see sale, loan)"
+    )
     amount_by_currency: dict[str, DecimalOut] = Field(
         description="their amounts per currency (sale contracts may be in other currencies)"
     )
+    sale: KindTotals = Field(description="sale contracts (supply and demand deals)")
+    loan: KindTotals = Field(description="loan contracts (financing)")
 
 
 class FinancingTotals(BaseModel):

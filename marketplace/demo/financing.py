@@ -6,7 +6,7 @@ from datetime import timedelta
 from decimal import Decimal
 from uuid import UUID
 
-from marketplace.financing import FinancingUseCases
+from marketplace.application import Marketplace
 
 BANKS = ["hz_bank", "xm_bank", "sz_bank"]
 
@@ -54,10 +54,10 @@ OFFERS = [
     ("hz_bank", 4, "1500000", "4.60", 12, "质押物由第三方仓储监管。"),
 ]
 
-ACCEPTED = 3  # the receivables offer to Xiamen is accepted and paid out in full
+ACCEPTED = 3  # the receivables offer to Xiamen is accepted, signed and paid out in full
 
 
-def load_financing_demo(app: FinancingUseCases, ids: dict[str, UUID]) -> int:
+def load_financing_demo(app: Marketplace, ids: dict[str, UUID]) -> int:
     """Products, needs and offers of the demo banks (already registered and verified)."""
     written = 0
     for bank, name, kind, low, high, t_min, t_max, r_min, r_max, regions in PRODUCTS:
@@ -85,6 +85,8 @@ def load_financing_demo(app: FinancingUseCases, ids: dict[str, UUID]) -> int:
         offers.append(outcome.offer.id)
         written += 1
     bank, index, amount, *_ = OFFERS[ACCEPTED]
-    app.accept_offer(needs[index], offers[ACCEPTED], ids[NEEDS[index][0]])
+    contract = app.accept_offer(needs[index], offers[ACCEPTED], ids[NEEDS[index][0]]).contract
+    for party in (ids[bank], ids[NEEDS[index][0]]):
+        app.sign_contract(contract.id, party, contract.digest)
     app.disburse_loan(needs[index], ids[bank], Decimal(amount))
-    return written + 3  # the acceptance writes the need's event and the loan contract
+    return written + 5  # the acceptance writes the need's event and the loan contract

@@ -9,7 +9,7 @@ from datetime import timedelta
 from decimal import Decimal
 from uuid import UUID
 
-from aggregates.errors import ConflictError
+from aggregates.errors import ConflictError, NotFoundError
 from aggregates.organization import organization_id
 from aggregates.values import make_credit_code
 from marketplace.application import Marketplace
@@ -48,6 +48,7 @@ ORGS = [
     DemoOrg("hz_bank", "bank", "杭州科创银行西湖支行", "330106", None, "MB7K3P2X1"),
     DemoOrg("xm_bank", "bank", "厦门海湾商业银行海沧支行", "350205", None, "MA8BNK7Q2"),
     DemoOrg("sz_bank", "bank", "深圳前海农商银行南山支行", "440305", None, "MA5BK9R31"),
+    DemoOrg("auditor", "auditor", "杭州明鉴会计师事务所（审计）", "330106", None, "MA2AUD7T3"),
 ]
 
 # (owner, side, title, description, category, quantity, unit, price_min, price_max, region)
@@ -73,6 +74,17 @@ POSTINGS = [
     ("hz_steel", "demand", "求购数控机床伺服电机 120台",
      "功率1.5-5.5kW，需配套驱动器，长三角地区优先。", "C38", "120", "台", "2600", "4200",
      "330114"),
+    # In English and open, so that the English search box's examples (stainless steel, battery,
+    # PCB) find them (the PCB posting above is awarded, so it is no longer listed as open).
+    ("hz_steel", "supply", "Stainless steel sheet 304/316L, cold rolled, 2B finish",
+     "Cold-rolled stainless steel sheets and coils, 0.5-6 mm, mill certificates, delivery "
+     "from Hangzhou.", "C31", "120", "tons", "15200", "18600", "330114"),
+    ("xm_elec", "supply", "LiFePO4 battery packs for energy storage, 51.2 V 100 Ah",
+     "Lithium iron phosphate battery modules with BMS, UN38.3 and IEC 62619 certified; OEM "
+     "packaging welcome.", "C38", "800", "sets", "5200", "6800", "350205"),
+    ("sz_smart", "supply", "PCB assembly for small batches: SMT + THT, 2-12 layer boards",
+     "Prototypes to 50,000 boards a month, IPC-A-610 class 2, AOI and X-ray inspection, "
+     "Shenzhen Nanshan.", "C39", "50000", "pcs", "3.5", "12.0", "440305"),
 ]  # fmt: skip
 
 # (bidder, posting index, unit_price, quantity, delivery_days, message)
@@ -90,8 +102,11 @@ DEALS = [(3, True), (1, False)]
 
 def load_demo(app: Marketplace, password: str = DEMO_PASSWORD) -> int:
     """Load the demo once; later calls find it and do nothing. The number of events written."""
-    written = 0
+    written, present = 0, False
     for org in ORGS:
+        if _registered(app, org.credit_code):
+            present = True  # by an earlier load (perhaps one from before this account was added)
+            continue
         try:
             app.register_organization(
                 kind=org.kind,
@@ -104,7 +119,9 @@ def load_demo(app: Marketplace, password: str = DEMO_PASSWORD) -> int:
             )
             written += 1
         except ConflictError:
-            return written  # the demo is already there
+            present = True  # by a load running at the same time
+    if present:
+        return written
     ids = {org.key: organization_id(org.credit_code) for org in ORGS}
     if app.starts_unverified("enterprise"):  # MARKET_ENTERPRISE_VERIFICATION=required
         for org in ORGS:
@@ -135,6 +152,14 @@ def load_demo(app: Marketplace, password: str = DEMO_PASSWORD) -> int:
         written += 1
     written += load_exhibitions_demo(app, ids)
     return written + load_financing_demo(app, ids)
+
+
+def _registered(app: Marketplace, credit_code: str) -> bool:
+    try:
+        app.get_organization(organization_id(credit_code))
+    except NotFoundError:
+        return False
+    return True
 
 
 def close_deals(app: Marketplace, postings: list[UUID], bids: list[UUID]) -> int:

@@ -47,7 +47,7 @@ def build_queries(
         return app.clock()
 
     return Queries(
-        postings=PostingQueries(views.listings, views.bids, clock),
+        postings=PostingQueries(views.listings, views.bids, views.contracts, clock),
         financing=FinancingQueries(
             views.financing_needs, views.financing_offers, views.bank_products, clock, days
         ),

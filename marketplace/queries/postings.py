@@ -9,8 +9,10 @@ from typing import Any
 from uuid import UUID
 
 from aggregates.errors import ForbiddenError, NotFoundError
-from marketplace.queries.viewer import Viewer
+from aggregates.regions import region_in_query
+from marketplace.queries.viewer import ANONYMOUS, Viewer
 from projections.bids import BidsView
+from projections.contracts import ContractsView
 from projections.listings import ListingsView
 from projections.pages import Page
 from projections.posting_matching import PostingMatch, Terms, matching_postings
@@ -22,18 +24,37 @@ Row = dict[str, Any]
 class PostingQueries:
     listings: ListingsView
     bids: BidsView
+    contracts: ContractsView
     clock: Callable[[], datetime]
 
-    def list_postings(self, **filters: Any) -> Page:
-        """Public: postings newest first, with the filters of `ListingsView.list_postings`."""
-        return self.listings.list_postings(**filters, now=self.clock())
+    def list_postings(self, viewer: Viewer = ANONYMOUS, **filters: Any) -> Page:
+        """Public: postings newest first, with the filters of `ListingsView.list_postings`; a
+        word of `q` naming a province or city is its region prefix unless `region` is given;
+        each with `contract_id` for the parties of its sale contract."""
+        if filters.get("q") and filters.get("region") is None:
+            filters["region"], filters["q"] = region_in_query(filters["q"])
+        page = self.listings.list_postings(
+            **{**filters, "q": filters.get("q") or None}, now=self.clock()
+        )
+        self._with_contracts(viewer, page.items)
+        return page
 
-    def posting(self, posting_id: UUID) -> Row:
-        """Public: one posting with its bid count, never the bids' terms."""
+    def posting(self, posting_id: UUID, viewer: Viewer = ANONYMOUS) -> Row:
+        """Public: one posting with its bid count, never the bids' terms; `contract_id` for
+        the parties of its sale contract."""
         row = self.listings.get_posting(posting_id)
         if row is None:
             raise NotFoundError("posting not found", "未找到该供需信息")
+        self._with_contracts(viewer, [row])
         return row
+
+    def _with_contracts(self, viewer: Viewer, rows: list[Row]) -> None:
+        """A sale contract's id is shown to its parties only (API.md "Rules changed")."""
+        if viewer.id is None or not rows:
+            return
+        found = self.contracts.sale_contracts_of(viewer.id, [str(row["id"]) for row in rows])
+        for row in rows:
+            row["contract_id"] = found.get(str(row["id"]))
 
     def list_bids(
         self, viewer: Viewer, posting_id: UUID, *, limit: int, cursor: str | None

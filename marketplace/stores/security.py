@@ -147,6 +147,15 @@ class SecurityStore:
         """A new session if the attempt's password is right; None for a wrong one or an unknown
         credit code (the caller says 401), and the failure stays counted; PasswordWorkBusyError
         if no argon2 slot frees up in time."""
+        organization_id = self.verify_password(attempt, password)
+        if organization_id is None:
+            return None
+        with self.db.connection() as conn:
+            return self._new_session(conn, organization_id)
+
+    def verify_password(self, attempt: LoginAttempt, password: str) -> UUID | None:
+        """The organization whose password it is (its attempt given back), else None and the
+        failure stays counted; PasswordWorkBusyError if no argon2 slot frees up in time."""
         with self.db.connection() as conn:
             row = conn.execute(
                 "SELECT organization_id, password_hash FROM credentials WHERE credit_code = %s",
@@ -154,13 +163,20 @@ class SecurityStore:
             ).fetchone()
         with PASSWORD_WORK.slot():
             matches = _password_matches(row["password_hash"] if row else _DUMMY_HASH, password)
-        if not matches:
-            return None
-        if row is None:  # pragma: no cover - the dummy hash never matches
+        if not matches or row is None:  # the dummy hash never matches
             return None
         self.give_back(attempt)
+        organization_id: UUID = row["organization_id"]
+        return organization_id
+
+    def credit_code_of(self, organization_id: UUID) -> str | None:
+        """The credit code an organization signs in with (None: it has no password)."""
         with self.db.connection() as conn:
-            return self._new_session(conn, row["organization_id"])
+            row = conn.execute(
+                "SELECT credit_code FROM credentials WHERE organization_id = %s",
+                (organization_id,),
+            ).fetchone()
+        return None if row is None else str(row["credit_code"])
 
     def give_back(self, attempt: LoginAttempt) -> None:
         """Uncount an attempt that was no failure (it succeeded, or was never checked)."""

@@ -82,6 +82,18 @@ def accept(client: TestClient, owner: Account, need_id: str, offer_id: str) -> d
     return data
 
 
+def sign_contract(client: TestClient, contract_id: str, *parties: Account) -> dict[str, Any]:
+    """Each party signs the contract's current digest; the contract as the last one left it."""
+    url = f"{API}/contracts/{contract_id}"
+    digest = client.get(url, headers=parties[0].auth).json()["digest"]
+    data: dict[str, Any] = {}
+    for party in parties:
+        signed = client.post(f"{url}/sign", json={"digest": digest}, headers=party.auth)
+        assert signed.status_code == 200, signed.text
+        data = signed.json()
+    return data
+
+
 def publish_product(client: TestClient, bank: Account, **overrides: Any) -> dict[str, Any]:
     response = client.post(PRODUCTS, json=product_body(**overrides), headers=bank.auth)
     assert response.status_code == 201, response.text

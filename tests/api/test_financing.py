@@ -20,6 +20,7 @@ from tests.api.financing_helpers import (
     need_body,
     offer_body,
     post_need,
+    sign_contract,
     verified_bank,
 )
 from tests.api.helpers import API, ZH, assert_problem, eventually, head, is_chinese, no_new_events
@@ -479,6 +480,7 @@ def test_full_happy_path(
         == client.get(_offers(need), headers=owner.auth).json()["items"][0]["made_at"]
     )
 
+    sign_contract(client, accepted["contract_id"], owner, banks[1])
     url = f"{NEEDS}/{need['id']}/disburse"
     paid = client.post(url, json={"amount": "2800000.00"}, headers=banks[1].auth)
     assert paid.status_code == 200, paid.text
@@ -550,7 +552,14 @@ def test_disbursing_more_than_the_offer_is_409_with_the_reason(
     url = f"{NEEDS}/{need['id']}/disburse"
     with no_new_events(services):
         assert_problem(client.post(url, json={"amount": "1"}, headers=banks[0].auth), 409)
-    accept(client, owner, need["id"], made["id"])
+    loan_id = accept(client, owner, need["id"], made["id"])["contract_id"]
+    sign_contract(client, loan_id, banks[0])
+    with no_new_events(services):
+        unsigned = client.post(url, json={"amount": "1"}, headers=banks[0].auth)
+        assert "not signed by both parties" in assert_problem(unsigned, 409)["detail"]
+        zh = client.post(url, json={"amount": "1"}, headers={**banks[0].auth, **ZH})
+        assert "尚未由双方签署" in assert_problem(zh, 409)["detail"]
+    sign_contract(client, loan_id, owner)
     with no_new_events(services):
         too_much = client.post(url, json={"amount": "1500000.01"}, headers=banks[0].auth)
         problem = assert_problem(too_much, 409)

@@ -20,6 +20,7 @@ from tests.api.financing_helpers import (
     offer_body,
     post_need,
     product_body,
+    sign_contract,
     verified_bank,
 )
 from tests.api.helpers import API, assert_problem, no_new_events
@@ -64,7 +65,10 @@ def cast(client: TestClient, operator: Account, auditor: Account) -> Cast:
     need = post_need(client, owner)
     offer = make_offer(client, offering, need["id"])
     matched = post_need(client, owner)
-    accept(client, owner, matched["id"], make_offer(client, matched_bank, matched["id"])["id"])
+    offer_id = make_offer(client, matched_bank, matched["id"])["id"]
+    sign_contract(
+        client, accept(client, owner, matched["id"], offer_id)["contract_id"], owner, matched_bank
+    )
     product = client.post(f"{API}/bank-products", json=product_body(), headers=offering.auth)
     assert product.status_code == 201, product.text
     return Cast(

@@ -374,6 +374,41 @@ def test_filter_by_region_prefix(
     assert set(listed_ids(client, owner=lister.id, region=prefix)) == _ids(catalogue, *expected)
 
 
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("浙江", {"steel", "chips"}),
+        ("浙江省", {"steel", "chips"}),
+        ("zhejiang", {"steel", "chips"}),
+        ("杭州", {"steel"}),
+        ("宁波市", {"chips"}),
+        ("广东 capacitors", {"shenzhen"}),
+        ("浙江 不锈钢", {"steel"}),
+        ("江苏 不锈钢", set()),
+        ("北京", set()),
+    ],
+)
+def test_a_province_or_city_named_in_q_filters_by_its_region(
+    client: TestClient,
+    lister: Account,
+    catalogue: dict[str, dict[str, Any]],
+    q: str,
+    expected: set[str],
+) -> None:
+    """Issue 17: searching 浙江 was refused; a word naming a province or city is its region."""
+    assert set(listed_ids(client, owner=lister.id, q=q)) == _ids(catalogue, *expected)
+
+
+def test_region_filter_keeps_taking_codes_beside_q(
+    client: TestClient, lister: Account, catalogue: dict[str, dict[str, Any]]
+) -> None:
+    """With `region` given, q is text only: 浙江 appears in no title, so nothing matches."""
+    assert listed_ids(client, owner=lister.id, region="44", q="浙江") == []
+    assert set(listed_ids(client, owner=lister.id, region="33", q="steel")) == _ids(
+        catalogue, "steel"
+    )
+
+
 @pytest.mark.parametrize("region", ["3", "330", "99", "3301061", "zj"])
 def test_bad_region_prefix_is_422(client: TestClient, region: str) -> None:
     assert_problem(client.get(f"{API}/postings", params={"region": region}), 422, field="region")

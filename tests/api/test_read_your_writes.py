@@ -13,7 +13,8 @@ from marketplace.bootstrap import Services
 from tests.api.conftest import Account
 from tests.api.helpers import API, publish
 
-LISTINGS = ("listings", "organizations")
+# The views a postings read reads: the contracts view gives the parties their contract_id.
+LISTINGS = ("listings", "organizations", "contracts")
 
 Waits = list[tuple[int, tuple[str, ...]]]
 

@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 
 from marketplace.bootstrap import Services
 from tests.api.conftest import Account, sign_up
-from tests.api.financing_helpers import NEEDS, make_offer, post_need, verified_bank
+from tests.api.financing_helpers import NEEDS, make_offer, post_need, sign_contract, verified_bank
 from tests.api.financing_helpers import accept as accept_offer
 from tests.api.helpers import API, assert_problem, head, publish
 from tests.api.stats_helpers import Deal, act, make_deal, schedule_exhibition, sign_all
@@ -117,7 +117,10 @@ def test_stats_shape_for_anyone(client: TestClient) -> None:
     assert set(data) == TOP_KEYS
     assert set(data["organizations"]) == {"enterprise", "bank"}
     assert set(data["postings"]) == {"open", "total"}
-    assert set(data["contracts"]) >= {"signed", "amount"}
+    assert set(data["contracts"]) >= {"signed", "amount", "sale", "loan"}
+    for kind in ("sale", "loan"):
+        assert set(data["contracts"][kind]) == {"signed", "amount"}
+        assert DECIMAL.match(data["contracts"][kind]["amount"])
     assert set(data["financing"]) == {
         "needs",
         "matched",
@@ -291,12 +294,35 @@ def financing_deal(
     """A need matched with an offer of 1500000.00 and disbursed in full; the last position."""
     posted = post_need(client, owner, **need)
     offer = make_offer(client, bank, posted["id"])
-    accept_offer(client, owner, posted["id"], offer["id"])
+    loan_id = accept_offer(client, owner, posted["id"], offer["id"])["contract_id"]
+    sign_contract(client, loan_id, owner, bank)
     paid = client.post(
         f"{NEEDS}/{posted['id']}/disburse", json={"amount": "1500000.00"}, headers=bank.auth
     )
     assert paid.status_code == 200, paid.text
     return posted, int(paid.json()["position"])
+
+
+def test_sale_and_loan_contracts_are_counted_apart(
+    client: TestClient, alice: Account, bob: Account, lender: Account
+) -> None:
+    """API.md "Contract document and programme report": sale volume and loan principal apart;
+    the totals beside them stay the sum of both."""
+    before = stats(client, head_position(client))["contracts"]
+    signed_deal(client, alice, bob)
+    _, position = financing_deal(client, alice, lender)
+    after = stats(client, position)["contracts"]
+
+    def moved(kind: str) -> tuple[int, Decimal]:
+        return (
+            after[kind]["signed"] - before[kind]["signed"],
+            Decimal(after[kind]["amount"]) - Decimal(before[kind]["amount"]),
+        )
+
+    assert moved("sale") == (1, DEAL_AMOUNT)
+    assert moved("loan") == (1, Decimal("1500000.00"))
+    assert after["signed"] == after["sale"]["signed"] + after["loan"]["signed"]
+    assert Decimal(after["amount"]) == sum(Decimal(after[k]["amount"]) for k in ("sale", "loan"))
 
 
 def test_financing_by_product_type_and_region(

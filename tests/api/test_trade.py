@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import Account
+from tests.api.conftest import Account, sign_up
+from tests.api.helpers import API
+from tests.api.stats_helpers import make_deal
 from tests.support import bid_body, posting_body
 
 
@@ -29,3 +31,30 @@ def test_publish_bid_accept(
     assert accepted.status_code == 201, accepted.text
     bids = client.get(f"/api/v1/postings/{posting['id']}/bids", headers=enterprise.auth)
     assert bids.json()["items"][0]["status"] == "accepted", bids.text
+
+
+def test_the_parties_of_its_sale_contract_read_a_posting_with_the_contract_id(
+    client: TestClient, enterprise: Account, other_enterprise: Account
+) -> None:
+    """API.md "Rules changed": the posting page links to its contract; others see null."""
+    deal = make_deal(client, enterprise, other_enterprise)
+    url = f"{API}/postings/{deal.posting_id}"
+    stranger = sign_up(client)
+    for account in (enterprise, other_enterprise):
+        read = client.get(url, headers=account.auth)
+        assert read.status_code == 200, read.text
+        assert read.json()["contract_id"] == deal.contract_id
+        listed = client.get(
+            f"{API}/postings",
+            params={"status": "awarded", "owner": enterprise.id},
+            headers=account.auth,
+        ).json()["items"]
+        assert [(p["id"], p["contract_id"]) for p in listed] == [
+            (deal.posting_id, deal.contract_id)
+        ]
+    for headers in (stranger.auth, {}):
+        assert client.get(url, headers=headers).json()["contract_id"] is None
+        listed = client.get(
+            f"{API}/postings", params={"status": "awarded", "owner": enterprise.id}, headers=headers
+        ).json()["items"]
+        assert [p["contract_id"] for p in listed] == [None]

@@ -196,3 +196,14 @@ def test_region_and_industry_names_match_the_domain_lists() -> None:
             assert names[f"public.category.{code}"] == pair[index], (language, code)
         for code, pair in PROVINCES.items():
             assert names[f"public.province.{code}"] == pair[index], (language, code)
+
+
+@pytest.mark.parametrize(("name", "key"), [("regions", "provinces"), ("industries", "sections")])
+def test_the_pickers_division_lists_are_served_as_json(
+    client: TestClient, name: str, key: str
+) -> None:
+    """Written by `python -m cli.web_data` (tests/unit/test_regions.py keeps them current)."""
+    response = client.get(f"/data/{name}.json")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/json")
+    assert response.json()[key]

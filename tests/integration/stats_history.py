@@ -314,8 +314,10 @@ class History:
         if fate > 0.85 or not offers:
             return
         chosen = self.rng.choice(offers)
-        self.app.accept_offer(need_id, chosen.id, owner)
-        if self.rng.random() < 0.75:
+        contract = self.app.accept_offer(need_id, chosen.id, owner).contract
+        if self.rng.random() < 0.75:  # the loan is signed at once and paid out later
+            for party in (chosen.bank_id, owner):
+                self.app.sign_contract(contract.id, party, contract.digest)
             amount = chosen.amount * Decimal(self.rng.choice(["1", "0.9"]))
             delay = timedelta(days=self.rng.uniform(1, 10))
             self.later(delay, self.app.disburse_loan, need_id, chosen.bank_id, amount)

@@ -157,8 +157,10 @@ def test_banks_offering_at_once_are_all_stored_then_two_accepts_match_once(
     ]
     assert stored(database_url, app, CONTRACT_DRAFTED, every_candidate) == 1
 
-    # The matched bank's two disbursements at once: paid out once.
+    # The matched bank's two disbursements at once, once the loan is signed: paid out once.
     bank = need.offers[need.matched_offer_id].bank_id
+    for party in (bank, owner):
+        app.sign_contract(contract.id, party, contract.digest)
     results = at_once(
         [
             lambda i=i: apps[i % len(apps)].app.disburse_loan(need_id, bank, Decimal("1000000"))

@@ -286,6 +286,12 @@ def by_currency(contracts: Iterable[dict[str, Any]]) -> dict[str, Decimal]:
     return dict(totals)
 
 
+def of_kind(done: list[dict[str, Any]], kind: str) -> dict[str, Any]:
+    """Signed and completed contracts of one kind, amounts in CNY (GET /stats, issue 17)."""
+    mine = [c for c in done if c["kind"] == kind]
+    return {"signed": len(mine), "amount": text(by_currency(mine).get("CNY", Decimal(0)))}
+
+
 def is_overdue(need: dict[str, Any], now: datetime, days: int) -> bool:
     return (
         need["status"] == "open"
@@ -312,6 +318,7 @@ def expected_stats(fold: Fold, now: datetime, days: int, position: int) -> dict[
             "signed": len(done),
             "amount": text(amounts.get("CNY", Decimal(0))),
             "amount_by_currency": {k: text(v) for k, v in amounts.items()},
+            **{kind: of_kind(done, kind) for kind in ("sale", "loan")},
         },
         "financing": {
             "needs": len(needs),

@@ -236,19 +236,38 @@ def test_a_withdrawn_offer_cannot_be_accepted() -> None:
 def test_the_matched_bank_disburses_at_most_the_offer() -> None:
     need = post()
     offer_id = offer(need)
-    refused(need, ConflictError, lambda: need.disburse(BANK, Decimal("1"), NOW))
+
+    def disburse(bank: UUID, amount: str) -> None:
+        need.disburse(bank, Decimal(amount), NOW, contract_signed=True)
+
+    refused(need, ConflictError, lambda: disburse(BANK, "1"))
     need.accept_offer(offer_id, uuid4(), NOW)
     need.collect_events()
-    refused(need, ForbiddenError, lambda: need.disburse(OTHER_BANK, Decimal("1"), NOW))
+    refused(need, ForbiddenError, lambda: disburse(OTHER_BANK, "1"))
     with pytest.raises(ConflictError) as caught:
-        need.disburse(BANK, Decimal("1500000.01"), NOW)
+        disburse(BANK, "1500000.01")
     assert "exceeds the accepted offer amount 1500000.00" in caught.value.en
-    refused(need, InvalidValueError, lambda: need.disburse(BANK, Decimal("0"), NOW))
-    need.disburse(BANK, Decimal("1500000.00"), NOW)
+    refused(need, InvalidValueError, lambda: disburse(BANK, "0"))
+    disburse(BANK, "1500000.00")
     assert need.status == NeedStatus.DISBURSED
     assert need.amount_disbursed == Decimal("1500000.00")
     need.collect_events()
-    refused(need, ConflictError, lambda: need.disburse(BANK, Decimal("1"), NOW))
+    refused(need, ConflictError, lambda: disburse(BANK, "1"))
+
+
+def test_no_disbursement_before_the_loan_contract_is_signed() -> None:
+    need = post()
+    need.accept_offer(offer(need), uuid4(), NOW)
+    need.collect_events()
+    with pytest.raises(ConflictError) as caught:
+        need.disburse(BANK, Decimal("1"), NOW, contract_signed=False)
+    assert "not signed" in caught.value.en and "尚未" in caught.value.zh
+    assert need.collect_events() == []
+    refused(
+        need,
+        ForbiddenError,
+        lambda: need.disburse(OTHER_BANK, Decimal("1"), NOW, contract_signed=False),
+    )
 
 
 # Withdrawal and expiry -------------------------------------------------------------------
@@ -287,7 +306,7 @@ def test_a_need_is_rebuilt_from_its_events() -> None:
     )
     offer_id = offer(need, amount="800000.00")
     need.accept_offer(offer_id, uuid4(), NOW)
-    need.disburse(BANK, Decimal("500000.00"), NOW)
+    need.disburse(BANK, Decimal("500000.00"), NOW, contract_signed=True)
     events = need.collect_events()
     copy: FinancingNeed | None = None
     for stored in events:

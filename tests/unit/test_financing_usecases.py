@@ -194,8 +194,13 @@ def test_disbursement_by_the_matched_bank_up_to_the_offer(app: Marketplace) -> N
     need_id = post_need(app, owner)
     offer_id = make_offer(app, need_id, bank)
     refused(app, ConflictError, lambda: app.disburse_loan(need_id, bank, Decimal("1")))
-    app.accept_offer(need_id, offer_id, owner)
+    loan_id = app.accept_offer(need_id, offer_id, owner).contract.id
     refused(app, ForbiddenError, lambda: app.disburse_loan(need_id, rival, Decimal("1")))
+    with pytest.raises(ConflictError, match="not signed"):
+        app.disburse_loan(need_id, bank, Decimal("1800000.00"))
+    app.sign_contract(loan_id, bank, app.get_contract(loan_id).digest)
+    refused(app, ConflictError, lambda: app.disburse_loan(need_id, bank, Decimal("1")))
+    app.sign_contract(loan_id, owner, app.get_contract(loan_id).digest)
     refused(app, ConflictError, lambda: app.disburse_loan(need_id, bank, Decimal("1800000.01")))
     outcome = app.disburse_loan(need_id, bank, Decimal("1800000.00"))
     assert outcome.aggregate.status == NeedStatus.DISBURSED

@@ -1,0 +1,63 @@
+"""Password re-entry for binding acts (signing a contract, disbursing a loan).
+
+API.md "Rules changed": the optional `password` of these commands is the signed-in
+organization's; a wrong one is `403 reauth_failed` before anything is written. It is checked
+like a login: the attempt counts toward the login throttle of the (credit code, client
+address) pair, so the re-entry form cannot be used to guess passwords faster than the login
+form, and a right password gives its attempt back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends
+from starlette.requests import Request
+
+from api.client_address import client_address
+from api.deps import Principal, SecurityDep, SettingsDep
+from api.login_gate import busy, too_many_attempts
+from api.problems import ApiProblem
+from marketplace.settings import Settings
+from marketplace.stores.password_work import PasswordWorkBusyError
+from marketplace.stores.security import SecurityStore, TooManyAttemptsError
+
+WRONG_EN = "the password is wrong; nothing was signed or paid out"
+WRONG_ZH = "密码错误，未执行签署或放款"
+
+
+@dataclass(frozen=True)
+class PasswordCheck:
+    """Checks a re-entered password of the request's caller (routes call it before acting)."""
+
+    request: Request
+    security: SecurityStore
+    settings: Settings
+
+    def __call__(self, caller: Principal, password: str | None) -> None:
+        """Nothing to do without a password; 403 `reauth_failed` for a wrong one (429 once the
+        pair is throttled, 503 while every argon2 slot is busy). Runs in a threadpool route."""
+        if password is None:
+            return
+        security = self.security
+        credit_code = security.credit_code_of(caller.id) or f"organization:{caller.id}"
+        address = client_address(self.request.scope, self.settings)
+        try:
+            attempt = security.count_attempt(credit_code, address)
+        except TooManyAttemptsError as error:
+            raise too_many_attempts(error) from None
+        try:
+            organization_id = security.verify_password(attempt, password)
+        except PasswordWorkBusyError:
+            security.give_back(attempt)
+            raise busy() from None
+        if organization_id != caller.id:
+            raise ApiProblem(403, WRONG_EN, WRONG_ZH, code="reauth_failed")
+
+
+def password_check(request: Request, security: SecurityDep, settings: SettingsDep) -> PasswordCheck:
+    return PasswordCheck(request, security, settings)
+
+
+PasswordCheckDep = Annotated[PasswordCheck, Depends(password_check)]
