@@ -265,7 +265,10 @@ def test_the_statistics_page_shows_the_figures_and_bars_of_a_signed_deal(
     expect(page.locator('[data-stat="contracts.signed"]')).to_have_text(
         str(stats["contracts"]["signed"])
     )
-    expect(page.locator('[data-stat="contracts.amount"]')).to_have_text("¥750万")
+    # Sale volume and loan principal apart (GET /stats contracts.sale / contracts.loan).
+    expect(page.locator('[data-stat="contracts.sale.amount"]')).to_have_text("¥750万")
+    expect(page.locator('[data-stat="contracts.loan.amount"]')).to_have_text("¥0")
+    expect(page.locator('[data-stat="contracts.amount"]')).to_have_count(0)
     expect(page.locator('[data-stat="postings.total"]')).to_have_text(
         str(stats["postings"]["total"])
     )
@@ -303,7 +306,7 @@ def test_the_statistics_page_shows_the_figures_and_bars_of_a_signed_deal(
     expect(phone.locator("#chart-deals-month figcaption")).to_have_text("Deals by month")
     # 万 is a Chinese unit: the English page writes aggregate figures out.
     expect(phone.locator("#chart-deals-month svg")).to_contain_text("¥7,500,000 (1 contract)")
-    expect(phone.locator('[data-stat="contracts.amount"]')).to_have_text("¥7,500,000")
+    expect(phone.locator('[data-stat="contracts.sale.amount"]')).to_have_text("¥7,500,000")
     expect(phone.locator("#view")).not_to_contain_text("万")
     overflow = phone.evaluate("document.documentElement.scrollWidth") - PHONE_WIDTH
     assert overflow <= 0
