@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from aggregates.errors import InvalidValueError
+from aggregates.errors import ConflictError, InvalidValueError
 from aggregates.financing import check_product_type, check_range, check_term
 
 MAX_REGIONS = 100
@@ -35,8 +36,26 @@ def covers(regions: list[str], region: str) -> str | None:
     return max(covering, key=len, default=None)
 
 
+def check_terms(terms: dict[str, Any]) -> None:
+    """The rules every version of a product's terms keeps."""
+    check_product_type(terms["product_type"])
+    check_term(terms["term_min"], "term_min")
+    check_term(terms["term_max"], "term_max")
+    check_range(terms["amount_min"], terms["amount_max"], "amount_min", "amount_max")
+    check_range(terms["term_min"], terms["term_max"], "term_min", "term_max")
+    check_range(terms["rate_min"], terms["rate_max"], "rate_min", "rate_max")
+    check_regions(terms["regions"])
+
+
+TERMS = (
+    "name", "product_type", "amount_min", "amount_max", "term_min", "term_max",
+    "rate_min", "rate_max", "regions",
+)  # fmt: skip
+
+
 class BankProduct(Aggregate):
-    """A financing product of a bank, matched against enterprises' financing needs."""
+    """A financing product of a bank, matched against enterprises' financing needs, until
+    its bank retires it. The bank may revise its terms while it is offered."""
 
     # Stored event classes: never rename them (add class_version and an upcast instead).
     class Published(Aggregate.Created):
@@ -50,6 +69,22 @@ class BankProduct(Aggregate):
         rate_min: Decimal
         rate_max: Decimal
         regions: list[str]
+
+    class Revised(Aggregate.Event):
+        """The whole of the terms after the change (a PATCH names only some)."""
+
+        name: str
+        product_type: str
+        amount_min: Decimal
+        amount_max: Decimal
+        term_min: int
+        term_max: int
+        rate_min: Decimal
+        rate_max: Decimal
+        regions: list[str]
+
+    class Retired(Aggregate.Event):
+        pass
 
     @event(Published)
     def __init__(
@@ -82,3 +117,48 @@ class BankProduct(Aggregate):
         self.rate_min = rate_min
         self.rate_max = rate_max
         self.regions = list(regions)
+        self.retired = False
+
+    def terms(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in TERMS}
+
+    def revise(self, changes: dict[str, Any]) -> None:
+        """New terms (those not named stay); refused once retired or when nothing changes."""
+        self._require_offered()
+        terms = {**self.terms(), **changes}
+        check_terms(terms)
+        if terms == self.terms():
+            raise ConflictError("nothing would change", "没有任何修改")
+        self._revised(**terms)
+
+    @event(Revised)
+    def _revised(
+        self,
+        name: str,
+        product_type: str,
+        amount_min: Decimal,
+        amount_max: Decimal,
+        term_min: int,
+        term_max: int,
+        rate_min: Decimal,
+        rate_max: Decimal,
+        regions: list[str],
+    ) -> None:
+        self.name, self.product_type = name, product_type
+        self.amount_min, self.amount_max = amount_min, amount_max
+        self.term_min, self.term_max = term_min, term_max
+        self.rate_min, self.rate_max = rate_min, rate_max
+        self.regions = list(regions)
+
+    def retire(self) -> None:
+        """No longer offered: not listed, not matched; its history stays in the log."""
+        self._require_offered()
+        self._retired()
+
+    @event(Retired)
+    def _retired(self) -> None:
+        self.retired = True
+
+    def _require_offered(self) -> None:
+        if self.retired:
+            raise ConflictError("the product is retired", "该产品已下架")

@@ -88,6 +88,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "contract_id": ("Contract ID", "合同编号"),
     "need_id": ("Financing need ID", "融资需求编号"),
     "offer_id": ("Offer ID", "融资报价编号"),
+    "product_id": ("Bank product ID", "金融产品编号"),
     "stream_id": ("Stream ID", "事件流编号"),
 }
 

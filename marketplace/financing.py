@@ -43,6 +43,17 @@ def with_offer(outcome: Outcome[FinancingNeed], offer_id: UUID) -> OfferOutcome:
     )
 
 
+def bank_only(by: UUID) -> Callable[[BankProduct], None]:
+    def require_bank(product: BankProduct) -> None:
+        if product.bank_id != by:
+            raise ForbiddenError(
+                "only the bank that published the product may do this",
+                "只有发布该产品的银行可以操作",
+            )
+
+    return require_bank
+
+
 def need_owner_only(by: UUID) -> Callable[[FinancingNeed], None]:
     def require_owner(need: FinancingNeed) -> None:
         if need.owner_id != by:
@@ -180,6 +191,20 @@ class FinancingUseCases(VerificationGate):
         self.require_verified_bank(bank_id)
         product = BankProduct(bank_id=bank_id, **terms)
         return Outcome(product, product.version, self.record(product))
+
+    def revise_bank_product(
+        self, product_id: UUID, by: UUID, changes: dict[str, Any], if_match: int | None = None
+    ) -> Outcome[BankProduct]:
+        """Its bank changes some terms of a product still offered."""
+        return self.change(
+            BankProduct, product_id, PRODUCT, lambda p: p.revise(changes), if_match, bank_only(by)
+        )
+
+    def retire_bank_product(self, product_id: UUID, by: UUID) -> Outcome[BankProduct]:
+        """Its bank stops offering a product: no longer listed nor matched."""
+        return self.change(
+            BankProduct, product_id, PRODUCT, lambda p: p.retire(), None, bank_only(by)
+        )
 
     def get_bank_product(self, product_id: UUID) -> BankProduct:
         return self.load(BankProduct, product_id, PRODUCT)

@@ -9,7 +9,7 @@ from uuid import UUID
 from psycopg.rows import dict_row
 from psycopg.sql import SQL, Composed
 
-from aggregates.bank_product import BankProduct
+from aggregates.bank_product import TERMS, BankProduct
 from projections.engine import View
 from projections.financing_matching import Need, ProductMatch, matching_products
 from projections.pages import Page, decode_cursor, page_of
@@ -30,6 +30,7 @@ BANK_PRODUCTS = Table(
         "rate_min numeric NOT NULL",
         "rate_max numeric NOT NULL",
         "regions text[] NOT NULL",
+        "status text NOT NULL",
         "published_at timestamptz NOT NULL",
         "position bigint NOT NULL",
         "version int NOT NULL",
@@ -46,8 +47,9 @@ SERVES_REGION: LiteralString = (
 
 class BankProductsView(View):
     name = "bank_products"
+    version = 2  # 2: revisions and retirement (the status column)
     tables = (BANK_PRODUCTS,)
-    event_classes = (BankProduct.Published,)
+    event_classes = (BankProduct.Published, BankProduct.Revised, BankProduct.Retired)
     schema = (
         BANK_PRODUCTS.create,
         SQL(
@@ -77,10 +79,27 @@ class BankProductsView(View):
                 "rate_min": event.rate_min,
                 "rate_max": event.rate_max,
                 "regions": list(event.regions),
+                "status": "active",
                 "published_at": event.timestamp,
                 "position": position,
                 "version": event.originator_version,
             },
+        )
+
+    @fold.register
+    def _(self, event: BankProduct.Revised, rows: Rows, position: int) -> None:
+        terms = {name: getattr(event, name) for name in TERMS}
+        rows.update(
+            "bank_products",
+            event.originator_id,
+            **{**terms, "regions": list(event.regions)},
+            version=event.originator_version,
+        )
+
+    @fold.register
+    def _(self, event: BankProduct.Retired, rows: Rows, position: int) -> None:
+        rows.update(
+            "bank_products", event.originator_id, status="retired", version=event.originator_version
         )
 
     def get_product(self, product_id: UUID) -> Row | None:
@@ -93,12 +112,13 @@ class BankProductsView(View):
         product_type: str | None = None,
         region: str | None = None,
         bank: UUID | None = None,
+        status: str = "active",
         limit: int = 50,
         cursor: str | None = None,
     ) -> Page:
-        """Newest first."""
-        where: list[SQL | Composed] = []
-        params: dict[str, Any] = {}
+        """Newest first; active products unless `status` says otherwise."""
+        where: list[SQL | Composed] = [SQL("p.status = %(status)s")]
+        params: dict[str, Any] = {"status": status}
         if product_type:
             where.append(SQL("p.product_type = %(product_type)s"))
             params["product_type"] = product_type

@@ -37,7 +37,7 @@ REGION_SHARE = {6: 1.0, 4: 0.75, 2: 0.5}
 FITTING_PRODUCTS = SQL(
     "SELECT p.*, o.name AS bank_name FROM bank_products p"
     " LEFT JOIN organizations o ON o.id = p.bank_id"
-    " WHERE p.product_type = %(product_type)s"
+    " WHERE p.status = 'active' AND p.product_type = %(product_type)s"
     " AND p.amount_min <= %(amount)s AND %(amount)s <= p.amount_max"
     " AND p.term_min <= %(term)s AND %(term)s <= p.term_max"
     " AND EXISTS (SELECT 1 FROM unnest(p.regions) AS r(code)"

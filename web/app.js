@@ -6,6 +6,7 @@
 
 import * as api from "./api.js";
 import { button, el } from "./dom.js";
+import { loadDivisions } from "./divisions.js";
 import { language, savedLanguage, setLanguage, t, translatePage } from "./i18n.js";
 import { match, ROUTES } from "./routes.js";
 import * as session from "./session.js";
@@ -93,7 +94,8 @@ async function route() {
   }
   ui.view.setAttribute("aria-busy", "true");
   try {
-    const page = await import(`./pages/${found.route.page}.js`);
+    // Region and industry names and pickers need the division lists (loaded once).
+    const [page] = await Promise.all([import(`./pages/${found.route.page}.js`), loadDivisions()]);
     if (current !== generation) return;
     ui.view.replaceChildren();
     const cleanup = await page.render(ui.view, { ...found, navigate });

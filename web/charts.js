@@ -95,14 +95,21 @@ function legend(series) {
   ));
 }
 
+// A table with more columns than this stacks its rows in a narrow chart (styles/public.css).
+const WIDE_TABLE = 3;
+
 function table(caption, head, body) {
-  const cell = (value, tag) => (value instanceof Node ? el(tag, {}, [value]) : el(tag, { text: value ?? "—" }));
+  const cell = (value, tag, i) => {
+    const attrs = { "data-label": head[i] };
+    return value instanceof Node ? el(tag, { attrs }, [value]) : el(tag, { text: value ?? "—", attrs });
+  };
+  const wide = head.length > WIDE_TABLE ? " chart__table--wide" : "";
   return el("div", { className: "table-wrap" }, [
-    el("table", { className: "data-table chart__table" }, [
+    el("table", { className: `data-table chart__table${wide}` }, [
       el("caption", { className: "visually-hidden", text: caption }),
       el("thead", {}, [el("tr", {}, head.map((text) => el("th", { text, attrs: { scope: "col" } })))]),
       el("tbody", {}, body.map((cells) =>
-        el("tr", {}, cells.map((value, i) => (i === 0 ? cell(value, "th") : cell(value, "td")))),
+        el("tr", {}, cells.map((value, i) => cell(value, i === 0 ? "th" : "td", i))),
       )),
     ]),
   ]);

@@ -1,8 +1,10 @@
 // Building the page from data. Safety rule: API and user text only reaches the page through
 // textContent, setAttribute or DOM nodes; never parsed as HTML.
 
-import { formatDateTime, formatMoney, formatMoneyExact } from "./format.js";
+import { formatDateTime, formatMoneyAggregate, formatMoneyExact } from "./format.js";
+import { fieldErrorText, phraseOf } from "./field-errors.js";
 import { language, t } from "./i18n.js";
+import { normaliseDecimal, normaliseInteger } from "./numbers.js";
 
 const URL_ATTRIBUTES = new Set(["href", "src", "action", "formaction", "xlink:href"]);
 // In-app hashes, same-site paths and web addresses only: never javascript:, data: or the like.
@@ -57,12 +59,18 @@ export function link(href, text, attrs = {}) {
   return el("a", { text, attrs: { href, ...attrs } });
 }
 
-/** Money the Chinese way (¥1.45万), with the exact amount as the tooltip. */
+/** An exact amount (¥14,650.00): every price, bid, offer and contract amount. */
 export function money(amount, currency = "CNY") {
+  if (amount === null || amount === undefined || amount === "") return el("span", { text: "—" });
+  return el("span", { className: "money", text: formatMoneyExact(amount, currency) });
+}
+
+/** An aggregate figure (statistics): ¥125万 in Chinese, the exact amount as the tooltip. */
+export function moneyAggregate(amount, currency = "CNY") {
   if (amount === null || amount === undefined || amount === "") return el("span", { text: "—" });
   return el("span", {
     className: "money",
-    text: formatMoney(amount, currency, t("price.tenThousand")),
+    text: formatMoneyAggregate(amount, currency, language()),
     attrs: { title: formatMoneyExact(amount, currency) },
   });
 }
@@ -93,7 +101,7 @@ export function notice() {
     if (!message) return;
     node.append(el("span", { text: message instanceof Error ? message.message : message }));
     for (const item of message?.fieldErrors ?? []) {
-      const text = t("error.field", { field: item.field, message: item.message });
+      const text = fieldErrorText(item, node.form);
       node.append(el("span", { className: "notice__field", text: ` ${text}` }));
     }
   };
@@ -134,13 +142,22 @@ export function field(name, labelKey, { type = "text", options, hintKey, value, 
   ]);
 }
 
-/** The form's values by name; empty strings left out; checkboxes as booleans. */
+/**
+ * The form's values by name; empty strings left out; checkboxes as booleans. Numbers typed
+ * the everyday way ("15,500", "4.15%", "300万", full-width digits) in decimal or numeric
+ * inputs are normalised to the plain decimal string the API takes.
+ */
 export function values(form) {
   const result = {};
   for (const control of form.elements) {
     if (!control.name || control.disabled) continue;
+    const typed = String(control.value).trim();
+    const mode = control.getAttribute("inputmode");
     if (control.type === "checkbox") result[control.name] = control.checked;
-    else if (String(control.value).trim() !== "") result[control.name] = String(control.value).trim();
+    else if (typed === "") continue;
+    else if (mode === "decimal") result[control.name] = normaliseDecimal(typed);
+    else if (mode === "numeric") result[control.name] = normaliseInteger(typed);
+    else result[control.name] = typed;
   }
   return result;
 }
@@ -154,7 +171,7 @@ export function showFieldErrors(form, error) {
     const name = String(item.field).split(".")[0];
     const wrapper = form.querySelector(`[data-field="${CSS.escape(name)}"]`);
     if (!wrapper) continue;
-    wrapper.querySelector(".field__error").textContent = item.message;
+    wrapper.querySelector(".field__error").textContent = phraseOf(item.message);
     const control = wrapper.querySelector("input, select, textarea");
     control?.setAttribute("aria-invalid", "true");
     first ??= control;
@@ -171,6 +188,7 @@ export function onSubmit(form, notice, action) {
     event.preventDefault();
     const submit = form.querySelector("[type=submit]");
     submit?.setAttribute("disabled", "");
+    notice.form ??= form;
     notice.say("");
     showFieldErrors(form, null);
     try {

@@ -38,19 +38,36 @@ function plainAmount(cents) {
   return fraction === 0n ? whole : `${whole}.${fraction.toString().padStart(2, "0")}`;
 }
 
-/** The exact amount: "¥14,500", "¥6.50", "USD 1,200". */
+/**
+ * The exact amount, to the fen: "¥14,650.00", "¥6.50", "USD 1,200.00". Every price, bid,
+ * offer and contract amount is shown this way.
+ */
 export function formatMoneyExact(text, currency = "CNY") {
   const parts = split(text);
   if (!parts) return String(text ?? "");
-  return currencySymbol(currency) + plainAmount(toCents(parts));
+  const cents = toCents(parts);
+  const fraction = (cents % 100n).toString().padStart(2, "0");
+  return `${currencySymbol(currency)}${groupThousands((cents / 100n).toString())}.${fraction}`;
 }
 
 /**
- * An amount the Chinese way: below 10,000 in full ("¥6,800", "¥6.50"); from 10,000 on in
- * units of 万 (ten thousand) with up to two decimals ("14500" -> "¥1.45万",
- * "1250000" -> "¥125万"). `tenThousand` is the unit's label from the message catalogue.
+ * An aggregate figure (statistics only, never a price): in Chinese in units of 万 from 10,000
+ * on ("1250000" -> "¥125万"), else in full yuan ("¥1,250,000"); below 10,000 in full.
  */
-export function formatMoney(text, currency = "CNY", tenThousand = "万") {
+export function formatMoneyAggregate(text, currency, language) {
+  const parts = split(text);
+  if (!parts) return String(text ?? "");
+  if (language === "zh-CN") return formatMoney(text, currency, "万");
+  const yuan = (toCents(parts) + 50n) / 100n;
+  return currencySymbol(currency) + groupThousands(yuan.toString());
+}
+
+/**
+ * An amount in units of 万 (ten thousand) with up to two decimals ("14500" -> "¥1.45万",
+ * "1250000" -> "¥125万"), in full below 10,000. Only for aggregates, through
+ * formatMoneyAggregate.
+ */
+function formatMoney(text, currency = "CNY", tenThousand = "万") {
   const parts = split(text);
   if (!parts) return String(text ?? "");
   const cents = toCents(parts);
@@ -73,4 +90,77 @@ export function formatDateTime(iso, language) {
 /** A clock time (for "updated at"), local time zone. */
 export function formatTime(date, language) {
   return new Intl.DateTimeFormat(language, { timeStyle: "medium" }).format(date);
+}
+
+const CAPITAL_DIGITS = "零壹贰叁肆伍陆柒捌玖";
+const CAPITAL_UNITS = ["", "拾", "佰", "仟"];
+const CAPITAL_GROUPS = ["", "万", "亿", "万亿"];
+
+/** One group of four digits ("0500" -> "零伍佰"), leading zeros as one 零. */
+function capitalGroup(group) {
+  let text = "";
+  let zero = false;
+  for (let i = 0; i < 4; i += 1) {
+    const digit = Number(group[i]);
+    if (digit === 0) {
+      zero = text !== "" || zero;
+      continue;
+    }
+    if (zero || (text === "" && i > 0)) text += "零";
+    zero = false;
+    text += CAPITAL_DIGITS[digit] + CAPITAL_UNITS[3 - i];
+  }
+  return text;
+}
+
+/**
+ * An amount in Chinese capitals (大写金额), as written on contracts and cheques:
+ * "14650" -> "壹万肆仟陆佰伍拾元整", "100500.05" -> "壹拾万零伍佰元零伍分". Null when the
+ * text is no amount or too large (≥ 10^16 yuan).
+ */
+export function chineseCapitals(text) {
+  const parts = split(text);
+  if (!parts) return null;
+  const cents = toCents(parts);
+  const yuan = (cents / 100n).toString();
+  if (yuan.length > 16) return null;
+  const padded = yuan.padStart(Math.ceil(yuan.length / 4) * 4, "0");
+  const groups = padded.match(/.{4}/g);
+  let integer = "";
+  let pendingZero = false;
+  groups.forEach((group, index) => {
+    const rank = groups.length - 1 - index;
+    if (group === "0000") {
+      pendingZero = integer !== "";
+      return;
+    }
+    let words = capitalGroup(group);
+    if (integer === "") words = words.replace(/^零/, "");
+    else if (pendingZero && !words.startsWith("零")) words = `零${words}`;
+    pendingZero = group.endsWith("0");
+    integer += words + CAPITAL_GROUPS[rank];
+  });
+  const jiao = Number((cents / 10n) % 10n);
+  const fen = Number(cents % 10n);
+  if (!integer && !jiao && !fen) return "零元整";
+  const head = integer ? `${integer}元` : "";
+  if (!jiao && !fen) return `${head}整`;
+  const jiaoText = jiao ? `${CAPITAL_DIGITS[jiao]}角` : integer ? "零" : "";
+  const fenText = fen ? `${CAPITAL_DIGITS[fen]}分` : "";
+  return head + jiaoText + fenText;
+}
+
+/** unit price × quantity to the fen, half up, as the contract will say it ("14650.00"). */
+export function timesToCents(price, quantity) {
+  const [x, y] = [split(price), split(quantity)];
+  if (!x || !y) return null;
+  const scale = x.fraction.length + y.fraction.length;
+  const product = BigInt(x.whole + x.fraction) * BigInt(y.whole + y.fraction);
+  let cents;
+  if (scale <= 2) cents = product * 10n ** BigInt(2 - scale);
+  else {
+    const divisor = 10n ** BigInt(scale - 2);
+    cents = (product * 2n + divisor) / (2n * divisor);
+  }
+  return `${cents / 100n}.${(cents % 100n).toString().padStart(2, "0")}`;
 }

@@ -23,6 +23,7 @@ export const ROUTES = [
   { path: "/contracts/:id", page: "contract", roles: ["enterprise", "bank", "operator", "auditor"] },
 
   { path: "/operator/banks", page: "banks", roles: ["operator"], nav: "nav.banks" },
+  { path: "/operator/organizations", page: "organizations", roles: ["operator", "auditor"], nav: "nav.organizations" },
 
   { path: "/audit", page: "audit", roles: ["operator", "auditor"], nav: "nav.audit" },
   { path: "/audit/streams/:id", page: "audit-stream", roles: ["operator", "auditor"] },

@@ -190,6 +190,20 @@ class ProductCreate(Strict):
     )
 
 
+class ProductUpdate(Strict):
+    """Any of the terms of ProductCreate; those not given stay."""
+
+    name: ProductName | None = None
+    product_type: ProductTypeName | None = None
+    amount_min: MoneyIn | None = None
+    amount_max: PositiveMoneyIn | None = None
+    term_min: TermMonths | None = None
+    term_max: TermMonths | None = None
+    rate_min: RateIn | None = None
+    rate_max: RateIn | None = None
+    regions: list[RegionPrefixIn] | None = Field(default=None, min_length=1, max_length=100)
+
+
 class ProductPublic(BaseModel):
     id: str
     bank: Party
@@ -202,6 +216,7 @@ class ProductPublic(BaseModel):
     rate_min: DecimalOut
     rate_max: DecimalOut
     regions: list[str]
+    status: Literal["active", "retired"]
     published_at: datetime
 
 

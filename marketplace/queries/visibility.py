@@ -104,6 +104,8 @@ for _cls in (
     Exhibition.Closed,
     Organization.Verified,
     BankProduct.Published,
+    BankProduct.Revised,
+    BankProduct.Retired,
 ):
     _visibility.register(_cls, _public)
 

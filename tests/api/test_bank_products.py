@@ -22,7 +22,7 @@ from tests.api.helpers import assert_problem, head, no_new_events
 
 PRODUCT_KEYS = {
     "id", "bank", "name", "product_type", "amount_min", "amount_max", "term_min", "term_max",
-    "rate_min", "rate_max", "regions", "published_at",
+    "rate_min", "rate_max", "regions", "status", "published_at",
 }  # fmt: skip
 
 

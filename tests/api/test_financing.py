@@ -691,6 +691,8 @@ def test_openapi_publishes_the_financing_routes(client: TestClient) -> None:
         "/api/v1/financing-needs/{need_id}/disburse": {"post"},
         "/api/v1/financing-needs/{need_id}/matches": {"get"},
         "/api/v1/bank-products": {"get", "post"},
+        "/api/v1/bank-products/{product_id}": {"patch"},
+        "/api/v1/bank-products/{product_id}/retire": {"post"},
     }
     for path, methods in expected.items():
         assert path in paths, path

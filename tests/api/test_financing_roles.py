@@ -46,9 +46,15 @@ class Cast(role_matrix.Cast):
     need_id: str  # open, with one offer
     offer_id: str
     matched_need_id: str
+    product_id: str  # published by verified_bank
 
-    def ids(self) -> dict[str, str]:  # {need}, {offer}, {matched} in the routes' paths
-        return {"need": self.need_id, "offer": self.offer_id, "matched": self.matched_need_id}
+    def ids(self) -> dict[str, str]:  # {need}, {offer}, {matched}, {product} in the paths
+        return {
+            "need": self.need_id,
+            "offer": self.offer_id,
+            "matched": self.matched_need_id,
+            "product": self.product_id,
+        }
 
 
 @pytest.fixture(scope="module")
@@ -63,9 +69,11 @@ def cast(client: TestClient, operator: Account, auditor: Account) -> Cast:
     sign_contract(
         client, accept(client, owner, matched["id"], offer_id)["contract_id"], owner, matched_bank
     )
+    product = client.post(f"{API}/bank-products", json=product_body(), headers=offering.auth)
+    assert product.status_code == 201, product.text
     return Cast(
         owner, stranger, bank, offering, matched_bank, operator, auditor,
-        need["id"], offer["id"], matched["id"],
+        need["id"], offer["id"], matched["id"], product.json()["id"],
     )  # fmt: skip
 
 
@@ -95,6 +103,13 @@ ROUTES: dict[str, Route] = {  # every financing route but the public GET /bank-p
     ),
     "match products": Route("GET", "/financing-needs/{need}/matches", None, _except("owner")),
     "publish product": Route("POST", "/bank-products", product_body(), _except(*BANKS)),
+    # Only the bank that published it (another verified bank, an unverified one: 403).
+    "revise product": Route(
+        "PATCH", "/bank-products/{product}", {"name": "改名"}, _except("verified_bank")
+    ),
+    "retire product": Route(
+        "POST", "/bank-products/{product}/retire", None, _except("verified_bank")
+    ),
 }
 # Anonymous callers and invalid tokens get 401, each role a route refuses 403; nothing is written.
 (

@@ -8,7 +8,7 @@ from typing import Any
 from uuid import UUID
 
 import httpx
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from marketplace.bootstrap import Services
 from tests.support import organization_body
@@ -99,3 +99,33 @@ def open_page(page: Page, hash_path: str) -> None:
     page.goto("/#" + hash_path)
     expect(page.locator("body[data-ready=true]")).to_be_attached()
     expect(page.locator("#view")).to_have_attribute("aria-busy", "false")
+
+
+def confirm_binding(
+    page: Page, *, shows: tuple[str, ...] = (), password: str | None = None
+) -> None:
+    """Check the confirmation dialog of a binding action restates `shows`, type the password
+    when asked, confirm, and wait until the dialog is gone."""
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_be_visible()
+    for text in shows:
+        expect(dialog).to_contain_text(text)
+    if password is not None:
+        dialog.locator("input[name=password]").fill(password)
+    dialog.locator("button[type=submit]").click()
+    expect(dialog).to_have_count(0)
+
+
+def pick_region(scope: Page | Locator, code: str) -> None:
+    """Choose a region in a province → city → county picker (zh-CN labels)."""
+    scope.get_by_label("省份").select_option(code[:2] + "0000")
+    if len(code) >= 4:
+        scope.get_by_label("城市").select_option(code[:4] + "00")
+    if len(code) == 6 and not code.endswith("00"):
+        scope.get_by_label("区县").select_option(code)
+
+
+def pick_industry(scope: Page | Locator, code: str) -> None:
+    """Choose an industry division in a section → division picker (zh-CN labels)."""
+    scope.get_by_label("门类", exact=True).select_option(code[0])
+    scope.get_by_label("大类", exact=True).select_option(code)

@@ -33,6 +33,7 @@ class History:
     posting_id: str
     contract_id: str
     positions: dict[str, int]  # event name (Posting.BidAccepted) -> position
+    bidder_name: str
 
 
 def _name(topic: str) -> str:
@@ -57,7 +58,7 @@ def history(accounts: Accounts) -> History:
         assert time.monotonic() < deadline, "no checkpoint covered the new events"
         time.sleep(0.1)  # the test server signs a new head every 0.2 s
     positions = {_name(item["type"]): item["position"] for item in events}
-    return History(auditor, posting["id"], accepted["contract_id"], positions)
+    return History(auditor, posting["id"], accepted["contract_id"], positions, bidder.name)
 
 
 def _event(page: Page, position: int) -> Locator:
@@ -82,10 +83,23 @@ def test_an_auditor_verifies_an_event_against_the_signed_root_in_the_browser(
     panel = page.locator(".audit-checkpoint")
     expect(panel.get_by_role("heading", name="最新签名检查点")).to_be_visible()
     expect(panel.locator(".audit-signature")).to_contain_text("Ed25519 签名有效")
+    # No stray "null" above the checkpoint card (a null appended as text).
+    loose = "[...document.querySelector('#view').childNodes].filter((n) => n.nodeType === 3)"
+    assert page.evaluate(f"{loose}.map((n) => n.textContent).join('')") == ""
     accepted = _event(page, history.positions["Posting.BidAccepted"])
     expect(accepted.get_by_role("cell", name="Posting.BidAccepted")).to_be_visible()
+    expect(accepted.get_by_role("cell", name="报价已接受")).to_be_visible()
     accepted.get_by_role("button", name="详情").click()
+    data = accepted.locator(".audit-data")
+    expect(data.locator(".fact", has_text="合同编号")).to_contain_text(history.contract_id)
+    expect(data.locator(".fact", has_text="报价编号")).to_be_visible()
     expect(accepted.locator("pre")).to_contain_text(history.contract_id)
+    placed = _event(page, history.positions["Posting.BidPlaced"])
+    placed.get_by_role("button", name="详情").click()
+    bidder = placed.locator(".audit-data .fact", has_text="报价企业")
+    expect(bidder.locator("dd")).to_have_text(history.bidder_name)  # a name, not a UUID
+    expect(placed.locator(".audit-data .fact", has_text="单价").first).to_contain_text("¥15,000.00")
+    shot(page, "audit-event-data")
     accepted.get_by_role("button", name="验证").click()
     result = accepted.locator(".audit-result")
     expect(result).to_contain_text("已验证：该事件包含在已签名的检查点中")

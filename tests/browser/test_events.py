@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -11,7 +12,7 @@ from zoneinfo import ZoneInfo
 import httpx
 from playwright.sync_api import Locator, Page, expect
 
-from tests.browser.accounts import Accounts, log_in, open_page
+from tests.browser.accounts import Accounts, confirm_binding, log_in, open_page
 from tests.browser.conftest import LiveServer
 from tests.support import future
 
@@ -117,6 +118,10 @@ def test_exhibition_signups_waitlist_check_in_and_promotion(
     mine = one.locator(".exhibition-mine")
     expect(mine).to_contain_text("已确认")
     mine.get_by_role("button", name="取消报名").click()
+    # A confirmed seat of a full exhibition goes to the waiting list: asked first.
+    expect(one.get_by_role("dialog")).to_contain_text("本场已满")
+    shot(one, "cancel-seat-dialog")
+    confirm_binding(one, shows=(name, first.name))
     expect(mine.get_by_role("button", name="报名")).to_be_visible()
     expect(one.get_by_role("status")).to_contain_text("已取消报名")
     shot(one, "first-cancelled")
@@ -149,6 +154,8 @@ def test_exhibition_signups_waitlist_check_in_and_promotion(
 
     # Finally the operator cancels the exhibition, saying why; the others see it live.
     cancel = desk.locator("section.exhibition-cancel")
+    expect(cancel.get_by_label("取消原因")).to_be_hidden()
+    cancel.get_by_text("取消展会…").click()
     cancel.get_by_label("取消原因").fill("场馆临时检修，改期另行通知")
     cancel.get_by_role("button", name="取消展会").click()
     expect(desk.locator(".exhibition-status")).to_have_text("已取消")
@@ -225,7 +232,8 @@ def test_operator_verifies_a_waiting_bank(
     row = waiting.locator("tbody tr", has_text=bank.name)
     expect(row).to_contain_text(bank.credit_code)
     shot(page, "banks-waiting")
-    row.get_by_role("button", name="认证").click()
+    row.get_by_role("button", name=re.compile("^认证")).click()
+    confirm_binding(page, shows=(bank.name, bank.credit_code))
     expect(page.get_by_role("status")).to_contain_text(f"已认证：{bank.name}")
     expect(waiting.locator("tbody tr", has_text=bank.name)).to_have_count(0)
     expect(page.locator("section.banks--verified tbody tr", has_text=bank.name)).to_be_visible()
@@ -244,3 +252,65 @@ def test_operator_verifies_a_waiting_bank(
     )
     assert me.status_code == 200, me.text
     assert me.json()["verified"] is True
+
+
+def test_operator_turns_a_bank_down_with_a_reason_after_confirming(
+    new_page: Callable[..., Page], accounts: Accounts, shot: Shot
+) -> None:
+    bank = accounts.bank(verified=False, name=f"无锡测试村镇银行 {suffix()}")
+    operator = accounts.staff("operator")
+    page = new_page()
+    log_in(page, operator)
+    open_page(page, "/operator/banks")
+    row = page.locator("section.banks--waiting tbody tr", has_text=bank.name)
+    row.get_by_role("button", name="不予认证").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_contain_text(bank.credit_code)
+    dialog.get_by_role("button", name="确认不予认证").click()
+    expect(dialog.get_by_role("alert")).to_contain_text("请填写理由")
+    dialog.get_by_label("理由（银行将看到）").fill("营业执照与名称不符")
+    shot(page, "bank-reject-dialog")
+    confirm_binding(page)
+    expect(page.get_by_role("status")).to_contain_text(f"已不予认证：{bank.name}")
+    profile = accounts.api("GET", "/organizations/me", bank)
+    assert profile["verified"] is False
+    assert profile["rejection_reason"] == "营业执照与名称不符"
+
+
+def test_staff_find_organizations_and_see_their_status(
+    new_page: Callable[..., Page], accounts: Accounts, shot: Shot
+) -> None:
+    waiting = accounts.bank(verified=False, name=f"宁波测试银行 {suffix()}")
+    turned_down = accounts.bank(verified=False, name=f"温州测试银行 {suffix()}")
+    operator = accounts.staff("operator")
+    body = {"approve": False, "reason": "材料不全"}
+    accounts.api("POST", f"/organizations/{turned_down.id}/verify", operator, json=body)
+    page = new_page()
+    log_in(page, operator)
+    page.get_by_role("link", name="机构管理").click()
+    expect(page.get_by_role("heading", name="入驻机构")).to_be_visible()
+    search = page.get_by_label("名称或统一社会信用代码")
+    search.fill(turned_down.credit_code)
+    rows = page.locator(".organizations__table tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows).to_contain_text("未通过认证")
+    expect(rows).to_contain_text("理由：材料不全")
+    expect(rows).to_contain_text("浙江省 杭州市 西湖区")
+    search.fill(waiting.name)
+    expect(rows).to_have_count(1)
+    expect(rows).to_contain_text("待认证")
+    shot(page, "organizations-search")
+    rows.get_by_role("button", name=re.compile("^认证")).click()
+    confirm_binding(page, shows=(waiting.name, waiting.credit_code))
+    expect(rows).to_contain_text("已认证")
+    page.get_by_label("状态").select_option("rejected")
+    search.fill("")
+    expect(rows.filter(has_text=turned_down.name)).to_have_count(1)
+    expect(rows.filter(has_text=waiting.name)).to_have_count(0)
+
+    auditor = new_page()
+    log_in(auditor, accounts.staff("auditor"))
+    open_page(auditor, "/operator/organizations")
+    auditor.get_by_label("名称或统一社会信用代码").fill(waiting.credit_code)
+    expect(auditor.locator(".organizations__table tbody tr")).to_contain_text("已认证")
+    expect(auditor.locator(".organizations__table").get_by_role("button")).to_have_count(0)

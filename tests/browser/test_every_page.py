@@ -388,7 +388,7 @@ def test_login_and_a_bid_with_the_keyboard_alone(
     expect(page.get_by_text("报价已提交。")).to_be_visible()
     row = page.locator("section.trade-bids tbody tr")
     expect(row).to_contain_text("已提交")
-    expect(row).to_contain_text("¥1.49万")
+    expect(row).to_contain_text("¥14,900.00")
     expect(row).to_contain_text("Ready to ship from stock")
     shot(page, "bid-placed-by-keyboard")
 
@@ -406,7 +406,12 @@ def test_publishing_with_the_keyboard_alone(
     expect(page.locator("#view select[name=side]")).to_have_value("supply")
     type_into(page, "title", title)
     type_into(page, "description", "6063-T5, anodised, 20 t a month.")
-    type_into(page, "category", "C33")
+    # The industry picker: a section, then its division, chosen by typing their first letters.
+    tab_to(page, "#view select[id$=-section]", limit=1)
+    page.keyboard.type("C")
+    tab_to(page, "#view select[name=category]", limit=1)
+    page.keyboard.type("C33")
+    expect(page.locator("#view select[name=category]")).to_have_value("C33")
     type_into(page, "quantity", "20")
     type_into(page, "unit", "t")
     type_into(page, "price_min", "18000")
@@ -415,5 +420,5 @@ def test_publishing_with_the_keyboard_alone(
     page.keyboard.press("Enter")  # submits the form from a text field
     expect(page.locator("#view .page-title")).to_have_text(title)
     expect(page.locator(".trade-badges")).to_contain_text("供应")
-    expect(page.locator(".trade-facts")).to_contain_text("¥1.8万 – ¥2.1万 / t")
+    expect(page.locator(".trade-facts")).to_contain_text("¥18,000.00 – ¥21,000.00 / t")
     shot(page, "published-by-keyboard")

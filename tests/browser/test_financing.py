@@ -14,7 +14,14 @@ from uuid import UUID
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.accounts import Accounts, Credentials, log_in, open_page
+from tests.browser.accounts import (
+    Accounts,
+    Credentials,
+    confirm_binding,
+    log_in,
+    open_page,
+    pick_region,
+)
 from tests.browser.conftest import LiveServer
 
 Shot = Callable[[Page, str], Path]
@@ -81,11 +88,11 @@ def test_a_need_is_posted_offered_on_accepted_and_disbursed(
     owner.get_by_role("link", name="发布融资需求").click()
     expect(owner.get_by_role("heading", name="发布融资需求")).to_be_visible()
     owner.get_by_label("金额（元）", exact=True).fill(amount)
-    expect(owner.locator(".financing-amount-preview")).to_contain_text("万")
+    expect(owner.locator(".financing-amount-preview")).to_contain_text(f"¥{int(amount):,}.00（")
     owner.get_by_label("期限（月）", exact=True).fill("12")
     owner.get_by_label("产品类型").select_option(label="订单融资")
     owner.get_by_label("融资用途").fill(purpose)
-    owner.get_by_label("地区代码", exact=True).fill("330106")
+    pick_region(owner, "330106")
     shot(owner, "need-form")
     owner.get_by_role("button", name="发布需求").click()
     expect(owner).to_have_url(NEED_URL)
@@ -128,6 +135,7 @@ def test_a_need_is_posted_offered_on_accepted_and_disbursed(
     expect(offers.locator(".financing-offer--best")).to_contain_text("最低利率")
     shot(owner, "offer-arrived-live")
     owner.get_by_role("button", name="接受报价").click()
+    confirm_binding(owner, shows=(bank.name, f"¥{int(amount):,}.00", "3.65%", "12 个月"))
     expect(owner.get_by_text("已接受报价，借款合同已生成")).to_be_visible()
     expect(owner.locator(".financing-summary")).to_contain_text("已匹配")
     contract_id = accounts.api("GET", f"/financing-needs/{need_id}", enterprise)["contract_id"]
@@ -146,10 +154,20 @@ def test_a_need_is_posted_offered_on_accepted_and_disbursed(
     expect(disburse.locator(".financing-contract-status")).to_contain_text("已签署")
     disburse.get_by_label("放款金额（元）").fill(str(int(amount) * 2))
     disburse.get_by_role("button", name="确认放款").click()
-    expect(disburse.get_by_role("alert")).to_contain_text("超过已接受报价的金额")
+    dialog = lender.get_by_role("dialog")
+    expect(dialog).to_contain_text(enterprise.name)
+    expect(dialog).to_contain_text(contract["digest"])
+    dialog.get_by_label("密码").fill(bank.password)
+    dialog.get_by_role("button", name="确认放款").click()
+    expect(dialog.get_by_role("alert")).to_contain_text("超过已接受报价的金额")
     shot(lender, "disbursement-refused")
-    disburse.get_by_label("放款金额（元）").fill(amount)
+    dialog.get_by_role("button", name="取消").click()
+    expect(dialog).to_have_count(0)
+    # Typed the everyday way: "1,200,000" or "120万" is sent as the plain decimal.
+    typed = f"{int(amount) // 10000}万" if int(amount) % 10000 == 0 else f"{int(amount):,}"
+    disburse.get_by_label("放款金额（元）").fill(typed)
     disburse.get_by_role("button", name="确认放款").click()
+    confirm_binding(lender, shows=(f"¥{int(amount):,}.00",), password=bank.password)
     expect(lender.get_by_text("放款已登记。")).to_be_visible()
     expect(lender.locator(".financing-summary")).to_contain_text("已放款")
     shot(lender, "disbursed")
@@ -217,13 +235,13 @@ def test_a_verified_bank_publishes_a_product_listed_publicly(
     visitor = new_page(mobile=True)
     open_page(visitor, "/bank-products")
     visitor.get_by_label("产品类型").select_option(label="仓单质押")
-    visitor.get_by_label("地区代码（前缀）").fill("330106")
+    pick_region(visitor, "330106")
     visitor.get_by_role("button", name="筛选").click()
     card = visitor.locator("article.financing-product").filter(has_text=name)
     expect(card).to_contain_text(bank.name)
     expect(card).to_contain_text("3.2% – 5.8%")
-    expect(card).to_contain_text("¥50万")
-    expect(card).to_contain_text("33、3201")
+    expect(card).to_contain_text("¥500,000.00")
+    expect(card).to_contain_text("浙江省、江苏省 南京市")
     shot(visitor, "products-public")
     visitor.get_by_label("语言").select_option("en")
     expect(visitor.get_by_role("heading", name="Bank products")).to_be_visible()
@@ -231,6 +249,21 @@ def test_a_verified_bank_publishes_a_product_listed_publicly(
     expect(english).to_contain_text("Warehouse receipt")
     expect(english).to_contain_text("3 – 36 months")
     shot(visitor, "products-english")
+
+    # The bank revises its product, then retires it (after confirming): gone from the list.
+    mine = own.locator("article.financing-product").filter(has_text=name)
+    mine.get_by_role("button", name=f"修改 {name}").click()
+    mine.get_by_label("最高利率").fill("5.5")
+    mine.get_by_role("button", name="保存修改").click()
+    expect(page.get_by_text(f"已修改产品：{name}")).to_be_visible()
+    expect(mine).to_contain_text("3.2% – 5.5%")
+    shot(page, "product-revised")
+    mine.get_by_role("button", name=f"下架 {name}").click()
+    confirm_binding(page, shows=(name, "仓单质押"))
+    expect(page.get_by_text("产品已下架。")).to_be_visible()
+    expect(own.locator("article.financing-product").filter(has_text=name)).to_have_count(0)
+    open_page(visitor, "/bank-products")
+    expect(visitor.locator("article.financing-product").filter(has_text=name)).to_have_count(0)
 
 
 def test_needs_without_an_offer_after_the_response_time_stand_out(
@@ -310,9 +343,9 @@ def test_the_owner_sorts_offers_and_withdraws_and_a_bank_withdraws_its_offer(
     expect(rows.first).to_contain_text(cheap.name)
     expect(rows.first).to_contain_text("最低利率")
     owner.get_by_role("button", name=re.compile("^融资金额")).click()
-    expect(rows.first).to_contain_text("¥200万")
+    expect(rows.first).to_contain_text("¥2,000,000.00")
     owner.get_by_role("button", name=re.compile("^融资金额")).click()
-    expect(rows.first).to_contain_text("¥300万")
+    expect(rows.first).to_contain_text("¥3,000,000.00")
     expect(owner.locator("th[aria-sort=descending]")).to_contain_text("融资金额")
     shot(owner, "offers-sorted-by-amount")
 

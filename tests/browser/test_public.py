@@ -11,7 +11,7 @@ from uuid import uuid4
 
 from playwright.sync_api import Locator, Page, expect
 
-from tests.browser.accounts import Accounts, log_in, open_page
+from tests.browser.accounts import Accounts, log_in, open_page, pick_region
 from tests.support import bid_body, posting_body
 
 PHONE_WIDTH = 390  # the width new_page(mobile=True) emulates
@@ -40,8 +40,8 @@ def test_listings_show_postings_published_through_the_api(
     found = card(page, title)
     expect(found).to_be_visible()
     expect(found.locator(".badge")).to_have_text("供应")
-    expect(found).to_contain_text("¥1.4万 – ¥1.6万 / 吨")
-    expect(found).to_contain_text("320500 · 江苏省")
+    expect(found).to_contain_text("¥14,000.00 – ¥16,000.00 / 吨")
+    expect(found).to_contain_text("江苏省 苏州市")
     expect(found).to_contain_text("C31 · 黑色金属冶炼和压延加工业")
     expect(found).to_contain_text(seller.name)
     expect(found.get_by_role("link", name=title)).to_have_attribute(
@@ -109,14 +109,31 @@ def test_searching_a_chinese_word_and_filtering_by_side_narrow_the_list(
     expect(card(again, offered)).to_have_count(0)
     shot(again, "bookmarked")
 
-    # A malformed filter is pointed out beside its field (and not sent).
-    again.get_by_label("地区代码（前缀）").fill("3")
+    # A malformed price filter is pointed out beside its field (and not sent).
+    again.get_by_label("最高单价").fill("-1")
     again.get_by_role("button", name="搜索").click()
     expect(again.get_by_role("alert")).to_have_text("请检查标出的搜索条件。")
-    expect(again.get_by_text("请输入 2、4 或 6 位数字。")).to_be_visible()
     expect(card(again, wanted)).to_be_visible()
-    expect(again.get_by_label("地区代码（前缀）")).to_have_attribute("aria-invalid", "true")
+    expect(again.get_by_label("最高单价")).to_have_attribute("aria-invalid", "true")
     shot(again, "refused")
+
+
+def test_a_search_that_finds_nothing_gives_advice(
+    new_page: Callable[..., Page], accounts: Accounts, shot: Shot
+) -> None:
+    title = f"供应钛合金板 {uuid4().hex[:6]}"
+    body = posting_body(title=title, side="supply")
+    accounts.api("POST", "/postings", accounts.enterprise(), json=body)
+    page = new_page()
+    open_page(page, "/?q=火星 钛合金板&side=supply")
+    advice = page.locator(".results__advice")
+    expect(advice).to_contain_text("没有符合条件的供需信息。")
+    expect(advice.get_by_role("link", name="只搜“火星”")).to_be_visible()
+    expect(advice.get_by_role("link", name="发布求购信息，让供应方找到您")).to_be_visible()
+    shot(page, "empty-advice")
+    advice.get_by_role("link", name="只搜“钛合金板”").click()
+    expect(card(page, title)).to_be_visible()
+    expect(page.locator(".results__advice")).to_have_count(0)
 
 
 def test_load_more_follows_the_cursor_and_live_updates_keep_the_longer_list(
@@ -170,7 +187,8 @@ def test_the_listings_fit_a_phone(
     new_page: Callable[..., Page], accounts: Accounts, shot: Shot
 ) -> None:
     title = unique("求购精密轴承 6205")
-    accounts.api("POST", "/postings", accounts.enterprise(), json=posting_body(title=title))
+    body = posting_body(title=title, side="supply")
+    accounts.api("POST", "/postings", accounts.enterprise(), json=body)
     page = new_page(mobile=True)
     open_page(page, "/")
     expect(card(page, title)).to_be_visible()
@@ -178,13 +196,13 @@ def test_the_listings_fit_a_phone(
     overflow = page.evaluate("document.documentElement.scrollWidth") - PHONE_WIDTH
     assert overflow <= 0
     # The less used filters fold away on a phone, behind a toggle.
-    expect(page.get_by_label("地区代码（前缀）")).to_be_hidden()
+    expect(page.get_by_label("省份")).to_be_hidden()
     toggle = page.get_by_role("button", name="更多筛选")
     expect(toggle).to_have_attribute("aria-expanded", "false")
     shot(page, "phone")
     toggle.click()
     expect(page.get_by_role("button", name="收起筛选")).to_have_attribute("aria-expanded", "true")
-    page.get_by_label("地区代码（前缀）").fill("33")
+    pick_region(page, "33")
     page.get_by_role("button", name="搜索").click()
     expect(page).to_have_url(re.compile(r"region=33"))
     expect(card(page, title)).to_be_visible()
@@ -208,6 +226,33 @@ def signed_sale(accounts: Accounts) -> dict[str, Any]:
     return result
 
 
+# Every visible table cell inside its scroll box and the viewport, and no column header squeezed
+# to one character per line (a header more than two lines tall).
+TABLE_PROBLEMS = """() => {
+  const problems = [];
+  for (const table of document.querySelectorAll("#view table")) {
+    const box = (table.closest(".table-wrap") ?? table.parentElement).getBoundingClientRect();
+    const right = Math.min(box.right, window.innerWidth) + 1;
+    for (const cell of table.querySelectorAll("th, td")) {
+      const head = cell.closest("thead");
+      if (head && head.getBoundingClientRect().width <= 1) continue;  // visually hidden
+      const r = cell.getBoundingClientRect();
+      if (!r.width) continue;
+      const name = `${table.closest("figure")?.id}: ${cell.textContent}`;
+      if (r.right > right || r.left < Math.max(box.left, 0) - 1) problems.push(`clipped ${name}`);
+      const line = parseFloat(getComputedStyle(cell).lineHeight) || 20;
+      if (head && r.height > 2.5 * line + 16) problems.push(`squeezed ${name} (${r.height}px)`);
+    }
+  }
+  return problems;
+}"""
+
+
+def table_problems(page: Page) -> list[str]:
+    problems: list[str] = page.evaluate(TABLE_PROBLEMS)
+    return problems
+
+
 def test_the_statistics_page_shows_the_figures_and_bars_of_a_signed_deal(
     new_page: Callable[..., Page], accounts: Accounts, shot: Shot
 ) -> None:
@@ -220,7 +265,10 @@ def test_the_statistics_page_shows_the_figures_and_bars_of_a_signed_deal(
     expect(page.locator('[data-stat="contracts.signed"]')).to_have_text(
         str(stats["contracts"]["signed"])
     )
-    expect(page.locator('[data-stat="contracts.amount"]')).to_have_text("¥750万")
+    # Sale volume and loan principal apart (GET /stats contracts.sale / contracts.loan).
+    expect(page.locator('[data-stat="contracts.sale.amount"]')).to_have_text("¥750万")
+    expect(page.locator('[data-stat="contracts.loan.amount"]')).to_have_text("¥0")
+    expect(page.locator('[data-stat="contracts.amount"]')).to_have_count(0)
     expect(page.locator('[data-stat="postings.total"]')).to_have_text(
         str(stats["postings"]["total"])
     )
@@ -234,7 +282,7 @@ def test_the_statistics_page_shows_the_figures_and_bars_of_a_signed_deal(
     expect(by_month.locator("svg[role=img]")).to_have_attribute("aria-label", re.compile("¥750万"))
     expect(by_month.locator("table")).to_contain_text("¥7,500,000")
     by_region = page.locator("#chart-deals-region")
-    expect(by_region.locator("table")).to_contain_text("440305 · 广东省")
+    expect(by_region.locator("table")).to_contain_text("广东省 深圳市 南山区")
     expect(by_region.locator("rect.chart__bar")).to_have_count(1)
     expect(page.locator("#chart-deals-exhibition table")).to_contain_text("非展会成交")
     # The figures per bank are for operators and auditors only.
@@ -256,10 +304,19 @@ def test_the_statistics_page_shows_the_figures_and_bars_of_a_signed_deal(
     open_page(phone, "/stats")
     expect(phone.get_by_role("heading", name="Platform statistics")).to_be_visible()
     expect(phone.locator("#chart-deals-month figcaption")).to_have_text("Deals by month")
-    expect(phone.locator("#chart-deals-month svg")).to_contain_text("¥750万 (1 contract)")
+    # 万 is a Chinese unit: the English page writes aggregate figures out.
+    expect(phone.locator("#chart-deals-month svg")).to_contain_text("¥7,500,000 (1 contract)")
+    expect(phone.locator('[data-stat="contracts.sale.amount"]')).to_have_text("¥7,500,000")
+    expect(phone.locator("#view")).not_to_contain_text("万")
     overflow = phone.evaluate("document.documentElement.scrollWidth") - PHONE_WIDTH
     assert overflow <= 0
+    assert table_problems(phone) == []
     shot(phone, "stats-phone-english")
+    phone.get_by_label("Language").select_option("zh-CN")
+    expect(phone.get_by_role("heading", name="平台统计")).to_be_visible()
+    expect(phone.locator("#chart-deals-month table")).to_be_visible()
+    assert table_problems(phone) == []
+    shot(phone, "stats-phone")
 
 
 def test_staff_see_financing_figures_per_bank(
@@ -277,6 +334,7 @@ def test_staff_see_financing_figures_per_bank(
     expect(by_bank.locator("table")).to_contain_text(bank.name)
     expect(by_bank.locator("rect.chart__bar").first).to_be_visible()
     expect(page.locator("#chart-financing-product_type table")).to_contain_text("信用贷款")
+    assert table_problems(page) == []
     shot(page, "stats-staff")
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from playwright.sync_api import Page, Request, Route, expect
 
-from tests.browser.accounts import Accounts, log_in, open_page
+from tests.browser.accounts import Accounts, log_in, open_page, pick_region
 
 Shot = Callable[[Page, str], Path]
 
@@ -165,7 +165,7 @@ def test_a_deadline_date_is_sent_as_the_end_of_that_day_with_the_local_offset(
     page.get_by_label("金额（元）").fill("800000")
     page.get_by_label("期限（月）").fill("12")
     page.get_by_label("融资用途").fill(f"采购原材料 {random.randrange(10**6)}")
-    page.get_by_label("地区代码").fill("330106")
+    pick_region(page, "330106")
     page.get_by_label("答复截止日期（选填）").fill(day.isoformat())
     shot(page, "need-form")
     with page.expect_request(

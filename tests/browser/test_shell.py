@@ -8,7 +8,7 @@ from pathlib import Path
 import httpx
 from playwright.sync_api import Page, expect
 
-from tests.browser.accounts import Accounts, log_in
+from tests.browser.accounts import Accounts, log_in, pick_industry, pick_region
 from tests.browser.conftest import LiveServer
 from tests.support import new_credit_code
 
@@ -27,8 +27,8 @@ def test_a_new_enterprise_registers_and_is_logged_in(
     page.goto("/#/register")
     page.get_by_label("机构名称").fill("杭州西湖精工机械有限公司")
     page.get_by_label("统一社会信用代码").fill(new_credit_code())
-    page.get_by_label("所在地区代码").fill("330106")
-    page.get_by_label("所属行业").fill("C34")
+    pick_region(page, "330106")
+    pick_industry(page, "C34")
     page.get_by_label("密码").fill("a-long-password-2026")
     shot(page, "register")
     page.get_by_role("button", name="注册并登录").click()
@@ -44,7 +44,7 @@ def test_a_rejected_registration_shows_the_reason_and_stays(
     page.goto("/#/register")
     page.get_by_label("机构名称").fill("校验位错误的公司")
     page.get_by_label("统一社会信用代码").fill("91330106MA2B3C4D5X")
-    page.get_by_label("所在地区代码").fill("330106")
+    pick_region(page, "330106")
     page.get_by_label("密码").fill("a-long-password-2026")
     page.get_by_role("button", name="注册并登录").click()
     expect(page.get_by_role("alert")).to_be_visible()

@@ -11,7 +11,14 @@ from random import randint
 import httpx
 from playwright.sync_api import Dialog, Page, expect
 
-from tests.browser.accounts import Accounts, log_in, open_page
+from tests.browser.accounts import (
+    Accounts,
+    confirm_binding,
+    log_in,
+    open_page,
+    pick_industry,
+    pick_region,
+)
 from tests.browser.conftest import LiveServer
 from tests.support import bid_body, future, new_credit_code, posting_body
 
@@ -30,8 +37,8 @@ def register(page: Page, name: str) -> None:
     page.goto("/#/register")
     page.get_by_label("机构名称").fill(name)
     page.get_by_label("统一社会信用代码").fill(new_credit_code())
-    page.get_by_label("所在地区代码").fill("330106")
-    page.get_by_label("所属行业").fill("C33")
+    pick_region(page, "330106")
+    pick_industry(page, "C33")
     page.get_by_label("密码").fill("a-long-password-2026")
     page.get_by_role("button", name="注册并登录").click()
     expect(page.locator("#account .account__name")).to_have_text(name)
@@ -43,12 +50,14 @@ def publish_demand(page: Page, title: str, shot: Shot) -> str:
     page.get_by_label("类型").select_option("demand")
     page.get_by_label("标题").fill(title)
     page.get_by_label("详细说明").fill("Q235 热轧卷板，厚度 3mm，送货到杭州。")
-    page.get_by_label("行业门类").fill("C33")
+    pick_industry(page, "C33")
     page.get_by_label("数量").fill("200")
     page.get_by_label("单位").fill("吨")
     page.get_by_label("最低单价").fill("9000")
     page.get_by_label("最高单价").fill("12000")
-    expect(page.get_by_label("所在地区代码")).to_have_value("330106")
+    # Pre-filled from the profile: the picker shows the names, the form sends the code.
+    expect(page.locator("#view input[name=region]")).to_have_value("330106")
+    expect(page.get_by_label("区县").locator("option:checked")).to_have_text("西湖区")
     expect(page.get_by_label("截止日期")).to_have_value(re.compile(r"^\d{4}-\d{2}-\d{2}$"))
     shot(page, "posting-form")
     page.get_by_role("button", name="发布", exact=True).click()
@@ -74,7 +83,7 @@ def test_a_new_enterprise_publishes_and_a_live_bid_becomes_a_signed_contract(
     expect(buyer.get_by_role("heading", name="我的发布")).to_be_visible()
     shot(buyer, "my-postings")
     posting_id = publish_demand(buyer, title, shot)
-    expect(buyer.locator(".trade-facts")).to_contain_text("¥9,000 – ¥1.2万 / 吨")
+    expect(buyer.locator(".trade-facts")).to_contain_text("¥9,000.00 – ¥12,000.00 / 吨")
     expect(buyer.get_by_text("暂无报价")).to_be_visible()
     expect(buyer.locator(".live-badge")).to_have_text("实时更新中")
     shot(buyer, "posting-owner-before-bid")
@@ -98,11 +107,16 @@ def test_a_new_enterprise_publishes_and_a_live_bid_becomes_a_signed_contract(
 
     # The owner's page was open all along: the sealed bid arrives over the stream.
     row = buyer.locator("tr", has_text=seller_who.name)
-    expect(row).to_contain_text("¥1.05万")
+    expect(row).to_contain_text("¥10,500.00")
     expect(row).to_contain_text("现货，可按期交货")
     expect(buyer.locator(".fact", has_text="报价数").locator("dd")).to_have_text("1")
     shot(buyer, "posting-owner-bid-arrived")
     row.get_by_role("button", name="接受").click()
+    # The confirmation restates the party and the exact amount (10,500 × 200) before anything
+    # is written.
+    expect(buyer.get_by_role("dialog")).to_be_visible()
+    shot(buyer, "accept-dialog")
+    confirm_binding(buyer, shows=(seller_who.name, "¥10,500.00 / 吨", "¥2,100,000.00"))
     expect(buyer.get_by_text("已接受报价，合同已生成。")).to_be_visible()
     expect(buyer.locator(".trade-badges")).to_contain_text("已成交")
     shot(buyer, "posting-awarded")
@@ -114,7 +128,18 @@ def test_a_new_enterprise_publishes_and_a_live_bid_becomes_a_signed_contract(
     expect(buyer.locator("tr", has_text=buyer_name)).to_contain_text("买方")
     expect(buyer.locator("tr", has_text=seller_who.name)).to_contain_text("卖方")
     shot(buyer, "contract-drafted")
+    expect(buyer.locator(".fact", has_text="金额（大写）").locator("dd")).to_have_text(
+        "贰佰壹拾万元整"
+    )
     buyer.get_by_role("button", name="签署合同").click()
+    digest = buyer.locator(".digest").inner_text()
+    expect(buyer.get_by_role("dialog")).to_be_visible()
+    shot(buyer, "sign-dialog")
+    confirm_binding(
+        buyer,
+        shows=(seller_who.name, "¥2,100,000.00", "贰佰壹拾万元整", digest),
+        password="a-long-password-2026",
+    )
     expect(buyer.get_by_text("您已签署，等待对方签署。")).to_be_visible()
     shot(buyer, "contract-signed-by-buyer")
 
@@ -123,6 +148,7 @@ def test_a_new_enterprise_publishes_and_a_live_bid_becomes_a_signed_contract(
     seller.get_by_role("link", name="查看合同").click()
     expect(seller).to_have_url(re.compile(rf"#/contracts/{contract_id}$"))
     seller.get_by_role("button", name="签署合同").click()
+    confirm_binding(seller, shows=(buyer_name, "¥2,100,000.00"), password=seller_who.password)
     expect(seller.locator(".trade-badges .badge")).to_have_text("已签署")
     shot(seller, "contract-signed")
     expect(buyer.locator(".trade-badges .badge")).to_have_text("已签署")
@@ -132,7 +158,7 @@ def test_a_new_enterprise_publishes_and_a_live_bid_becomes_a_signed_contract(
     buyer.get_by_label("合同状态").select_option("signed")
     listed = buyer.locator("tr", has_text=title)
     expect(listed).to_contain_text("已签署")
-    expect(listed).to_contain_text("¥210万")
+    expect(listed).to_contain_text("¥2,100,000.00")
     expect(listed).to_contain_text("买方")
     shot(buyer, "contracts")
 
@@ -159,7 +185,7 @@ def test_owner_revises_withdraws_and_rejects_and_a_bidder_withdraws(
     shot(owner, "revise-form")
     owner.get_by_role("button", name="保存修改").click()
     expect(owner.get_by_role("heading", name="修改后的求购信息")).to_be_visible()
-    expect(owner.locator(".trade-facts")).to_contain_text("¥1.4万 – ¥1.7万 / 吨")
+    expect(owner.locator(".trade-facts")).to_contain_text("¥14,000.00 – ¥17,000.00 / 吨")
     shot(owner, "revised")
     owner.get_by_role("button", name="撤回发布").click()
     owner.get_by_role("button", name="确认撤回").click()
@@ -189,7 +215,7 @@ def test_owner_revises_withdraws_and_rejects_and_a_bidder_withdraws(
     open_page(owner, f"/postings/{second['id']}")
     expect(owner.locator("tr", has_text=bidder_who.name)).to_contain_text("已撤回")
     row = owner.locator("tr", has_text=other_who.name)
-    expect(row).to_contain_text("¥1.55万")
+    expect(row).to_contain_text("¥15,500.00")
     row.get_by_role("button", name="拒绝").click()
     owner.get_by_label("拒绝理由").fill("价格高于预算")
     shot(owner, "reject-form")
@@ -287,16 +313,21 @@ def test_owner_sees_matches_and_accepts_a_bid_made_at_an_exhibition(
     owner.get_by_label("成交展会").select_option(label=fair)
     shot(owner, "posting-matches-and-accept")
     owner.locator("tr", has_text=bidder_who.name).get_by_role("button", name="接受").click()
+    confirm_binding(owner, shows=(bidder_who.name, fair, "¥7,500,000.00"))
     owner.get_by_role("link", name="查看合同").click()
     expect(owner.get_by_role("heading", name="求购不锈钢板")).to_be_visible()
     expect(owner.get_by_role("link", name=fair)).to_have_attribute(
         "href", f"#/exhibitions/{exhibition['id']}"
     )
-    expect(owner.locator(".fact", has_text="合同金额").locator("dd")).to_have_text("¥750万")
+    expect(owner.locator(".fact", has_text="合同金额").locator("dd")).to_have_text("¥7,500,000.00")
+    expect(owner.locator(".fact", has_text="金额（大写）").locator("dd")).to_have_text(
+        "柒佰伍拾万元整"
+    )
     shot(owner, "contract-at-exhibition")
 
     owner.get_by_label("语言").select_option("en")
     expect(owner.get_by_role("button", name="Sign the contract")).to_be_visible()
     expect(owner.locator("tr", has_text=bidder_who.name)).to_contain_text("Seller")
-    expect(owner.locator(".fact", has_text="Amount").locator("dd")).to_have_text("¥750万")
+    amount = owner.locator(".fact").filter(has=owner.get_by_text("Amount", exact=True))
+    expect(amount.locator("dd")).to_have_text("¥7,500,000.00")
     shot(owner, "contract-in-english")

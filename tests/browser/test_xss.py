@@ -96,10 +96,12 @@ def test_markup_in_a_posting_is_literal_text_in_the_audit_log(
     )
     expect(event).to_have_count(1)
     event.locator("button[aria-expanded]").click()
-    data = event.locator("pre")
+    data = event.locator(".audit-data")
     expect(data).to_be_visible()
     expect(data).to_contain_text(TITLE)
     expect(data).to_contain_text(DESCRIPTION)
+    data.get_by_text("原始数据（JSON）").click()  # the raw JSON, text as well
+    expect(data.locator("pre")).to_contain_text(TITLE)
     assert_nothing_injected(page)
     shot(page, "audit-log")
 

@@ -471,6 +471,33 @@ def test_views_built_live_under_concurrent_commands_equal_a_rebuild(services: Se
     assert_same(live, clean_rebuild(services))
 
 
+def test_bank_product_revisions_and_retirement_fold_as_a_rebuild_does(services: Services) -> None:
+    app = services.app
+    services.start_projections()
+    bank = register(app, "bank")
+    app.verify_organization(bank)
+    terms: dict[str, Any] = {
+        "name": "科创信用贷", "product_type": "credit_loan",
+        "amount_min": Decimal("100000"), "amount_max": Decimal("5000000"),
+        "term_min": 6, "term_max": 36, "rate_min": Decimal("3.45"), "rate_max": Decimal("6.5"),
+        "regions": ["33"],
+    }  # fmt: skip
+    kept = app.publish_bank_product(bank, **terms).aggregate.id
+    gone = app.publish_bank_product(bank, **terms).aggregate.id
+    changes = {"rate_max": Decimal("6.1"), "regions": ["33", "3201"]}
+    app.revise_bank_product(kept, bank, changes)
+    app.retire_bank_product(gone, bank)
+    head = head_position(services.db)
+    assert services.watcher.wait_sync(head, timeout=10), (head, services.watcher.positions)
+
+    live = snapshot(services.url, services.views.all())
+    rows = {row["id"]: row for row in live["bank_products"]}
+    assert (rows[kept]["rate_max"], rows[kept]["regions"]) == (Decimal("6.1"), ["33", "3201"])
+    assert (rows[kept]["status"], rows[kept]["version"]) == ("active", 2)
+    assert (rows[gone]["status"], rows[gone]["version"]) == ("retired", 2)
+    assert_same(live, clean_rebuild(services))
+
+
 # Crashes --------------------------------------------------------------------------------
 
 

@@ -9,7 +9,7 @@ from uuid import uuid4
 import pytest
 
 from aggregates.bank_product import MAX_REGIONS, BankProduct, covers
-from aggregates.errors import InvalidValueError
+from aggregates.errors import ConflictError, InvalidValueError
 
 
 def publish(**overrides: Any) -> BankProduct:
@@ -91,3 +91,50 @@ def test_coverage_is_by_prefix_most_specific_first(
     regions: list[str], region: str, expected: str | None
 ) -> None:
     assert covers(regions, region) == expected
+
+
+def test_a_revision_keeps_the_terms_it_does_not_name_and_records_them_all() -> None:
+    product = publish()
+    product.revise({"rate_max": Decimal("5.9"), "regions": ["33"]})
+    revised = product.collect_events()[-1]
+    assert isinstance(revised, BankProduct.Revised)
+    assert (revised.rate_max, revised.regions, revised.name) == (
+        Decimal("5.9"),
+        ["33"],
+        "科创信用贷",
+    )
+    assert (product.rate_min, product.rate_max, product.version) == (
+        Decimal("3.45"),
+        Decimal("5.9"),
+        2,
+    )
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"amount_min": Decimal("9000000")}, "amount_min"),
+        ({"term_max": 3}, "term_min"),
+        ({"regions": []}, "regions"),
+        ({"product_type": "gift"}, "product_type"),
+    ],
+)
+def test_a_revision_is_checked_like_a_publication(changes: dict[str, Any], field: str) -> None:
+    product = publish()
+    with pytest.raises(InvalidValueError) as refused:
+        product.revise(changes)
+    assert refused.value.field in {field, "amount_max", "term_max"}
+    assert product.version == 1
+
+
+def test_a_retired_product_is_neither_revised_nor_retired_again() -> None:
+    product = publish()
+    with pytest.raises(ConflictError):
+        product.revise({"name": "科创信用贷"})  # nothing would change
+    product.retire()
+    assert product.retired
+    with pytest.raises(ConflictError):
+        product.revise({"name": "新名字"})
+    with pytest.raises(ConflictError):
+        product.retire()
+    assert [type(e).__name__ for e in product.collect_events()] == ["Published", "Retired"]

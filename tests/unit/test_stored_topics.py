@@ -7,7 +7,7 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.utils import resolve_topic
 
 STORED = {
-    "aggregates.bank_product:BankProduct": ["Published"],
+    "aggregates.bank_product:BankProduct": ["Published", "Revised", "Retired"],
     "aggregates.contract:Contract": ["Drafted", "Signed", "Cancelled", "Completed"],
     "aggregates.exhibition:Exhibition": [
         "Scheduled",

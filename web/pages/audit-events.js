@@ -3,6 +3,7 @@
 
 import { button, el } from "../dom.js";
 import { language, t } from "../i18n.js";
+import { eventData, eventTypeName } from "./audit-data.js";
 import { short, verifyEvent } from "./audit-verify.js";
 
 const COLUMNS = 7;
@@ -43,9 +44,6 @@ function hash(hex) {
   return el("code", { className: "digest", text: short(hex), attrs: { title: hex } });
 }
 
-function dataText(data) {
-  return data === null || data === undefined ? t("audit.event.undecodable") : JSON.stringify(data, null, 2);
-}
 
 function step(result, index) {
   const state = result.ok ? "ok" : "failed";
@@ -93,7 +91,7 @@ async function verify(trigger, output, item, checkpoints) {
 function eventBody(item, { checkpoints, showStream }) {
   const id = `audit-event-${++counter}`;
   const dataRow = el("tr", { className: "audit-event__data", attrs: { id: `${id}-data` } }, [
-    el("td", { attrs: { colspan: String(COLUMNS) } }, [el("pre", { className: "audit-json", text: dataText(item.data) })]),
+    el("td", { attrs: { colspan: String(COLUMNS) } }, [eventData(item.data, t("audit.event.undecodable"))]),
   ]);
   dataRow.hidden = true;
   const output = el("div", { className: "audit-result", attrs: { role: "status", "aria-live": "polite" } });
@@ -113,7 +111,10 @@ function eventBody(item, { checkpoints, showStream }) {
     showStream
       ? cell("audit.event.stream", streamLink(item.stream_id))
       : cell("audit.event.version", String(item.stream_version)),
-    cell("audit.event.type", el("span", { text: eventName(item.type), attrs: { title: item.type } })),
+    cell("audit.event.type", el("span", { className: "audit-type" }, [
+      el("span", { text: eventTypeName(eventName(item.type)) }),
+      el("code", { className: "audit-type__class", text: eventName(item.type), attrs: { title: item.type } }),
+    ])),
     cell("audit.event.recordedAt", preciseTime(item.recorded_at)),
     cell("audit.event.leafHash", hash(item.leaf_hash)),
     cell("audit.event.actions", el("div", { className: "audit-actions" }, [details, check]), "audit-event__actions"),

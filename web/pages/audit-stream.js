@@ -5,6 +5,7 @@ import * as api from "../api.js";
 import { el, fact, field, heading, link, notice, onSubmit } from "../dom.js";
 import { t } from "../i18n.js";
 import { checkpointSource } from "./audit-checkpoint.js";
+import { eventTypeName } from "./audit-data.js";
 import { eventName, eventTable, preciseDateTime, preciseTime } from "./audit-events.js";
 import { stateList } from "./audit-state.js";
 
@@ -18,7 +19,7 @@ function versionOptions(items) {
     String(item.stream_version),
     t("audit.stream.versionOption", {
       version: item.stream_version,
-      type: eventName(item.type),
+      type: eventTypeName(eventName(item.type)),
       time: preciseDateTime(item.recorded_at),
     }),
   ]);

@@ -86,8 +86,9 @@ export async function render(view, { query, navigate }) {
     heading("audit.title"),
     el("p", { className: "audit-intro", text: t("audit.intro") }),
     // Web Crypto exists only in a secure context (HTTPS, or localhost): say why checks fail.
+    // ("" rather than null: append() would write a null as the text "null".)
     window.crypto?.subtle
-      ? null
+      ? ""
       : el("p", { className: "notice notice--error", text: t("audit.insecureContext"), attrs: { role: "alert" } }),
     checkpoint.node,
     el("section", { className: "audit-log", attrs: { "aria-labelledby": "audit-log-title" } }, [

@@ -2,12 +2,14 @@
 // verified bank also sees its own products and publishes new ones here.
 
 import * as api from "../api.js";
-import { debounce, el, field, heading, notice, onSubmit } from "../dom.js";
+import { confirmed } from "../confirm.js";
+import { button, debounce, el, field, heading, notice, onSubmit } from "../dom.js";
 import { t } from "../i18n.js";
+import { regionPicker } from "../pickers.js";
 import { pagedList } from "../paging.js";
 import * as session from "../session.js";
 import * as stream from "../stream.js";
-import { productBody, productCard, productForm } from "./financing-products.js";
+import { fillProductForm, productBody, productCard, productForm } from "./financing-products.js";
 import { productTypeOptions, refreshVerified, verificationNotice } from "./financing-shared.js";
 
 function filters(query) {
@@ -16,10 +18,10 @@ function filters(query) {
       options: productTypeOptions("financing.filter.anyType"),
       value: query.get("product_type") ?? "",
     }),
-    field("region", "financing.filter.region", {
-      hintKey: "financing.product.regionFilterHint",
+    regionPicker("region", "financing.filter.region", {
       value: query.get("region") ?? "",
-      attrs: { inputmode: "numeric", maxlength: "6", pattern: "[0-9]{2,6}" },
+      prefix: true,
+      fallback: { inputmode: "numeric", maxlength: "6", pattern: "[0-9]{2,6}" },
     }),
     el("div", { className: "search__actions" }, [
       el("button", { className: "button button--primary", text: t("financing.filter.submit"), attrs: { type: "submit" } }),
@@ -28,8 +30,49 @@ function filters(query) {
   ]);
 }
 
+/** A bank's own product: revise its terms (a form under the card) or retire it (confirmed). */
+function ownActions(product, message, reload) {
+  const path = `/bank-products/${encodeURIComponent(product.id)}`;
+  const editor = el("div", { className: "financing-product__editor" });
+  const edit = button("financing.product.edit", () => {
+    const open = !editor.hasChildNodes();
+    edit.setAttribute("aria-expanded", String(open));
+    if (!open) {
+      editor.replaceChildren();
+      return;
+    }
+    const form = productForm();
+    form.removeAttribute("id");
+    fillProductForm(form, product);
+    form.querySelector("[type=submit]").textContent = t("financing.product.save");
+    const formNotice = notice();
+    onSubmit(form, formNotice, async (values) => {
+      await api.patch(path, productBody(values), { ifMatch: product.version });
+      message.say(t("financing.product.revised", { name: values.name ?? product.name }));
+      await reload();
+    });
+    editor.replaceChildren(formNotice, form);
+    form.querySelector("input")?.focus();
+  }, { attrs: { "aria-expanded": "false", "aria-label": t("financing.product.editFor", { name: product.name }) } });
+  const retire = button("financing.product.retire", async () => {
+    const done = await confirmed(retire, message, {
+      titleKey: "financing.product.retireTitle",
+      leadKey: "financing.product.retireLead",
+      confirmKey: "financing.product.retireConfirm",
+      danger: true,
+      facts: [
+        ["financing.product.name", product.name],
+        ["financing.field.productType", t(`productType.${product.product_type}`)],
+      ],
+      run: () => api.post(`${path}/retire`),
+    }, "financing.product.retiredNotice");
+    if (done) await reload();
+  }, { danger: true, attrs: { "aria-label": t("financing.product.retireFor", { name: product.name }) } });
+  return el("div", { className: "financing-product__actions" }, [el("div", { className: "trade-row-buttons" }, [edit, retire]), editor]);
+}
+
 /** A product list with its status line and "load more"; `params()` gives the filters. */
-function productList(id, titleKey, params) {
+function productList(id, titleKey, params, actions = null) {
   const message = notice();
   const status = el("p", { className: "results__status", attrs: { "aria-live": "polite" } });
   const list = el("ul", { className: "financing-products" });
@@ -38,7 +81,7 @@ function productList(id, titleKey, params) {
       api.get("/bank-products", { ...params(), limit: 20, cursor, min_position: minPosition }),
     renderItems(items, { append }) {
       if (!append) list.replaceChildren();
-      list.append(...items.map(productCard));
+      list.append(...items.map((product) => productCard(product, actions?.(product))));
     },
     onShown: (count) => {
       status.textContent = count ? t("financing.list.count", { count }) : t("financing.product.none");
@@ -85,9 +128,20 @@ export async function render(view, { query }) {
     event.preventDefault();
     publicList.load();
   });
-  form.addEventListener("reset", () => window.setTimeout(() => publicList.load(), 0));
+  form.addEventListener("reset", () => window.setTimeout(() => {
+    form.querySelector(".picker")?.setValue("");
+    publicList.load();
+  }, 0));
 
-  const own = productList("own-products-title", "financing.product.own", () => ({ bank: session.organization()?.id }));
+  const ownMessage = notice();
+  const reloadBoth = () => Promise.all([own.load(), publicList.load()]);
+  const own = productList(
+    "own-products-title",
+    "financing.product.own",
+    () => ({ bank: session.organization()?.id }),
+    (product) => ownActions(product, ownMessage, reloadBoth),
+  );
+  own.section.querySelector(".results__header").after(ownMessage);
   let bankPart = [];
   if (session.is("bank")) {
     bankPart = (await refreshVerified()) ? ownProducts(own, publicList) : [verificationNotice()];
@@ -96,7 +150,7 @@ export async function render(view, { query }) {
   publicList.load();
   const reload = debounce((position) => publicList.load({ minPosition: position }), 300);
   const unsubscribe = stream.subscribe((message) => {
-    if (message.type === "BankProduct.Published") reload(message.position);
+    if (String(message.type).startsWith("BankProduct.")) reload(message.position);
   });
   return () => {
     reload.cancel();

@@ -2,22 +2,51 @@
 // the banks already verified. Re-read live when a bank registers or is verified.
 
 import * as api from "../api.js";
-import { act, button, el, heading, notice, time } from "../dom.js";
+import { confirmed } from "../confirm.js";
+import { button, el, heading, notice, time } from "../dom.js";
 import { t } from "../i18n.js";
 import * as stream from "../stream.js";
 import { reloader } from "./events-common.js";
+import { regionLabel } from "./public-labels.js";
 
 const PAGE = 50;
 const COLUMNS = ["name", "creditCode", "region", "registeredAt"];
 
-function verifyButton(bank, message, refresh) {
-  const node = button("events.banks.verify", async () => {
-    const done = await act(node, message, () => api.post(`/organizations/${encodeURIComponent(bank.id)}/verify`));
+const bankFacts = (bank) => [
+  ["events.banks.name", bank.name],
+  ["events.banks.creditCode", bank.credit_code],
+  ["events.banks.region", regionLabel(bank.region)],
+];
+
+/** Verify or turn down a bank (or provider), each after a confirmation that restates which. */
+export function decisionButtons(bank, message, refresh) {
+  const verifyPath = `/organizations/${encodeURIComponent(bank.id)}/verify`;
+  const verify = button("events.banks.verify", async () => {
+    const done = await confirmed(verify, message, {
+      titleKey: "events.banks.verifyTitle",
+      leadKey: "events.banks.verifyLead",
+      confirmKey: "events.banks.verifyConfirm",
+      facts: bankFacts(bank),
+      run: () => api.post(verifyPath),
+    });
     if (!done) return;
     message.say(t("events.banks.verifiedOne", { name: bank.name }));
     await refresh();
   }, { primary: true, attrs: { "aria-label": t("events.banks.verifyFor", { name: bank.name }) } });
-  return node;
+  const reject = button("events.banks.reject", async () => {
+    const done = await confirmed(reject, message, {
+      titleKey: "events.banks.rejectTitle",
+      confirmKey: "events.banks.rejectConfirm",
+      danger: true,
+      facts: bankFacts(bank),
+      reasonKey: "events.banks.rejectReason",
+      run: ({ reason }) => api.post(verifyPath, { approve: false, reason }),
+    });
+    if (!done) return;
+    message.say(t("events.banks.rejectedOne", { name: bank.name }));
+    await refresh();
+  }, { danger: true, attrs: { "aria-label": t("events.banks.rejectFor", { name: bank.name }) } });
+  return el("div", { className: "banks__actions" }, [verify, reject]);
 }
 
 function row(bank, action) {
@@ -25,7 +54,7 @@ function row(bank, action) {
   return el("tr", { attrs: { "data-id": bank.id } }, [
     el("th", { text: bank.name, attrs: { scope: "row", ...label("name") } }),
     el("td", { className: "banks__code", text: bank.credit_code, attrs: label("creditCode") }),
-    el("td", { text: bank.region, attrs: label("region") }),
+    el("td", { text: regionLabel(bank.region), attrs: label("region") }),
     el("td", { attrs: label("registeredAt") }, [time(bank.registered_at)]),
     action ? el("td", { attrs: label("actions") }, [action]) : null,
   ]);
@@ -61,7 +90,7 @@ function bankSection(verified, message, refresh) {
     const page = await api.get("/organizations", { ...params, kind: "bank", verified: String(verified), limit });
     const items = page.items ?? [];
     return () => {
-      body.replaceChildren(...items.map((bank) => row(bank, verified ? null : verifyButton(bank, message, refresh))));
+      body.replaceChildren(...items.map((bank) => row(bank, verified ? null : decisionButtons(bank, message, refresh))));
       empty.hidden = items.length > 0;
       table.hidden = items.length === 0;
       moreWrap.hidden = !page.next_cursor || limit >= 200;

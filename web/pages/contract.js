@@ -3,11 +3,16 @@
 // contract not yet signed, and the buyer or lender confirms completion. Re-read live.
 
 import * as api from "../api.js";
+import { confirmed } from "../confirm.js";
 import { act, badge, button, debounce, el, fact, field, heading, money, notice, onSubmit, time } from "../dom.js";
-import { t } from "../i18n.js";
+import { chineseCapitals, formatMoneyExact } from "../format.js";
+import { language, t } from "../i18n.js";
 import * as session from "../session.js";
-import { contractTitle, liveUpdates, positionAfter, roleOf } from "./trade-common.js";
+import { contractTitle, liveUpdates, organizationName, positionAfter, roleOf } from "./trade-common.js";
 import { exhibitionLink, partiesTable, sourceLink, termsList } from "./trade-contract-parts.js";
+
+/** Amounts in Chinese capitals (大写) are a Chinese convention: shown for CNY in Chinese. */
+const capitalsShown = (currency) => (currency ?? "CNY") === "CNY" && language() === "zh-CN";
 
 const COMPLETING_ROLES = ["buyer", "lender"];
 
@@ -44,11 +49,29 @@ function actions(contract, digestNode, message, changed) {
   const path = `/contracts/${encodeURIComponent(contract.id)}`;
   const buttons = [];
   if (contract.status === "drafted" && !mine.signed_at) {
-    const sign = button("trade.contract.sign", () =>
-      act(sign, message, async () => {
-        const written = await api.post(`${path}/sign`, { digest: digestNode.textContent });
-        await changed(written.position);
-      }, "trade.contract.signedByMe"), { primary: true });
+    const sign = button("trade.contract.sign", async () => {
+      const others = contract.parties.filter((party) => party.organization_id !== me.id);
+      const names = await Promise.all(others.map((party) => organizationName(party.organization_id)));
+      const digest = digestNode.textContent;
+      await confirmed(sign, message, {
+        titleKey: "trade.contract.signTitle",
+        leadKey: "confirm.lead",
+        confirmKey: "trade.contract.signConfirm",
+        password: true,
+        facts: [
+          ["trade.contract.title", contractTitle(contract)],
+          ...others.map((party, i) => ["confirm.party", `${names[i]}（${t(`role.${party.role}`)}）`]),
+          ["confirm.amount", formatMoneyExact(contract.amount, contract.currency), "confirm__amount"],
+          capitalsShown(contract.currency) ? ["confirm.amountCapitals", chineseCapitals(contract.amount)] : null,
+          ["confirm.digest", digest, "confirm__digest"],
+        ],
+        run: async ({ password }) => {
+          const written = await api.post(`${path}/sign`, { digest, password });
+          await changed(written.position);
+          return written;
+        },
+      }, "trade.contract.signedByMe");
+    }, { primary: true });
     buttons.push(sign);
   }
   if (contract.status === "signed" && COMPLETING_ROLES.includes(role)) {
@@ -89,6 +112,7 @@ async function sections(contract, message, changed) {
         fact("trade.contract.kind", t(`trade.contract.kind.${contract.kind === "loan" ? "loan" : "sale"}`)),
         fact("trade.contract.status", badge("contract", contract.status)),
         fact("trade.contract.amount", money(contract.amount, contract.currency)),
+        capitalsShown(contract.currency) ? fact("trade.contract.amountCapitals", chineseCapitals(contract.amount)) : "",
         fact("trade.contract.currency", contract.currency),
         fact("trade.contract.draftedAt", time(contract.drafted_at)),
         fact("trade.contract.source", sourceLink(contract)),

@@ -2,6 +2,7 @@
 // enterprise's sign-up / cancel actions, and datetime-local values as ISO times.
 
 import * as api from "../api.js";
+import { confirmed } from "../confirm.js";
 import { act, badge, button, debounce, el, fact, time } from "../dom.js";
 import { t, tCount } from "../i18n.js";
 import * as session from "../session.js";
@@ -96,11 +97,30 @@ function signUpButton(exhibition, message, reload) {
   return node;
 }
 
-function cancelButton(exhibition, message, reload) {
+/** The confirmation of giving up a confirmed seat (a full event's seat goes to the waitlist). */
+export function seatCancellation(exhibition, name, run) {
+  const full = Number(exhibition.confirmed_count) >= Number(exhibition.capacity);
+  return {
+    titleKey: "events.seat.cancelTitle",
+    leadKey: full ? "events.seat.cancelLeadFull" : "events.seat.cancelLead",
+    confirmKey: "events.seat.cancelConfirm",
+    danger: true,
+    facts: [
+      ["events.desk.organization", name],
+      ["events.seat.exhibition", exhibition.name],
+      ["events.fact.confirmed", `${exhibition.confirmed_count} / ${exhibition.capacity}`],
+    ],
+    run,
+  };
+}
+
+function cancelButton(exhibition, signup, message, reload) {
   const me = session.organization();
   const node = button("events.signup.cancel", async () => {
     const path = exhibitionPath(exhibition.id, `/signups/${encodeURIComponent(me.id)}`);
-    const result = await act(node, message, () => api.del(path), "events.signup.cancelled");
+    const result = signup.status === "confirmed"
+      ? await confirmed(node, message, seatCancellation(exhibition, me.name, () => api.del(path)), "events.signup.cancelled")
+      : await act(node, message, () => api.del(path), "events.signup.cancelled");
     if (result) await reload();
   }, { danger: true });
   return node;
@@ -124,7 +144,7 @@ export function signupBox(exhibition, signup, message, reload) {
   if (!session.is("enterprise")) return box;
   if (signup) {
     box.append(el("span", { className: "signup-box__label", text: t("events.signup.mine") }), signupState(signup));
-    if (isActive(exhibition) && !signup.checked_in_at) box.append(cancelButton(exhibition, message, reload));
+    if (isActive(exhibition) && !signup.checked_in_at) box.append(cancelButton(exhibition, signup, message, reload));
   } else if (exhibition.signups_open) {
     box.append(signUpButton(exhibition, message, reload));
   } else if (isActive(exhibition)) {

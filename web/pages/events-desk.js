@@ -2,9 +2,10 @@
 // removed. The server decides (a waitlisted or checked-in signup is refused with a reason).
 
 import * as api from "../api.js";
+import { confirmed } from "../confirm.js";
 import { act, button, el, time } from "../dom.js";
 import { t } from "../i18n.js";
-import { exhibitionPath, isActive, signupState } from "./events-common.js";
+import { exhibitionPath, isActive, seatCancellation, signupState } from "./events-common.js";
 
 const names = new Map(); // organization id → name, for signups the view had no name for yet
 
@@ -53,7 +54,9 @@ function actions(exhibition, signup, message, refresh) {
   }
   const remove = button("events.desk.remove", async () => {
     const path = exhibitionPath(exhibition.id, `/signups/${encodeURIComponent(organizationId)}`);
-    const done = await act(remove, message, () => api.del(path));
+    const done = signup.status === "confirmed"
+      ? (await confirmed(remove, message, seatCancellation(exhibition, signup.name, () => api.del(path))))?.value
+      : await act(remove, message, () => api.del(path));
     if (done) {
       message.say(
         done.promoted

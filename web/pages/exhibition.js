@@ -34,9 +34,13 @@ function cancelForm(exhibition, message, refresh) {
     message.say(t("events.cancel.done"));
     await refresh();
   });
+  // Closed by default: cancelling the whole exhibition is rare, and sits under the busy desk.
   return el("section", { className: "panel exhibition-cancel", attrs: { "aria-labelledby": titleId } }, [
     el("h3", { className: "events-panel__title", text: t("events.cancel.title"), attrs: { id: titleId } }),
-    form,
+    el("details", { className: "exhibition-cancel__details" }, [
+      el("summary", { text: t("events.cancel.open") }),
+      form,
+    ]),
   ]);
 }
 

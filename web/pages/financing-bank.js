@@ -2,11 +2,15 @@
 // open, and, for the bank whose offer was accepted, the disbursement form.
 
 import * as api from "../api.js";
+import { confirmBinding } from "../confirm.js";
 import { act, badge, button, el, field, money, notice, onSubmit, time } from "../dom.js";
-import { formatMoney } from "../format.js";
-import { t } from "../i18n.js";
+import { chineseCapitals, formatMoneyExact } from "../format.js";
+import { language, t } from "../i18n.js";
 import { amountPreview, months, rate } from "./financing-shared.js";
 import { endOfDayIso } from "./trade-common.js";
+
+/** Amounts in Chinese capitals (大写) are a Chinese convention: shown for CNY in Chinese. */
+const capitalsShown = (currency) => (currency ?? "CNY") === "CNY" && language() === "zh-CN";
 
 function offerBody(values) {
   const term = Number(values.term_months);
@@ -97,8 +101,24 @@ export function bankSections({ path, verified, reload }) {
     await reload();
     message.say(t("financing.offer.made"));
   });
+  let shown = { need: null, contract: null };
   onSubmit(disburse, disburseNotice, async ({ amount }) => {
-    await api.post(`${path}/disburse`, { amount: amount ?? "" });
+    const { need, contract } = shown;
+    const exact = /^\d+(\.\d+)?$/.test(amount ?? "");
+    const done = await confirmBinding({
+      titleKey: "financing.disburse.confirmTitle",
+      leadKey: "confirm.lead",
+      confirmKey: "financing.disburse.confirm",
+      password: true,
+      facts: [
+        ["financing.disburse.borrower", need?.owner?.name ?? need?.owner?.id],
+        ["confirm.amount", exact ? formatMoneyExact(amount, need?.currency) : amount, "confirm__amount"],
+        exact && capitalsShown(need?.currency) ? ["confirm.amountCapitals", chineseCapitals(amount)] : null,
+        contract ? ["confirm.digest", contract.digest, "confirm__digest"] : null,
+      ],
+      run: ({ password }) => api.post(`${path}/disburse`, { amount: amount ?? "", password }),
+    });
+    if (done === undefined) return;
     await reload();
     message.say(t("financing.disburse.done"));
   });
@@ -133,7 +153,8 @@ export function bankSections({ path, verified, reload }) {
   function paintDisburse(need, accepted, contract) {
     disburseSection.hidden = !(accepted && need.status === "matched");
     if (disburseSection.hidden) return;
-    const limit = formatMoney(accepted.amount, need.currency, t("price.tenThousand"));
+    shown = { need, contract };
+    const limit = formatMoneyExact(accepted.amount, need.currency);
     disburse.querySelector(".financing-disburse-limit").textContent = t("financing.disburse.limit", { limit });
     const signed = contract && ["signed", "completed"].includes(contract.status);
     contractLine.replaceChildren(

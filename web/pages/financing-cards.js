@@ -3,6 +3,7 @@
 import { badge, el, fact, money, time } from "../dom.js";
 import { t, tCount } from "../i18n.js";
 import { months } from "./financing-shared.js";
+import { regionLabel } from "./public-labels.js";
 
 /** "Overdue" in words as well as colour, so it is not told by colour alone. */
 export function overdueBadge() {
@@ -18,7 +19,7 @@ function needCard(need, { board }) {
     fact("financing.field.amount", money(need.amount, need.currency)),
     fact("financing.field.term", months(need.term_months)),
     fact("financing.field.productType", t(`productType.${need.product_type}`)),
-    fact("financing.field.region", need.region),
+    fact("financing.field.region", regionLabel(need.region)),
     board ? fact("financing.field.owner", need.owner?.name ?? t("financing.unknownName")) : null,
     fact("financing.field.offers", tCount("financing.offerCount", Number(need.offer_count) || 0)),
     fact("financing.field.published", time(need.published_at)),

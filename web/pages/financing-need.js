@@ -12,6 +12,7 @@ import { overdueBadge } from "./financing-cards.js";
 import { bankSections } from "./financing-bank.js";
 import { ownerSections } from "./financing-owner.js";
 import { months, refreshVerified, verificationNotice } from "./financing-shared.js";
+import { regionLabel } from "./public-labels.js";
 
 function contractFact(need, contract) {
   if (!need.contract_id) return null;
@@ -45,7 +46,7 @@ function summary(need, contract) {
       fact("financing.field.amount", money(need.amount, need.currency)),
       fact("financing.field.term", months(need.term_months)),
       fact("financing.field.productType", t(`productType.${need.product_type}`)),
-      fact("financing.field.region", need.region),
+      fact("financing.field.region", regionLabel(need.region)),
       fact("financing.field.status", badge("need", need.status)),
       fact("financing.field.offers", tCount("financing.offerCount", Number(need.offer_count) || 0)),
       fact("financing.field.firstOfferAt", need.first_offer_at ? time(need.first_offer_at) : t("financing.need.noOfferYet")),

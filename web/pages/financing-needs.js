@@ -5,6 +5,7 @@
 import * as api from "../api.js";
 import { debounce, el, field, heading, notice } from "../dom.js";
 import { t } from "../i18n.js";
+import { regionPicker } from "../pickers.js";
 import { pagedList } from "../paging.js";
 import * as session from "../session.js";
 import * as stream from "../stream.js";
@@ -30,10 +31,10 @@ function boardFilters(query) {
       options: productTypeOptions("financing.filter.anyType"),
       value: initial("product_type"),
     }),
-    field("region", "financing.filter.region", {
-      hintKey: "financing.filter.regionHint",
+    regionPicker("region", "financing.filter.region", {
       value: initial("region"),
-      attrs: { inputmode: "numeric", maxlength: "6", pattern: "[0-9]{2,6}" },
+      prefix: true,
+      fallback: { inputmode: "numeric", maxlength: "6", pattern: "[0-9]{2,6}" },
     }),
     field("status", "financing.field.status", {
       options: needStatusOptions("financing.filter.anyStatus"),
@@ -107,7 +108,10 @@ function needList(form, { board }) {
     event.preventDefault();
     paging.load();
   });
-  form.addEventListener("reset", () => window.setTimeout(() => paging.load(), 0));
+  form.addEventListener("reset", () => window.setTimeout(() => {
+    form.querySelector(".picker")?.setValue("");
+    paging.load();
+  }, 0));
   return { section, ...paging };
 }
 

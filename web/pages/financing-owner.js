@@ -2,7 +2,9 @@
 // accept), withdrawing the need, and the bank products that match it.
 
 import * as api from "../api.js";
+import { confirmed } from "../confirm.js";
 import { act, badge, button, el, money, notice, time } from "../dom.js";
+import { formatMoneyExact } from "../format.js";
 import { t } from "../i18n.js";
 import { monthRange, months, percent, rate, rateRange, reasonText } from "./financing-shared.js";
 
@@ -94,11 +96,25 @@ export function ownerSections({ path, reload }) {
   }
 
   function acceptButton(offer) {
-    const node = button("financing.offer.accept", () =>
-      act(node, message, async () => {
-        await api.post(`${path}/offers/${encodeURIComponent(offer.id)}/accept`);
-        await reload();
-      }, "financing.offer.acceptedNotice"), { primary: true, attrs: { "data-offer-id": offer.id } });
+    const node = button("financing.offer.accept", async () => {
+      await confirmed(node, message, {
+        titleKey: "financing.offer.acceptTitle",
+        leadKey: "financing.offer.acceptLead",
+        confirmKey: "financing.offer.acceptConfirm",
+        facts: [
+          ["financing.offer.bank", await bankName(offer)],
+          ["confirm.amount", formatMoneyExact(offer.amount, current.need?.currency), "confirm__amount"],
+          ["financing.offer.rate", rate(offer.annual_rate)],
+          ["financing.field.term", months(offer.term_months)],
+          offer.conditions ? ["financing.offer.conditions", offer.conditions] : null,
+        ],
+        run: async () => {
+          const accepted = await api.post(`${path}/offers/${encodeURIComponent(offer.id)}/accept`);
+          await reload();
+          return accepted;
+        },
+      }, "financing.offer.acceptedNotice");
+    }, { primary: true, attrs: { "data-offer-id": offer.id } });
     return node;
   }
 

@@ -3,6 +3,7 @@
 import { el, fact, field, money } from "../dom.js";
 import { t } from "../i18n.js";
 import { monthRange, productTypeOptions, rateRange } from "./financing-shared.js";
+import { regionLabel } from "./public-labels.js";
 
 function amountRange(product) {
   return el("span", { className: "financing-range" }, [
@@ -12,7 +13,7 @@ function amountRange(product) {
   ]);
 }
 
-export function productCard(product) {
+export function productCard(product, actions = null) {
   return el("li", {}, [
     el("article", { className: "financing-product", attrs: { "data-product-id": product.id } }, [
       el("header", { className: "financing-product__header" }, [
@@ -24,10 +25,19 @@ export function productCard(product) {
         fact("financing.product.amount", amountRange(product)),
         fact("financing.product.term", monthRange(product.term_min, product.term_max)),
         fact("financing.product.rate", rateRange(product.rate_min, product.rate_max)),
-        fact("financing.product.regions", (product.regions ?? []).join(t("financing.listSeparator"))),
+        fact("financing.product.regions", (product.regions ?? []).map(regionLabel).join(t("financing.listSeparator"))),
       ]),
+      actions,
     ]),
   ]);
+}
+
+/** Fill a product form with a product's terms (to revise it). */
+export function fillProductForm(form, product) {
+  for (const name of ["name", "product_type", "amount_min", "amount_max", "term_min", "term_max", "rate_min", "rate_max"]) {
+    form.elements.namedItem(name).value = String(product[name] ?? "");
+  }
+  form.elements.namedItem("regions").value = (product.regions ?? []).join(", ");
 }
 
 /** "33, 3301 3302" → ["33", "3301", "3302"] (Chinese commas and 、 too). */

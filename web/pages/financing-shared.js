@@ -1,10 +1,11 @@
 // Pieces shared by the financing pages: option lists, rate/term/score wording, the bank's
-// verification state and the live "= ¥500万" preview under amount inputs.
+// verification state and the live "= ¥5,000,000.00" preview under amount inputs.
 
 import * as api from "../api.js";
 import { el } from "../dom.js";
-import { formatMoney } from "../format.js";
+import { chineseCapitals, formatMoneyExact } from "../format.js";
 import { language, t, tCount } from "../i18n.js";
+import { normaliseDecimal } from "../numbers.js";
 import * as session from "../session.js";
 
 export const PRODUCT_TYPES = [
@@ -76,19 +77,25 @@ export function verificationNotice() {
   ]);
 }
 
-/** Fill the region input with the organization's own region when it is still empty. */
+/** Fill the region input (or picker) with the organization's own region when still empty. */
 export async function prefillRegion(form) {
   const input = form.querySelector("[name=region]");
   if (!input || input.value) return;
   try {
     const me = await api.get("/organizations/me");
-    if (!input.value && me.region) input.value = me.region;
+    if (input.value || !me.region) return;
+    const picker = input.closest(".picker");
+    if (picker) picker.setValue(me.region);
+    else input.value = me.region;
   } catch {
     // Only a convenience: the visitor types the code.
   }
 }
 
-/** An <output> under the amount input that shows what was typed the Chinese way (¥500万). */
+/**
+ * An <output> under the amount input that shows what will be sent, exactly and in Chinese
+ * capitals: "300万" -> "即 ¥3,000,000.00（叁佰万元整）".
+ */
 export function amountPreview(fieldNode) {
   const input = fieldNode.querySelector("input");
   const output = el("output", {
@@ -96,10 +103,10 @@ export function amountPreview(fieldNode) {
     attrs: { for: input.id, "aria-live": "polite" },
   });
   const update = () => {
-    const text = input.value.trim();
-    output.textContent = /^\d+(\.\d+)?$/.test(text)
-      ? t("financing.amountPreview", { amount: formatMoney(text, "CNY", t("price.tenThousand")) })
-      : "";
+    const text = normaliseDecimal(input.value);
+    const amount = /^\d+(\.\d+)?$/.test(text) ? formatMoneyExact(text) : "";
+    const capitals = amount && language() === "zh-CN" ? `（${chineseCapitals(text)}）` : "";
+    output.textContent = amount ? t("financing.amountPreview", { amount: amount + capitals }) : "";
   };
   input.addEventListener("input", update);
   update();

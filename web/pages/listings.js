@@ -7,7 +7,7 @@ import { formatTime } from "../format.js";
 import { language, t, tCount } from "../i18n.js";
 import * as stream from "../stream.js";
 import { postingCard } from "./public-cards.js";
-import { filtersFrom, rememberFilters, searchForm } from "./public-search.js";
+import { emptyAdvice, filtersFrom, rememberFilters, searchForm } from "./public-search.js";
 
 const PAGE_SIZE = 20;
 const MAX_LIMIT = 200; // the API's largest `limit`
@@ -20,7 +20,7 @@ function layout() {
     updated: el("p", { className: "results__status results__updated" }),
     error: el("p", { className: "notice notice--error", attrs: { role: "alert", hidden: "" } }),
     list: el("ol", { className: "postings", attrs: { "aria-busy": "false", "aria-labelledby": "results-heading" } }),
-    empty: el("p", { className: "results__empty", text: t("public.results.empty"), attrs: { hidden: "" } }),
+    empty: el("div", { className: "results__empty", attrs: { hidden: "" } }),
     more: el("button", { className: "button", text: t("public.results.loadMore"), attrs: { type: "button", hidden: "" } }),
   };
 }
@@ -88,6 +88,7 @@ export function render(view, { query }) {
     ui.live.hidden = !stream.isLive();
     ui.list.replaceChildren(...state.items.map(postingCard));
     ui.empty.hidden = !(state.loaded && state.items.length === 0);
+    ui.empty.replaceChildren(ui.empty.hidden ? "" : emptyAdvice(state.filters));
     ui.more.hidden = !state.cursor;
     ui.error.hidden = !state.error;
     ui.error.textContent = state.error?.message ?? "";

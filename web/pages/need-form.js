@@ -3,6 +3,7 @@
 import * as api from "../api.js";
 import { el, field, heading, notice, onSubmit } from "../dom.js";
 import { t } from "../i18n.js";
+import { regionPicker } from "../pickers.js";
 import { amountPreview, prefillRegion, productTypeOptions } from "./financing-shared.js";
 import { endOfDayIso } from "./trade-common.js";
 
@@ -38,9 +39,9 @@ export function render(view, { navigate }) {
       hintKey: "financing.form.purposeHint",
       attrs: { required: "", maxlength: "2000" },
     }),
-    field("region", "financing.field.region", {
+    regionPicker("region", "financing.field.region", {
       hintKey: "financing.form.regionHint",
-      attrs: { required: "", inputmode: "numeric", maxlength: "6", pattern: "[0-9]{6}" },
+      fallback: { required: "", inputmode: "numeric", maxlength: "6", pattern: "[0-9]{6}" },
     }),
     field("respond_by", "financing.field.respondByOptional", {
       type: "date",

@@ -4,7 +4,9 @@
 
 import * as api from "../api.js";
 import { el, field, heading, notice, onSubmit } from "../dom.js";
+import { industrySections } from "../divisions.js";
 import { t } from "../i18n.js";
+import { industryPicker, regionPicker } from "../pickers.js";
 import * as session from "../session.js";
 import { CATEGORY_CODES, categoryLabel } from "./public-labels.js";
 import { MAX_DAYS_AHEAD, dateInputValue, daysFromNow, endOfDayIso } from "./trade-common.js";
@@ -33,12 +35,14 @@ function fields(initial, editing) {
       value: initial.description,
       attrs: { maxlength: "5000" },
     }),
-    field("category", "trade.form.category", {
+    industryPicker("category", "trade.form.category", {
       hintKey: "trade.form.categoryHint",
       value: initial.category,
-      attrs: { required: "", maxlength: "3", autocapitalize: "characters", list: "category-codes", ...fixed },
+      required: true,
+      disabled: editing,
+      fallback: { required: "", maxlength: "3", autocapitalize: "characters", list: "category-codes", ...fixed },
     }),
-    categoryChoices(),
+    industrySections() ? null : categoryChoices(),
     el("div", { className: "trade-form-row" }, [
       field("quantity", "trade.form.quantity", { value: initial.quantity, attrs: { required: "", inputmode: "decimal" } }),
       field("unit", "trade.form.unit", { hintKey: "trade.form.unitHint", value: initial.unit, attrs: { required: "", maxlength: "16" } }),
@@ -48,10 +52,11 @@ function fields(initial, editing) {
       field("price_max", "trade.form.priceMax", { value: initial.price_max, attrs: { inputmode: "decimal" } }),
     ]),
     el("p", { className: "field__hint", text: t("trade.form.priceHint") }),
-    field("region", "trade.form.region", {
+    regionPicker("region", "trade.form.region", {
       hintKey: "trade.form.regionHint",
       value: initial.region,
-      attrs: { required: "", inputmode: "numeric", maxlength: "6", pattern: "[0-9]{6}", ...fixed },
+      disabled: editing,
+      fallback: { required: "", inputmode: "numeric", maxlength: "6", pattern: "[0-9]{6}", ...fixed },
     }),
     field("expires_at", "trade.form.expiresAt", {
       type: "date",

@@ -126,7 +126,10 @@ export async function render(view, { params }) {
       parts.bids?.reload(posting, position, isCurrent),
       parts.matches?.reload(posting, position, isCurrent),
     ]);
-    if (posting.status === "awarded" && !parts.contractId && parts.bids?.mayHaveContract()) {
+    // A party of the sale contract reads its id on the posting (API.md "Rules changed");
+    // from a server without it, the contract is looked for among the party's contracts.
+    if (posting.contract_id && !parts.contractId) showContract(posting.contract_id);
+    else if (posting.status === "awarded" && !parts.contractId && parts.bids?.mayHaveContract()) {
       const found = await findContract(id);
       if (isCurrent()) showContract(found);
     }

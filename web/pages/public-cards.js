@@ -2,7 +2,7 @@
 // compares at a glance. Every value from the API goes in as text (never parsed as HTML).
 
 import { el, fact, time } from "../dom.js";
-import { formatMoney, formatMoneyExact, formatQuantity } from "../format.js";
+import { formatMoneyExact, formatQuantity } from "../format.js";
 import { t, tCount } from "../i18n.js";
 import { categoryLabel, regionLabel } from "./public-labels.js";
 
@@ -22,14 +22,11 @@ function priceWords([kind, first, second], format) {
   return t("price.upTo", { max: format(first) });
 }
 
-/** The unit price as shown ("¥1.4万 – ¥1.6万 / 吨") and exactly (for the tooltip). */
+/** The unit price, exact ("¥14,000.00 – ¥16,000.00 / 吨"). */
 export function priceText({ price_min: min, price_max: max, currency, unit }) {
   if (!min && !max) return { text: t("price.negotiable"), exact: "" };
-  const bounds = priceBounds(min, max);
-  const short = priceWords(bounds, (v) => formatMoney(v, currency, t("price.tenThousand")));
-  const full = priceWords(bounds, (v) => formatMoneyExact(v, currency));
-  const perUnit = (price) => (unit ? t("price.perUnit", { price, unit }) : price);
-  return { text: perUnit(short), exact: t("price.exact", { amount: perUnit(full) }) };
+  const full = priceWords(priceBounds(min, max), (v) => formatMoneyExact(v, currency));
+  return { text: unit ? t("price.perUnit", { price: full, unit }) : full, exact: "" };
 }
 
 function excerpt(text) {

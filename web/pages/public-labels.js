@@ -2,6 +2,7 @@
 // (GB/T 4754) and months. The names live in the public message catalogue; an unknown code is
 // shown as it is.
 
+import { regionName } from "../divisions.js";
 import { language, t } from "../i18n.js";
 
 // The GB/T 4754 divisions the server accepts (aggregates/categories.py), for the filter.
@@ -32,9 +33,14 @@ export function provinceName(code) {
   return /^\d{2}/.test(text) && KNOWN_PROVINCES.has(province) ? t(`public.province.${province}`) : null;
 }
 
-/** "330106 · 浙江省" (or the bare code when the province is unknown). */
+/**
+ * A region by name: "广东省 深圳市 南山区" from the GB/T 2260 list (divisions.js); without the
+ * list "440305 · 广东省"; the bare code when nothing is known of it.
+ */
 export function regionLabel(code) {
   if (!code) return "—";
+  const full = regionName(code);
+  if (full) return full;
   const name = provinceName(code);
   return name ? t("public.codeName", { code, name }) : String(code);
 }

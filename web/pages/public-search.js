@@ -3,6 +3,7 @@
 
 import { el, field } from "../dom.js";
 import { t } from "../i18n.js";
+import { regionPicker } from "../pickers.js";
 import { CATEGORY_CODES, categoryLabel } from "./public-labels.js";
 
 export const FILTERS = ["q", "side", "category", "region", "price_max"];
@@ -72,10 +73,10 @@ export function searchForm(filters, onSearch, onRefused) {
   // On a phone the less used filters fold away behind a toggle (open when one is in use).
   const more = el("div", { className: "search__more", attrs: { id: "search-more" } }, [
     categorySelect(filters.category),
-    field("region", "public.search.region", {
+    regionPicker("region", "public.search.region", {
       value: filters.region,
-      hintKey: "public.search.regionHint",
-      attrs: {
+      prefix: true,
+      fallback: {
         inputmode: "numeric",
         maxlength: "6",
         pattern: "[0-9]{2}([0-9]{2}){0,2}",
@@ -122,6 +123,39 @@ export function searchForm(filters, onSearch, onRefused) {
     else onSearch(filtersFrom(new URLSearchParams(new FormData(form))));
   });
   // The reset event fires before the controls are cleared: search once they are.
-  form.addEventListener("reset", () => window.setTimeout(() => onSearch({}), 0));
+  form.addEventListener("reset", () => window.setTimeout(() => {
+    more.querySelector(".picker")?.setValue("");
+    onSearch({});
+  }, 0));
   return form;
+}
+
+const CJK = /^[\u4e00-\u9fff]+$/;
+
+/** Shorter searches worth trying for `q`: each word of several, a long Chinese word's ends. */
+function shorterWords(q) {
+  const words = String(q ?? "").split(/\s+/).filter(Boolean);
+  if (words.length > 1) return words;
+  const [word = ""] = words;
+  if (CJK.test(word) && word.length > 3) return [word.slice(0, 2), word.slice(-2)];
+  return [];
+}
+
+/** What to try when a search finds nothing: links to broader searches, and publishing. */
+export function emptyAdvice(filters) {
+  const link = (key, params, query) =>
+    el("li", {}, [el("a", { text: t(key, params), attrs: { href: `#/?${new URLSearchParams(query)}` } })]);
+  const items = shorterWords(filters.q).map((word) =>
+    link("public.advice.word", { word }, { ...filters, q: word }));
+  const narrowed = FILTERS.filter((name) => name !== "q" && filters[name]);
+  if (narrowed.length && filters.q) items.push(link("public.advice.onlyWords", { q: filters.q }, { q: filters.q }));
+  if (narrowed.length || filters.q) {
+    items.push(el("li", {}, [el("a", { text: t("public.advice.all"), attrs: { href: "#/" } })]));
+  }
+  items.push(el("li", {}, [el("a", { text: t("public.advice.publish"), attrs: { href: "#/postings/new?side=demand" } })]));
+  return el("div", { className: "results__advice" }, [
+    el("p", { text: t("public.results.empty") }),
+    el("p", { text: t("public.advice.title") }),
+    el("ul", {}, items),
+  ]);
 }

@@ -4,7 +4,7 @@
 
 import * as api from "../api.js";
 import { barChart } from "../charts.js";
-import { formatMoney, formatMoneyExact } from "../format.js";
+import { formatMoneyAggregate, formatMoneyExact } from "../format.js";
 import { language, t, tCount } from "../i18n.js";
 import { categoryLabel, monthLabel, regionLabel } from "./public-labels.js";
 
@@ -56,7 +56,7 @@ function count(value) {
 }
 
 function money(value) {
-  return formatMoney(value ?? "0", "CNY", t("price.tenThousand"));
+  return formatMoneyAggregate(value ?? "0", "CNY", language());
 }
 
 /** The exact CNY amount, plus the other currencies' totals when there are any. */

@@ -3,6 +3,7 @@
 import * as api from "../api.js";
 import { el, field, heading, notice, onSubmit } from "../dom.js";
 import { t } from "../i18n.js";
+import { industryPicker, regionPicker } from "../pickers.js";
 import * as session from "../session.js";
 
 function contactFrom(values) {
@@ -47,11 +48,11 @@ export function render(view, { navigate }) {
       hintKey: "register.creditCodeHint",
       attrs: { required: "", maxlength: "18", autocapitalize: "characters", autocomplete: "username" },
     }),
-    field("region", "register.region", {
+    regionPicker("region", "register.region", {
       hintKey: "register.regionHint",
-      attrs: { required: "", inputmode: "numeric", maxlength: "6", pattern: "[0-9]{6}" },
+      fallback: { required: "", inputmode: "numeric", maxlength: "6", pattern: "[0-9]{6}" },
     }),
-    field("industry", "register.industry", { hintKey: "register.industryHint", attrs: { maxlength: "3" } }),
+    industryPicker("industry", "register.industry", { hintKey: "register.industryHint", fallback: { maxlength: "3" } }),
     contactFields(),
     field("password", "register.password", {
       type: "password",

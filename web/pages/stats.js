@@ -2,7 +2,7 @@
 // month filter (kept in the hash query), re-read when the stream reports changes.
 
 import * as api from "../api.js";
-import { debounce, el, field, heading, money, notice } from "../dom.js";
+import { debounce, el, field, heading, moneyAggregate, notice } from "../dom.js";
 import { language, t } from "../i18n.js";
 import * as session from "../session.js";
 import * as stream from "../stream.js";
@@ -23,13 +23,19 @@ const OVERVIEW = [
   ["organizations", ["organizations.enterprise", "organizations.bank"]],
   ["postings", ["postings.open", "postings.total", "bids"]],
   ["contracts", ["contracts.signed", "contracts.amount"]],
+  // With the API's sale and loan figures (GET /stats contracts.sale / contracts.loan) the two
+  // are shown apart: sale volume and loan principal are different things and are not added.
+  ["contracts", ["contracts.signed", "contracts.sale.signed", "contracts.sale.amount", "contracts.loan.signed", "contracts.loan.amount"]],
   ["financing", [
     "financing.needs", "financing.matched", "financing.amount_matched",
     "financing.amount_disbursed", "financing.overdue",
   ]],
   ["exhibitions", ["exhibitions.held", "exhibitions.signups", "exhibitions.checked_in"]],
 ];
-const MONEY = new Set(["contracts.amount", "financing.amount_matched", "financing.amount_disbursed"]);
+const MONEY = new Set([
+  "contracts.amount", "contracts.sale.amount", "contracts.loan.amount",
+  "financing.amount_matched", "financing.amount_disbursed",
+]);
 
 function pick(data, path) {
   return path.split(".").reduce((value, part) => value?.[part], data);
@@ -38,7 +44,7 @@ function pick(data, path) {
 function figure(stats, path) {
   const value = pick(stats, path);
   const shown = MONEY.has(path)
-    ? money(value ?? "0")
+    ? moneyAggregate(value ?? "0")
     : document.createTextNode(new Intl.NumberFormat(language()).format(Number(value) || 0));
   return el("div", { className: "stat" }, [
     el("dt", { text: t(`public.stat.${path}`) }),
@@ -47,7 +53,10 @@ function figure(stats, path) {
 }
 
 function overview(stats) {
-  return OVERVIEW.map(([group, paths]) =>
+  const apart = Boolean(stats.contracts?.sale && stats.contracts?.loan);
+  const groups = OVERVIEW.filter(([group, paths]) =>
+    group !== "contracts" || apart === paths.includes("contracts.sale.amount"));
+  return groups.map(([group, paths]) =>
     // "stats-group-" keeps these ids apart from the chart sections' ("stats-financing").
     el("section", { className: "stats-group", attrs: { "aria-labelledby": `stats-group-${group}` } }, [
       el("h4", { text: t(`public.stats.group.${group}`), attrs: { id: `stats-group-${group}` } }),

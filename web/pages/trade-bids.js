@@ -4,7 +4,9 @@
 // only what the caller may see, and refuses everyone else.
 
 import * as api from "../api.js";
+import { confirmed } from "../confirm.js";
 import { act, badge, button, el, field, money, notice, onSubmit, time } from "../dom.js";
+import { formatMoneyExact, timesToCents } from "../format.js";
 import { t } from "../i18n.js";
 import { quantityText, stackedTable } from "./trade-common.js";
 
@@ -93,13 +95,28 @@ export function receivedBids({ postingId, message, changed, onAccepted }) {
   function actions(posting, bid) {
     if (posting.status !== "open" || bid.status !== "submitted") return [];
     const who = bid.bidder?.name ?? "";
-    const accept = button("trade.bids.accept", () =>
-      act(accept, message, async () => {
-        const { select } = await exhibitions();
-        const body = select.value ? { exhibition_id: select.value } : {};
-        const accepted = await api.post(path(postingId, bid.id, "accept"), body);
-        await onAccepted(accepted.contract_id, accepted.position);
-      }, "trade.bids.accepted"), { primary: true, attrs: { "aria-label": t("trade.bids.acceptLabel", { name: who }) } });
+    const accept = button("trade.bids.accept", async () => {
+      const { select } = await exhibitions();
+      const body = select.value ? { exhibition_id: select.value } : {};
+      const exhibition = select.value ? select.selectedOptions[0]?.textContent : null;
+      await confirmed(accept, message, {
+        titleKey: "trade.bids.acceptTitle",
+        leadKey: "trade.bids.acceptLead",
+        confirmKey: "trade.bids.acceptConfirm",
+        facts: [
+          ["trade.bids.bidder", who || bid.bidder?.id],
+          ["trade.bids.unitPrice", t("price.perUnit", { price: formatMoneyExact(bid.unit_price, posting.currency), unit: posting.unit ?? "" })],
+          ["trade.bids.quantity", quantityText(bid.quantity, posting.unit)],
+          ["trade.bids.total", formatMoneyExact(timesToCents(bid.unit_price, bid.quantity), posting.currency), "confirm__amount"],
+          exhibition ? ["trade.bids.exhibition", exhibition] : null,
+        ],
+        run: async () => {
+          const accepted = await api.post(path(postingId, bid.id, "accept"), body);
+          await onAccepted(accepted.contract_id, accepted.position);
+          return accepted;
+        },
+      }, "trade.bids.accepted");
+    }, { primary: true, attrs: { "aria-label": t("trade.bids.acceptLabel", { name: who }) } });
     const toggle = (open) => {
       form.hidden = !open;
       reject.setAttribute("aria-expanded", String(open));

@@ -3,7 +3,7 @@
 
 import * as api from "../api.js";
 import { el } from "../dom.js";
-import { formatMoney, formatMoneyExact, formatQuantity } from "../format.js";
+import { formatMoneyExact, formatQuantity } from "../format.js";
 import { t } from "../i18n.js";
 import * as stream from "../stream.js";
 
@@ -30,16 +30,11 @@ function rangeText(min, max, format) {
   return null;
 }
 
-/** A posting's unit price range ("¥1.4万 – ¥1.6万 / 吨"), exact amounts as the tooltip. */
+/** A posting's unit price range, exact ("¥14,000.00 – ¥16,000.00 / 吨"). */
 export function priceRange({ price_min: min, price_max: max, currency, unit }) {
-  const short = rangeText(min, max, (v) => formatMoney(v, currency, t("price.tenThousand")));
-  if (short === null) return el("span", { text: t("price.negotiable") });
   const exact = rangeText(min, max, (v) => formatMoneyExact(v, currency));
-  return el("span", {
-    className: "money",
-    text: t("price.perUnit", { price: short, unit }),
-    attrs: { title: t("price.exact", { amount: exact }) },
-  });
+  if (exact === null) return el("span", { text: t("price.negotiable") });
+  return el("span", { className: "money", text: t("price.perUnit", { price: exact, unit }) });
 }
 
 const names = new Map();

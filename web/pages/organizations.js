@@ -1,0 +1,98 @@
+// #/operator/organizations: staff find an organization by name or credit code and see its
+// status (verified, awaiting verification, turned down and why, contact erased); operators
+// verify or turn down a waiting bank from here as on the bank verification page.
+
+import * as api from "../api.js";
+import { el, field, heading, notice, time } from "../dom.js";
+import { t } from "../i18n.js";
+import * as session from "../session.js";
+import { decisionButtons } from "./banks.js";
+import { categoryLabel, regionLabel } from "./public-labels.js";
+
+const KINDS = ["enterprise", "bank", "operator", "auditor"];
+const STATES = ["verified", "waiting", "rejected"];
+const MAX = 1000; // the staff list is read whole (up to this many) and searched here
+
+function stateOf(organization) {
+  if (organization.verified) return "verified";
+  return organization.rejection_reason ? "rejected" : "waiting";
+}
+
+function statusCell(organization) {
+  const state = stateOf(organization);
+  return [
+    el("span", { className: `badge badge--${state}`, text: t(`organizations.state.${state}`) }),
+    state === "rejected"
+      ? el("div", { className: "trade-muted", text: t("organizations.reason", { reason: organization.rejection_reason }) })
+      : null,
+    organization.contact_erased ? el("div", { className: "trade-muted", text: t("organizations.contactErased") }) : null,
+  ].filter(Boolean);
+}
+
+function row(organization, actions) {
+  const cell = (key, children) => el("td", { attrs: { "data-label": t(`organizations.${key}`) } }, children);
+  return el("tr", { attrs: { "data-id": organization.id } }, [
+    el("th", { text: organization.name, attrs: { scope: "row", "data-label": t("organizations.name") } }),
+    cell("kind", [t(`kind.${organization.kind}`)]),
+    cell("creditCode", [el("code", { text: organization.credit_code })]),
+    cell("region", [regionLabel(organization.region)]),
+    cell("industry", [organization.industry ? categoryLabel(organization.industry) : "—"]),
+    cell("status", statusCell(organization)),
+    cell("registeredAt", [time(organization.registered_at)]),
+    cell("actions", actions ? [actions] : []),
+  ]);
+}
+
+function matches(organization, words) {
+  const text = `${organization.name} ${organization.credit_code}`.toLowerCase();
+  return words.every((word) => text.includes(word));
+}
+
+export async function render(view) {
+  const message = notice();
+  const operator = session.is("operator");
+  const form = el("form", { className: "search__form", attrs: { role: "search", "aria-label": t("organizations.search") } }, [
+    field("q", "organizations.q", { type: "search", attrs: { autocomplete: "off" } }),
+    field("kind", "organizations.kind", { options: [["", "organizations.anyKind"], ...KINDS.map((k) => [k, `kind.${k}`])] }),
+    field("state", "organizations.status", {
+      options: [["", "organizations.anyState"], ...STATES.map((s) => [s, `organizations.state.${s}`])],
+    }),
+  ]);
+  const count = el("p", { className: "results__status", attrs: { role: "status", "aria-live": "polite" } });
+  const body = el("tbody");
+  const columns = ["name", "kind", "creditCode", "region", "industry", "status", "registeredAt", "actions"];
+  const table = el("div", { className: "table-wrap" }, [
+    el("table", { className: "data-table banks__table organizations__table" }, [
+      el("caption", { className: "visually-hidden", text: t("organizations.title") }),
+      el("thead", {}, [el("tr", {}, columns.map((key) => el("th", { text: t(`organizations.${key}`), attrs: { scope: "col" } })))]),
+      body,
+    ]),
+  ]);
+  let all = [];
+
+  function show() {
+    const words = form.elements.q.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
+    const kind = form.elements.kind.value;
+    const state = form.elements.state.value;
+    const found = all.filter((o) => (!kind || o.kind === kind) && (!state || stateOf(o) === state) && matches(o, words));
+    count.textContent = t("organizations.count", { shown: found.length, total: all.length });
+    body.replaceChildren(...found.map((o) => {
+      const decide = operator && o.kind === "bank" && stateOf(o) === "waiting";
+      return row(o, decide ? decisionButtons(o, message, load) : null);
+    }));
+  }
+
+  async function load() {
+    try {
+      all = await api.getAll("/organizations", {}, MAX);
+      show();
+    } catch (error) {
+      message.say(error, { error: true });
+    }
+  }
+
+  form.addEventListener("input", show);
+  form.addEventListener("submit", (event) => event.preventDefault());
+  view.append(heading("organizations.title"), el("p", { className: "events-intro", text: t("organizations.intro") }), message, form, count, table);
+  await load();
+}
