@@ -16,6 +16,7 @@ One bad event never stops a view: it is recorded and skipped (`projections.batch
 from __future__ import annotations
 
 import logging
+import os
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
@@ -47,6 +48,7 @@ __all__ = ["PROJECTED_CHANNEL", "SCHEMA", "ProjectionRunner", "View", "ViewRunne
 log = logging.getLogger(__name__)
 
 COLD_AFTER = 20_000  # events behind with an empty read side: catch up in one pass
+COLD_PROCESSES = min(4, os.cpu_count() or 1)  # processes folding views in that pass
 POSITION_SAVE_INTERVAL = 0.5  # seconds a view may go without storing its position
 APPLICATION_NAME = "market-projections"  # of the runner's connections (pg_stat_activity)
 
@@ -134,9 +136,10 @@ class ProjectionRunner(Worker):
         retry: Retry | None = None,
         reconnect: float = 1.0,
         cold_after: int = COLD_AFTER,
+        cold_processes: int = COLD_PROCESSES,
     ) -> None:
         super().__init__("projections", backoff=reconnect)
-        self.cold_after = cold_after
+        self.cold_after, self.cold_processes = cold_after, cold_processes
         self.app = app
         self.url = url
         self.retry = replace(retry or Retry(), stopping=self.stopping)
@@ -169,7 +172,8 @@ class ProjectionRunner(Worker):
         cold = [state for state in self.states if state.position == 0]
         if not cold or (self.app.recorder.max_notification_id() or 0) < self.cold_after:
             return
-        done = cold_catch_up(self.app, conn, [s.view for s in cold], stopping=self.stopping)
+        done = cold_catch_up(self.app, self.url, [s.view for s in cold],
+                             processes=self.cold_processes, stopping=self.stopping)  # fmt: skip
         for state in cold:
             if state.view.name in done:
                 state.position = state.stored = done[state.view.name]
