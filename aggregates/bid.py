@@ -8,6 +8,8 @@ from decimal import Decimal
 from enum import StrEnum
 from uuid import UUID
 
+from aggregates.errors import ConflictError
+
 
 class BidStatus(StrEnum):
     SUBMITTED = "submitted"
@@ -37,3 +39,9 @@ class Bid:
     placed_at: datetime
     status: str = BidStatus.SUBMITTED
     reason: str | None = None
+
+
+def require_submitted(bid: Bid) -> None:
+    """Only a submitted bid can be withdrawn, rejected or accepted."""
+    if bid.status != BidStatus.SUBMITTED:
+        raise ConflictError(f"bid is {bid.status}", f"该报价状态为{BID_STATUS_ZH[bid.status]}")

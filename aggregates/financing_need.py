@@ -8,32 +8,23 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from enum import StrEnum
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from aggregates.errors import ConflictError, ForbiddenError, InvalidValueError, NotFoundError
-from aggregates.financing import check_deadline, check_product_type, check_term
-from aggregates.offer import OFFER_STATUS_ZH, Offer, OfferStatus
-from aggregates.values import format_decimal
+from aggregates.errors import ConflictError, ForbiddenError, NotFoundError
+from aggregates.financing import check_product_type, check_term
+from aggregates.financing_need_terms import (
+    NEED_STATUS_ZH,
+    NeedStatus,
+    check_disbursement,
+    check_offer_terms,
+    require_open,
+    require_status,
+)
+from aggregates.offer import Offer, OfferStatus, require_submitted
 
-
-class NeedStatus(StrEnum):
-    OPEN = "open"
-    MATCHED = "matched"
-    DISBURSED = "disbursed"
-    WITHDRAWN = "withdrawn"
-    EXPIRED = "expired"
-
-
-NEED_STATUS_ZH = {
-    "open": "开放",
-    "matched": "已匹配",
-    "disbursed": "已放款",
-    "withdrawn": "已撤回",
-    "expired": "已过期",
-}
+__all__ = ["FinancingNeed", "NeedStatus"]
 
 
 class FinancingNeed(Aggregate):
@@ -132,35 +123,10 @@ class FinancingNeed(Aggregate):
         except KeyError:
             raise NotFoundError("offer not found", "未找到该融资报价") from None
 
-    # Guards ----------------------------------------------------------------------------
-
-    def _require_status(self, status: str) -> None:
-        if self.status != status:
-            raise ConflictError(
-                f"financing need is {self.status}", f"该融资需求{NEED_STATUS_ZH[self.status]}"
-            )
-
-    def _require_open(self, now: datetime) -> None:
-        """Open and before `respond_by`: after it the need expires unless it was matched."""
-        if self.status in (NeedStatus.MATCHED, NeedStatus.DISBURSED):
-            raise ConflictError("financing need is already matched", "该融资需求已匹配")
-        self._require_status(NeedStatus.OPEN)
-        if self.respond_by is not None and now >= self.respond_by:
-            raise ConflictError(
-                "financing need is past its respond_by deadline", "该融资需求已过答复截止时间"
-            )
-
-    @staticmethod
-    def _require_submitted(offer: Offer) -> None:
-        if offer.status != OfferStatus.SUBMITTED:
-            raise ConflictError(
-                f"offer is {offer.status}", f"该融资报价{OFFER_STATUS_ZH[offer.status]}"
-            )
-
     # Commands of the enterprise ----------------------------------------------------------
 
     def withdraw(self) -> None:
-        self._require_status(NeedStatus.OPEN)
+        require_status(self.status, NeedStatus.OPEN)
         self._withdrawn()
 
     @event(Withdrawn)
@@ -169,7 +135,7 @@ class FinancingNeed(Aggregate):
 
     def expire(self, now: datetime) -> None:
         """Called when `respond_by` passed without a match."""
-        self._require_status(NeedStatus.OPEN)
+        require_status(self.status, NeedStatus.OPEN)
         if self.respond_by is None or now < self.respond_by:
             raise ConflictError("financing need has not expired yet", "该融资需求尚未到期")
         self._expired()
@@ -180,13 +146,11 @@ class FinancingNeed(Aggregate):
 
     def accept_offer(self, offer_id: UUID, contract_id: UUID, now: datetime) -> Offer:
         offer = self.get_offer(offer_id)
-        self._require_open(now)
-        self._require_submitted(offer)
+        require_open(self.status, self.respond_by, now)
+        require_submitted(offer)
         if offer.valid_until is not None and now >= offer.valid_until:
             raise ConflictError("offer is no longer valid", "该融资报价已过有效期")
-        self._offer_accepted(
-            offer_id=offer_id, contract_id=contract_id, bank_id=offer.bank_id, amount=offer.amount
-        )
+        self._offer_accepted(offer_id, contract_id, offer.bank_id, offer.amount)
         return offer
 
     @event(OfferAccepted)
@@ -213,31 +177,15 @@ class FinancingNeed(Aggregate):
         valid_until: datetime | None,
         now: datetime,
     ) -> None:
-        self._require_open(now)
+        require_open(self.status, self.respond_by, now)
         if any(o.bank_id == bank_id for o in self.active_offers):
             raise ConflictError(
                 "you already have an active offer on this financing need",
                 "您对该融资需求已有一个有效报价",
             )
-        if amount > self.amount:
-            asked = format_decimal(self.amount)
-            raise InvalidValueError(
-                f"amount must not exceed the {asked} the enterprise asked for",
-                f"报价金额不能超过企业申请的 {asked}",
-                field="amount",
-            )
-        check_term(term_months)
-        if valid_until is not None:
-            check_deadline(valid_until, now, "valid_until")
+        check_offer_terms(amount, self.amount, term_months, valid_until, now)
         self._offer_made(
-            offer_id=offer_id,
-            bank_id=bank_id,
-            amount=amount,
-            annual_rate=annual_rate,
-            term_months=term_months,
-            conditions=conditions,
-            valid_until=valid_until,
-            made_at=now,
+            offer_id, bank_id, amount, annual_rate, term_months, conditions, valid_until, now
         )
 
     @event(OfferMade)
@@ -262,7 +210,7 @@ class FinancingNeed(Aggregate):
             raise ForbiddenError(
                 "only the bank that made an offer may withdraw it", "只有报价银行可以撤回报价"
             )
-        self._require_submitted(offer)
+        require_submitted(offer)
         self._offer_withdrawn(offer_id=offer_id)
 
     @event(OfferWithdrawn)
@@ -272,7 +220,7 @@ class FinancingNeed(Aggregate):
     def expire_offer(self, offer_id: UUID, now: datetime) -> None:
         """Called when an offer's `valid_until` passed before it was accepted."""
         offer = self.get_offer(offer_id)
-        self._require_submitted(offer)
+        require_submitted(offer)
         if offer.valid_until is None or now < offer.valid_until:
             raise ConflictError("offer has not expired yet", "该融资报价尚未到期")
         self._offer_expired(offer_id=offer_id)
@@ -293,16 +241,7 @@ class FinancingNeed(Aggregate):
             raise ForbiddenError("only the matched bank may disburse", "只有匹配的银行可以放款")
         if self.status == NeedStatus.DISBURSED:
             raise ConflictError("the loan has already been disbursed", "该笔贷款已放款")
-        if amount <= 0:
-            raise InvalidValueError(
-                "amount must be greater than 0", "放款金额必须大于 0", field="amount"
-            )
-        if amount > offer.amount:
-            limit = format_decimal(offer.amount)
-            raise ConflictError(
-                f"disbursement {format_decimal(amount)} exceeds the accepted offer amount {limit}",
-                f"放款金额 {format_decimal(amount)} 超过已接受报价的金额 {limit}",
-            )
+        check_disbursement(amount, offer.amount)
         self._disbursed(amount=amount, disbursed_at=now)
 
     @event(Disbursed)

@@ -8,6 +8,8 @@ from decimal import Decimal
 from enum import StrEnum
 from uuid import UUID
 
+from aggregates.errors import ConflictError
+
 
 class OfferStatus(StrEnum):
     SUBMITTED = "submitted"
@@ -39,3 +41,11 @@ class Offer:
     valid_until: datetime | None
     made_at: datetime
     status: str = OfferStatus.SUBMITTED
+
+
+def require_submitted(offer: Offer) -> None:
+    """Only a submitted offer can be withdrawn, accepted or expire."""
+    if offer.status != OfferStatus.SUBMITTED:
+        raise ConflictError(
+            f"offer is {offer.status}", f"该融资报价{OFFER_STATUS_ZH[offer.status]}"
+        )

@@ -13,15 +13,17 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from aggregates.bid import BID_STATUS_ZH, Bid, BidStatus
-from aggregates.errors import ConflictError, ForbiddenError, InvalidValueError, NotFoundError
+from aggregates.bid import Bid, BidStatus, require_submitted
+from aggregates.errors import ConflictError, ForbiddenError, NotFoundError
 from aggregates.posting_terms import (
-    REVISABLE_FIELDS,
-    STATUS_ZH,
     PostingStatus,
     Side,
     check_expiry,
     check_price_range,
+    check_revisable,
+    check_revision,
+    require_open,
+    require_status,
 )
 
 __all__ = ["Posting", "PostingStatus", "Side", "check_expiry", "check_price_range"]
@@ -124,37 +126,18 @@ class Posting(Aggregate):
     def is_open_at(self, now: datetime) -> bool:
         return self.status == PostingStatus.OPEN and now < self.expires_at
 
-    # Guards ----------------------------------------------------------------------------
-
-    def _require_open(self, now: datetime) -> None:
-        if self.status != PostingStatus.OPEN:
-            raise ConflictError(
-                f"posting is {self.status}", f"该供需信息已{STATUS_ZH[self.status]}"
-            )
-        if now >= self.expires_at:
-            raise ConflictError("posting has expired", "该供需信息已过期")
-
     # Commands --------------------------------------------------------------------------
 
     def revise(self, changes: dict[str, Any], now: datetime) -> None:
         """Change terms; only while no bid is active, since bidders priced the old terms."""
-        unknown = set(changes) - REVISABLE_FIELDS
-        if unknown:
-            name = sorted(unknown)[0]
-            raise InvalidValueError(f"{name} cannot be revised", f"{name} 不可修改", field=name)
-        self._require_open(now)
+        check_revisable(changes)
+        require_open(self.status, self.expires_at, now)
         if self.active_bids:
             raise ConflictError(
                 "posting has active bids; withdraw and republish to change its terms",
                 "该供需信息已有有效报价，不能修改；请撤回后重新发布",
             )
-        check_price_range(
-            changes.get("price_min", self.price_min), changes.get("price_max", self.price_max)
-        )
-        if "expires_at" in changes:
-            check_expiry(changes["expires_at"], now)
-        if not changes:
-            raise InvalidValueError("nothing to revise", "没有需要修改的内容")
+        check_revision(changes, self.price_min, self.price_max, now)
         self._revised(changes=changes)
 
     @event(Revised)
@@ -163,10 +146,7 @@ class Posting(Aggregate):
             setattr(self, name, value)
 
     def withdraw(self) -> None:
-        if self.status != PostingStatus.OPEN:
-            raise ConflictError(
-                f"posting is {self.status}", f"该供需信息已{STATUS_ZH[self.status]}"
-            )
+        require_status(self.status, PostingStatus.OPEN)
         self._withdrawn()
 
     @event(Withdrawn)
@@ -174,10 +154,7 @@ class Posting(Aggregate):
         self.status = PostingStatus.WITHDRAWN
 
     def expire(self, now: datetime) -> None:
-        if self.status != PostingStatus.OPEN:
-            raise ConflictError(
-                f"posting is {self.status}", f"该供需信息已{STATUS_ZH[self.status]}"
-            )
+        require_status(self.status, PostingStatus.OPEN)
         if now < self.expires_at:
             raise ConflictError("posting has not expired yet", "该供需信息尚未到期")
         self._expired()
@@ -200,20 +177,12 @@ class Posting(Aggregate):
             raise ForbiddenError(
                 "owners cannot bid on their own posting", "不能对自己发布的信息报价"
             )
-        self._require_open(now)
+        require_open(self.status, self.expires_at, now)
         if any(b.bidder_id == bidder_id for b in self.active_bids):
             raise ConflictError(
                 "you already have an active bid on this posting", "您对该信息已有一个有效报价"
             )
-        self._bid_placed(
-            bid_id=bid_id,
-            bidder_id=bidder_id,
-            unit_price=unit_price,
-            quantity=quantity,
-            delivery_days=delivery_days,
-            message=message,
-            placed_at=now,
-        )
+        self._bid_placed(bid_id, bidder_id, unit_price, quantity, delivery_days, message, now)
 
     @event(BidPlaced)
     def _bid_placed(
@@ -234,7 +203,7 @@ class Posting(Aggregate):
         bid = self.get_bid(bid_id)
         if bid.bidder_id != by:
             raise ForbiddenError("only the bidder may withdraw a bid", "只有报价方可以撤回报价")
-        self._require_submitted(bid)
+        require_submitted(bid)
         self._bid_withdrawn(bid_id=bid_id)
 
     @event(BidWithdrawn)
@@ -243,7 +212,7 @@ class Posting(Aggregate):
 
     def reject_bid(self, bid_id: UUID, reason: str | None) -> None:
         bid = self.get_bid(bid_id)
-        self._require_submitted(bid)
+        require_submitted(bid)
         self._bid_rejected(bid_id=bid_id, reason=reason)
 
     @event(BidRejected)
@@ -257,8 +226,8 @@ class Posting(Aggregate):
         bid = self.get_bid(bid_id)
         if self.status == PostingStatus.AWARDED:
             raise ConflictError("posting is already awarded", "该供需信息已成交")
-        self._require_open(now)
-        self._require_submitted(bid)
+        require_open(self.status, self.expires_at, now)
+        require_submitted(bid)
         self._bid_accepted(bid_id=bid_id, contract_id=contract_id, exhibition_id=exhibition_id)
         return bid
 
@@ -271,8 +240,3 @@ class Posting(Aggregate):
         self.awarded_bid_id = bid_id
         self.contract_id = contract_id
         self.exhibition_id = exhibition_id
-
-    @staticmethod
-    def _require_submitted(bid: Bid) -> None:
-        if bid.status != BidStatus.SUBMITTED:
-            raise ConflictError(f"bid is {bid.status}", f"该报价状态为{BID_STATUS_ZH[bid.status]}")

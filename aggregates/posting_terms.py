@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
-from aggregates.errors import InvalidValueError
+from aggregates.errors import ConflictError, InvalidValueError
 from aggregates.times import check_time
 
 MAX_POSTING_LIFETIME = timedelta(days=365)
@@ -51,3 +52,33 @@ def check_expiry(expires_at: datetime, now: datetime) -> None:
         raise InvalidValueError(
             "expires_at must be within 365 days", "截止时间不得超过365天", field="expires_at"
         )
+
+
+def check_revisable(changes: dict[str, Any]) -> None:
+    unknown = set(changes) - REVISABLE_FIELDS
+    if unknown:
+        name = sorted(unknown)[0]
+        raise InvalidValueError(f"{name} cannot be revised", f"{name} 不可修改", field=name)
+
+
+def check_revision(
+    changes: dict[str, Any], price_min: Decimal | None, price_max: Decimal | None, now: datetime
+) -> None:
+    """Revised terms pass the checks of new ones; `price_min`/`price_max`: the current ones."""
+    check_price_range(changes.get("price_min", price_min), changes.get("price_max", price_max))
+    if "expires_at" in changes:
+        check_expiry(changes["expires_at"], now)
+    if not changes:
+        raise InvalidValueError("nothing to revise", "没有需要修改的内容")
+
+
+def require_status(status: str, wanted: str) -> None:
+    if status != wanted:
+        raise ConflictError(f"posting is {status}", f"该供需信息已{STATUS_ZH[status]}")
+
+
+def require_open(status: str, expires_at: datetime, now: datetime) -> None:
+    """Open and before `expires_at`: bids and revisions need both."""
+    require_status(status, PostingStatus.OPEN)
+    if now >= expires_at:
+        raise ConflictError("posting has expired", "该供需信息已过期")

@@ -1,20 +1,35 @@
-"""Dependencies: services, the signed-in organization and its role, read-your-writes waits."""
+"""Dependencies: the use cases and queries a route needs, the signed-in organization and its
+role, read-your-writes waits."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Annotated, Any
+from dataclasses import dataclass, field
+from typing import Annotated, Any, TypeVar
 from uuid import UUID
 
 from fastapi import Depends, Header, Query, Request
 from starlette.requests import HTTPConnection
 
-from aggregates.errors import NotFoundError
 from api.problems import ApiProblem
+from marketplace.application import Marketplace
+from marketplace.audit.queries import AuditLog
 from marketplace.bootstrap import Services
 from marketplace.own_writes import caller_key, writer
+from marketplace.queries.contracts import ContractQueries
+from marketplace.queries.exhibitions import ExhibitionQueries
+from marketplace.queries.financing import FinancingQueries
+from marketplace.queries.organizations import OrganizationQueries
+from marketplace.queries.postings import PostingQueries
+from marketplace.queries.stats import StatsQueries
+from marketplace.queries.viewer import Viewer
+from marketplace.settings import Settings
+from marketplace.status import projection_status
+from marketplace.stores.security import SecurityStore
 from projections.engine import View
+
+T = TypeVar("T")
+NO_ID = UUID(int=0)
 
 
 def get_services(request: Request) -> Services:
@@ -22,16 +37,38 @@ def get_services(request: Request) -> Services:
     return services
 
 
-ServicesDep = Annotated[Services, Depends(get_services)]
+ServicesDep = Annotated[Services, Depends(get_services)]  # for api/ plumbing, not routes
+
+
+def _part(pick: Callable[[Services], T]) -> Any:
+    def get(request: Request) -> T:
+        return pick(request.app.state.services)
+
+    return Depends(get)
+
+
+# What routes depend on: the use cases, one context's queries, a setting, a store.
+MarketplaceDep = Annotated[Marketplace, _part(lambda s: s.app)]
+PostingQueriesDep = Annotated[PostingQueries, _part(lambda s: s.queries.postings)]
+FinancingQueriesDep = Annotated[FinancingQueries, _part(lambda s: s.queries.financing)]
+ExhibitionQueriesDep = Annotated[ExhibitionQueries, _part(lambda s: s.queries.exhibitions)]
+ContractQueriesDep = Annotated[ContractQueries, _part(lambda s: s.queries.contracts)]
+OrganizationQueriesDep = Annotated[OrganizationQueries, _part(lambda s: s.queries.organizations)]
+StatsQueriesDep = Annotated[StatsQueries, _part(lambda s: s.queries.stats)]
+SettingsDep = Annotated[Settings, _part(lambda s: s.settings)]
+SecurityDep = Annotated[SecurityStore, _part(lambda s: s.security)]
+AuditLogDep = Annotated[
+    AuditLog, _part(lambda s: AuditLog(s.db, s.app, s.signer, s.settings.audit_origin))
+]
+ProjectionStatusDep = Annotated[dict[str, Any], _part(projection_status)]
 
 
 @dataclass(frozen=True)
-class Principal:
-    id: UUID
-    kind: str
-    name: str
-    verified: bool
-    token: str
+class Principal(Viewer):
+    """A signed-in caller: the organization (as a `Viewer`) and its session token."""
+
+    id: UUID = field(default=NO_ID)
+    token: str = ""
 
 
 def _unauthorized(en: str, zh: str) -> ApiProblem:
@@ -48,18 +85,15 @@ def bearer_token(authorization: Annotated[str | None, Header()] = None) -> str |
 
 
 def optional_principal(
-    services: ServicesDep, token: Annotated[str | None, Depends(bearer_token)]
+    request: Request, token: Annotated[str | None, Depends(bearer_token)]
 ) -> Principal | None:
     if token is None:
         return None
-    org_id = services.security.resolve(token)
-    if org_id is None:
+    services: Services = request.app.state.services
+    viewer = services.queries.organizations.signed_in(token)
+    if viewer is None or viewer.id is None:
         raise _unauthorized("the session token is invalid or expired", "会话令牌无效或已过期")
-    try:
-        org = services.app.get_organization(org_id)
-    except NotFoundError:
-        raise _unauthorized("the session token is invalid", "会话令牌无效") from None
-    return Principal(org.id, org.kind, org.name, org.verified, token)
+    return Principal(viewer.id, viewer.kind, viewer.name, viewer.verified, token)
 
 
 def current_principal(

@@ -16,18 +16,18 @@ from starlette.datastructures import State
 from starlette.requests import Request
 
 from api.problems import ApiProblem
-from marketplace.bootstrap import Services
+from marketplace.settings import Settings
 from marketplace.stores.password_work import PasswordWorkBusyError
-from marketplace.stores.security import LoginAttempt, Session
+from marketplace.stores.security import LoginAttempt, SecurityStore, Session
 
 BUSY_EN = "too many logins or registrations at once; try again in a moment"
 BUSY_ZH = "当前登录或注册请求过多，请稍后再试"
 
 
-def _gate(state: State, services: Services) -> asyncio.Semaphore:
+def _gate(state: State, settings: Settings) -> asyncio.Semaphore:
     gate: asyncio.Semaphore | None = getattr(state, "login_gate", None)
     if gate is None:
-        gate = state.login_gate = asyncio.Semaphore(services.settings.login_verify_concurrency)
+        gate = state.login_gate = asyncio.Semaphore(settings.login_verify_concurrency)
     return gate
 
 
@@ -36,19 +36,23 @@ def _busy() -> ApiProblem:
 
 
 async def check_password(
-    request: Request, services: Services, attempt: LoginAttempt, password: str
+    request: Request,
+    security: SecurityStore,
+    settings: Settings,
+    attempt: LoginAttempt,
+    password: str,
 ) -> Session | None:
     """The session for a counted attempt with the right password, once a slot is free."""
-    gate = _gate(request.app.state, services)
+    gate = _gate(request.app.state, settings)
     try:
-        await asyncio.wait_for(gate.acquire(), services.settings.login_queue_seconds)
+        await asyncio.wait_for(gate.acquire(), settings.login_queue_seconds)
     except TimeoutError:
-        await run_in_threadpool(services.security.give_back, attempt)
+        await run_in_threadpool(security.give_back, attempt)
         raise _busy() from None
     try:
-        return await run_in_threadpool(services.security.check_password, attempt, password)
+        return await run_in_threadpool(security.check_password, attempt, password)
     except PasswordWorkBusyError:  # registrations hold every argon2 slot
-        await run_in_threadpool(services.security.give_back, attempt)
+        await run_in_threadpool(security.give_back, attempt)
         raise _busy() from None
     finally:
         gate.release()

@@ -26,13 +26,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, WebSocket
 from starlette.websockets import WebSocketDisconnect
 
-from aggregates.errors import NotFoundError
 from marketplace.bootstrap import Services
+from marketplace.queries.viewer import ANONYMOUS, Viewer
 from marketplace.settings import Settings
 from marketplace.stores.security import token_digest
 from marketplace.stream.hub import StreamHub, Subscriber
 from marketplace.stream.matches import MatchNotifier
-from marketplace.visibility import ANONYMOUS, Viewer
 
 router = APIRouter(tags=["stream"])
 
@@ -48,14 +47,7 @@ def viewer_of(services: Services, token: str | None) -> Viewer | None:
     """Anonymous without a token; None when the token is invalid."""
     if not token:
         return ANONYMOUS
-    org_id = services.security.resolve(token)
-    if org_id is None:
-        return None
-    try:
-        org = services.app.get_organization(org_id)
-    except NotFoundError:
-        return None
-    return Viewer(org.id, org.kind, org.verified)
+    return services.queries.organizations.signed_in(token)
 
 
 @router.websocket("/stream")

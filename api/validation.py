@@ -18,26 +18,22 @@ def _bounds(ctx: dict[str, Any]) -> dict[str, Any]:
     return {key: ctx.get(key) for key in ("gt", "ge", "lt", "le", "min_length", "max_length")}
 
 
+def _length(kind: str, code: str, bound: tuple[str, str], limit: Any) -> Phrase:
+    """A length bound, counted in characters (strings) or items (lists)."""
+    unit = ("characters", "个字符") if kind.startswith("string_") else ("items", "项")
+    return code, f"{bound[0]} {limit} {unit[0]}", f"{bound[1]} {limit} {unit[1]}"
+
+
 def _phrase(kind: str, ctx: dict[str, Any]) -> Phrase | None:
     b = _bounds(ctx)
     if kind == "missing":
         return "missing", "is required", "必填"
     if kind in {"string_too_long", "too_long"}:
-        unit = ("characters", "个字符") if kind == "string_too_long" else ("items", "项")
-        return (
-            "too_long",
-            f"must be at most {b['max_length']} {unit[0]}",
-            (f"最多 {b['max_length']} {unit[1]}"),
-        )
+        return _length(kind, "too_long", ("must be at most", "最多"), b["max_length"])
     if kind in {"string_too_short", "too_short"}:
         if b["min_length"] == 1:
             return "too_short", "must not be empty", "不能为空"
-        unit = ("characters", "个字符") if kind == "string_too_short" else ("items", "项")
-        return (
-            "too_short",
-            f"must be at least {b['min_length']} {unit[0]}",
-            (f"至少 {b['min_length']} {unit[1]}"),
-        )
+        return _length(kind, "too_short", ("must be at least", "至少"), b["min_length"])
     comparisons = {
         "greater_than": ("gt", "must be greater than", "须大于"),
         "greater_than_equal": ("ge", "must be at least", "不能小于"),
@@ -72,13 +68,18 @@ EXACT: dict[str, Phrase] = {
     "none_required": ("invalid_value", "must be null", "须为 null"),
 }
 
+A_LIST = ("not_a_list", "must be a list", "须为列表")
+AN_OBJECT = ("not_an_object", "must be a JSON object", "须为 JSON 对象")
+A_NUMBER = ("not_a_number", "must be a number", "须为数字")
+A_STRING = ("not_a_string", "must be a string", "须为字符串")
+
 # Pydantic error type prefix → (code, en, zh), for the types whose phrase needs no context.
 SIMPLE: dict[str, Phrase] = {
     "int": ("not_an_integer", "must be a whole number", "须为整数"),
-    "decimal": ("not_a_number", "must be a number", "须为数字"),
-    "float": ("not_a_number", "must be a number", "须为数字"),
+    "decimal": A_NUMBER,
+    "float": A_NUMBER,
     "bool": ("not_a_boolean", "must be true or false", "须为 true 或 false"),
-    "string_type": ("not_a_string", "must be a string", "须为字符串"),
+    "string_type": A_STRING,
     "string_unicode": ("invalid_text", "is not valid Unicode text", "不是有效的 Unicode 文本"),
     "string_pattern_mismatch": ("invalid_format", "has the wrong format", "格式不正确"),
     "uuid": ("not_a_uuid", "must be a UUID", "须为 UUID"),
@@ -90,20 +91,20 @@ SIMPLE: dict[str, Phrase] = {
     "datetime": ("not_a_datetime", "must be a date and time with offset", "须为带时区的日期时间"),
     "date": ("not_a_date", "must be a date (YYYY-MM-DD)", "须为日期（YYYY-MM-DD）"),
     "extra_forbidden": ("unknown_field", "is not a known field", "不是可接受的字段"),
-    "model_": ("not_an_object", "must be a JSON object", "须为 JSON 对象"),
-    "dict_type": ("not_an_object", "must be a JSON object", "须为 JSON 对象"),
-    "list_type": ("not_a_list", "must be a list", "须为列表"),
+    "model_": AN_OBJECT,
+    "dict_type": AN_OBJECT,
+    "list_type": A_LIST,
     "json_invalid": ("invalid_json", "is not valid JSON", "不是有效的 JSON"),
     "value_error": ("invalid_value", "is not valid", "无效"),
     "union_tag": ("invalid_choice", "is not one of the accepted kinds", "不是可接受的类型"),
-    "set_type": ("not_a_list", "must be a list", "须为列表"),
-    "tuple_type": ("not_a_list", "must be a list", "须为列表"),
-    "frozen_set_type": ("not_a_list", "must be a list", "须为列表"),
-    "iterable_type": ("not_a_list", "must be a list", "须为列表"),
-    "mapping_type": ("not_an_object", "must be a JSON object", "须为 JSON 对象"),
+    "set_type": A_LIST,
+    "tuple_type": A_LIST,
+    "frozen_set_type": A_LIST,
+    "iterable_type": A_LIST,
+    "mapping_type": AN_OBJECT,
     "time_delta": ("not_a_duration", "must be a duration", "须为时长"),
     "time": ("not_a_time", "must be a time of day", "须为时刻"),
-    "bytes": ("not_a_string", "must be a string", "须为字符串"),
+    "bytes": A_STRING,
     "url": ("invalid_url", "must be a valid URL", "须为有效的网址"),
     "missing_": ("missing", "is required", "必填"),
     "control_characters": (

@@ -16,6 +16,7 @@ from marketplace.audit.signing import Checkpointer, load_or_create_signer
 from marketplace.audit.verify.checkpoint import Signer
 from marketplace.embedded_pg.server import EmbeddedPostgres
 from marketplace.own_writes import OwnWrites
+from marketplace.queries import Queries, build_queries
 from marketplace.settings import Settings, eventsourcing_env
 from marketplace.stores import budgets, idempotency, personal_data, security
 from marketplace.stores.database import MIGRATION_LOCK_KEY, Database, recover_quickly
@@ -24,53 +25,16 @@ from marketplace.stores.personal_data import ContactVault
 from marketplace.stores.security import SecurityStore
 from marketplace.workers.scheduler import DeadlineScheduler
 from projections import engine
-from projections.bank_products import BankProductsView
-from projections.bids import BidsView
-from projections.contracts import ContractsView
-from projections.engine import ProjectionRunner, View
-from projections.exhibitions import ExhibitionsView
+from projections.catalog import Views, build_views
+from projections.engine import ProjectionRunner
 from projections.failures import Retry
-from projections.financing import FinancingBoardView
-from projections.financing_offers import OffersView
 from projections.freshness import PositionWatcher
-from projections.listings import ListingsView
-from projections.organizations import OrganizationsView
 from projections.rebuild import outdated_views, rebuild
-from projections.signups import SignupsView
-from projections.stats import StatsView
 from projections.text import warm_up
 
 log = logging.getLogger(__name__)
 
 EVENTS_TABLE = "marketplace_events"  # eventsourcing names it after the application
-
-
-@dataclass
-class Views:
-    organizations: OrganizationsView
-    listings: ListingsView
-    bids: BidsView
-    exhibitions: ExhibitionsView
-    signups: SignupsView
-    financing_needs: FinancingBoardView
-    financing_offers: OffersView
-    bank_products: BankProductsView
-    contracts: ContractsView
-    stats: StatsView
-
-    def all(self) -> list[View]:
-        return [
-            self.organizations,
-            self.listings,
-            self.bids,
-            self.exhibitions,
-            self.signups,
-            self.financing_needs,
-            self.financing_offers,
-            self.bank_products,
-            self.contracts,
-            self.stats,
-        ]
 
 
 @dataclass
@@ -87,6 +51,7 @@ class Services:
     watcher: PositionWatcher
     idempotency: IdempotencyStore
     signer: Signer
+    queries: Queries
     own_writes: OwnWrites = field(default_factory=OwnWrites)
     runners: list[ProjectionRunner] = field(default_factory=list)
     scheduler: DeadlineScheduler | None = None
@@ -187,21 +152,6 @@ def migrate(app: Marketplace, url: str) -> None:
     pool.close()
 
 
-def build_views(pool: ConnectionPool[Any]) -> Views:
-    return Views(
-        OrganizationsView(pool),
-        ListingsView(pool),
-        BidsView(pool),
-        exhibitions=ExhibitionsView(pool),
-        signups=SignupsView(pool),
-        financing_needs=FinancingBoardView(pool),
-        financing_offers=OffersView(pool),
-        bank_products=BankProductsView(pool),
-        contracts=ContractsView(pool),
-        stats=StatsView(pool),
-    )
-
-
 def open_services(settings: Settings, *, url: str | None = None) -> Services:
     """Connect, migrate, and build the services (background threads are not started)."""
     embedded = None
@@ -222,6 +172,7 @@ def open_services(settings: Settings, *, url: str | None = None) -> Services:
         password_slots=settings.login_verify_concurrency,
         password_wait=settings.login_queue_seconds,
     )
+    vault = ContactVault(db)
     watcher = PositionWatcher(url, [v.name for v in views.all()])
     watcher.start()
     watcher.ready.wait(10)
@@ -232,10 +183,11 @@ def open_services(settings: Settings, *, url: str | None = None) -> Services:
         db=db,
         views=views,
         security=security_store,
-        vault=ContactVault(db),
+        vault=vault,
         idempotency=IdempotencyStore(db, ttl=timedelta(hours=settings.idempotency_ttl_hours)),
         signer=load_or_create_signer(settings.signing_key_path, settings.audit_origin),
         watcher=watcher,
+        queries=build_queries(app, views, security_store, vault, settings),
         embedded=embedded,
     )
     app.on_recorded = services.own_writes.note  # each caller's last write, read-your-writes

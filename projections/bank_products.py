@@ -8,21 +8,33 @@ from uuid import UUID
 
 from psycopg.rows import dict_row
 from psycopg.sql import SQL, Composed
-from psycopg_pool import ConnectionPool
 
 from aggregates.bank_product import BankProduct
 from projections.engine import View
 from projections.financing_matching import Need, ProductMatch, matching_products
 from projections.pages import Page, decode_cursor, page_of
-from projections.rows import Row, Rows, Table
+from projections.rows import Row, Rows
+from projections.table import Table
 
 BANK_PRODUCTS = Table(
     "bank_products",
     (
-        "id", "bank_id", "name", "product_type", "amount_min", "amount_max", "term_min",
-        "term_max", "rate_min", "rate_max", "regions", "published_at", "position", "version",
+        "id uuid PRIMARY KEY",
+        "bank_id uuid NOT NULL",
+        "name text NOT NULL",
+        "product_type text NOT NULL",
+        "amount_min numeric NOT NULL",
+        "amount_max numeric NOT NULL",
+        "term_min int NOT NULL",
+        "term_max int NOT NULL",
+        "rate_min numeric NOT NULL",
+        "rate_max numeric NOT NULL",
+        "regions text[] NOT NULL",
+        "published_at timestamptz NOT NULL",
+        "position bigint NOT NULL",
+        "version int NOT NULL",
     ),
-)  # fmt: skip
+)
 
 # A product serves a region when one of its codes is a prefix of the region's code; a query
 # by a prefix (`33`) also finds products serving a part of it (`3301`).
@@ -37,23 +49,13 @@ class BankProductsView(View):
     tables = (BANK_PRODUCTS,)
     event_classes = (BankProduct.Published,)
     schema = (
-        SQL(
-            "CREATE TABLE IF NOT EXISTS bank_products ("
-            " id uuid PRIMARY KEY, bank_id uuid NOT NULL, name text NOT NULL,"
-            " product_type text NOT NULL, amount_min numeric NOT NULL,"
-            " amount_max numeric NOT NULL, term_min int NOT NULL, term_max int NOT NULL,"
-            " rate_min numeric NOT NULL, rate_max numeric NOT NULL, regions text[] NOT NULL,"
-            " published_at timestamptz NOT NULL, position bigint NOT NULL, version int NOT NULL)"
-        ),
+        BANK_PRODUCTS.create,
         SQL(
             "CREATE INDEX IF NOT EXISTS bank_products_type_idx"
             " ON bank_products (product_type, position DESC)"
         ),
         SQL("CREATE INDEX IF NOT EXISTS bank_products_bank_idx ON bank_products (bank_id)"),
     )
-
-    def __init__(self, pool: ConnectionPool[Any]) -> None:
-        self.pool = pool
 
     @singledispatchmethod
     def fold(self, event: Any, rows: Rows, position: int) -> None:

@@ -6,23 +6,32 @@ from functools import singledispatchmethod
 from typing import Any
 from uuid import UUID
 
-from psycopg.rows import dict_row
 from psycopg.sql import SQL, Composed
-from psycopg_pool import ConnectionPool
 
 from aggregates.posting import Posting
 from projections.engine import View
-from projections.pages import Page, decode_cursor, page_of
-from projections.rows import Rows, Table
+from projections.pages import Page, fetch_page
+from projections.rows import Rows
+from projections.table import Table
 
 BIDS = Table(
     "bids",
     (
-        "id", "posting_id", "bidder_id", "unit_price", "quantity", "delivery_days", "message",
-        "status", "reason", "placed_at", "updated_at", "position",
+        "id uuid PRIMARY KEY",
+        "posting_id uuid NOT NULL",
+        "bidder_id uuid NOT NULL",
+        "unit_price numeric NOT NULL",
+        "quantity numeric NOT NULL",
+        "delivery_days int",
+        "message text",
+        "status text NOT NULL",
+        "reason text",
+        "placed_at timestamptz NOT NULL",
+        "updated_at timestamptz NOT NULL",
+        "position bigint NOT NULL",
     ),
     lookups=("posting_id",),
-)  # fmt: skip
+)
 
 
 class BidsView(View):
@@ -35,20 +44,10 @@ class BidsView(View):
         Posting.BidAccepted,
     )
     schema = (
-        SQL(
-            "CREATE TABLE IF NOT EXISTS bids ("
-            " id uuid PRIMARY KEY, posting_id uuid NOT NULL, bidder_id uuid NOT NULL,"
-            " unit_price numeric NOT NULL, quantity numeric NOT NULL, delivery_days int,"
-            " message text, status text NOT NULL, reason text,"
-            " placed_at timestamptz NOT NULL, updated_at timestamptz NOT NULL,"
-            " position bigint NOT NULL)"
-        ),
+        BIDS.create,
         SQL("CREATE INDEX IF NOT EXISTS bids_posting_idx ON bids (posting_id, position)"),
         SQL("CREATE INDEX IF NOT EXISTS bids_bidder_idx ON bids (bidder_id, position)"),
     )
-
-    def __init__(self, pool: ConnectionPool[Any]) -> None:
-        self.pool = pool
 
     @singledispatchmethod
     def fold(self, event: Any, rows: Rows, position: int) -> None:
@@ -108,11 +107,13 @@ class BidsView(View):
         if bidder_id is not None:
             query += SQL(" AND b.bidder_id = %s")
             params.append(bidder_id)
-        after = decode_cursor(cursor)
-        if after is not None:
-            query += SQL(" AND b.position > %s")
-            params.append(after)
-        with self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
-            cur.execute(query + SQL(" ORDER BY b.position LIMIT %s"), [*params, limit + 1])
-            rows: list[dict[str, Any]] = cur.fetchall()
-        return page_of(rows, limit, "position")
+        return fetch_page(self.pool, query, params, order="b.position", cursor=cursor, limit=limit)
+
+    def has_bid(self, posting_id: UUID, bidder_id: UUID) -> bool:
+        """Whether `bidder_id` ever bid on the posting (any status)."""
+        with self.pool.connection() as conn:
+            row = conn.execute(
+                "SELECT 1 FROM bids WHERE posting_id = %s AND bidder_id = %s LIMIT 1",
+                (posting_id, bidder_id),
+            ).fetchone()
+        return row is not None

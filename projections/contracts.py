@@ -8,22 +8,36 @@ from uuid import UUID
 
 from psycopg.rows import dict_row
 from psycopg.sql import SQL, Composed
-from psycopg_pool import ConnectionPool
 
 from aggregates.contract import Contract, contract_digest
 from projections.engine import View
-from projections.pages import Page, decode_cursor, page_of
-from projections.rows import Rows, Table
+from projections.pages import Page, fetch_page
+from projections.rows import Rows
+from projections.table import Table
 
 CONTRACTS = Table(
     "contracts",
     (
-        "id", "kind", "status", "parties", "party_ids", "terms", "amount", "currency", "digest",
-        "source", "exhibition_id", "signatures", "drafted_at", "signed_at", "completed_at",
-        "cancelled_at", "version", "position",
+        "id uuid PRIMARY KEY",
+        "kind text NOT NULL",
+        "status text NOT NULL",
+        "parties jsonb NOT NULL",
+        "party_ids uuid[] NOT NULL",
+        "terms jsonb NOT NULL",
+        "amount numeric NOT NULL",
+        "currency text NOT NULL",
+        "digest text NOT NULL",
+        "source jsonb NOT NULL",
+        "exhibition_id uuid",
+        "signatures jsonb NOT NULL",
+        "drafted_at timestamptz NOT NULL",
+        "signed_at timestamptz",
+        "completed_at timestamptz",
+        "cancelled_at timestamptz",
+        "version int NOT NULL",
+        "position bigint NOT NULL",
     ),
-    json=("parties", "terms", "source", "signatures"),
-)  # fmt: skip
+)
 
 
 class ContractsView(View):
@@ -31,22 +45,10 @@ class ContractsView(View):
     tables = (CONTRACTS,)
     event_classes = (Contract.Drafted, Contract.Signed, Contract.Cancelled, Contract.Completed)
     schema = (
-        SQL(
-            "CREATE TABLE IF NOT EXISTS contracts ("
-            " id uuid PRIMARY KEY, kind text NOT NULL, status text NOT NULL,"
-            " parties jsonb NOT NULL, party_ids uuid[] NOT NULL, terms jsonb NOT NULL,"
-            " amount numeric NOT NULL, currency text NOT NULL, digest text NOT NULL,"
-            " source jsonb NOT NULL, exhibition_id uuid, signatures jsonb NOT NULL,"
-            " drafted_at timestamptz NOT NULL, signed_at timestamptz,"
-            " completed_at timestamptz, cancelled_at timestamptz,"
-            " version int NOT NULL, position bigint NOT NULL)"
-        ),
+        CONTRACTS.create,
         SQL("CREATE INDEX IF NOT EXISTS contracts_parties_idx ON contracts USING gin (party_ids)"),
         SQL("CREATE INDEX IF NOT EXISTS contracts_position_idx ON contracts (position DESC)"),
     )
-
-    def __init__(self, pool: ConnectionPool[Any]) -> None:
-        self.pool = pool
 
     @singledispatchmethod
     def fold(self, event: Any, rows: Rows, position: int) -> None:
@@ -140,12 +142,16 @@ class ContractsView(View):
             (SQL(" AND %s = ANY(party_ids)"), party),
             (SQL(" AND kind = %s"), kind),
             (SQL(" AND status = %s"), status),
-            (SQL(" AND position < %s"), decode_cursor(cursor)),
         ):
             if value is not None:
                 query += clause
                 params.append(value)
-        with self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
-            cur.execute(query + SQL(" ORDER BY position DESC LIMIT %s"), [*params, limit + 1])
-            rows: list[dict[str, Any]] = cur.fetchall()
-        return page_of(rows, limit, "position")
+        return fetch_page(
+            self.pool,
+            query,
+            params,
+            order="position",
+            cursor=cursor,
+            limit=limit,
+            newest_first=True,
+        )

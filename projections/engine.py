@@ -27,6 +27,7 @@ import psycopg
 from eventsourcing.application import Application
 from eventsourcing.utils import get_topic
 from psycopg.sql import SQL, Identifier
+from psycopg_pool import ConnectionPool
 
 from projections import failures
 from projections.batches import (
@@ -40,7 +41,8 @@ from projections.batches import (
 )
 from projections.cold import cold_catch_up
 from projections.failures import Retry, is_outage
-from projections.rows import Rows, Table
+from projections.rows import Rows
+from projections.table import Table
 from projections.worker import Worker
 
 __all__ = ["PROJECTED_CHANNEL", "SCHEMA", "ProjectionRunner", "View", "ViewRunner"]
@@ -66,13 +68,17 @@ SCHEMA = (
 
 
 class View(ABC):
-    """A read model: its tables, and how each event changes their rows."""
+    """A read model: its tables, how each event changes their rows, and the pool its queries
+    read through."""
 
     name: ClassVar[str]
     version: ClassVar[int] = 1  # raise it when the tables or the folding change: rebuilds
     tables: ClassVar[tuple[Table, ...]]
     schema: ClassVar[tuple[SQL, ...]]
     event_classes: ClassVar[tuple[type, ...]]
+
+    def __init__(self, pool: ConnectionPool[Any]) -> None:
+        self.pool = pool
 
     @classmethod
     def topics(cls) -> frozenset[str]:

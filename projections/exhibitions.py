@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import singledispatchmethod
-from typing import Any, LiteralString
+from typing import Any
 from uuid import UUID
 
 from psycopg.rows import dict_row
@@ -19,17 +19,33 @@ from aggregates.exhibition_terms import (
     signups_open,
 )
 from projections.engine import View
-from projections.pages import Page, decode_cursor, page_of
-from projections.rows import Row, Rows, Table
+from projections.pages import Page, Where, decode_cursor, page_of
+from projections.rows import Row, Rows
+from projections.table import Table
 
 EXHIBITIONS = Table(
     "exhibitions",
     (
-        "id", "organizer_id", "name", "venue", "online", "starts_at", "ends_at", "capacity",
-        "signup_deadline", "status", "cancel_reason", "confirmed_count", "waitlist_count",
-        "checked_in_count", "scheduled_at", "scheduled_position", "version", "updated_at",
+        "id uuid PRIMARY KEY",
+        "organizer_id uuid NOT NULL",
+        "name text NOT NULL",
+        "venue text NOT NULL",
+        "online boolean NOT NULL",
+        "starts_at timestamptz NOT NULL",
+        "ends_at timestamptz NOT NULL",
+        "capacity int NOT NULL",
+        "signup_deadline timestamptz NOT NULL",
+        "status text NOT NULL",
+        "cancel_reason text",
+        "confirmed_count int NOT NULL DEFAULT 0",
+        "waitlist_count int NOT NULL DEFAULT 0",
+        "checked_in_count int NOT NULL DEFAULT 0",
+        "scheduled_at timestamptz NOT NULL",
+        "scheduled_position bigint NOT NULL",
+        "version int NOT NULL",
+        "updated_at timestamptz NOT NULL",
     ),
-)  # fmt: skip
+)
 
 
 class ExhibitionsView(View):
@@ -44,26 +60,13 @@ class ExhibitionsView(View):
         Exhibition.Closed,
     )
     schema = (
-        SQL(
-            "CREATE TABLE IF NOT EXISTS exhibitions ("
-            " id uuid PRIMARY KEY, organizer_id uuid NOT NULL, name text NOT NULL,"
-            " venue text NOT NULL, online boolean NOT NULL, starts_at timestamptz NOT NULL,"
-            " ends_at timestamptz NOT NULL, capacity int NOT NULL,"
-            " signup_deadline timestamptz NOT NULL, status text NOT NULL, cancel_reason text,"
-            " confirmed_count int NOT NULL DEFAULT 0, waitlist_count int NOT NULL DEFAULT 0,"
-            " checked_in_count int NOT NULL DEFAULT 0, scheduled_at timestamptz NOT NULL,"
-            " scheduled_position bigint NOT NULL, version int NOT NULL,"
-            " updated_at timestamptz NOT NULL)"
-        ),
+        EXHIBITIONS.create,
         SQL(
             "CREATE INDEX IF NOT EXISTS exhibitions_position_idx"
             " ON exhibitions (scheduled_position DESC)"
         ),
         SQL("CREATE INDEX IF NOT EXISTS exhibitions_ends_idx ON exhibitions (status, ends_at)"),
     )
-
-    def __init__(self, pool: ConnectionPool[Any]) -> None:
-        self.pool = pool
 
     # Projection ------------------------------------------------------------------------
 
@@ -156,26 +159,19 @@ class ExhibitionsView(View):
         now: datetime,
     ) -> Page:
         """Newest scheduled first; `ongoing` is a scheduled exhibition that has started."""
-        where: list[SQL | Composed] = []
-        params: list[Any] = []
-
-        def add(clause: LiteralString, *values: Any) -> None:
-            where.append(SQL(clause))
-            params.extend(values)
-
+        where = Where()
         if status == "ongoing":
-            add("e.status = 'scheduled' AND e.starts_at <= %s", now)
+            where.add("e.status = 'scheduled' AND e.starts_at <= %s", now)
         elif status == "scheduled":
-            add("e.status = 'scheduled' AND e.starts_at > %s", now)
+            where.add("e.status = 'scheduled' AND e.starts_at > %s", now)
         elif status != "all":
-            add("e.status = %s", status)
+            where.add("e.status = %s", status)
         if online is not None:
-            add("e.online = %s", online)
+            where.add("e.online = %s", online)
         before = decode_cursor(cursor)
         if before is not None:
-            add("e.scheduled_position < %s", before)
-        conditions = SQL(" AND ").join(where) if where else SQL("true")
-        rows = self._select(conditions, params, limit=limit + 1, now=now)
+            where.add("e.scheduled_position < %s", before)
+        rows = self._select(where.sql(), where.params, limit=limit + 1, now=now)
         return page_of(rows, limit, "scheduled_position")
 
     def _select(

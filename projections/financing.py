@@ -9,23 +9,41 @@ from functools import singledispatchmethod
 from typing import Any
 
 from psycopg.sql import SQL
-from psycopg_pool import ConnectionPool
 
 from aggregates.financing_need import FinancingNeed
 from projections.engine import View
 from projections.financing_queries import FinancingBoardQueries
-from projections.rows import Row, Rows, Table
+from projections.rows import Row, Rows
+from projections.table import Table
 
 FINANCING_NEEDS = Table(
     "financing_needs",
     (
-        "id", "owner_id", "amount", "currency", "term_months", "purpose", "product_type",
-        "region", "respond_by", "status", "offer_count", "first_offer_at", "posted_at",
-        "posted_position", "matched_offer_id", "matched_bank_id", "contract_id",
-        "amount_matched", "matched_at", "amount_disbursed", "disbursed_at", "version",
-        "updated_at",
+        "id uuid PRIMARY KEY",
+        "owner_id uuid NOT NULL",
+        "amount numeric NOT NULL",
+        "currency text NOT NULL",
+        "term_months int NOT NULL",
+        "purpose text NOT NULL",
+        "product_type text NOT NULL",
+        "region text NOT NULL",
+        "respond_by timestamptz",
+        "status text NOT NULL",
+        "offer_count int NOT NULL DEFAULT 0",
+        "first_offer_at timestamptz",
+        "posted_at timestamptz NOT NULL",
+        "posted_position bigint NOT NULL",
+        "matched_offer_id uuid",
+        "matched_bank_id uuid",
+        "contract_id uuid",
+        "amount_matched numeric",
+        "matched_at timestamptz",
+        "amount_disbursed numeric",
+        "disbursed_at timestamptz",
+        "version int NOT NULL",
+        "updated_at timestamptz NOT NULL",
     ),
-)  # fmt: skip
+)
 
 
 class FinancingBoardView(FinancingBoardQueries, View):
@@ -42,18 +60,7 @@ class FinancingBoardView(FinancingBoardQueries, View):
         FinancingNeed.Disbursed,
     )
     schema = (
-        SQL(
-            "CREATE TABLE IF NOT EXISTS financing_needs ("
-            " id uuid PRIMARY KEY, owner_id uuid NOT NULL, amount numeric NOT NULL,"
-            " currency text NOT NULL, term_months int NOT NULL, purpose text NOT NULL,"
-            " product_type text NOT NULL, region text NOT NULL, respond_by timestamptz,"
-            " status text NOT NULL, offer_count int NOT NULL DEFAULT 0,"
-            " first_offer_at timestamptz, posted_at timestamptz NOT NULL,"
-            " posted_position bigint NOT NULL, matched_offer_id uuid, matched_bank_id uuid,"
-            " contract_id uuid, amount_matched numeric, matched_at timestamptz,"
-            " amount_disbursed numeric, disbursed_at timestamptz, version int NOT NULL,"
-            " updated_at timestamptz NOT NULL)"
-        ),
+        FINANCING_NEEDS.create,
         SQL(
             "CREATE INDEX IF NOT EXISTS financing_needs_status_idx"
             " ON financing_needs (status, posted_position DESC)"
@@ -68,9 +75,6 @@ class FinancingBoardView(FinancingBoardQueries, View):
         ),
     )
 
-    def __init__(self, pool: ConnectionPool[Any]) -> None:
-        self.pool = pool
-
     # Projection ------------------------------------------------------------------------
 
     @singledispatchmethod
@@ -79,8 +83,7 @@ class FinancingBoardView(FinancingBoardQueries, View):
 
     @fold.register
     def _(self, event: FinancingNeed.Posted, rows: Rows, position: int) -> None:
-        row: Row = dict.fromkeys(FINANCING_NEEDS.columns)
-        row.update(
+        row = FINANCING_NEEDS.row(
             id=event.originator_id,
             owner_id=event.owner_id,
             amount=event.amount,

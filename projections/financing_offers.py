@@ -13,17 +13,28 @@ from psycopg_pool import ConnectionPool
 
 from aggregates.financing_need import FinancingNeed
 from projections.engine import View
-from projections.pages import Page, decode_cursor, page_of
-from projections.rows import Rows, Table
+from projections.pages import Page, fetch_page
+from projections.rows import Rows
+from projections.table import Table
 
 FINANCING_OFFERS = Table(
     "financing_offers",
     (
-        "id", "need_id", "bank_id", "amount", "annual_rate", "term_months", "conditions",
-        "valid_until", "status", "made_at", "updated_at", "position",
+        "id uuid PRIMARY KEY",
+        "need_id uuid NOT NULL",
+        "bank_id uuid NOT NULL",
+        "amount numeric NOT NULL",
+        "annual_rate numeric NOT NULL",
+        "term_months int NOT NULL",
+        "conditions text",
+        "valid_until timestamptz",
+        "status text NOT NULL",
+        "made_at timestamptz NOT NULL",
+        "updated_at timestamptz NOT NULL",
+        "position bigint NOT NULL",
     ),
     lookups=("need_id",),
-)  # fmt: skip
+)
 
 
 class OffersView(View):
@@ -36,14 +47,7 @@ class OffersView(View):
         FinancingNeed.OfferAccepted,
     )
     schema = (
-        SQL(
-            "CREATE TABLE IF NOT EXISTS financing_offers ("
-            " id uuid PRIMARY KEY, need_id uuid NOT NULL, bank_id uuid NOT NULL,"
-            " amount numeric NOT NULL, annual_rate numeric NOT NULL, term_months int NOT NULL,"
-            " conditions text, valid_until timestamptz, status text NOT NULL,"
-            " made_at timestamptz NOT NULL, updated_at timestamptz NOT NULL,"
-            " position bigint NOT NULL)"
-        ),
+        FINANCING_OFFERS.create,
         SQL(
             "CREATE INDEX IF NOT EXISTS financing_offers_need_idx"
             " ON financing_offers (need_id, position)"
@@ -57,9 +61,6 @@ class OffersView(View):
             " ON financing_offers (valid_until) WHERE status = 'submitted'"
         ),
     )
-
-    def __init__(self, pool: ConnectionPool[Any]) -> None:
-        self.pool = pool
 
     @singledispatchmethod
     def fold(self, event: Any, rows: Rows, position: int) -> None:
@@ -129,14 +130,7 @@ class OffersView(View):
         if bank_id is not None:
             query += SQL(" AND f.bank_id = %s")
             params.append(bank_id)
-        after = decode_cursor(cursor)
-        if after is not None:
-            query += SQL(" AND f.position > %s")
-            params.append(after)
-        with self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
-            cur.execute(query + SQL(" ORDER BY f.position LIMIT %s"), [*params, limit + 1])
-            rows: list[dict[str, Any]] = cur.fetchall()
-        return page_of(rows, limit, "position")
+        return fetch_page(self.pool, query, params, order="f.position", cursor=cursor, limit=limit)
 
 
 def offers_past_valid_until(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 from functools import singledispatchmethod
-from typing import Any, LiteralString
+from typing import Any
 from uuid import UUID
 
 from psycopg.rows import dict_row
@@ -14,19 +14,39 @@ from psycopg_pool import ConnectionPool
 
 from aggregates.posting import Posting
 from projections.engine import View
-from projections.pages import Page, decode_cursor, page_of
-from projections.rows import Row, Rows, Table
+from projections.pages import Page, Where, decode_cursor, page_of
+from projections.rows import Row, Rows
+from projections.table import Table
 from projections.text import document_terms, query_terms
 
 LISTINGS = Table(
     "listings",
     (
-        "id", "owner_id", "side", "title", "description", "category", "quantity", "unit",
-        "price_min", "price_max", "currency", "region", "expires_at", "status", "bid_count",
-        "published_at", "published_position", "version", "updated_at", "search_zh",
-        "search_en",
+        "id uuid PRIMARY KEY",
+        "owner_id uuid NOT NULL",
+        "side text NOT NULL",
+        "title text NOT NULL",
+        "description text NOT NULL",
+        "category text NOT NULL",
+        "quantity numeric NOT NULL",
+        "unit text NOT NULL",
+        "price_min numeric",
+        "price_max numeric",
+        "currency text NOT NULL",
+        "region text NOT NULL",
+        "expires_at timestamptz NOT NULL",
+        "status text NOT NULL",
+        "bid_count int NOT NULL DEFAULT 0",
+        "published_at timestamptz NOT NULL",
+        "published_position bigint NOT NULL",
+        "version int NOT NULL",
+        "updated_at timestamptz NOT NULL",
+        "search_zh text NOT NULL",
+        "search_en text NOT NULL",
+        "search tsvector GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, search_zh)"
+        " || to_tsvector('english'::regconfig, search_en)) STORED",
     ),
-)  # fmt: skip
+)
 _REVISABLE = frozenset(
     {"title", "description", "quantity", "unit", "price_min", "price_max", "expires_at"}
 )
@@ -52,20 +72,7 @@ class ListingsView(View):
         Posting.BidAccepted,
     )
     schema = (
-        SQL(
-            "CREATE TABLE IF NOT EXISTS listings ("
-            " id uuid PRIMARY KEY, owner_id uuid NOT NULL, side text NOT NULL,"
-            " title text NOT NULL, description text NOT NULL, category text NOT NULL,"
-            " quantity numeric NOT NULL, unit text NOT NULL, price_min numeric,"
-            " price_max numeric, currency text NOT NULL, region text NOT NULL,"
-            " expires_at timestamptz NOT NULL, status text NOT NULL,"
-            " bid_count int NOT NULL DEFAULT 0, published_at timestamptz NOT NULL,"
-            " published_position bigint NOT NULL, version int NOT NULL,"
-            " updated_at timestamptz NOT NULL, search_zh text NOT NULL, search_en text NOT NULL,"
-            " search tsvector GENERATED ALWAYS AS"
-            " (to_tsvector('simple'::regconfig, search_zh)"
-            " || to_tsvector('english'::regconfig, search_en)) STORED)"
-        ),
+        LISTINGS.create,
         SQL(
             "CREATE INDEX IF NOT EXISTS listings_status_idx"
             " ON listings (status, published_position DESC)"
@@ -74,9 +81,6 @@ class ListingsView(View):
         SQL("CREATE INDEX IF NOT EXISTS listings_region_idx ON listings (region text_pattern_ops)"),
         SQL("CREATE INDEX IF NOT EXISTS listings_owner_idx ON listings (owner_id)"),
     )
-
-    def __init__(self, pool: ConnectionPool[Any]) -> None:
-        self.pool = pool
 
     # Projection ------------------------------------------------------------------------
 
@@ -175,45 +179,38 @@ class ListingsView(View):
         now: datetime,
     ) -> Page:
         """Newest first; `status=open` also hides postings past expiry the scheduler missed."""
-        where: list[SQL | Composed] = []
-        params: list[Any] = []
-
-        def add(clause: LiteralString, *values: Any) -> None:
-            where.append(SQL(clause))
-            params.extend(values)
-
+        where = Where()
         if status != "all":
-            add("l.status = %s", status)
+            where.add("l.status = %s", status)
         if status == "open":
-            add("l.expires_at > %s", now)
+            where.add("l.expires_at > %s", now)
         if side:
-            add("l.side = %s", side)
+            where.add("l.side = %s", side)
         if category:
-            add("l.category = %s", category)
+            where.add("l.category = %s", category)
         if region:
-            add("l.region LIKE %s", region + "%")
+            where.add("l.region LIKE %s", region + "%")
         if owner:
-            add("l.owner_id = %s", owner)
+            where.add("l.owner_id = %s", owner)
         if price_max is not None:
-            add("coalesce(l.price_min, l.price_max, 0) <= %s", price_max)
+            where.add("coalesce(l.price_min, l.price_max, 0) <= %s", price_max)
         if q:
-            self._add_search(q, add)
+            self._add_search(q, where)
         before = decode_cursor(cursor)
         if before is not None:
-            add("l.published_position < %s", before)
-        conditions = SQL(" AND ").join(where) if where else SQL("true")
-        rows = self._select(conditions, params, limit=limit + 1)
+            where.add("l.published_position < %s", before)
+        rows = self._select(where.sql(), where.params, limit=limit + 1)
         return page_of(rows, limit, "published_position")
 
     @staticmethod
-    def _add_search(q: str, add: Any) -> None:
+    def _add_search(q: str, where: Where) -> None:
         chinese, latin = query_terms(q)
         if chinese:
-            add("l.search @@ plainto_tsquery('simple', %s)", chinese)
+            where.add("l.search @@ plainto_tsquery('simple', %s)", chinese)
         if latin:
-            add("l.search @@ plainto_tsquery('english', %s)", latin)
+            where.add("l.search @@ plainto_tsquery('english', %s)", latin)
         if not chinese and not latin:
-            add("false")
+            where.add("false")
 
     def _select(
         self, where: SQL | Composed, params: list[Any], *, limit: int

@@ -10,21 +10,31 @@ from uuid import UUID
 
 from psycopg.rows import dict_row
 from psycopg.sql import SQL, Composed
-from psycopg_pool import ConnectionPool
 
 from aggregates.errors import InvalidValueError
 from aggregates.organization import Organization
 from projections.engine import View
 from projections.pages import Page
-from projections.rows import Rows, Table
+from projections.rows import Rows
+from projections.table import Table
 
 ORGANIZATIONS = Table(
     "organizations",
     (
-        "id", "kind", "name", "credit_code", "region", "industry", "verified",
-        "registered_at", "rejection_reason", "contact_erased", "version", "position",
+        "id uuid PRIMARY KEY",
+        "kind text NOT NULL",
+        "name text NOT NULL",
+        "credit_code text NOT NULL",
+        "region text NOT NULL",
+        "industry text",
+        "verified boolean NOT NULL",
+        "registered_at timestamptz NOT NULL",
+        "rejection_reason text",
+        "contact_erased boolean NOT NULL DEFAULT false",
+        "version int NOT NULL",
+        "position bigint NOT NULL",
     ),
-)  # fmt: skip
+)
 
 
 class OrganizationsView(View):
@@ -38,23 +48,13 @@ class OrganizationsView(View):
         Organization.ContactErased,
     )
     schema = (
-        SQL(
-            "CREATE TABLE IF NOT EXISTS organizations ("
-            " id uuid PRIMARY KEY, kind text NOT NULL, name text NOT NULL,"
-            " credit_code text NOT NULL, region text NOT NULL, industry text,"
-            " verified boolean NOT NULL, registered_at timestamptz NOT NULL,"
-            " rejection_reason text, contact_erased boolean NOT NULL DEFAULT false,"
-            " version int NOT NULL, position bigint NOT NULL)"
-        ),
+        ORGANIZATIONS.create,
         SQL("CREATE INDEX IF NOT EXISTS organizations_kind_idx ON organizations (kind)"),
         SQL(
             "CREATE INDEX IF NOT EXISTS organizations_registered_idx"
             " ON organizations (registered_at DESC, id DESC)"
         ),
     )
-
-    def __init__(self, pool: ConnectionPool[Any]) -> None:
-        self.pool = pool
 
     @singledispatchmethod
     def fold(self, event: Any, rows: Rows, position: int) -> None:

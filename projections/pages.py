@@ -1,10 +1,14 @@
-"""Keyset pagination shared by the list views: opaque cursors over a descending position."""
+"""Keyset pagination shared by the list views: opaque cursors over a position column."""
 
 from __future__ import annotations
 
 import base64
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, LiteralString
+
+from psycopg.rows import dict_row
+from psycopg.sql import SQL, Composed, Identifier
+from psycopg_pool import ConnectionPool
 
 from aggregates.errors import InvalidValueError
 
@@ -13,6 +17,21 @@ from aggregates.errors import InvalidValueError
 class Page:
     items: list[dict[str, Any]]
     next_cursor: str | None
+
+
+class Where:
+    """The conditions of a list query and their parameters, added one at a time."""
+
+    def __init__(self) -> None:
+        self.conditions: list[SQL] = []
+        self.params: list[Any] = []
+
+    def add(self, condition: LiteralString, *values: Any) -> None:
+        self.conditions.append(SQL(condition))
+        self.params.extend(values)
+
+    def sql(self) -> SQL | Composed:
+        return SQL(" AND ").join(self.conditions) if self.conditions else SQL("true")
 
 
 def encode_cursor(position: int) -> str:
@@ -37,3 +56,27 @@ def page_of(rows: list[dict[str, Any]], limit: int, key: str) -> Page:
     if len(rows) > limit:
         return Page(rows[:limit], encode_cursor(int(rows[limit - 1][key])))
     return Page(rows, None)
+
+
+def fetch_page(
+    pool: ConnectionPool[Any],
+    query: SQL | Composed,
+    params: list[Any],
+    *,
+    order: str,
+    cursor: str | None,
+    limit: int,
+    newest_first: bool = False,
+) -> Page:
+    """A page of `query` (which ends in its WHERE conditions) ordered by the position column
+    `order` ("alias.column"), from after the cursor's position."""
+    column = Identifier(*order.split("."))
+    after = decode_cursor(cursor)
+    if after is not None:
+        query += SQL(" AND {} < %s" if newest_first else " AND {} > %s").format(column)
+        params = [*params, after]
+    direction = SQL(" DESC" if newest_first else "")
+    query += SQL(" ORDER BY {}{} LIMIT %s").format(column, direction)
+    with pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
+        rows: list[dict[str, Any]] = cur.execute(query, [*params, limit + 1]).fetchall()
+    return page_of(rows, limit, order.rsplit(".", 1)[-1])

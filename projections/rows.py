@@ -28,20 +28,9 @@ from psycopg.types.json import Jsonb
 
 from aggregates.text import CONTROL_CHARACTERS
 from aggregates.times import EARLIEST, LATEST
+from projections.table import Table
 
 Row = dict[str, Any]
-
-
-@dataclass(frozen=True)
-class Table:
-    """A view table: its columns in order, the key column, and secondary lookups."""
-
-    name: str
-    columns: tuple[str, ...]
-    key: str = "id"
-    lookups: tuple[str, ...] = ()  # columns `Rows.where` may filter on
-    generated: tuple[str, ...] = ()  # computed by PostgreSQL, never written
-    json: tuple[str, ...] = ()  # jsonb columns (dicts and lists as JSON, not arrays)
 
 
 @dataclass
@@ -143,7 +132,7 @@ class Rows:
 
     def _select(self, spec: Table) -> Composed:
         return SQL("SELECT {} FROM {}").format(
-            SQL(", ").join(Identifier(c) for c in spec.columns), Identifier(spec.name)
+            SQL(", ").join(Identifier(c) for c in spec.written), Identifier(spec.name)
         )
 
     def _load_one(self, spec: Table, key: Any) -> Row | None:
@@ -163,7 +152,7 @@ SMALL_BATCH = 32  # rows; below this, plain pipelined upserts beat a staging tab
 
 
 def _upsert(cur: psycopg.Cursor[Any], spec: Table, rows: list[Row]) -> None:
-    columns = [c for c in spec.columns if c not in spec.generated]
+    columns = spec.written
     names = SQL(", ").join(Identifier(c) for c in columns)
     updates = SQL(", ").join(
         SQL("{0} = excluded.{0}").format(Identifier(c)) for c in columns if c != spec.key
@@ -192,7 +181,7 @@ def _upsert(cur: psycopg.Cursor[Any], spec: Table, rows: list[Row]) -> None:
 
 
 def _copy(cur: psycopg.Cursor[Any], spec: Table, target: Identifier, rows: list[Row]) -> None:
-    columns = [c for c in spec.columns if c not in spec.generated]
+    columns = spec.written
     names = SQL(", ").join(Identifier(c) for c in columns)
     with cur.copy(SQL("COPY {} ({}) FROM STDIN").format(target, names)) as copy:
         for row in rows:

@@ -11,23 +11,29 @@ from functools import singledispatchmethod
 from typing import Any
 from uuid import UUID, uuid5
 
-from psycopg.rows import dict_row
 from psycopg.sql import SQL, Composed
-from psycopg_pool import ConnectionPool
 
 from aggregates.exhibition import Exhibition
 from aggregates.exhibition_terms import SignupStatus
 from projections.engine import View
-from projections.pages import Page, decode_cursor, page_of
-from projections.rows import Rows, Table
+from projections.pages import Page, fetch_page
+from projections.rows import Rows
+from projections.table import Table
 
 SIGNUPS = Table(
     "exhibition_signups",
     (
-        "id", "exhibition_id", "organization_id", "status", "signed_up_at", "signup_position",
-        "checked_in_at", "cancelled_at", "updated_at",
+        "id uuid PRIMARY KEY",
+        "exhibition_id uuid NOT NULL",
+        "organization_id uuid NOT NULL",
+        "status text NOT NULL",
+        "signed_up_at timestamptz NOT NULL",
+        "signup_position bigint NOT NULL",
+        "checked_in_at timestamptz",
+        "cancelled_at timestamptz",
+        "updated_at timestamptz NOT NULL",
     ),
-)  # fmt: skip
+)
 
 
 def signup_key(exhibition_id: UUID, organization_id: UUID) -> UUID:
@@ -40,13 +46,7 @@ class SignupsView(View):
     tables = (SIGNUPS,)
     event_classes = (Exhibition.SignedUp, Exhibition.SignupCancelled, Exhibition.CheckedIn)
     schema = (
-        SQL(
-            "CREATE TABLE IF NOT EXISTS exhibition_signups ("
-            " id uuid PRIMARY KEY, exhibition_id uuid NOT NULL, organization_id uuid NOT NULL,"
-            " status text NOT NULL, signed_up_at timestamptz NOT NULL,"
-            " signup_position bigint NOT NULL, checked_in_at timestamptz,"
-            " cancelled_at timestamptz, updated_at timestamptz NOT NULL)"
-        ),
+        SIGNUPS.create,
         SQL(
             "CREATE INDEX IF NOT EXISTS exhibition_signups_exhibition_idx"
             " ON exhibition_signups (exhibition_id, status, signup_position)"
@@ -56,9 +56,6 @@ class SignupsView(View):
             " ON exhibition_signups (organization_id, signup_position)"
         ),
     )
-
-    def __init__(self, pool: ConnectionPool[Any]) -> None:
-        self.pool = pool
 
     @singledispatchmethod
     def fold(self, event: Any, rows: Rows, position: int) -> None:
@@ -134,11 +131,6 @@ class SignupsView(View):
         if status is not None:
             query += SQL(" AND s.status = %s")
             params.append(status)
-        after = decode_cursor(cursor)
-        if after is not None:
-            query += SQL(" AND s.signup_position > %s")
-            params.append(after)
-        with self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
-            cur.execute(query + SQL(" ORDER BY s.signup_position LIMIT %s"), [*params, limit + 1])
-            rows: list[dict[str, Any]] = cur.fetchall()
-        return page_of(rows, limit, "signup_position")
+        return fetch_page(
+            self.pool, query, params, order="s.signup_position", cursor=cursor, limit=limit
+        )

@@ -10,9 +10,6 @@ from __future__ import annotations
 
 from functools import singledispatchmethod
 from typing import Any
-from uuid import UUID
-
-from psycopg_pool import ConnectionPool
 
 from aggregates.contract import Contract
 from aggregates.exhibition import Exhibition
@@ -21,22 +18,13 @@ from aggregates.financing_need import FinancingNeed
 from aggregates.organization import Organization
 from aggregates.posting import Posting
 from projections.engine import View
-from projections.rows import Row, Rows
+from projections.rows import Rows
+from projections.stats_changes import STATUSES, change_contract, count_signups, origin
 from projections.stats_queries import StatsQueries
 from projections.stats_tables import CONTRACTS, NEEDS, SCHEMA, TABLES
 
 # Revisable terms kept here: whether a posting is still open, and what its OCDS tender says.
 REVISED = frozenset({"title", "description", "quantity", "unit", "expires_at"})
-# Events that only change a status: (event class, (table, new status)).
-STATUSES: tuple[tuple[type, tuple[str, str]], ...] = (
-    (Posting.Withdrawn, ("stats_postings", "withdrawn")),
-    (Posting.Expired, ("stats_postings", "expired")),
-    (Posting.BidAccepted, ("stats_postings", "awarded")),
-    (FinancingNeed.Withdrawn, ("stats_needs", "withdrawn")),
-    (FinancingNeed.Expired, ("stats_needs", "expired")),
-    (Exhibition.Cancelled, ("stats_exhibitions", "cancelled")),
-    (Exhibition.Closed, ("stats_exhibitions", "closed")),
-)
 
 
 class StatsView(StatsQueries, View):
@@ -62,9 +50,6 @@ class StatsView(StatsQueries, View):
         *(cls for cls, _ in STATUSES),
     )
     schema = SCHEMA
-
-    def __init__(self, pool: ConnectionPool[Any]) -> None:
-        self.pool = pool
 
     @singledispatchmethod
     def fold(self, event: Any, rows: Rows, position: int) -> None:
@@ -114,8 +99,7 @@ class StatsView(StatsQueries, View):
 
     @fold.register
     def _(self, event: Contract.Drafted, rows: Rows, position: int) -> None:
-        row: Row = dict.fromkeys(CONTRACTS.columns)
-        row.update(
+        row = CONTRACTS.row(
             id=event.originator_id,
             kind=event.kind,
             status="drafted",
@@ -130,33 +114,8 @@ class StatsView(StatsQueries, View):
             version=event.originator_version,
             position=position,
         )
-        row.update(self._origin(event.source, rows))
+        row.update(origin(event.source, rows))
         rows.put("stats_contracts", row)
-
-    @staticmethod
-    def _origin(source: dict[str, str], rows: Rows) -> Row:
-        """Where the deal came from, with the region and category it is counted under."""
-        if "posting_id" in source:
-            posting_id = UUID(source["posting_id"])
-            posting = rows.get("stats_postings", posting_id) or {}
-            return {
-                "posting_id": posting_id,
-                "bid_id": UUID(source["bid_id"]),
-                "region": posting.get("region"),
-                "category": posting.get("category"),
-            }
-        need_id = UUID(source["need_id"])
-        need = rows.get("stats_needs", need_id) or {}
-        return {"need_id": need_id, "region": need.get("region")}
-
-    def _change(self, rows: Rows, event: Any, position: int, **changes: Any) -> Row | None:
-        return rows.update(
-            "stats_contracts",
-            event.originator_id,
-            version=event.originator_version,
-            position=position,
-            **changes,
-        )
 
     @fold.register
     def _(self, event: Contract.Signed, rows: Rows, position: int) -> None:
@@ -165,7 +124,7 @@ class StatsView(StatsQueries, View):
             return
         signatures = row["signatures"] + 1
         if signatures == len(row["parties"]):  # the last signature makes the contract signed
-            self._change(
+            change_contract(
                 rows,
                 event,
                 position,
@@ -174,22 +133,21 @@ class StatsView(StatsQueries, View):
                 signed_at=event.signed_at,
             )
         else:
-            self._change(rows, event, position, signatures=signatures)
+            change_contract(rows, event, position, signatures=signatures)
 
     @fold.register
     def _(self, event: Contract.Cancelled, rows: Rows, position: int) -> None:
-        self._change(rows, event, position, status="cancelled", cancelled_at=event.timestamp)
+        change_contract(rows, event, position, status="cancelled", cancelled_at=event.timestamp)
 
     @fold.register
     def _(self, event: Contract.Completed, rows: Rows, position: int) -> None:
-        self._change(rows, event, position, status="completed", completed_at=event.timestamp)
+        change_contract(rows, event, position, status="completed", completed_at=event.timestamp)
 
     # Financing needs -------------------------------------------------------------------------
 
     @fold.register
     def _(self, event: FinancingNeed.Posted, rows: Rows, position: int) -> None:
-        row: Row = dict.fromkeys(NEEDS.columns)
-        row.update(
+        row = NEEDS.row(
             id=event.originator_id,
             product_type=event.product_type,
             region=event.region,
@@ -243,18 +201,12 @@ class StatsView(StatsQueries, View):
             },
         )
 
-    def _count(self, rows: Rows, event: Any, **deltas: int) -> None:
-        row = rows.get("stats_exhibitions", event.originator_id)
-        if row is not None:
-            changes = {column: row[column] + delta for column, delta in deltas.items()}
-            rows.update("stats_exhibitions", event.originator_id, **changes)
-
     @fold.register
     def _(self, event: Exhibition.SignedUp, rows: Rows, position: int) -> None:
         if event.status == SignupStatus.CONFIRMED:
-            self._count(rows, event, confirmed=+1)
+            count_signups(rows, event, confirmed=+1)
         else:
-            self._count(rows, event, waitlisted=+1)
+            count_signups(rows, event, waitlisted=+1)
 
     @fold.register
     def _(self, event: Exhibition.SignupCancelled, rows: Rows, position: int) -> None:
@@ -262,11 +214,11 @@ class StatsView(StatsQueries, View):
         waitlisted = -1 if event.previous_status == SignupStatus.WAITLISTED else 0
         if event.promoted_id is not None:  # the first waitlisted signup takes the booth
             confirmed, waitlisted = confirmed + 1, waitlisted - 1
-        self._count(rows, event, confirmed=confirmed, waitlisted=waitlisted)
+        count_signups(rows, event, confirmed=confirmed, waitlisted=waitlisted)
 
     @fold.register
     def _(self, event: Exhibition.CheckedIn, rows: Rows, position: int) -> None:
-        self._count(rows, event, checked_in=+1)
+        count_signups(rows, event, checked_in=+1)
 
     # Status changes --------------------------------------------------------------------------
 

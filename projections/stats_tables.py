@@ -6,73 +6,90 @@ from __future__ import annotations
 
 from psycopg.sql import SQL
 
-from projections.rows import Table
+from projections.table import Table
 
-ORGANIZATIONS = Table("stats_organizations", ("id", "kind", "name"))
+ORGANIZATIONS = Table(
+    "stats_organizations",
+    (
+        "id uuid PRIMARY KEY",
+        "kind text NOT NULL",
+        "name text NOT NULL",
+    ),
+)
 POSTINGS = Table(
     "stats_postings",
     (
-        "id", "side", "title", "description", "region", "category", "quantity", "unit",
-        "status", "expires_at", "published_at", "bids",
+        "id uuid PRIMARY KEY",
+        "side text NOT NULL",
+        "title text NOT NULL",
+        "description text NOT NULL",
+        "region text NOT NULL",
+        "category text NOT NULL",
+        "quantity numeric NOT NULL",
+        "unit text NOT NULL",
+        "status text NOT NULL",
+        "expires_at timestamptz NOT NULL",
+        "published_at timestamptz NOT NULL",
+        "bids int NOT NULL DEFAULT 0",
     ),
-)  # fmt: skip
+)
 CONTRACTS = Table(
     "stats_contracts",
     (
-        "id", "kind", "status", "amount", "currency", "parties", "signatures", "posting_id",
-        "bid_id", "need_id", "exhibition_id", "region", "category", "drafted_at", "signed_at",
-        "completed_at", "cancelled_at", "version", "position",
+        "id uuid PRIMARY KEY",
+        "kind text NOT NULL",
+        "status text NOT NULL",
+        "amount numeric NOT NULL",
+        "currency text NOT NULL",
+        "parties jsonb NOT NULL",
+        "signatures int NOT NULL DEFAULT 0",
+        "posting_id uuid",
+        "bid_id uuid",
+        "need_id uuid",
+        "exhibition_id uuid",
+        "region text",
+        "category text",
+        "drafted_at timestamptz NOT NULL",
+        "signed_at timestamptz",
+        "completed_at timestamptz",
+        "cancelled_at timestamptz",
+        "version int NOT NULL",
+        "position bigint NOT NULL",
     ),
-    json=("parties",),
-)  # fmt: skip
+)
 NEEDS = Table(
     "stats_needs",
     (
-        "id", "product_type", "region", "amount", "status", "posted_at", "first_offer_at",
-        "bank_id", "amount_matched", "matched_at", "amount_disbursed", "disbursed_at",
+        "id uuid PRIMARY KEY",
+        "product_type text NOT NULL",
+        "region text NOT NULL",
+        "amount numeric NOT NULL",
+        "status text NOT NULL",
+        "posted_at timestamptz NOT NULL",
+        "first_offer_at timestamptz",
+        "bank_id uuid",
+        "amount_matched numeric",
+        "matched_at timestamptz",
+        "amount_disbursed numeric",
+        "disbursed_at timestamptz",
     ),
-)  # fmt: skip
+)
 EXHIBITIONS = Table(
     "stats_exhibitions",
-    ("id", "status", "starts_at", "ends_at", "confirmed", "waitlisted", "checked_in"),
+    (
+        "id uuid PRIMARY KEY",
+        "status text NOT NULL",
+        "starts_at timestamptz NOT NULL",
+        "ends_at timestamptz NOT NULL",
+        "confirmed int NOT NULL DEFAULT 0",
+        "waitlisted int NOT NULL DEFAULT 0",
+        "checked_in int NOT NULL DEFAULT 0",
+    ),
 )
 TABLES = (ORGANIZATIONS, POSTINGS, CONTRACTS, NEEDS, EXHIBITIONS)
 
 SCHEMA = (
-    SQL(
-        "CREATE TABLE IF NOT EXISTS stats_organizations ("
-        " id uuid PRIMARY KEY, kind text NOT NULL, name text NOT NULL)"
-    ),
-    SQL(
-        "CREATE TABLE IF NOT EXISTS stats_postings ("
-        " id uuid PRIMARY KEY, side text NOT NULL, title text NOT NULL,"
-        " description text NOT NULL, region text NOT NULL, category text NOT NULL,"
-        " quantity numeric NOT NULL, unit text NOT NULL, status text NOT NULL,"
-        " expires_at timestamptz NOT NULL, published_at timestamptz NOT NULL,"
-        " bids int NOT NULL DEFAULT 0)"
-    ),
-    SQL(
-        "CREATE TABLE IF NOT EXISTS stats_contracts ("
-        " id uuid PRIMARY KEY, kind text NOT NULL, status text NOT NULL,"
-        " amount numeric NOT NULL, currency text NOT NULL, parties jsonb NOT NULL,"
-        " signatures int NOT NULL DEFAULT 0, posting_id uuid, bid_id uuid, need_id uuid,"
-        " exhibition_id uuid, region text, category text, drafted_at timestamptz NOT NULL,"
-        " signed_at timestamptz, completed_at timestamptz, cancelled_at timestamptz,"
-        " version int NOT NULL, position bigint NOT NULL)"
-    ),
-    SQL(
-        "CREATE TABLE IF NOT EXISTS stats_needs ("
-        " id uuid PRIMARY KEY, product_type text NOT NULL, region text NOT NULL,"
-        " amount numeric NOT NULL, status text NOT NULL, posted_at timestamptz NOT NULL,"
-        " first_offer_at timestamptz, bank_id uuid, amount_matched numeric,"
-        " matched_at timestamptz, amount_disbursed numeric, disbursed_at timestamptz)"
-    ),
-    SQL(
-        "CREATE TABLE IF NOT EXISTS stats_exhibitions ("
-        " id uuid PRIMARY KEY, status text NOT NULL, starts_at timestamptz NOT NULL,"
-        " ends_at timestamptz NOT NULL, confirmed int NOT NULL DEFAULT 0,"
-        " waitlisted int NOT NULL DEFAULT 0, checked_in int NOT NULL DEFAULT 0)"
-    ),
+    *(table.create for table in TABLES),
     SQL(
         "CREATE INDEX IF NOT EXISTS stats_contracts_deals_idx"
         " ON stats_contracts (kind, status, signed_at)"

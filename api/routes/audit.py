@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 
-from api.deps import ServicesDep, StaffOnly, fresh
+from api.deps import AuditLogDep, StaffOnly, fresh
 from api.schemas.audit import (
     AuditEventPage,
     CheckpointPublic,
@@ -16,17 +16,9 @@ from api.schemas.audit import (
     StreamHistoryPublic,
 )
 from api.schemas.common import TimeIn
-from marketplace.audit.queries import AuditLog
 
 # Operators and auditors only (anonymous 401, other roles 403), before any read-your-writes wait.
 router = APIRouter(prefix="/audit", tags=["audit"], dependencies=[StaffOnly, fresh()])
-
-
-def get_audit_log(services: ServicesDep) -> AuditLog:
-    return AuditLog(services.db, services.app, services.signer, services.settings.audit_origin)
-
-
-AuditLogDep = Annotated[AuditLog, Depends(get_audit_log)]
 
 
 @router.get("/events")

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query
 
-from aggregates.bank_product import BankProduct
-from api.deps import Principal, ServicesDep, fresh, role
-from api.schemas.common import ListOf, Party, RegionPrefixIn
+from api.deps import FinancingQueriesDep, MarketplaceDep, Principal, fresh, role
+from api.schemas.answers import answer, party, written
+from api.schemas.common import ListOf, RegionPrefixIn
 from api.schemas.financing import ProductCreate, ProductPublic, ProductTypeName, ProductWritten
 from projections.bank_products import BankProductsView
 from projections.organizations import OrganizationsView
@@ -19,50 +19,21 @@ router = APIRouter(prefix="/bank-products", tags=["financing"])
 Bank = Annotated[Principal, Depends(role("bank"))]
 
 
-def product_fields(row: dict[str, Any]) -> dict[str, Any]:
-    """The fields of a product as the view holds them (shared with the matches)."""
-    return {
-        "id": str(row["id"]),
-        "bank": Party(id=str(row["bank_id"]), name=row.get("bank_name")),
-        "name": row["name"],
-        "product_type": row["product_type"],
-        "amount_min": row["amount_min"],
-        "amount_max": row["amount_max"],
-        "term_min": row["term_min"],
-        "term_max": row["term_max"],
-        "rate_min": row["rate_min"],
-        "rate_max": row["rate_max"],
-        "regions": list(row["regions"]),
-        "published_at": row["published_at"],
-    }
-
-
 @router.post("", status_code=201)
-def create_product(body: ProductCreate, bank: Bank, services: ServicesDep) -> ProductWritten:
+def create_product(body: ProductCreate, bank: Bank, app: MarketplaceDep) -> ProductWritten:
     """A verified bank publishes a financing product."""
-    outcome = services.app.publish_bank_product(bank.id, **body.model_dump())
-    product: BankProduct = outcome.aggregate
-    return ProductWritten(
-        id=str(product.id),
-        bank=Party(id=str(bank.id), name=bank.name),
-        name=product.name,
-        product_type=product.product_type,
-        amount_min=product.amount_min,
-        amount_max=product.amount_max,
-        term_min=product.term_min,
-        term_max=product.term_max,
-        rate_min=product.rate_min,
-        rate_max=product.rate_max,
-        regions=product.regions,
-        published_at=product.created_on,
-        version=outcome.version,
-        position=outcome.position,
+    outcome = app.publish_bank_product(bank.id, **body.model_dump())
+    return written(
+        ProductWritten,
+        outcome,
+        bank=party(bank.id, bank.name),
+        published_at=outcome.aggregate.created_on,
     )
 
 
 @router.get("", dependencies=[fresh(BankProductsView, OrganizationsView)])
 def read_products(
-    services: ServicesDep,
+    financing: FinancingQueriesDep,
     product_type: ProductTypeName | None = None,
     region: Annotated[
         RegionPrefixIn | None, Query(description="serving this region or a part of it")
@@ -72,10 +43,10 @@ def read_products(
     cursor: Annotated[str | None, Query(max_length=100)] = None,
 ) -> ListOf[ProductPublic]:
     """Bank products, newest first, by type and region (anyone may read them)."""
-    page = services.views.bank_products.list_products(
+    page = financing.list_products(
         product_type=product_type, region=region, bank=bank, limit=limit, cursor=cursor
     )
     return ListOf[ProductPublic](
-        items=[ProductPublic(**product_fields(r)) for r in page.items],
+        items=[answer(ProductPublic, r, regions=list(r["regions"])) for r in page.items],
         next_cursor=page.next_cursor,
     )

@@ -7,15 +7,13 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query
 
-from aggregates.errors import ForbiddenError, NotFoundError
-from api.deps import ServicesDep, SignedIn, fresh
-from api.routes.postings import posting_from_row
+from api.deps import PostingQueriesDep, SignedIn, fresh
+from api.schemas.answers import answer
 from api.schemas.common import ListOf
 from api.schemas.financing import MatchReason
 from api.schemas.matches import PostingMatch
 from projections.listings import ListingsView
 from projections.organizations import OrganizationsView
-from projections.posting_matching import Terms, matching_postings
 
 router = APIRouter(prefix="/postings", tags=["postings"])
 
@@ -24,20 +22,15 @@ router = APIRouter(prefix="/postings", tags=["postings"])
 def read_posting_matches(
     posting_id: UUID,
     principal: SignedIn,
-    services: ServicesDep,
+    postings: PostingQueriesDep,
     limit: Annotated[int, Query(ge=1, le=50)] = 10,
 ) -> ListOf[PostingMatch]:
     """Open postings of the other side that fit this one, best first, with score and reasons."""
-    row = services.views.listings.get_posting(posting_id)
-    if row is None:
-        raise NotFoundError("posting not found", "未找到该供需信息")
-    if row["owner_id"] != principal.id:
-        raise ForbiddenError("only the posting's owner sees its matches", "只有发布方可以查看匹配")
-    pool = services.views.listings.pool
-    matches = matching_postings(pool, Terms.of(row), services.app.clock(), limit)
+    matches = postings.matches(principal, posting_id, limit)
     items = [
-        PostingMatch(
-            **posting_from_row(m.posting).model_dump(),
+        answer(
+            PostingMatch,
+            m.posting,
             score=m.score,
             reasons=[MatchReason(**vars(r)) for r in m.reasons],
         )

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
-from api.deps import ServicesDep, StaffOnly, fresh
+from api.deps import SettingsDep, StaffOnly, StatsQueriesDep, fresh
 from api.schemas.ocds import ReleasePackage
 from marketplace.ocds import dumps, release_package
 from projections.stats import StatsView
@@ -22,12 +22,13 @@ router = APIRouter(prefix="/ocds", tags=["audit"], dependencies=[StaffOnly, fres
 )
 def read_ocds_releases(
     request: Request,
-    services: ServicesDep,
+    stats: StatsQueriesDep,
+    settings: SettingsDep,
     after: Annotated[int, Query(ge=0, description="position to start after")] = 0,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> Response:
     """Sale contracts changed after position `after`, one OCDS release per contract state."""
-    rows = services.views.stats.sale_contracts_after(after, limit + 1)
+    rows = stats.sale_contracts_after(after, limit + 1)
     more = len(rows) > limit
     rows = rows[:limit]
     next_after = int(rows[-1]["position"]) if more else None
@@ -37,9 +38,9 @@ def read_ocds_releases(
     package = release_package(
         rows,
         uri=str(request.url),
-        publisher=services.settings.ocds_publisher,
-        ocid_prefix=services.settings.ocds_prefix,
-        now=services.app.clock(),
+        publisher=settings.ocds_publisher,
+        ocid_prefix=settings.ocds_prefix,
+        now=stats.clock(),
         next_after=next_after,
         next_uri=next_uri,
     )

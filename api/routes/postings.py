@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Query
 
 from aggregates.bid import BidStatus
-from aggregates.errors import NotFoundError
 from aggregates.posting import Posting
-from api.deps import Enterprise, IfMatch, ServicesDep, fresh
-from api.schemas.common import CategoryIn, ListOf, Party, RegionPrefixIn
+from api.deps import Enterprise, IfMatch, MarketplaceDep, PostingQueriesDep, fresh
+from api.schemas.answers import answer, party, written
+from api.schemas.common import CategoryIn, ListOf, RegionPrefixIn
 from api.schemas.postings import PostingCreate, PostingPublic, PostingUpdate, PostingWritten
 from marketplace.commands import Outcome
 from projections.listings import ListingsView
@@ -21,62 +21,27 @@ from projections.organizations import OrganizationsView
 router = APIRouter(prefix="/postings", tags=["postings"])
 
 
-def posting_from_row(row: dict[str, Any]) -> PostingPublic:
-    return PostingPublic(
-        id=str(row["id"]),
-        side=row["side"],
-        title=row["title"],
-        description=row["description"],
-        category=row["category"],
-        quantity=row["quantity"],
-        unit=row["unit"],
-        price_min=row["price_min"],
-        price_max=row["price_max"],
-        currency=row["currency"],
-        region=row["region"],
-        expires_at=row["expires_at"],
-        status=row["status"],
-        owner=Party(id=str(row["owner_id"]), name=row.get("owner_name")),
-        bid_count=row["bid_count"],
-        published_at=row["published_at"],
-        version=row["version"],
-    )
-
-
 def posting_written(outcome: Outcome[Posting], owner_name: str | None) -> PostingWritten:
     posting: Posting = outcome.aggregate
-    return PostingWritten(
-        id=str(posting.id),
-        side=posting.side,
-        title=posting.title,
-        description=posting.description,
-        category=posting.category,
-        quantity=posting.quantity,
-        unit=posting.unit,
-        price_min=posting.price_min,
-        price_max=posting.price_max,
-        currency=posting.currency,
-        region=posting.region,
-        expires_at=posting.expires_at,
-        status=posting.status,
-        owner=Party(id=str(posting.owner_id), name=owner_name),
+    return written(
+        PostingWritten,
+        outcome,
+        owner=party(posting.owner_id, owner_name),
         bid_count=sum(1 for b in posting.bids.values() if b.status != BidStatus.WITHDRAWN),
         published_at=posting.created_on,
-        version=outcome.version,
-        position=outcome.position,
     )
 
 
 @router.post("", status_code=201)
-def create_posting(body: PostingCreate, owner: Enterprise, services: ServicesDep) -> PostingWritten:
+def create_posting(body: PostingCreate, owner: Enterprise, app: MarketplaceDep) -> PostingWritten:
     """Publish a supply or demand posting."""
-    outcome = services.app.publish_posting(owner.id, **body.model_dump())
+    outcome = app.publish_posting(owner.id, **body.model_dump())
     return posting_written(outcome, owner.name)
 
 
 @router.get("", dependencies=[fresh(ListingsView, OrganizationsView)])
 def read_postings(
-    services: ServicesDep,
+    postings: PostingQueriesDep,
     side: Literal["supply", "demand"] | None = None,
     category: Annotated[CategoryIn | None, Query()] = None,
     region: Annotated[RegionPrefixIn | None, Query(description="prefix: 33 = Zhejiang")] = None,
@@ -88,7 +53,7 @@ def read_postings(
     cursor: Annotated[str | None, Query(max_length=100)] = None,
 ) -> ListOf[PostingPublic]:
     """Postings, newest first, with filters and full-text search."""
-    page = services.views.listings.list_postings(
+    page = postings.list_postings(
         side=side,
         category=category,
         region=region,
@@ -98,20 +63,16 @@ def read_postings(
         price_max=price_max,
         limit=limit,
         cursor=cursor,
-        now=services.app.clock(),
     )
     return ListOf[PostingPublic](
-        items=[posting_from_row(r) for r in page.items], next_cursor=page.next_cursor
+        items=[answer(PostingPublic, r) for r in page.items], next_cursor=page.next_cursor
     )
 
 
 @router.get("/{posting_id}", dependencies=[fresh(ListingsView, OrganizationsView)])
-def read_posting(posting_id: UUID, services: ServicesDep) -> PostingPublic:
+def read_posting(posting_id: UUID, postings: PostingQueriesDep) -> PostingPublic:
     """One posting; everyone may see it and its bid count, never the bids' prices."""
-    row = services.views.listings.get_posting(posting_id)
-    if row is None:
-        raise NotFoundError("posting not found", "未找到该供需信息")
-    return posting_from_row(row)
+    return answer(PostingPublic, postings.posting(posting_id))
 
 
 @router.patch("/{posting_id}")
@@ -119,19 +80,19 @@ def update_posting(
     posting_id: UUID,
     body: PostingUpdate,
     owner: Enterprise,
-    services: ServicesDep,
+    app: MarketplaceDep,
     expected_version: IfMatch,
 ) -> PostingWritten:
     """Revise a posting's terms while it has no active bid."""
     changes = body.model_dump(exclude_unset=True)
-    outcome = services.app.revise_posting(posting_id, owner.id, changes, expected_version)
+    outcome = app.revise_posting(posting_id, owner.id, changes, expected_version)
     return posting_written(outcome, owner.name)
 
 
 @router.post("/{posting_id}/withdraw")
 def withdraw_posting(
-    posting_id: UUID, owner: Enterprise, services: ServicesDep, expected_version: IfMatch
+    posting_id: UUID, owner: Enterprise, app: MarketplaceDep, expected_version: IfMatch
 ) -> PostingWritten:
     """Withdraw an open posting."""
-    outcome = services.app.withdraw_posting(posting_id, owner.id, expected_version)
+    outcome = app.withdraw_posting(posting_id, owner.id, expected_version)
     return posting_written(outcome, owner.name)

@@ -6,9 +6,10 @@ from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from api.client_address import client_address
-from api.deps import ServicesDep, SignedIn
+from api.deps import OrganizationQueriesDep, SecurityDep, SettingsDep, SignedIn
 from api.login_gate import check_password
 from api.problems import ApiProblem
+from api.schemas.answers import answer
 from api.schemas.organizations import SessionCreate, SessionOrganization, SessionPublic
 from api.stream_sessions import announce_logout
 from marketplace.stores.security import TooManyAttemptsError
@@ -18,13 +19,17 @@ router = APIRouter(prefix="/sessions", tags=["sessions"])
 
 @router.post("", status_code=201)
 async def create_session(
-    body: SessionCreate, request: Request, services: ServicesDep
+    body: SessionCreate,
+    request: Request,
+    security: SecurityDep,
+    settings: SettingsDep,
+    organizations: OrganizationQueriesDep,
 ) -> SessionPublic:
     """Log in with credit code and password (one 401 for unknown code and wrong password)."""
     credit_code = body.credit_code.strip().upper()
-    address = client_address(request.scope, services.settings)
+    address = client_address(request.scope, settings)
     try:
-        attempt = await run_in_threadpool(services.security.count_attempt, credit_code, address)
+        attempt = await run_in_threadpool(security.count_attempt, credit_code, address)
     except TooManyAttemptsError as error:
         raise ApiProblem(
             429,
@@ -33,7 +38,7 @@ async def create_session(
             code="too_many_attempts",
             headers={"Retry-After": str(error.retry_after)},
         ) from None
-    session = await check_password(request, services, attempt, body.password)
+    session = await check_password(request, security, settings, attempt, body.password)
     if session is None:
         raise ApiProblem(
             401,
@@ -42,19 +47,18 @@ async def create_session(
             code="bad_credentials",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    org = await run_in_threadpool(services.app.get_organization, session.organization_id)
+    org = await run_in_threadpool(organizations.viewer, session.organization_id)
+    assert org is not None  # a password is stored only with its organization's registration
     return SessionPublic(
         token=session.token,
         expires_at=session.expires_at,
-        organization=SessionOrganization(
-            id=str(org.id), kind=org.kind, name=org.name, verified=org.verified
-        ),
+        organization=answer(SessionOrganization, org),
     )
 
 
 @router.delete("/current", status_code=204)
-def delete_session(principal: SignedIn, request: Request, services: ServicesDep) -> Response:
+def delete_session(principal: SignedIn, request: Request, security: SecurityDep) -> Response:
     """Log out: the token stops working at once, and its live stream sockets are closed."""
-    services.security.log_out(principal.token)
-    announce_logout(request.app, services.db, principal.token)
+    security.log_out(principal.token)
+    announce_logout(request.app, security.db, principal.token)
     return Response(status_code=204)

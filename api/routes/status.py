@@ -7,8 +7,7 @@ from datetime import datetime
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 
-from api.deps import ServicesDep, role
-from marketplace.status import projection_status
+from api.deps import ProjectionStatusDep, role
 
 router = APIRouter(prefix="/status", tags=["status"])
 
@@ -40,6 +39,6 @@ class Status(BaseModel):
 
 
 @router.get("", dependencies=[Depends(role("operator", "auditor"))])
-def read_status(services: ServicesDep) -> Status:
+def read_status(status: ProjectionStatusDep) -> Status:
     """Per view: position, lag, events it could not apply (operators, auditors)."""
-    return Status.model_validate(projection_status(services))
+    return Status.model_validate(status)

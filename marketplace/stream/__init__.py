@@ -2,8 +2,8 @@
 
 - `hub`: the `StreamHub` worker (one LISTEN, each event read and decoded once, fanned out to
   every socket's bounded `Subscriber` mailbox);
-- `delivery`: one stream message per event, classified by `marketplace.visibility` and encoded
-  once for all sockets;
+- `delivery`: one stream message per event, classified by `marketplace.queries.visibility`
+  and encoded once for all sockets;
 - `matches`: the `MatchNotifier` worker (`match` messages when a posting is published);
 - `sessions`: sockets never outlive their session (the `market_sessions` channel and the
   periodic check).

@@ -11,8 +11,9 @@ from uuid import UUID
 from eventsourcing.persistence import Notification
 
 from marketplace.application import Marketplace
-from marketplace.directory import Directory
-from marketplace.visibility import Viewer, Visibility, visibility
+from marketplace.queries.directory import Directory
+from marketplace.queries.viewer import Viewer
+from marketplace.queries.visibility import Visibility, visibility
 
 log = logging.getLogger(__name__)
 

@@ -25,10 +25,10 @@ import psycopg
 from psycopg.sql import SQL, Identifier
 
 from marketplace.application import Marketplace
-from marketplace.directory import Directory
+from marketplace.queries.directory import Directory
+from marketplace.queries.viewer import Viewer
 from marketplace.stream.delivery import Delivery, prepare
 from marketplace.stream.sessions import SESSIONS_CHANNEL, SessionCheck, digest_of
-from marketplace.visibility import Viewer
 from marketplace.workers import Worker
 
 

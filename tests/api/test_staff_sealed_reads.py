@@ -143,7 +143,7 @@ def test_unknown_postings_and_needs_are_404_for_staff(client: TestClient, cast: 
 def test_the_stream_shows_staff_the_sealed_terms(
     client: TestClient, services: Services, cast: Cast, role: str
 ) -> None:
-    """Read only: the visibility rules live in marketplace/visibility.py."""
+    """Read only: the visibility rules live in marketplace/queries/visibility.py."""
     posting = publish(client, cast.owner)
     after = head(services)
     bid(client, cast.bidder, posting["id"], **BID_TERMS)

@@ -169,7 +169,7 @@ def test_a_full_mailbox_drops_everything_and_says_so() -> None:
     import asyncio
 
     async def fill() -> Subscriber:
-        from marketplace.visibility import ANONYMOUS
+        from marketplace.queries.viewer import ANONYMOUS
 
         subscriber = Subscriber(ANONYMOUS, limit=3)
         for position in range(1, 10):

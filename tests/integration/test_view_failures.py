@@ -30,7 +30,8 @@ from projections.engine import APPLICATION_NAME, ProjectionRunner, View
 from projections.failures import Retry
 from projections.organizations import OrganizationsView
 from projections.rebuild import rebuild
-from projections.rows import Rows, Table
+from projections.rows import Rows
+from projections.table import Table
 from tests.conftest import fresh_database
 from tests.services import opened_services
 from tests.support import new_enterprise, organization_body
@@ -306,10 +307,10 @@ class NamesView(View):
     psycopg raises as an OperationalError although the connection is fine)."""
 
     name = "names"
-    tables = (Table("names", ("id", "name")),)
+    tables = (Table("names", ("id uuid PRIMARY KEY", "name text NOT NULL")),)
     event_classes = (Organization.Registered,)
     schema = (
-        SQL("CREATE TABLE IF NOT EXISTS names (id uuid PRIMARY KEY, name text NOT NULL)"),
+        tables[0].create,
         SQL("CREATE INDEX IF NOT EXISTS names_name_idx ON names (name)"),
     )
 
@@ -323,7 +324,7 @@ class NamesView(View):
 def test_a_row_postgresql_refuses_is_recorded_and_the_rest_of_its_batch_applies(
     services: Services, runners: list[ProjectionRunner]
 ) -> None:
-    view = NamesView()
+    view = NamesView(services.db.pool)
     with psycopg.connect(services.url, autocommit=True) as conn:
         for statement in view.schema:
             conn.execute(statement)

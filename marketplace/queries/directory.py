@@ -3,7 +3,7 @@
 The parties never change once known (an owner, the bidder of a bid, the bank of an offer, a
 contract's signatories), so they are learnt from the events passing through the stream, or
 loaded from the repository for older aggregates, and kept in a bounded LRU cache. How each
-event is shown to whom is in `marketplace.visibility`.
+event is shown to whom is in `marketplace.queries.visibility`.
 """
 
 from __future__ import annotations

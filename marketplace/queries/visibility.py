@@ -31,33 +31,13 @@ from aggregates.organization import Organization
 from aggregates.posting import Posting
 from aggregates.text import without_control_characters
 from marketplace.audit.jsonable import jsonable
-from marketplace.directory import Directory
+from marketplace.queries.directory import Directory
+from marketplace.queries.viewer import Viewer
 
-STAFF = frozenset({"operator", "auditor"})
 EVERYONE = "everyone"
 BANKS = "verified_banks"
 _ENVELOPE = frozenset({"originator_id", "originator_version", "originator_topic", "timestamp"})
 _NEVER_SHOWN = frozenset({"sealed_contact"})
-
-
-@dataclass(frozen=True)
-class Viewer:
-    """The caller of a stream: anonymous (`id` None) or a signed-in organization."""
-
-    id: UUID | None = None
-    kind: str | None = None
-    verified: bool = False
-
-    @property
-    def is_staff(self) -> bool:
-        return self.kind in STAFF
-
-    @property
-    def is_verified_bank(self) -> bool:
-        return self.kind == "bank" and self.verified
-
-
-ANONYMOUS = Viewer()
 
 
 @dataclass(frozen=True)
@@ -69,7 +49,7 @@ class Visibility:
 
     def data_for(self, viewer: Viewer) -> dict[str, Any] | None:
         """The form `viewer` may see, or None when it may not see the event at all."""
-        if viewer.is_staff or (viewer.id is not None and viewer.id in self.parties):
+        if viewer.sees_as_party(self.parties):
             return self.data
         if self.shared is None:
             return None

@@ -1,0 +1,60 @@
+"""Query use cases: every read of the platform, and the rules of who may see what.
+
+Routes and the live stream ask here; nothing else decides visibility. Each context has one
+query object reading its views (`postings`, `financing`, `exhibitions`, `contracts`,
+`organizations`, `stats`); `viewer.Viewer` is the one caller model; `visibility` says how
+each event shows on the live stream, on the same rules (`Viewer.sees_as_party`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from marketplace.application import Marketplace
+from marketplace.queries.contracts import ContractQueries
+from marketplace.queries.exhibitions import ExhibitionQueries
+from marketplace.queries.financing import FinancingQueries
+from marketplace.queries.organizations import OrganizationQueries
+from marketplace.queries.postings import PostingQueries
+from marketplace.queries.stats import StatsQueries
+from marketplace.settings import Settings
+from marketplace.stores.personal_data import ContactVault
+from marketplace.stores.security import SecurityStore
+from projections.catalog import Views
+
+
+@dataclass(frozen=True)
+class Queries:
+    postings: PostingQueries
+    financing: FinancingQueries
+    exhibitions: ExhibitionQueries
+    contracts: ContractQueries
+    organizations: OrganizationQueries
+    stats: StatsQueries
+
+
+def build_queries(
+    app: Marketplace,
+    views: Views,
+    security: SecurityStore,
+    vault: ContactVault,
+    settings: Settings,
+) -> Queries:
+    days = settings.financing_response_days
+
+    def clock() -> datetime:  # looked up on each call: tests move the application's clock
+        return app.clock()
+
+    return Queries(
+        postings=PostingQueries(views.listings, views.bids, clock),
+        financing=FinancingQueries(
+            views.financing_needs, views.financing_offers, views.bank_products, clock, days
+        ),
+        exhibitions=ExhibitionQueries(views.exhibitions, views.signups, clock),
+        contracts=ContractQueries(views.contracts),
+        organizations=OrganizationQueries(
+            views.organizations, security, vault, app.get_organization
+        ),
+        stats=StatsQueries(views.stats, clock, days),
+    )
