@@ -27,7 +27,6 @@ import os
 import shutil
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -120,10 +119,20 @@ def timed(command: list[str], env: dict[str, str]) -> float:
     return seconds
 
 
-def audit(url: str, data_dir: Path, bundles: Path, vkey: str) -> list[str]:
+class Rows:
+    """Result lines, each printed as soon as measured and all of them again at the end."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def append(self, line: str) -> None:
+        print(f"\n{line}", flush=True)
+        self.lines.append(line)
+
+
+def audit(url: str, data_dir: Path, bundles: Path, vkey: str, rows: Rows) -> None:
     env = {**os.environ, **GENEROUS_BUDGET_ENV, "MARKET_DATABASE_URL": url}
     market = [PYTHON, "-m", "cli"]
-    rows = []
     count, raw = raw_tables(url)
     online = timed([*market, "audit", "verify", "--data-dir", str(data_dir)], env)
     rows.append(f"audit verify (online)   {online:7.1f} s   raw read of {count:,} rows {raw:.1f} s")
@@ -139,7 +148,6 @@ def audit(url: str, data_dir: Path, bundles: Path, vkey: str) -> list[str]:
                          "--state", str(state)], env)  # fmt: skip
         rows.append(f"verify-bundle {name:5s}     {offline:7.1f} s   reading the files "
                     f"({size / 1e6:,.0f} MB) {read_files(bundle):.1f} s")  # fmt: skip
-    return rows
 
 
 def show_progress(done: int, total: int, rate: float) -> None:
@@ -152,12 +160,13 @@ def main() -> int:
     parser.add_argument("--bundles", type=Path, default=Path("/tmp/market-bench-bundles"))
     parser.add_argument("--before-seconds", type=float, default=60.0)
     parser.add_argument("--skip-verify", action="store_true")
+    parser.add_argument("--skip-catch-up", action="store_true")
     args = parser.parse_args()
     embedded = EmbeddedPostgres(args.data_dir / "postgres")
     url = embedded.start().url()
     settings = Settings(database_url=url, data_dir=args.data_dir, **GENEROUS_BUDGETS)
     services = open_services(settings, url=url)
-    rows = []
+    rows = Rows()
     try:
         head = head_position(services.db)
         warm_up()
@@ -166,24 +175,22 @@ def main() -> int:
         scan_rate = scanned / scan_seconds
         rows.append(f"raw scan + deserialise  {scan_rate:9,.0f} events/s ({scanned:,} events)")
         cold.log_progress = show_progress
-        threading.excepthook = lambda hook: print("thread failed:", hook.exc_value)
-        done, seconds = catch_up(services, head, one_pass=True, limit=3600)
-        rate = done / seconds
-        rows.append(f"cold catch-up, one pass {rate:9,.0f} events/s ({done:,} in {seconds:.1f} s;"
-                    f" ratio to raw scan {rate / scan_rate:.2f})")  # fmt: skip
-        if args.before_seconds > 0:
+        if not args.skip_catch_up:
+            done, seconds = catch_up(services, head, one_pass=True, limit=3600)
+            rate = done / seconds
+            rows.append(f"cold catch-up, one pass {rate:9,.0f} events/s ({done:,} in "
+                        f"{seconds:.1f} s; ratio to raw scan {rate / scan_rate:.2f})")  # fmt: skip
+        if not args.skip_catch_up and args.before_seconds > 0:
             done, seconds = catch_up(services, head, one_pass=False, limit=args.before_seconds)
             rows.append(f"batch by batch (before) {done / seconds:9,.0f} events/s ({done:,} in "
                         f"{seconds:.0f} s; ratio {done / seconds / scan_rate:.2f})")  # fmt: skip
-            catch_up(services, head, one_pass=True, limit=3600)  # leave the views complete
         if not args.skip_verify:
             args.bundles.mkdir(parents=True, exist_ok=True)
-            rows += audit(url, args.data_dir, args.bundles, services.signer.vkey)
+            audit(url, args.data_dir, args.bundles, services.signer.vkey, rows)
     finally:
         services.close()
         embedded.stop()
-    print()
-    print("\n".join(rows))
+    print("\n".join(rows.lines))
     return 0
 
 
