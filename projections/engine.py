@@ -16,6 +16,7 @@ One bad event never stops a view: it is recorded and skipped (`projections.batch
 from __future__ import annotations
 
 import logging
+import os
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
@@ -38,6 +39,7 @@ from projections.batches import (
     decode,
     tracked_position,
 )
+from projections.cold import cold_catch_up
 from projections.failures import Retry, is_outage
 from projections.rows import Rows
 from projections.table import Table
@@ -47,6 +49,8 @@ __all__ = ["PROJECTED_CHANNEL", "SCHEMA", "ProjectionRunner", "View", "ViewRunne
 
 log = logging.getLogger(__name__)
 
+COLD_AFTER = 20_000  # events behind with an empty read side: catch up in one pass
+COLD_PROCESSES = min(4, os.cpu_count() or 1)  # processes folding views in that pass
 POSITION_SAVE_INTERVAL = 0.5  # seconds a view may go without storing its position
 APPLICATION_NAME = "market-projections"  # of the runner's connections (pg_stat_activity)
 
@@ -137,8 +141,11 @@ class ProjectionRunner(Worker):
         batch_size: int = 500,
         retry: Retry | None = None,
         reconnect: float = 1.0,
+        cold_after: int = COLD_AFTER,
+        cold_processes: int = COLD_PROCESSES,
     ) -> None:
         super().__init__("projections", backoff=reconnect)
+        self.cold_after, self.cold_processes = cold_after, cold_processes
         self.app = app
         self.url = url
         self.retry = replace(retry or Retry(), stopping=self.stopping)
@@ -157,12 +164,26 @@ class ProjectionRunner(Worker):
             lsn.execute(SQL("LISTEN {}").format(Identifier(channel)))
             for state in self.states:
                 state.position = state.stored = tracked_position(conn, state.view.name)
+            self._cold_start(conn)
             while not self.stopping.is_set():
                 if not self.catch_up(conn):
                     self._each(conn, lambda state: state.store(conn))
                     for _ in lsn.notifies(timeout=POSITION_SAVE_INTERVAL, stop_after=1):
                         pass
                 self.succeeded()
+
+    def _cold_start(self, conn: Connection) -> None:
+        """Views with an empty read side, `cold_after` events or more behind: in one pass
+        (`projections.cold`) instead of batch by batch."""
+        cold = [state for state in self.states if state.position == 0]
+        if not cold or (self.app.recorder.max_notification_id() or 0) < self.cold_after:
+            return
+        done = cold_catch_up(self.app, self.url, [s.view for s in cold],
+                             processes=self.cold_processes, stopping=self.stopping)  # fmt: skip
+        for state in cold:
+            if state.view.name in done:
+                state.position = state.stored = done[state.view.name]
+                state.stored_at = time.monotonic()
 
     def catch_up(self, conn: Connection) -> bool:
         """Apply one batch to every view; False when there was nothing to do."""

@@ -34,6 +34,11 @@ def add_audit_commands(subparsers: Any) -> None:
     dump = commands.add_parser("export", help="write events, leaves, checkpoints and key to DIR")
     dump.add_argument("dir", type=Path, metavar="DIR", help="a new or empty directory")
     dump.add_argument("--data-dir", type=Path, default=None, help="default ./.market")
+    dump.add_argument(
+        "--compress",
+        action="store_true",
+        help="write events.jsonl.gz and leaves.jsonl.gz (gzip; verify-bundle reads either)",
+    )
     dump.set_defaults(func=cmd_export)
 
     offline = commands.add_parser(
@@ -85,7 +90,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     try:
         with services.db.connection() as conn:
             origin = services.settings.audit_origin
-            done = export.export(conn, services.signer, origin, args.dir, progress=sys.stderr)
+            done = export.export(conn, services.signer, origin, args.dir, progress=sys.stderr,
+                                 compress=args.compress)  # fmt: skip
     except export.ExportError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

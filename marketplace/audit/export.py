@@ -9,6 +9,7 @@ can pick one to trust with `--since`.
 from __future__ import annotations
 
 import base64
+import gzip
 import json
 import time
 from collections.abc import Iterator
@@ -59,10 +60,13 @@ def export(
     origin: str,
     directory: Path,
     progress: IO[str] | None = None,
+    *,
+    compress: bool = False,
 ) -> ExportResult:
     """Write the bundle of the log behind `conn` (an idle autocommit connection, as the
     pool's are) into `directory`, which must be absent or empty; a progress bar goes to
-    `progress` if given."""
+    `progress` if given. `compress`: the two JSON Lines files gzipped (`.gz`), about a
+    fifth of the size, which the verifier reads as well."""
     if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
         raise ExportError(f"{directory} exists and is not an empty directory")
     head = covering_checkpoint(conn, signer, origin)
@@ -70,8 +74,9 @@ def export(
     with conn.transaction():
         conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         bar = ProgressBar(2 * head.tree_size, progress)
-        leaves, last_position = _write_leaves(conn, directory / LEAVES, head.tree_size, bar)
-        events = _write_events(conn, directory / EVENTS, last_position, bar)
+        suffix = ".gz" if compress else ""
+        leaves, last = _write_leaves(conn, directory / f"{LEAVES}{suffix}", head.tree_size, bar)
+        events = _write_events(conn, directory / f"{EVENTS}{suffix}", last, bar)
         bar.close()
         checkpoints = _write_history(conn, directory / HISTORY, head.tree_size)
     (directory / CHECKPOINT).write_text(head.note, encoding="utf-8")
@@ -103,7 +108,7 @@ def _write_leaves(
 ) -> tuple[int, int]:
     """leaves.jsonl for the first `size` leaves; (leaves written, position of the last)."""
     count, last = 0, 0
-    with path.open("w", encoding="utf-8") as file:
+    with _create(path) as file:
         for row in _rows(conn, "audit_export_leaves", _LEAVES, size):
             leaf = {**row, "stream_id": str(row["stream_id"])}
             leaf["leaf_hash"] = bytes(row["leaf_hash"]).hex()
@@ -118,7 +123,7 @@ def _write_events(
 ) -> int:
     """events.jsonl: every event row up to `last_position`, as stored (altered or not)."""
     count = 0
-    with path.open("w", encoding="utf-8") as file:
+    with _create(path) as file:
         for row in _rows(conn, "audit_export_events", _EVENTS, last_position):
             state = bytes(row["state"] or b"")
             event = {
@@ -142,6 +147,14 @@ def _write_history(conn: psycopg.Connection[Any], folder: Path, size: int) -> in
     for row in rows:
         (folder / f"{row['tree_size']}.txt").write_text(row["note"], encoding="utf-8")
     return len(rows)
+
+
+def _create(path: Path) -> IO[str]:
+    """A new text file, gzipped (at level 6: a quarter of the time of 9, nearly its size) if
+    its name ends in `.gz`."""
+    if path.suffix == ".gz":
+        return gzip.open(path, "wt", encoding="utf-8", compresslevel=6)
+    return path.open("w", encoding="utf-8")
 
 
 def _line(obj: dict[str, Any]) -> str:

@@ -4,6 +4,8 @@ rewritten (and re-signed with the server's own key) after that checkpoint is ref
 
 from __future__ import annotations
 
+import gzip
+import json
 import os
 import shutil
 import socket
@@ -34,6 +36,7 @@ from tests.integration.audit_support import (
     sign,
 )
 
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 NO_IMPORTS = ("psycopg", "psycopg_pool", "eventsourcing", "marketplace.bootstrap")
 
 
@@ -89,8 +92,13 @@ def offline_env(home: Path) -> dict[str, str]:
 def verify_offline(
     bundle: Path, key: Path, state: Path, since: Path | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """`python -I -m marketplace.audit.verifier` in a fresh process, away from the project."""
-    command = [sys.executable, "-I", "-m", "marketplace.audit.verifier", str(bundle)]
+    """`python -I -m marketplace.audit.verifier` in a fresh process, away from the project
+    (the package imported from this checkout, not from wherever the venv installed it)."""
+    run = (
+        f"import runpy, sys; sys.path.insert(0, {str(PROJECT_ROOT)!r});"
+        " runpy.run_module('marketplace.audit.verifier', run_name='__main__', alter_sys=True)"
+    )
+    command = [sys.executable, "-I", "-c", run, str(bundle)]
     command += ["--trusted-key", str(key), "--state", str(state)]
     command += ["--since", str(since)] if since else []
     return subprocess.run(
@@ -129,6 +137,27 @@ def test_an_exported_bundle_verifies_offline_without_a_database(
     assert done.returncode == Exit.OK, done.stderr
     assert done.stdout.startswith("OK: 10 leaves")
     assert list(state.rglob("10.txt")), "the verified head is kept for later runs"
+
+
+def test_a_compressed_export_verifies_and_a_tampered_one_fails(log: Log) -> None:
+    bundle = log.tmp / "packed"
+    assert cli.main(["audit", "export", str(bundle), "--compress",
+                     "--data-dir", str(log.data_dir)]) == 0  # fmt: skip
+    names = sorted(p.name for p in bundle.iterdir())
+    assert names == sorted([f"{EVENTS}.gz", f"{LEAVES}.gz", CHECKPOINT, PUBLIC_KEY, "checkpoints"])
+    lines = gzip.decompress((bundle / f"{EVENTS}.gz").read_bytes()).splitlines(keepends=True)
+    assert len(lines) == 9
+    done = verify_offline(bundle, log.key_file, log.tmp / "auditor")
+    assert done.returncode == Exit.OK, done.stderr
+    assert done.stdout.startswith("OK: 9 leaves")
+
+    event = json.loads(lines[3])
+    event["stream_version"] += 1000  # the fourth event altered
+    lines[3] = (json.dumps(event) + "\n").encode()
+    (bundle / f"{EVENTS}.gz").write_bytes(gzip.compress(b"".join(lines)))
+    done = verify_offline(bundle, log.key_file, log.tmp / "auditor")
+    assert done.returncode == Exit.EVENT_MISMATCH, done.stderr
+    assert f"position {event['position']}" in done.stderr
 
 
 def test_the_offline_verifier_imports_no_database_code(log: Log, tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from cli import main as cli
-from marketplace.audit import online
+from marketplace.audit import online, tables
 from marketplace.audit.verify.bundle import Exit
 from marketplace.audit.verify.checkpoint import Signer, generate_signer
 from marketplace.audit.verify.verifier import VerifyResult
@@ -42,6 +42,14 @@ class Log:
     data_dir: Path
     services: Services
     history: History
+
+
+@pytest.fixture(autouse=True)
+def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rows checked 4 at a time in two worker processes, so that chunk boundaries fall in the
+    middle of the 10-event logs: every failure must still be the one a row-by-row scan finds."""
+    monkeypatch.setattr(tables, "CHUNK", 4)
+    monkeypatch.setattr(tables, "default_workers", lambda: 2)
 
 
 @pytest.fixture

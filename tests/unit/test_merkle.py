@@ -25,6 +25,7 @@ from marketplace.audit.verify.merkle import (
     verify_consistency,
     verify_inclusion,
 )
+from marketplace.audit.verify.parallel import subtree_levels
 
 # ../shared beside the project root, when present (the embedded copy below is what is tested).
 SHARED_VECTORS = (
@@ -393,3 +394,25 @@ def test_every_proof_of_a_random_tree_verifies(size: int, salt: bytes) -> None:
         if proof:
             bad = [*proof[:-1], flip(proof[-1], 7)]
             assert not verify_consistency(first, size, roots[first], roots[size], bad)
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 4, 8])
+@pytest.mark.parametrize("size", [1, 2, 3, 7, 8, 9, 16, 21])
+def test_a_tree_extended_by_chunks_equals_one_built_leaf_by_leaf(chunk: int, size: int) -> None:
+    leaves = [leaf_hash(str(i).encode()) for i in range(size)]
+    extended = MemoryTree()
+    for start in range(0, size, chunk):
+        extended.extend(subtree_levels(b"".join(leaves[start : start + chunk])))
+    appended = MemoryTree(leaves)
+    assert len(extended) == size
+    assert all(extended.root(n) == appended.root(n) for n in range(size + 1))
+    levels = range(size.bit_length())
+    for level in levels:
+        for index in range(size >> level):
+            assert extended.complete(level, index) == appended.complete(level, index)
+
+
+def test_a_chunk_off_a_subtree_boundary_is_refused() -> None:
+    tree = MemoryTree([leaf_hash(b"a")])
+    with pytest.raises(ValueError, match="subtree boundary"):
+        tree.extend(subtree_levels(leaf_hash(b"b") + leaf_hash(b"c")))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import gzip
 import json
 import re
 import subprocess
@@ -14,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from marketplace.audit.verify import bundle as bundle_module
 from marketplace.audit.verify.checkpoint import Signer, generate_signer
 from marketplace.audit.verify.merkle import MemoryTree, leaf_hash
 from marketplace.audit.verify.records import leaf_record, payload_sha256
@@ -102,6 +104,17 @@ def edit_lines(path: Path, edit: Callable[[list[dict[str, Any]]], object]) -> No
     write_jsonl(path, objects)
 
 
+@pytest.fixture(autouse=True, params=["one process", "two processes, chunks of 4 rows"])
+def workers(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test twice: as one sequential scan, and in chunks that cut the 12-row bundles at
+    rows 4 and 8, checked in two worker processes; both must find exactly the same."""
+    if request.param != "one process":
+        monkeypatch.setattr(bundle_module, "CHUNK", 4)
+        monkeypatch.setattr(bundle_module, "default_workers", lambda: 2)
+    else:
+        monkeypatch.setattr(bundle_module, "default_workers", lambda: 1)
+
+
 @pytest.fixture(scope="module")
 def keys() -> tuple[str, str]:
     return generate_signer(ORIGIN)
@@ -128,6 +141,40 @@ def test_a_genuine_bundle_verifies_and_its_head_is_stored(
     assert result.stored == tmp_path / "state" / "sme-marketplace%2Ftest" / "12.txt"
     assert result.stored.read_text("utf-8") == (bundle / "checkpoint.txt").read_text("utf-8")
     assert any("consistency unchecked" in warning for warning in result.warnings)
+
+
+def compress(bundle: Path) -> None:
+    """As `market audit export --compress` writes them: events.jsonl.gz and leaves.jsonl.gz."""
+    for name in ("events.jsonl", "leaves.jsonl"):
+        path = bundle / name
+        (bundle / f"{name}.gz").write_bytes(gzip.compress(path.read_bytes()))
+        path.unlink()
+
+
+def test_a_compressed_bundle_verifies(bundle: Path, keys: tuple[str, str], tmp_path: Path) -> None:
+    compress(bundle)
+    result = verify(bundle, keys[1], tmp_path / "state")
+    assert result.exit is Exit.OK, result.message
+    assert result.leaves == 12
+
+
+def test_a_tampered_compressed_bundle_fails(
+    bundle: Path, keys: tuple[str, str], tmp_path: Path
+) -> None:
+    edit_lines(bundle / "events.jsonl", lambda objs: objs[9].update(stream_version=7))
+    compress(bundle)
+    result = verify(bundle, keys[1], tmp_path / "state")
+    assert (result.exit, result.leaf_index) == (Exit.EVENT_MISMATCH, 9)
+
+
+def test_a_compressed_bundle_cut_short_is_malformed(
+    bundle: Path, keys: tuple[str, str], tmp_path: Path
+) -> None:
+    compress(bundle)
+    packed = (bundle / "leaves.jsonl.gz").read_bytes()
+    (bundle / "leaves.jsonl.gz").write_bytes(packed[: len(packed) // 2])
+    result = verify(bundle, keys[1], tmp_path / "state")
+    assert result.exit is Exit.MALFORMED
 
 
 def test_the_command_line_reads_the_trusted_key_from_a_file(
@@ -445,9 +492,12 @@ def test_the_verifier_imports_nothing_but_stdlib_rfc8785_and_cryptography() -> N
         "marketplace.audit.verify",
         "marketplace.audit.verify.bundle",
         "marketplace.audit.verify.checkpoint",
+        "marketplace.audit.verify.errors",
         "marketplace.audit.verify.heads",
+        "marketplace.audit.verify.lines",
         "marketplace.audit.verify.merkle",
         "marketplace.audit.verify.notes",
+        "marketplace.audit.verify.parallel",
         "marketplace.audit.verify.records",
         "marketplace.audit.verify.trust",
         "marketplace.audit.verify.verifier",

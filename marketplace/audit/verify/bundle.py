@@ -6,89 +6,90 @@ verifier.py documents the bundle layout and the exit codes; `scan_bundle` raises
 
 from __future__ import annotations
 
-import base64
-import binascii
-import hashlib
+import gzip
 import json
+import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
-from enum import IntEnum
-from itertools import zip_longest
+from itertools import islice, zip_longest
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, cast
 
+from marketplace.audit.verify.errors import BundleError, Exit
+from marketplace.audit.verify.lines import EVENTS, LEAVES, _Event, _event, _Leaf, _leaf, _objects
 from marketplace.audit.verify.merkle import MemoryTree, leaf_hash
-from marketplace.audit.verify.records import SHA256_HEX, leaf_record
+from marketplace.audit.verify.parallel import CHUNK, default_workers, ordered_map, subtree_levels
 
-EVENTS, LEAVES = "events.jsonl", "leaves.jsonl"
-
-
-class Exit(IntEnum):
-    """The verifier's exit codes, one per kind of failure (documented in verifier.py)."""
-
-    OK = 0
-    USAGE = 2
-    MALFORMED = 3
-    SIGNATURE = 4
-    SEQUENCE = 5
-    EVENT_MISMATCH = 6
-    LEAF_HASH = 7
-    ROOT = 8
-    CONSISTENCY = 9
+__all__ = ["EVENTS", "LEAVES", "BundleError", "Exit", "scan_bundle"]
 
 
-class BundleError(Exception):
-    """A failed check: its exit code, and the first offending leaf and position if known."""
-
-    def __init__(
-        self, exit: Exit, message: str, leaf_index: int | None = None, position: int | None = None
-    ) -> None:
-        super().__init__(message)
-        self.exit, self.leaf_index, self.position = exit, leaf_index, position
-
-
-@dataclass(frozen=True)
-class _Event:
-    line: int
-    position: int
-    stream_id: str
-    stream_version: int
-    topic: str
-    state_sha256: str
-
-
-@dataclass(frozen=True)
-class _Leaf:
-    line: int
-    leaf_index: int
-    position: int
-    stream_id: str
-    stream_version: int
-    type: str
-    payload_sha256: str
-    record: bytes
-    leaf_hash: bytes
-
-
-def scan_bundle(bundle: Path) -> MemoryTree:
-    """Stream events.jsonl and leaves.jsonl side by side; the tree of all leaf hashes."""
+def scan_bundle(bundle: Path, workers: int | None = None) -> MemoryTree:
+    """Stream events.jsonl and leaves.jsonl (or their `.gz`) side by side, CHUNK lines at a
+    time checked in `workers` processes (default: one per CPU); the tree of all leaf hashes."""
     tree = MemoryTree()
-    events = (_event(n, obj) for n, obj in _objects(bundle / EVENTS))
-    leaves = (_leaf(n, obj) for n, obj in _objects(bundle / LEAVES))
-    previous: int | None = None
-    for index, (event, leaf) in enumerate(zip_longest(events, leaves)):
-        event, leaf = _in_sequence(index, event, leaf, previous)
-        _check_event(event, leaf)
-        if leaf_hash(leaf.record) != leaf.leaf_hash:
-            raise BundleError(
-                Exit.LEAF_HASH,
-                f"leaf {index} (position {leaf.position}): leaf_hash is not the hash of its record",
-                index,
-                leaf.position,
-            )
-        tree.append(leaf.leaf_hash)
-        previous = event.position
+    with _open(bundle, EVENTS) as events, _open(bundle, LEAVES) as leaves:
+        chunks = _chunks(events, leaves, CHUNK)
+        for levels, error in ordered_map(_scan_chunk, chunks, workers or default_workers()):
+            if error is not None:
+                raise BundleError(*error)
+            tree.extend(levels)
     return tree
+
+
+_Chunk = tuple[int, list[bytes], list[bytes], int | None]  # first row, lines, lines, previous
+
+
+def _chunks(events: IO[bytes], leaves: IO[bytes], size: int) -> Iterator[_Chunk]:
+    """The files' lines `size` at a time, with the position of the event before each chunk
+    (None if it does not parse: the chunk before fails on it first)."""
+    start, previous = 0, None
+    while True:
+        event_lines, leaf_lines = _read(events, EVENTS, size), _read(leaves, LEAVES, size)
+        if not event_lines and not leaf_lines:
+            return
+        yield start, event_lines, leaf_lines, previous
+        start += size
+        previous = _position(event_lines[-1]) if event_lines else None
+
+
+def _read(file: IO[bytes], name: str, size: int) -> list[bytes]:
+    try:
+        return list(islice(file, size))
+    except (OSError, EOFError, zlib.error) as error:  # a damaged or truncated .gz
+        raise BundleError(Exit.MALFORMED, f"cannot read {name}: {error}") from None
+
+
+def _position(line: bytes) -> int | None:
+    try:
+        position = json.loads(line).get("position")
+    except (ValueError, AttributeError):
+        return None
+    return position if isinstance(position, int) else None
+
+
+def _scan_chunk(chunk: _Chunk) -> tuple[list[bytes], tuple[Any, ...] | None]:
+    """In a worker: check one chunk's rows as `scan_bundle` would, in order; its subtree
+    levels, or the first failure as BundleError arguments."""
+    start, event_lines, leaf_lines, previous = chunk
+    hashes = bytearray()
+    try:
+        events = (_event(n, obj) for n, obj in _objects(EVENTS, start + 1, event_lines))
+        leaves = (_leaf(n, obj) for n, obj in _objects(LEAVES, start + 1, leaf_lines))
+        for index, (event, leaf) in enumerate(zip_longest(events, leaves), start):
+            event, leaf = _in_sequence(index, event, leaf, previous)
+            _check_event(event, leaf)
+            if leaf_hash(leaf.record) != leaf.leaf_hash:
+                raise BundleError(
+                    Exit.LEAF_HASH,
+                    f"leaf {index} (position {leaf.position}): leaf_hash is not the hash of "
+                    "its record",
+                    index,
+                    leaf.position,
+                )
+            hashes += leaf.leaf_hash
+            previous = event.position
+    except BundleError as error:
+        return [], (error.exit, str(error), error.leaf_index, error.position)
+    return subtree_levels(bytes(hashes)), None
 
 
 def _in_sequence(
@@ -164,77 +165,12 @@ def _check_event(event: _Event, leaf: _Leaf) -> None:
         )
 
 
-def _objects(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+def _open(bundle: Path, name: str) -> IO[bytes]:
+    """The bundle's file `name`, or `name.gz` (decompressed while read) if that is there."""
+    packed = bundle / f"{name}.gz"
     try:
-        file = path.open("rb")
+        return cast(
+            IO[bytes], gzip.open(packed) if packed.is_file() else (bundle / name).open("rb")
+        )
     except OSError as error:
-        raise BundleError(Exit.MALFORMED, f"cannot read {path.name}: {error}") from None
-    with file:
-        for number, raw in enumerate(file, 1):
-            try:
-                value = json.loads(raw, object_pairs_hook=_unique_keys, parse_constant=_no_nan)
-            except ValueError as error:
-                raise BundleError(Exit.MALFORMED, f"{path.name} line {number}: {error}") from None
-            if not isinstance(value, dict):
-                raise BundleError(Exit.MALFORMED, f"{path.name} line {number}: not an object")
-            yield number, value
-
-
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    value = dict(pairs)
-    if len(value) != len(pairs):
-        raise ValueError("duplicate key")
-    return value
-
-
-def _no_nan(name: str) -> None:
-    raise ValueError(f"{name} is not JSON")
-
-
-def _event(line: int, obj: dict[str, Any]) -> _Event:
-    where = f"{EVENTS} line {line}"
-    state = _base64(_get(obj, "state_b64", str, where), f"{where}: state_b64")
-    return _Event(
-        line,
-        _get(obj, "position", int, where),
-        _get(obj, "stream_id", str, where),
-        _get(obj, "stream_version", int, where),
-        _get(obj, "topic", str, where),
-        hashlib.sha256(state).hexdigest(),
-    )
-
-
-def _leaf(line: int, obj: dict[str, Any]) -> _Leaf:
-    where = f"{LEAVES} line {line}"
-    fields = {
-        "leaf_index": _get(obj, "leaf_index", int, where),
-        "position": _get(obj, "position", int, where),
-        "stream_id": _get(obj, "stream_id", str, where),
-        "stream_version": _get(obj, "stream_version", int, where),
-        "type": _get(obj, "type", str, where),
-        "recorded_at": _get(obj, "recorded_at", str, where),
-        "payload_sha256": _get(obj, "payload_sha256", str, where),
-    }
-    digest = _get(obj, "leaf_hash", str, where)
-    if not SHA256_HEX.fullmatch(digest):
-        raise BundleError(Exit.MALFORMED, f"{where}: leaf_hash is not 64 lowercase hex digits")
-    try:
-        record = leaf_record(**fields)
-    except ValueError as error:
-        raise BundleError(Exit.MALFORMED, f"{where}: {error}") from None
-    fields.pop("recorded_at")
-    return _Leaf(line=line, record=record, leaf_hash=bytes.fromhex(digest), **fields)
-
-
-def _get(obj: dict[str, Any], key: str, kind: type[Any], where: str) -> Any:
-    value = obj.get(key)
-    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise BundleError(Exit.MALFORMED, f"{where}: {key} is missing or not a {kind.__name__}")
-    return value
-
-
-def _base64(text: str, where: str) -> bytes:
-    try:
-        return base64.b64decode(text, validate=True)
-    except (binascii.Error, ValueError):
-        raise BundleError(Exit.MALFORMED, f"{where} is not base64") from None
+        raise BundleError(Exit.MALFORMED, f"cannot read {name}: {error}") from None

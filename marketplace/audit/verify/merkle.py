@@ -223,6 +223,32 @@ class MemoryTree:
             self._levels[level] += digest
         return index
 
+    def extend(self, levels: Sequence[bytes]) -> None:
+        """Append a chunk of leaves given with the subtrees complete inside it (`levels[k]`:
+        its level-k hashes, see `parallel.subtree_levels`); the chunk must start on a subtree
+        boundary as big as its own top level. The subtrees above it that it completes are
+        hashed here."""
+        start = len(self)
+        if start % (1 << (len(levels) - 1)):
+            raise ValueError("a chunk must start on a subtree boundary")
+        for level, hashes in enumerate(levels):
+            if level == len(self._levels):
+                self._levels.append(bytearray())
+            self._levels[level] += hashes
+        level = len(levels) - 1
+        while level + 1 < len(self._levels) or len(self._levels[level]) >= 2 * HASH_SIZE:
+            have, upper = len(self._levels[level]) // HASH_SIZE, level + 1
+            if upper == len(self._levels):
+                self._levels.append(bytearray())
+            while len(self._levels[upper]) // HASH_SIZE < have // 2:
+                index = len(self._levels[upper]) // HASH_SIZE
+                pair = self._levels[level][2 * index * HASH_SIZE : (2 * index + 2) * HASH_SIZE]
+                self._levels[upper] += node_hash(bytes(pair[:HASH_SIZE]), bytes(pair[HASH_SIZE:]))
+            level = upper
+            if not self._levels[level]:
+                self._levels.pop()
+                break
+
     def complete(self, level: int, index: int) -> bytes:
         if level < 0 or index < 0 or level >= len(self._levels):
             raise LookupError(f"no complete subtree at level {level}, index {index}")

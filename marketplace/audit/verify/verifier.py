@@ -14,6 +14,8 @@ Bundle layout (UTF-8 files in DIR; JSON Lines = one JSON object per line, "\\n"-
   (`type` = the event's topic, `payload_sha256` and `leaf_hash` lowercase hex; the first seven
   keys are the leaf record of DESIGN.md, see records.py). Line i of both files describes the
   same event. Further keys in either file are ignored (and so not verified).
+- Either file may instead be gzipped as `events.jsonl.gz` / `leaves.jsonl.gz` (`market audit
+  export --compress`); the `.gz` is read when it is there.
 - `checkpoint.txt`: the latest signed checkpoint (C2SP signed note, see checkpoint.py). Leaves
   after its tree size are checked for internal consistency but no signature covers them yet.
 - `public_key.txt`: the server's verifier key: informational only, since trust comes from
@@ -44,7 +46,8 @@ directory: `--state`, else `$XDG_STATE_HOME/market-auditor`, else
 `~/.local/state/market-auditor`; a different note of the same size is kept beside it as
 `<tree_size>-<8 hex>.txt`, never overwritten), and later runs without `--since` check
 consistency against every stored head of that origin. Memory: only the 32-byte leaf and
-subtree hashes are held; the JSON files are streamed.
+subtree hashes are held; the JSON files are streamed, in chunks checked by one worker process
+per CPU (parallel.py), in order.
 """
 
 from __future__ import annotations
