@@ -57,6 +57,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "valid_until": ("Valid until", "有效期至"),
     "overdue": ("Overdue", "逾期"),
     "bank": ("Bank", "银行"),
+    # service hall
+    "service_categories": ("Service categories", "服务类别"),
     # exhibitions
     "venue": ("Venue", "地点"),
     "online": ("Online", "线上"),
