@@ -59,6 +59,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "bank": ("Bank", "银行"),
     # service hall
     "service_categories": ("Service categories", "服务类别"),
+    "pricing": ("Pricing", "收费方式"),
+    "price": ("Price", "价格"),
+    "response_hours": ("Response time (hours)", "承诺响应时间（小时）"),
+    "provider": ("Provider", "服务机构"),
+    "product_id": ("Service product", "服务产品"),
     # exhibitions
     "venue": ("Venue", "地点"),
     "online": ("Online", "线上"),
