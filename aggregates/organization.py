@@ -1,7 +1,8 @@
-"""Organizations: enterprises, banks, operators and auditors."""
+"""Organizations: enterprises, banks, service providers, operators and auditors."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import StrEnum
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
@@ -9,6 +10,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate, event
 
 from aggregates.errors import ConflictError, ForbiddenError, InvalidValueError
+from aggregates.service_categories import parse_service_categories
 
 ORGANIZATION_NAMESPACE = uuid5(NAMESPACE_URL, "urn:sme-marketplace:organization")
 MAX_REASON_LENGTH = 500
@@ -17,6 +19,7 @@ MAX_REASON_LENGTH = 500
 class OrganizationKind(StrEnum):
     ENTERPRISE = "enterprise"
     BANK = "bank"
+    PROVIDER = "provider"  # 服务机构: a professional service organization
     OPERATOR = "operator"
     AUDITOR = "auditor"
 
@@ -32,9 +35,13 @@ def organization_id(credit_code: str) -> UUID:
     return uuid5(ORGANIZATION_NAMESPACE, credit_code)
 
 
+# Kinds that an operator checks before they may act, whatever the settings say.
+CHECKED_KINDS = frozenset({OrganizationKind.BANK, OrganizationKind.PROVIDER})
+
+
 def starts_verified(kind: str, verified: bool | None) -> bool:
-    """As registered; when not said, every kind but banks (checked by an operator first)."""
-    return verified if verified is not None else kind != OrganizationKind.BANK
+    """As registered; when not said, every kind but banks and providers (checked first)."""
+    return verified if verified is not None else kind not in CHECKED_KINDS
 
 
 class Organization(Aggregate):
@@ -42,7 +49,7 @@ class Organization(Aggregate):
 
     # Stored event classes: never rename them (add class_version and an upcast instead).
     class Registered(Aggregate.Created):
-        class_version = 2
+        class_version = 3
         kind: str
         name: str
         credit_code: str
@@ -50,11 +57,17 @@ class Organization(Aggregate):
         industry: str | None
         sealed_contact: str | None
         verified: bool | None  # None: the default of its kind (only banks start unverified)
+        service_categories: list[str]  # a provider's; empty for other kinds
 
         @staticmethod
         def upcast_v1_v2(state: dict[str, Any]) -> None:
             """Before enterprise verification could be required, only banks started unverified."""
             state["verified"] = state["kind"] != OrganizationKind.BANK
+
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            """Before providers existed, no organization had service categories."""
+            state["service_categories"] = []
 
         @property
         def starts_verified(self) -> bool:
@@ -83,11 +96,13 @@ class Organization(Aggregate):
         industry: str | None,
         sealed_contact: str | None,
         verified: bool | None = None,
+        service_categories: Sequence[str] = (),
     ) -> None:
         if kind not in set(OrganizationKind):
             raise InvalidValueError(
                 f"unknown organization kind {kind!r}", f"未知的机构类型 {kind!r}", field="kind"
             )
+        self.service_categories = check_service_categories(kind, service_categories)
         self.kind = kind
         self.name = name
         self.credit_code = credit_code
@@ -97,6 +112,10 @@ class Organization(Aggregate):
         self.verified = starts_verified(kind, verified)
         self.rejection_reason: str | None = None
         self.contact_erased = False
+
+    def offers(self, category: str) -> bool:
+        """Whether this is a provider that serves the category."""
+        return self.kind == OrganizationKind.PROVIDER and category in self.service_categories
 
     def verify(self) -> None:
         """An operator confirms the organization's identity."""
@@ -147,3 +166,16 @@ class Organization(Aggregate):
                 " but not post, bid, ask for financing or sign up",
                 "该机构尚未通过平台认证：可以浏览，但不能发布、报价、申请融资或报名",
             )
+
+
+def check_service_categories(kind: str, categories: Sequence[str]) -> tuple[str, ...]:
+    """Providers name 1 to 12 distinct service categories; other kinds name none."""
+    if kind == OrganizationKind.PROVIDER:
+        return parse_service_categories(categories, "service_categories")
+    if categories:
+        raise InvalidValueError(
+            "only service providers have service categories",
+            "只有服务机构可以填写服务类别",
+            field="service_categories",
+        )
+    return ()

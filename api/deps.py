@@ -21,6 +21,7 @@ from marketplace.queries.exhibitions import ExhibitionQueries
 from marketplace.queries.financing import FinancingQueries
 from marketplace.queries.organizations import OrganizationQueries
 from marketplace.queries.postings import PostingQueries
+from marketplace.queries.services import ServiceQueries
 from marketplace.queries.stats import StatsQueries
 from marketplace.queries.viewer import Viewer
 from marketplace.settings import Settings
@@ -55,6 +56,7 @@ ExhibitionQueriesDep = Annotated[ExhibitionQueries, _part(lambda s: s.queries.ex
 ContractQueriesDep = Annotated[ContractQueries, _part(lambda s: s.queries.contracts)]
 OrganizationQueriesDep = Annotated[OrganizationQueries, _part(lambda s: s.queries.organizations)]
 StatsQueriesDep = Annotated[StatsQueries, _part(lambda s: s.queries.stats)]
+ServiceQueriesDep = Annotated[ServiceQueries, _part(lambda s: s.queries.services)]
 SettingsDep = Annotated[Settings, _part(lambda s: s.settings)]
 SecurityDep = Annotated[SecurityStore, _part(lambda s: s.security)]
 AuditLogDep = Annotated[
@@ -125,6 +127,7 @@ def role(*kinds: str) -> Callable[[Principal], Principal]:
 
 Enterprise = Annotated[Principal, Depends(role("enterprise"))]
 Operator = Annotated[Principal, Depends(role("operator"))]
+Provider = Annotated[Principal, Depends(role("provider"))]
 StaffOnly = Depends(role("operator", "auditor"))  # router-wide: checked before `fresh` waits
 
 

@@ -57,6 +57,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "valid_until": ("Valid until", "有效期至"),
     "overdue": ("Overdue", "逾期"),
     "bank": ("Bank", "银行"),
+    # service hall
+    "service_categories": ("Service categories", "服务类别"),
+    "pricing": ("Pricing", "收费方式"),
+    "price": ("Price", "价格"),
+    "response_hours": ("Response time (hours)", "承诺响应时间（小时）"),
+    "provider": ("Provider", "服务机构"),
+    "product_id": ("Product", "产品"),
     # exhibitions
     "venue": ("Venue", "地点"),
     "online": ("Online", "线上"),
@@ -88,7 +95,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "contract_id": ("Contract ID", "合同编号"),
     "need_id": ("Financing need ID", "融资需求编号"),
     "offer_id": ("Offer ID", "融资报价编号"),
-    "product_id": ("Bank product ID", "金融产品编号"),
     "stream_id": ("Stream ID", "事件流编号"),
 }
 

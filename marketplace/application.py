@@ -7,6 +7,7 @@ from marketplace.exhibitions import ExhibitionUseCases
 from marketplace.financing import FinancingUseCases
 from marketplace.organizations import OrganizationUseCases
 from marketplace.postings import PostingUseCases
+from marketplace.services import ServiceUseCases
 
 
 class Marketplace(
@@ -15,5 +16,6 @@ class Marketplace(
     PostingUseCases,
     FinancingUseCases,
     ContractUseCases,
+    ServiceUseCases,
 ):
     """Every use case of the platform, on one event store with one global order."""

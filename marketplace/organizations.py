@@ -8,7 +8,12 @@ from uuid import UUID
 from eventsourcing.persistence import IntegrityError
 
 from aggregates.errors import ConflictError
-from aggregates.organization import Organization, OrganizationKind, organization_id
+from aggregates.organization import (
+    CHECKED_KINDS,
+    Organization,
+    OrganizationKind,
+    organization_id,
+)
 from marketplace.commands import MarketplaceBase, Outcome
 from marketplace.stores.personal_data import ContactVault
 from marketplace.stores.recorder import SideEffect
@@ -41,8 +46,10 @@ class OrganizationUseCases(VerificationGate):
         industry: str | None,
         contact: dict[str, Any] | None,
         password: str,
+        service_categories: list[str] | None = None,
     ) -> Outcome[Organization]:
-        """Register an organization; its password and contact key are stored with the event."""
+        """Register an organization; its password and contact key are stored with the event.
+        Providers name the service categories they offer."""
         org_id = organization_id(credit_code)
         side_effects = [SecurityStore.store_credentials(org_id, credit_code, password)]
         sealed_contact = None
@@ -57,6 +64,7 @@ class OrganizationUseCases(VerificationGate):
             industry=industry,
             sealed_contact=sealed_contact,
             verified=not self.starts_unverified(kind),
+            service_categories=list(service_categories or ()),
         )
         try:
             position = self.record(organization, side_effects=side_effects)
@@ -67,10 +75,11 @@ class OrganizationUseCases(VerificationGate):
         return Outcome(organization, organization.version, position)
 
     def starts_unverified(self, kind: str) -> bool:
-        """Banks always wait for an operator; enterprises only when the setting says so."""
+        """Banks and providers always wait for an operator; enterprises only when the setting
+        says so."""
         if kind == OrganizationKind.ENTERPRISE:
             return self.enterprise_verification == "required"
-        return kind == OrganizationKind.BANK
+        return kind in CHECKED_KINDS
 
     def get_organization(self, org_id: UUID) -> Organization:
         return self.load(Organization, org_id, ORGANIZATION)

@@ -31,6 +31,7 @@ ORGANIZATIONS = Table(
         "registered_at timestamptz NOT NULL",
         "rejection_reason text",
         "contact_erased boolean NOT NULL DEFAULT false",
+        "service_categories text[] NOT NULL DEFAULT '{}'",
         "version int NOT NULL",
         "position bigint NOT NULL",
     ),
@@ -39,7 +40,7 @@ ORGANIZATIONS = Table(
 
 class OrganizationsView(View):
     name = "organizations"
-    version = 2  # verification decisions and contact erasure
+    version = 3  # providers' service categories
     tables = (ORGANIZATIONS,)
     event_classes = (
         Organization.Registered,
@@ -75,6 +76,7 @@ class OrganizationsView(View):
                 "registered_at": event.timestamp,
                 "rejection_reason": None,
                 "contact_erased": False,
+                "service_categories": list(event.service_categories),
                 "version": event.originator_version,
                 "position": position,
             },

@@ -55,8 +55,8 @@ def _full(profile: Profile) -> OrganizationProfile:
 
 @router.post("", status_code=201)
 def create_organization(body: OrganizationCreate, app: MarketplaceDep) -> OrganizationCreated:
-    """Register an enterprise or a bank (banks, and enterprises when verification is
-    required, start unverified)."""
+    """Register an enterprise, a bank or a service provider with its service categories
+    (banks, providers, and enterprises when verification is required, start unverified)."""
     outcome = app.register_organization(
         kind=body.kind,
         name=body.name,
@@ -65,6 +65,7 @@ def create_organization(body: OrganizationCreate, app: MarketplaceDep) -> Organi
         industry=body.industry,
         contact=body.contact.model_dump(mode="json") if body.contact else None,
         password=body.password,
+        service_categories=body.service_categories,
     )
     return written(OrganizationCreated, outcome)
 
@@ -73,7 +74,7 @@ def create_organization(body: OrganizationCreate, app: MarketplaceDep) -> Organi
 @router.get("", dependencies=[StaffOnly, fresh(OrganizationsView)])
 def read_organizations(
     organizations: OrganizationQueriesDep,
-    kind: Literal["enterprise", "bank", "operator", "auditor"] | None = None,
+    kind: Literal["enterprise", "bank", "provider", "operator", "auditor"] | None = None,
     verified: bool | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(max_length=200)] = None,

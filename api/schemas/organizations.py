@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, EmailStr, Field, ValidationInfo, field_validator
 
+from aggregates.errors import InvalidValueError
+from aggregates.service_categories import parse_service_categories
 from api.schemas.common import CategoryIn, CreditCodeIn, RegionIn, Strict, Written, refusal
 
 
@@ -17,7 +19,7 @@ class Contact(Strict):
 
 
 class OrganizationCreate(Strict):
-    kind: Literal["enterprise", "bank"]
+    kind: Literal["enterprise", "bank", "provider"]
     name: str = Field(min_length=1, max_length=100)
     credit_code: CreditCodeIn
     region: RegionIn
@@ -25,6 +27,29 @@ class OrganizationCreate(Strict):
     industry: CategoryIn | None = Field(default=None, validate_default=True)
     contact: Contact | None = None
     password: str = Field(min_length=10, max_length=256)
+    # Providers (服务机构) only: 1–12 distinct codes of the service catalogue.
+    service_categories: list[str] | None = Field(default=None, validate_default=True)
+
+    @field_validator("service_categories")
+    @classmethod
+    def providers_name_their_categories(
+        cls, categories: list[str] | None, info: ValidationInfo
+    ) -> list[str] | None:
+        provider = info.data.get("kind") == "provider"
+        if categories is None:
+            if provider:
+                raise refusal("missing", "is required for providers", "服务机构须选择服务类别")
+            return None
+        if not provider:
+            raise refusal(
+                "invalid_value",
+                "only service providers have service categories",
+                "只有服务机构可以填写服务类别",
+            )
+        try:
+            return list(parse_service_categories(categories, "service_categories"))
+        except InvalidValueError as error:
+            raise refusal(error.code, error.en, error.zh) from None
 
     @field_validator("industry")
     @classmethod
@@ -45,6 +70,7 @@ class OrganizationPublic(BaseModel):
     industry: str | None
     verified: bool
     registered_at: datetime
+    service_categories: list[str]  # a provider's (服务机构); empty for other kinds
 
 
 class OrganizationProfile(OrganizationPublic):
@@ -70,6 +96,7 @@ class OrganizationCreated(Written):
     credit_code: str
     region: str
     verified: bool
+    service_categories: list[str]
 
 
 class VerificationDecision(Strict):

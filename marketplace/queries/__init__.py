@@ -2,8 +2,8 @@
 
 Routes and the live stream ask here; nothing else decides visibility. Each context has one
 query object reading its views (`postings`, `financing`, `exhibitions`, `contracts`,
-`organizations`, `stats`); `viewer.Viewer` is the one caller model; `visibility` says how
-each event shows on the live stream, on the same rules (`Viewer.sees_as_party`).
+`organizations`, `stats`, `services`); `viewer.Viewer` is the one caller model; `visibility`
+says how each event shows on the live stream, on the same rules (`Viewer.sees_as_party`).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from marketplace.queries.exhibitions import ExhibitionQueries
 from marketplace.queries.financing import FinancingQueries
 from marketplace.queries.organizations import OrganizationQueries
 from marketplace.queries.postings import PostingQueries
+from marketplace.queries.services import ServiceQueries
 from marketplace.queries.stats import StatsQueries
 from marketplace.settings import Settings
 from marketplace.stores.personal_data import ContactVault
@@ -32,6 +33,7 @@ class Queries:
     contracts: ContractQueries
     organizations: OrganizationQueries
     stats: StatsQueries
+    services: ServiceQueries
 
 
 def build_queries(
@@ -57,4 +59,5 @@ def build_queries(
             views.organizations, security, vault, app.get_organization
         ),
         stats=StatsQueries(views.stats, clock, days),
+        services=ServiceQueries(views.service_products),
     )

@@ -13,7 +13,7 @@ banks. The policy, by aggregate:
 - Exhibition: scheduled, cancelled and closed are public; signups and check-ins go only to the
   organizations they name.
 - Contract: only its parties. Organization: `{kind, name}` publicly, the rest to itself; the
-  sealed contact never. BankProduct: public. Anything else: staff only.
+  sealed contact never. BankProduct, ServiceProduct: public. Anything else: staff only.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from aggregates.exhibition import Exhibition
 from aggregates.financing_need import FinancingNeed
 from aggregates.organization import Organization
 from aggregates.posting import Posting
+from aggregates.service_product import ServiceProduct
 from aggregates.text import without_control_characters
 from marketplace.audit.jsonable import jsonable
 from marketplace.queries.directory import Directory
@@ -106,6 +107,9 @@ for _cls in (
     BankProduct.Published,
     BankProduct.Revised,
     BankProduct.Retired,
+    ServiceProduct.Published,
+    ServiceProduct.Revised,
+    ServiceProduct.Retired,
 ):
     _visibility.register(_cls, _public)
 

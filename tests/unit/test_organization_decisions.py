@@ -66,7 +66,8 @@ def test_registrations_stored_before_the_choice_read_as_before(kind: str, verifi
     org_id = register(marketplace, kind)
     (stored,) = marketplace.recorder.select_events(org_id)
     state = json.loads(stored.state)
-    assert state.pop("class_version") == 2 and state.pop("verified") is False  # required mode
+    assert state.pop("class_version") == 3 and state.pop("verified") is False  # required mode
+    assert state.pop("service_categories") == []
     old = replace(stored, state=json.dumps(state).encode())
     event = marketplace.mapper.to_domain_event(old)
     assert isinstance(event, Organization.Registered)
