@@ -20,6 +20,7 @@ from marketplace.queries.contracts import ContractQueries
 from marketplace.queries.exhibitions import ExhibitionQueries
 from marketplace.queries.financing import FinancingQueries
 from marketplace.queries.organizations import OrganizationQueries
+from marketplace.queries.policies import PolicyQueries
 from marketplace.queries.postings import PostingQueries
 from marketplace.queries.stats import StatsQueries
 from marketplace.queries.viewer import Viewer
@@ -55,6 +56,7 @@ ExhibitionQueriesDep = Annotated[ExhibitionQueries, _part(lambda s: s.queries.ex
 ContractQueriesDep = Annotated[ContractQueries, _part(lambda s: s.queries.contracts)]
 OrganizationQueriesDep = Annotated[OrganizationQueries, _part(lambda s: s.queries.organizations)]
 StatsQueriesDep = Annotated[StatsQueries, _part(lambda s: s.queries.stats)]
+PolicyQueriesDep = Annotated[PolicyQueries, _part(lambda s: s.queries.policies)]
 SettingsDep = Annotated[Settings, _part(lambda s: s.settings)]
 SecurityDep = Annotated[SecurityStore, _part(lambda s: s.security)]
 AuditLogDep = Annotated[

@@ -6,6 +6,7 @@ from marketplace.contracts import ContractUseCases
 from marketplace.exhibitions import ExhibitionUseCases
 from marketplace.financing import FinancingUseCases
 from marketplace.organizations import OrganizationUseCases
+from marketplace.policies import PolicyUseCases
 from marketplace.postings import PostingUseCases
 
 
@@ -15,5 +16,6 @@ class Marketplace(
     PostingUseCases,
     FinancingUseCases,
     ContractUseCases,
+    PolicyUseCases,
 ):
     """Every use case of the platform, on one event store with one global order."""

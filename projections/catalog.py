@@ -16,6 +16,7 @@ from projections.financing import FinancingBoardView
 from projections.financing_offers import OffersView
 from projections.listings import ListingsView
 from projections.organizations import OrganizationsView
+from projections.policies import PoliciesView
 from projections.signups import SignupsView
 from projections.stats import StatsView
 
@@ -32,6 +33,7 @@ class Views:
     bank_products: BankProductsView
     contracts: ContractsView
     stats: StatsView
+    policies: PoliciesView
 
     def all(self) -> list[View]:
         return [
@@ -45,6 +47,7 @@ class Views:
             self.bank_products,
             self.contracts,
             self.stats,
+            self.policies,
         ]
 
 
@@ -60,4 +63,5 @@ def build_views(pool: ConnectionPool[Any]) -> Views:
         bank_products=BankProductsView(pool),
         contracts=ContractsView(pool),
         stats=StatsView(pool),
+        policies=PoliciesView(pool),
     )

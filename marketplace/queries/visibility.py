@@ -13,7 +13,7 @@ banks. The policy, by aggregate:
 - Exhibition: scheduled, cancelled and closed are public; signups and check-ins go only to the
   organizations they name.
 - Contract: only its parties. Organization: `{kind, name}` publicly, the rest to itself; the
-  sealed contact never. BankProduct: public. Anything else: staff only.
+  sealed contact never. BankProduct and Policy: public. Anything else: staff only.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from aggregates.contract import Contract
 from aggregates.exhibition import Exhibition
 from aggregates.financing_need import FinancingNeed
 from aggregates.organization import Organization
+from aggregates.policy import Policy
 from aggregates.posting import Posting
 from aggregates.text import without_control_characters
 from marketplace.audit.jsonable import jsonable
@@ -104,6 +105,9 @@ for _cls in (
     Exhibition.Closed,
     Organization.Verified,
     BankProduct.Published,
+    Policy.Published,
+    Policy.Revised,
+    Policy.Withdrawn,
 ):
     _visibility.register(_cls, _public)
 
