@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
@@ -25,10 +26,12 @@ class Signup:
 
 
 class Exhibition(Aggregate):
-    """An exhibition or matchmaking event that enterprises sign up for, up to its capacity."""
+    """An exhibition, matchmaking event, lecture or training that enterprises sign up for, up to
+    its capacity."""
 
     # Stored event classes: never rename them (add class_version and an upcast instead).
     class Scheduled(Aggregate.Created):
+        class_version = 2
         organizer_id: UUID
         name: str
         venue: str
@@ -37,6 +40,14 @@ class Exhibition(Aggregate):
         ends_at: datetime
         capacity: int
         signup_deadline: datetime
+        kind: str  # exhibition, matchmaking, lecture or training
+        description: str
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Before lectures and trainings, every activity was an exhibition."""
+            state["kind"] = "exhibition"
+            state["description"] = ""
 
     class SignedUp(Aggregate.Event):
         organization_id: UUID
@@ -72,8 +83,12 @@ class Exhibition(Aggregate):
         ends_at: datetime,
         capacity: int,
         signup_deadline: datetime,
+        kind: str = "exhibition",
+        description: str = "",
     ) -> None:
         self.organizer_id = organizer_id
+        self.kind = kind
+        self.description = description
         self.name = name
         self.venue = venue
         self.online = online

@@ -16,6 +16,22 @@ class ExhibitionStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+class ActivityKind(StrEnum):
+    EXHIBITION = "exhibition"
+    MATCHMAKING = "matchmaking"
+    LECTURE = "lecture"
+    TRAINING = "training"
+
+
+def check_kind(kind: str) -> None:
+    if kind not in set(ActivityKind):
+        raise InvalidValueError(
+            "kind must be exhibition, matchmaking, lecture or training",
+            "活动类型须为展会、对接会、讲座或培训",
+            field="kind",
+        )
+
+
 class SignupStatus(StrEnum):
     CONFIRMED = "confirmed"
     WAITLISTED = "waitlisted"

@@ -20,6 +20,7 @@ from marketplace.queries.contracts import ContractQueries
 from marketplace.queries.exhibitions import ExhibitionQueries
 from marketplace.queries.financing import FinancingQueries
 from marketplace.queries.organizations import OrganizationQueries
+from marketplace.queries.policies import PolicyQueries
 from marketplace.queries.postings import PostingQueries
 from marketplace.queries.services import ServiceQueries
 from marketplace.queries.stats import StatsQueries
@@ -57,6 +58,7 @@ ContractQueriesDep = Annotated[ContractQueries, _part(lambda s: s.queries.contra
 OrganizationQueriesDep = Annotated[OrganizationQueries, _part(lambda s: s.queries.organizations)]
 StatsQueriesDep = Annotated[StatsQueries, _part(lambda s: s.queries.stats)]
 ServiceQueriesDep = Annotated[ServiceQueries, _part(lambda s: s.queries.services)]
+PolicyQueriesDep = Annotated[PolicyQueries, _part(lambda s: s.queries.policies)]
 SettingsDep = Annotated[Settings, _part(lambda s: s.settings)]
 SecurityDep = Annotated[SecurityStore, _part(lambda s: s.security)]
 AuditLogDep = Annotated[

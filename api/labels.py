@@ -96,6 +96,17 @@ LABELS: dict[str, tuple[str, str]] = {
     "need_id": ("Financing need ID", "融资需求编号"),
     "offer_id": ("Offer ID", "融资报价编号"),
     "stream_id": ("Stream ID", "事件流编号"),
+    # policies
+    "policy_id": ("Policy ID", "政策编号"),
+    "issuer": ("Issuer", "发文机关"),
+    "document_number": ("Document number", "文号"),
+    "topic": ("Topic", "主题"),
+    "topics": ("Topics", "主题"),
+    "industries": ("Industries", "适用行业"),
+    "effective_from": ("Effective from", "生效日期"),
+    "effective_until": ("Effective until", "失效日期"),
+    "url": ("Link to the official text", "原文链接"),
+    "active": ("In force only", "仅现行有效"),
 }
 
 

@@ -6,6 +6,7 @@ from marketplace.contracts import ContractUseCases
 from marketplace.exhibitions import ExhibitionUseCases
 from marketplace.financing import FinancingUseCases
 from marketplace.organizations import OrganizationUseCases
+from marketplace.policies import PolicyUseCases
 from marketplace.postings import PostingUseCases
 from marketplace.services import ServiceUseCases
 
@@ -17,5 +18,6 @@ class Marketplace(
     FinancingUseCases,
     ContractUseCases,
     ServiceUseCases,
+    PolicyUseCases,
 ):
     """Every use case of the platform, on one event store with one global order."""

@@ -10,7 +10,7 @@ from uuid import UUID
 from aggregates.bid import Bid
 from aggregates.errors import ConflictError, ForbiddenError, NotFoundError
 from aggregates.exhibition import Exhibition, Signup
-from aggregates.exhibition_terms import check_schedule
+from aggregates.exhibition_terms import check_kind, check_schedule
 from marketplace.commands import MarketplaceBase, Outcome
 from marketplace.organizations import VerificationGate
 
@@ -67,8 +67,11 @@ class ExhibitionUseCases(VerificationGate):
         ends_at: datetime,
         capacity: int,
         signup_deadline: datetime,
+        kind: str = "exhibition",
+        description: str = "",
     ) -> Outcome[Exhibition]:
-        """An operator schedules an exhibition or matchmaking event."""
+        """An operator schedules an exhibition, matchmaking event, lecture or training."""
+        check_kind(kind)
         check_schedule(starts_at, ends_at, signup_deadline, self.clock())
         exhibition = Exhibition(
             organizer_id=organizer_id,
@@ -79,6 +82,8 @@ class ExhibitionUseCases(VerificationGate):
             ends_at=ends_at,
             capacity=capacity,
             signup_deadline=signup_deadline,
+            kind=kind,
+            description=description,
         )
         position = self.record(exhibition)
         return Outcome(exhibition, exhibition.version, position)

@@ -16,6 +16,7 @@ from projections.financing import FinancingBoardView
 from projections.financing_offers import OffersView
 from projections.listings import ListingsView
 from projections.organizations import OrganizationsView
+from projections.policies import PoliciesView
 from projections.service_products import ServiceProductsView
 from projections.signups import SignupsView
 from projections.stats import StatsView
@@ -34,6 +35,7 @@ class Views:
     contracts: ContractsView
     stats: StatsView
     service_products: ServiceProductsView
+    policies: PoliciesView
 
     def all(self) -> list[View]:
         return [
@@ -48,6 +50,7 @@ class Views:
             self.contracts,
             self.stats,
             self.service_products,
+            self.policies,
         ]
 
 
@@ -64,4 +67,5 @@ def build_views(pool: ConnectionPool[Any]) -> Views:
         contracts=ContractsView(pool),
         stats=StatsView(pool),
         service_products=ServiceProductsView(pool),
+        policies=PoliciesView(pool),
     )

@@ -35,6 +35,8 @@ EXHIBITIONS = Table(
         "ends_at timestamptz NOT NULL",
         "capacity int NOT NULL",
         "signup_deadline timestamptz NOT NULL",
+        "kind text NOT NULL",
+        "description text NOT NULL",
         "status text NOT NULL",
         "cancel_reason text",
         "confirmed_count int NOT NULL DEFAULT 0",
@@ -50,6 +52,7 @@ EXHIBITIONS = Table(
 
 class ExhibitionsView(View):
     name = "exhibitions"
+    version = 2  # 2: kind and description
     tables = (EXHIBITIONS,)
     event_classes = (
         Exhibition.Scheduled,
@@ -88,6 +91,8 @@ class ExhibitionsView(View):
                 "ends_at": event.ends_at,
                 "capacity": event.capacity,
                 "signup_deadline": event.signup_deadline,
+                "kind": event.kind,
+                "description": event.description,
                 "status": ExhibitionStatus.SCHEDULED.value,
                 "cancel_reason": None,
                 "confirmed_count": 0,
@@ -154,6 +159,7 @@ class ExhibitionsView(View):
         *,
         status: str = "all",
         online: bool | None = None,
+        kind: str | None = None,
         limit: int = 50,
         cursor: str | None = None,
         now: datetime,
@@ -168,6 +174,8 @@ class ExhibitionsView(View):
             where.add("e.status = %s", status)
         if online is not None:
             where.add("e.online = %s", online)
+        if kind is not None:
+            where.add("e.kind = %s", kind)
         before = decode_cursor(cursor)
         if before is not None:
             where.add("e.scheduled_position < %s", before)

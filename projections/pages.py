@@ -11,6 +11,7 @@ from psycopg.sql import SQL, Composed, Identifier
 from psycopg_pool import ConnectionPool
 
 from aggregates.errors import InvalidValueError
+from projections.text import query_terms
 
 
 @dataclass
@@ -32,6 +33,17 @@ class Where:
 
     def sql(self) -> SQL | Composed:
         return SQL(" AND ").join(self.conditions) if self.conditions else SQL("true")
+
+    def matches(self, q: str, column: LiteralString) -> None:
+        """Every term of `q` in the tsvector `column` (Chinese and English, as
+        `projections.text` indexes documents); nothing for a query of no terms."""
+        terms = query_terms(q)
+        if terms.chinese:
+            self.add(column + " @@ plainto_tsquery('simple', %s)", terms.chinese)
+        if terms.latin:
+            self.add(column + " @@ plainto_tsquery('english', %s)", terms.latin)
+        if terms.empty:
+            self.add("false")
 
 
 def encode_cursor(position: int) -> str:

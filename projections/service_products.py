@@ -15,7 +15,7 @@ from projections.engine import View
 from projections.pages import Page, Where, decode_cursor, page_of
 from projections.rows import Row, Rows
 from projections.table import Table
-from projections.text import document_terms, query_terms
+from projections.text import document_terms
 
 SERVICE_PRODUCTS = Table(
     "service_products",
@@ -156,13 +156,7 @@ class ServiceProductsView(View):
         if provider is not None:
             where.add("p.provider_id = %s", provider)
         if q:
-            terms = query_terms(q)
-            if terms.chinese:
-                where.add("p.search @@ plainto_tsquery('simple', %s)", terms.chinese)
-            if terms.latin:
-                where.add("p.search @@ plainto_tsquery('english', %s)", terms.latin)
-            if terms.empty:
-                where.add("false")
+            where.matches(q, "p.search")
         before = decode_cursor(cursor)
         if before is not None:
             where.add("p.published_position < %s", before)

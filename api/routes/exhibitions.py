@@ -97,11 +97,14 @@ def read_exhibitions(
     exhibitions: ExhibitionQueriesDep,
     status: Literal["scheduled", "ongoing", "closed", "cancelled", "all"] = "all",
     online: bool | None = None,
+    kind: Literal["exhibition", "matchmaking", "lecture", "training"] | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(max_length=100)] = None,
 ) -> ListOf[ExhibitionPublic]:
     """Exhibitions and matchmaking events, newest scheduled first, with their signup counts."""
-    page = exhibitions.list_exhibitions(status=status, online=online, limit=limit, cursor=cursor)
+    page = exhibitions.list_exhibitions(
+        status=status, online=online, kind=kind, limit=limit, cursor=cursor
+    )
     return ListOf[ExhibitionPublic](
         items=[answer(ExhibitionPublic, r) for r in page.items], next_cursor=page.next_cursor
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, Field, StrictBool, StrictInt, StringConstraints
@@ -14,6 +14,8 @@ Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 Venue = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 MAX_CAPACITY = 100_000
+Kind = Literal["exhibition", "matchmaking", "lecture", "training"]
+Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)]
 
 
 class ExhibitionCreate(Strict):
@@ -24,6 +26,8 @@ class ExhibitionCreate(Strict):
     ends_at: TimeIn = Field(description="after starts_at")
     capacity: Annotated[StrictInt, Field(ge=1, le=MAX_CAPACITY, description="booths")]
     signup_deadline: TimeIn = Field(description="in the future, not after starts_at")
+    kind: Kind = "exhibition"
+    description: Description = ""
 
 
 class ExhibitionCancel(Strict):
@@ -43,6 +47,8 @@ class ExhibitionPublic(BaseModel):
     ends_at: datetime
     capacity: int
     signup_deadline: datetime
+    kind: str = Field(description="exhibition, matchmaking, lecture or training")
+    description: str
     status: str = Field(description="scheduled, ongoing (started), closed or cancelled")
     signups_open: bool
     confirmed_count: int

@@ -1,6 +1,7 @@
 """Realistic demo data: enterprises in Hangzhou, Xiamen, Qingdao and Shenzhen, postings, bids,
 verified banks with their products, financing needs of every type and offers, a trade fair in
-Hangzhou and an online matchmaking event with signups."""
+Hangzhou, an online matchmaking event, a lecture and a training with signups, and a dozen
+policy items."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from aggregates.values import make_credit_code
 from marketplace.application import Marketplace
 from marketplace.demo.exhibitions import load_exhibitions_demo
 from marketplace.demo.financing import BANKS, load_financing_demo
+from marketplace.demo.policies import load_policies_demo
 
 DEMO_PASSWORD = "demo-password-2026"
 
@@ -151,6 +153,7 @@ def load_demo(app: Marketplace, password: str = DEMO_PASSWORD) -> int:
         app.verify_organization(ids[bank])
         written += 1
     written += load_exhibitions_demo(app, ids)
+    written += load_policies_demo(app, ids["operator"])
     return written + load_financing_demo(app, ids)
 
 

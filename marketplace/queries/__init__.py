@@ -2,8 +2,9 @@
 
 Routes and the live stream ask here; nothing else decides visibility. Each context has one
 query object reading its views (`postings`, `financing`, `exhibitions`, `contracts`,
-`organizations`, `stats`, `services`); `viewer.Viewer` is the one caller model; `visibility`
-says how each event shows on the live stream, on the same rules (`Viewer.sees_as_party`).
+`organizations`, `stats`, `services`, `policies`); `viewer.Viewer` is the one caller model;
+`visibility` says how each event shows on the live stream, on the same rules
+(`Viewer.sees_as_party`).
 """
 
 from __future__ import annotations
@@ -16,11 +17,13 @@ from marketplace.queries.contracts import ContractQueries
 from marketplace.queries.exhibitions import ExhibitionQueries
 from marketplace.queries.financing import FinancingQueries
 from marketplace.queries.organizations import OrganizationQueries
+from marketplace.queries.policies import PolicyQueries
 from marketplace.queries.postings import PostingQueries
 from marketplace.queries.services import ServiceQueries
 from marketplace.queries.stats import StatsQueries
 from marketplace.settings import Settings
 from marketplace.stores.personal_data import ContactVault
+from marketplace.stores.policy_reads import PolicyReads
 from marketplace.stores.security import SecurityStore
 from projections.catalog import Views
 
@@ -34,6 +37,7 @@ class Queries:
     organizations: OrganizationQueries
     stats: StatsQueries
     services: ServiceQueries
+    policies: PolicyQueries
 
 
 def build_queries(
@@ -60,4 +64,7 @@ def build_queries(
         ),
         stats=StatsQueries(views.stats, clock, days),
         services=ServiceQueries(views.service_products),
+        policies=PolicyQueries(
+            views.policies, views.organizations, PolicyReads(security.db), clock
+        ),
     )

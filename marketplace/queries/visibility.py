@@ -13,7 +13,7 @@ banks. The policy, by aggregate:
 - Exhibition: scheduled, cancelled and closed are public; signups and check-ins go only to the
   organizations they name.
 - Contract: only its parties. Organization: `{kind, name}` publicly, the rest to itself; the
-  sealed contact never. BankProduct, ServiceProduct: public. Anything else: staff only.
+  sealed contact never. BankProduct, ServiceProduct, Policy: public. Anything else: staff only.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from aggregates.contract import Contract
 from aggregates.exhibition import Exhibition
 from aggregates.financing_need import FinancingNeed
 from aggregates.organization import Organization
+from aggregates.policy import Policy
 from aggregates.posting import Posting
 from aggregates.service_product import ServiceProduct
 from aggregates.text import without_control_characters
@@ -110,6 +111,9 @@ for _cls in (
     ServiceProduct.Published,
     ServiceProduct.Revised,
     ServiceProduct.Retired,
+    Policy.Published,
+    Policy.Revised,
+    Policy.Withdrawn,
 ):
     _visibility.register(_cls, _public)
 

@@ -19,7 +19,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,7 @@ from psycopg.rows import dict_row
 from psycopg.sql import SQL, Identifier
 
 from aggregates.errors import DomainError
+from aggregates.policy import Policy, checked
 from aggregates.posting import Posting
 from api.main import create_app
 from marketplace.application import Marketplace
@@ -237,9 +238,32 @@ def write_history(app: Marketplace, postings: int, bids: int, organizations: int
         if len(pending) >= 40:
             head = app.record(*pending) or head
             pending.clear()
+    pending.extend(policies(ids[0]))
     if pending:
         head = app.record(*pending) or head
     return head
+
+
+def policies(publisher: UUID) -> list[Policy]:
+    """Policy items: one as published, one revised, one withdrawn."""
+    items = []
+    for i, regions in enumerate([[], ["33"], ["4403", "310101"]]):
+        fields = {
+            "title": f"中小企业纾困政策 {i}",
+            "body": "减免租金与社保缓缴。Rent relief and deferred social insurance.",
+            "issuer": "市中小企业服务中心",
+            "document_number": None,
+            "topics": ["fiscal_tax", "social_security"],
+            "regions": regions,
+            "industries": ["C39"] if i else [],
+            "effective_from": date(2026, 1, 1),
+            "effective_until": None,
+            "url": None,
+        }
+        items.append(Policy(publisher_id=publisher, **checked(fields)))
+    items[1].revise(publisher, title="修订：中小企业纾困政策", effective_until=date(2027, 6, 30))
+    items[2].withdraw(publisher)
+    return items
 
 
 def projector(url: str, data_dir: Path, batch_size: int) -> subprocess.Popen[bytes]:

@@ -276,7 +276,10 @@ def test_the_demo_has_a_trade_fair_in_hangzhou_and_an_online_event_with_a_waitli
         if n.topic.endswith("Exhibition.Scheduled")
     ]
     assert all(isinstance(e, Exhibition) for e in exhibitions)
-    fair, online = sorted(exhibitions, key=lambda e: e.online)
+    by_kind = {e.kind: e for e in exhibitions}
+    assert set(by_kind) == {"exhibition", "matchmaking", "lecture", "training"}
+    fair, online = by_kind["exhibition"], by_kind["matchmaking"]
+    assert by_kind["lecture"].confirmed_count == 3 and by_kind["training"].description
     assert "杭州" in fair.venue and not fair.online
     assert fair.confirmed_count == 6 and fair.waitlist == []
     assert online.online and online.confirmed_count == 3 and len(online.waitlist) == 2

@@ -33,6 +33,7 @@ STORED = {
         "VerificationRejected",
         "ContactErased",
     ],
+    "aggregates.policy:Policy": ["Published", "Revised", "Withdrawn"],
     "aggregates.posting:Posting": [
         "Published",
         "Revised",
