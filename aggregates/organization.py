@@ -9,9 +9,9 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate, event
 
 from aggregates.errors import ConflictError, ForbiddenError, InvalidValueError
+from aggregates.text import moderation_reason
 
 ORGANIZATION_NAMESPACE = uuid5(NAMESPACE_URL, "urn:sme-marketplace:organization")
-MAX_REASON_LENGTH = 500
 
 
 class OrganizationKind(StrEnum):
@@ -25,6 +25,12 @@ class NotVerifiedError(ForbiddenError):
     """The organization may read, but acts only once an operator has verified it (403)."""
 
     code = "not_verified"
+
+
+class SuspendedError(ForbiddenError):
+    """A suspended organization may sign in and read, but not write (403 `suspended`)."""
+
+    code = "suspended"
 
 
 def organization_id(credit_code: str) -> UUID:
@@ -69,6 +75,12 @@ class Organization(Aggregate):
     class ContactErased(Aggregate.Event):
         """The contact data's key was deleted; the event itself holds no personal data."""
 
+    class Suspended(Aggregate.Event):
+        reason: str
+
+    class Reinstated(Aggregate.Event):
+        reason: str
+
     @staticmethod
     def create_id(credit_code: str) -> UUID:
         return organization_id(credit_code)
@@ -97,6 +109,8 @@ class Organization(Aggregate):
         self.verified = starts_verified(kind, verified)
         self.rejection_reason: str | None = None
         self.contact_erased = False
+        self.suspended = False
+        self.suspension_reason: str | None = None
 
     def verify(self) -> None:
         """An operator confirms the organization's identity."""
@@ -110,13 +124,7 @@ class Organization(Aggregate):
 
     def reject_verification(self, reason: str | None) -> None:
         """An operator turns the verification down, saying why; it stays unverified."""
-        text = (reason or "").strip()
-        if not 1 <= len(text) <= MAX_REASON_LENGTH:
-            raise InvalidValueError(
-                "a rejection needs a reason of 1 to 500 characters",
-                "驳回认证须说明理由（1 至 500 个字符）",
-                field="reason",
-            )
+        text = moderation_reason(reason, "a rejection", "驳回认证")
         self._refuse_if_verified()
         self._verification_rejected(text)
 
@@ -138,6 +146,34 @@ class Organization(Aggregate):
     def _contact_erased(self) -> None:
         self.contact_erased = True
         self.sealed_contact = None
+
+    def suspend(self, reason: str | None) -> None:
+        """An operator suspends the organization: it may still sign in and read."""
+        text = moderation_reason(reason, "a suspension", "暂停账户")
+        if self.kind in (OrganizationKind.OPERATOR, OrganizationKind.AUDITOR):
+            raise ConflictError(
+                "operators and auditors cannot be suspended", "平台运营方和审计方不能被暂停"
+            )
+        if self.suspended:
+            raise ConflictError("organization is already suspended", "该机构已被暂停")
+        self._suspended(text)
+
+    @event(Suspended)
+    def _suspended(self, reason: str) -> None:
+        self.suspended = True
+        self.suspension_reason = reason
+
+    def reinstate(self, reason: str | None) -> None:
+        """An operator lifts a suspension."""
+        text = moderation_reason(reason, "a reinstatement", "恢复账户")
+        if not self.suspended:
+            raise ConflictError("organization is not suspended", "该机构未被暂停")
+        self._reinstated(text)
+
+    @event(Reinstated)
+    def _reinstated(self, reason: str) -> None:
+        self.suspended = False
+        self.suspension_reason = None
 
     def require_verified(self) -> None:
         """Unverified organizations may read but not act (403 `not_verified`)."""

@@ -36,6 +36,7 @@ LISTINGS = Table(
         "region text NOT NULL",
         "expires_at timestamptz NOT NULL",
         "status text NOT NULL",
+        "removal_reason text",
         "bid_count int NOT NULL DEFAULT 0",
         "published_at timestamptz NOT NULL",
         "published_position bigint NOT NULL",
@@ -59,13 +60,14 @@ def _with_search(row: Row) -> Row:
 
 class ListingsView(View):
     name = "listings"
-    version = 2
+    version = 3  # removals
     tables = (LISTINGS,)
     event_classes = (
         Posting.Published,
         Posting.Revised,
         Posting.Withdrawn,
         Posting.Expired,
+        Posting.Removed,
         Posting.BidPlaced,
         Posting.BidWithdrawn,
         Posting.BidRejected,
@@ -105,6 +107,7 @@ class ListingsView(View):
             "region": event.region,
             "expires_at": event.expires_at,
             "status": "open",
+            "removal_reason": None,
             "bid_count": 0,
             "published_at": event.timestamp,
             "published_position": position,
@@ -136,6 +139,10 @@ class ListingsView(View):
     @fold.register
     def _(self, event: Posting.Expired, rows: Rows, position: int) -> None:
         self._touch(rows, event, status="expired")
+
+    @fold.register
+    def _(self, event: Posting.Removed, rows: Rows, position: int) -> None:
+        self._touch(rows, event, status="removed", removal_reason=event.reason)
 
     @fold.register
     def _(self, event: Posting.BidAccepted, rows: Rows, position: int) -> None:
@@ -178,8 +185,11 @@ class ListingsView(View):
         cursor: str | None = None,
         now: datetime,
     ) -> Page:
-        """Newest first; `status=open` also hides postings past expiry the scheduler missed."""
+        """Newest first; `status=open` also hides postings past expiry the scheduler missed.
+        Removed postings and those of suspended owners are never listed."""
         where = Where()
+        where.add("l.status <> 'removed'")
+        where.add("NOT coalesce(o.suspended, false)")
         if status != "all":
             where.add("l.status = %s", status)
         if status == "open":

@@ -31,6 +31,8 @@ ORGANIZATIONS = Table(
         "registered_at timestamptz NOT NULL",
         "rejection_reason text",
         "contact_erased boolean NOT NULL DEFAULT false",
+        "suspended boolean NOT NULL DEFAULT false",
+        "suspension_reason text",
         "version int NOT NULL",
         "position bigint NOT NULL",
     ),
@@ -39,13 +41,15 @@ ORGANIZATIONS = Table(
 
 class OrganizationsView(View):
     name = "organizations"
-    version = 2  # verification decisions and contact erasure
+    version = 3  # suspensions
     tables = (ORGANIZATIONS,)
     event_classes = (
         Organization.Registered,
         Organization.Verified,
         Organization.VerificationRejected,
         Organization.ContactErased,
+        Organization.Suspended,
+        Organization.Reinstated,
     )
     schema = (
         ORGANIZATIONS.create,
@@ -75,6 +79,8 @@ class OrganizationsView(View):
                 "registered_at": event.timestamp,
                 "rejection_reason": None,
                 "contact_erased": False,
+                "suspended": False,
+                "suspension_reason": None,
                 "version": event.originator_version,
                 "position": position,
             },
@@ -107,6 +113,24 @@ class OrganizationsView(View):
             "organizations",
             event.originator_id,
             contact_erased=True,
+            version=event.originator_version,
+            position=position,
+        )
+
+    @fold.register
+    def _(self, event: Organization.Suspended, rows: Rows, position: int) -> None:
+        self._suspension(rows, event, position, event.reason)
+
+    @fold.register
+    def _(self, event: Organization.Reinstated, rows: Rows, position: int) -> None:
+        self._suspension(rows, event, position, None)
+
+    def _suspension(self, rows: Rows, event: Any, position: int, reason: str | None) -> None:
+        rows.update(
+            "organizations",
+            event.originator_id,
+            suspended=reason is not None,
+            suspension_reason=reason,
             version=event.originator_version,
             position=position,
         )

@@ -10,11 +10,20 @@ from fastapi import APIRouter, Query
 
 from aggregates.bid import BidStatus
 from aggregates.posting import Posting
-from api.deps import Enterprise, IfMatch, MarketplaceDep, PostingQueriesDep, fresh
+from api.deps import (
+    Enterprise,
+    IfMatch,
+    MarketplaceDep,
+    MaybeSignedIn,
+    Operator,
+    PostingQueriesDep,
+    fresh,
+)
 from api.schemas.answers import answer, party, written
-from api.schemas.common import CategoryIn, ListOf, RegionPrefixIn
+from api.schemas.common import CategoryIn, ListOf, Moderation, RegionPrefixIn
 from api.schemas.postings import PostingCreate, PostingPublic, PostingUpdate, PostingWritten
 from marketplace.commands import Outcome
+from marketplace.queries.viewer import ANONYMOUS
 from projections.listings import ListingsView
 from projections.organizations import OrganizationsView
 
@@ -70,9 +79,12 @@ def read_postings(
 
 
 @router.get("/{posting_id}", dependencies=[fresh(ListingsView, OrganizationsView)])
-def read_posting(posting_id: UUID, postings: PostingQueriesDep) -> PostingPublic:
-    """One posting; everyone may see it and its bid count, never the bids' prices."""
-    return answer(PostingPublic, postings.posting(posting_id))
+def read_posting(
+    posting_id: UUID, caller: MaybeSignedIn, postings: PostingQueriesDep
+) -> PostingPublic:
+    """One posting; everyone may see it and its bid count, never the bids' prices. A removed
+    posting only its owner, its bidders and staff, with the reason."""
+    return answer(PostingPublic, postings.posting_for(caller or ANONYMOUS, posting_id))
 
 
 @router.patch("/{posting_id}")
@@ -96,3 +108,13 @@ def withdraw_posting(
     """Withdraw an open posting."""
     outcome = app.withdraw_posting(posting_id, owner.id, expected_version)
     return posting_written(outcome, owner.name)
+
+
+@router.post("/{posting_id}/remove")
+def remove_posting(
+    posting_id: UUID, body: Moderation, operator: Operator, app: MarketplaceDep
+) -> PostingWritten:
+    """Operators take a posting down (status `removed`): it leaves the lists and takes no
+    more bids; its owner and bidders see the reason."""
+    outcome = app.remove_posting(posting_id, body.reason)
+    return posting_written(outcome, None)

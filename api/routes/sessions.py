@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from api.client_address import client_address
-from api.deps import OrganizationQueriesDep, SecurityDep, SettingsDep, SignedIn
+from api.deps import OrganizationQueriesDep, SecurityDep, SettingsDep, SignedInEvenSuspended
 from api.login_gate import check_password
 from api.problems import ApiProblem
 from api.schemas.answers import answer
@@ -57,7 +57,9 @@ async def create_session(
 
 
 @router.delete("/current", status_code=204)
-def delete_session(principal: SignedIn, request: Request, security: SecurityDep) -> Response:
+def delete_session(
+    principal: SignedInEvenSuspended, request: Request, security: SecurityDep
+) -> Response:
     """Log out: the token stops working at once, and its live stream sockets are closed."""
     security.log_out(principal.token)
     announce_logout(request.app, security.db, principal.token)

@@ -53,6 +53,8 @@ class OrganizationProfile(OrganizationPublic):
     contact: dict[str, str | None] | None  # null once erased (or never given)
     contact_erased: bool
     rejection_reason: str | None  # why the last verification was turned down
+    suspended: bool
+    suspension_reason: str | None
     version: int
 
 
@@ -61,6 +63,8 @@ class OrganizationListed(OrganizationPublic):
 
     rejection_reason: str | None
     contact_erased: bool
+    suspended: bool
+    suspension_reason: str | None
 
 
 class OrganizationCreated(Written):
@@ -91,6 +95,12 @@ class Verified(Written):
     rejection_reason: str | None = None
 
 
+class Suspension(Written):
+    id: str
+    suspended: bool
+    suspension_reason: str | None
+
+
 class ContactErased(Written):
     contact: None = None
     contact_erased: bool
@@ -106,6 +116,7 @@ class SessionOrganization(BaseModel):
     kind: str
     name: str
     verified: bool
+    suspended: bool
 
 
 class SessionPublic(BaseModel):

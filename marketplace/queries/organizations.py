@@ -46,20 +46,26 @@ class OrganizationQueries:
     vault: ContactVault
     load: Callable[[UUID], Organization]  # the aggregate, for profiles and unfolded rows
 
-    def signed_in(self, token: str) -> Viewer | None:
-        """The organization a live session token speaks for; None when the token is not."""
+    def signed_in(self, token: str, *, writing: bool = False) -> Viewer | None:
+        """The organization a live session token speaks for; None when the token is not.
+        `writing`: from the aggregate, so that a suspension recorded a moment ago counts."""
         org_id = self.security.resolve(token)
-        return None if org_id is None else self.viewer(org_id)
+        if org_id is None:
+            return None
+        return self._current(org_id) if writing else self.viewer(org_id)
 
     def viewer(self, org_id: UUID) -> Viewer | None:
         row = self.organizations.get_organization(org_id)
         if row is not None:
-            return Viewer(row["id"], row["kind"], row["name"], row["verified"])
+            return Viewer(row["id"], row["kind"], row["name"], row["verified"], row["suspended"])
+        return self._current(org_id)
+
+    def _current(self, org_id: UUID) -> Viewer | None:
         try:
             org = self.load(org_id)
         except NotFoundError:
             return None
-        return Viewer(org.id, org.kind, org.name, org.verified)
+        return Viewer(org.id, org.kind, org.name, org.verified, org.suspended)
 
     def name_of(self, org_id: UUID) -> str | None:
         viewer = self.viewer(org_id)

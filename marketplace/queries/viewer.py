@@ -18,6 +18,7 @@ class Viewer:
     kind: str | None = None
     name: str | None = None
     verified: bool = False
+    suspended: bool = False  # reads, but every write is refused (403 `suspended`)
 
     @property
     def is_staff(self) -> bool:
