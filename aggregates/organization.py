@@ -9,6 +9,14 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate, event
 
 from aggregates.errors import ConflictError, ForbiddenError, InvalidValueError
+from aggregates.members import (
+    Member,
+    MemberRole,
+    active_member,
+    check_role,
+    first_admin_id,
+    require_another_admin,
+)
 from aggregates.text import moderation_reason
 
 ORGANIZATION_NAMESPACE = uuid5(NAMESPACE_URL, "urn:sme-marketplace:organization")
@@ -81,6 +89,19 @@ class Organization(Aggregate):
     class Reinstated(Aggregate.Event):
         reason: str
 
+    class MemberAdded(Aggregate.Event):
+        member_id: UUID
+        name: str
+        login: str
+        role: str
+
+    class MemberRoleChanged(Aggregate.Event):
+        member_id: UUID
+        role: str
+
+    class MemberDisabled(Aggregate.Event):
+        member_id: UUID
+
     @staticmethod
     def create_id(credit_code: str) -> UUID:
         return organization_id(credit_code)
@@ -111,6 +132,8 @@ class Organization(Aggregate):
         self.contact_erased = False
         self.suspended = False
         self.suspension_reason: str | None = None
+        first = first_admin_id(self.id)
+        self.members = {first: Member(first, name, None, MemberRole.ADMIN)}
 
     def verify(self) -> None:
         """An operator confirms the organization's identity."""
@@ -174,6 +197,37 @@ class Organization(Aggregate):
     def _reinstated(self, reason: str) -> None:
         self.suspended = False
         self.suspension_reason = None
+
+    def add_member(self, member_id: UUID, name: str, login: str, role: str) -> None:
+        check_role(role)
+        self._member_added(member_id, name, login, role)
+
+    @event(MemberAdded)
+    def _member_added(self, member_id: UUID, name: str, login: str, role: str) -> None:
+        self.members[member_id] = Member(member_id, name, login, role)
+
+    def change_member_role(self, member_id: UUID, role: str) -> None:
+        check_role(role)
+        member = active_member(self.members, member_id)
+        if member.role == role:
+            return
+        if role != MemberRole.ADMIN:
+            require_another_admin(self.members, member_id)
+        self._member_role_changed(member_id, role)
+
+    @event(MemberRoleChanged)
+    def _member_role_changed(self, member_id: UUID, role: str) -> None:
+        self.members[member_id].role = role
+
+    def disable_member(self, member_id: UUID) -> None:
+        """The member cannot sign in any more; at least one admin remains (409)."""
+        active_member(self.members, member_id)
+        require_another_admin(self.members, member_id)
+        self._member_disabled(member_id)
+
+    @event(MemberDisabled)
+    def _member_disabled(self, member_id: UUID) -> None:
+        self.members[member_id].disabled = True
 
     def require_verified(self) -> None:
         """Unverified organizations may read but not act (403 `not_verified`)."""

@@ -102,6 +102,7 @@ def any_principal(
         name=viewer.name,
         verified=viewer.verified,
         suspended=viewer.suspended,
+        member_id=viewer.member_id,
         token=token,
     )
 

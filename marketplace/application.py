@@ -5,12 +5,14 @@ from __future__ import annotations
 from marketplace.contracts import ContractUseCases
 from marketplace.exhibitions import ExhibitionUseCases
 from marketplace.financing import FinancingUseCases
+from marketplace.members import MemberUseCases
 from marketplace.organizations import OrganizationUseCases
 from marketplace.postings import PostingUseCases
 
 
 class Marketplace(
     OrganizationUseCases,
+    MemberUseCases,
     ExhibitionUseCases,
     PostingUseCases,
     FinancingUseCases,

@@ -18,7 +18,7 @@ from marketplace.embedded_pg.server import EmbeddedPostgres
 from marketplace.own_writes import OwnWrites
 from marketplace.queries import Queries, build_queries
 from marketplace.settings import Settings, eventsourcing_env
-from marketplace.stores import budgets, idempotency, personal_data, security
+from marketplace.stores import budgets, idempotency, members, personal_data, security
 from marketplace.stores.database import MIGRATION_LOCK_KEY, Database, recover_quickly
 from marketplace.stores.idempotency import IdempotencyStore
 from marketplace.stores.personal_data import ContactVault
@@ -131,6 +131,7 @@ def migrate(app: Marketplace, url: str) -> None:
                 for statement in [
                     *engine.SCHEMA,
                     *security.SCHEMA,
+                    *members.SCHEMA,
                     *budgets.SCHEMA,
                     *personal_data.SCHEMA,
                     *idempotency.SCHEMA,

@@ -10,7 +10,12 @@ from api.deps import OrganizationQueriesDep, SecurityDep, SettingsDep, SignedInE
 from api.login_gate import check_password
 from api.problems import ApiProblem
 from api.schemas.answers import answer
-from api.schemas.organizations import SessionCreate, SessionOrganization, SessionPublic
+from api.schemas.organizations import (
+    SessionCreate,
+    SessionMember,
+    SessionOrganization,
+    SessionPublic,
+)
 from api.stream_sessions import announce_logout
 from marketplace.stores.security import TooManyAttemptsError
 
@@ -25,8 +30,9 @@ async def create_session(
     settings: SettingsDep,
     organizations: OrganizationQueriesDep,
 ) -> SessionPublic:
-    """Log in with credit code and password (one 401 for unknown code and wrong password)."""
-    credit_code = body.credit_code.strip().upper()
+    """Log in with credit code (the first admin) or login, and password (one 401 for an
+    unknown code or login and a wrong password)."""
+    credit_code = body.attempt_key
     address = client_address(request.scope, settings)
     try:
         attempt = await run_in_threadpool(security.count_attempt, credit_code, address)
@@ -42,17 +48,21 @@ async def create_session(
     if session is None:
         raise ApiProblem(
             401,
-            "credit code or password is wrong",
-            "信用代码或密码错误",
+            "credit code, login or password is wrong",
+            "信用代码、登录名或密码错误",
             code="bad_credentials",
             headers={"WWW-Authenticate": "Bearer"},
         )
     org = await run_in_threadpool(organizations.viewer, session.organization_id)
     assert org is not None  # a password is stored only with its organization's registration
+    member = await run_in_threadpool(
+        organizations.member, session.organization_id, session.member_id
+    )
     return SessionPublic(
         token=session.token,
         expires_at=session.expires_at,
         organization=answer(SessionOrganization, org),
+        member=answer(SessionMember, member),
     )
 
 

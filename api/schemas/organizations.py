@@ -107,8 +107,33 @@ class ContactErased(Written):
 
 
 class SessionCreate(Strict):
-    credit_code: str = Field(min_length=1, max_length=32)
+    """The first admin signs in with the credit code, other members with their login."""
+
+    login: str | None = Field(default=None, min_length=1, max_length=64)
+    credit_code: str | None = Field(
+        default=None, min_length=1, max_length=32, validate_default=True
+    )
     password: str = Field(min_length=1, max_length=256)
+
+    @field_validator("credit_code")
+    @classmethod
+    def one_way_to_sign_in(cls, credit_code: str | None, info: ValidationInfo) -> str | None:
+        with_login = info.data.get("login") is not None
+        if credit_code is None and not with_login:
+            raise refusal("missing", "give credit_code or login", "请填写信用代码或登录名")
+        if credit_code is not None and with_login:
+            raise refusal(
+                "invalid_value", "give credit_code or login, not both", "信用代码和登录名只填其一"
+            )
+        return credit_code
+
+    @property
+    def attempt_key(self) -> str:
+        """What failed attempts are counted under (a credit code never holds a colon)."""
+        if self.login is not None:
+            return "login:" + self.login.strip()
+        assert self.credit_code is not None
+        return self.credit_code.strip().upper()
 
 
 class SessionOrganization(BaseModel):
@@ -119,7 +144,14 @@ class SessionOrganization(BaseModel):
     suspended: bool
 
 
+class SessionMember(BaseModel):
+    id: str
+    name: str
+    role: str
+
+
 class SessionPublic(BaseModel):
     token: str
     expires_at: datetime
     organization: SessionOrganization
+    member: SessionMember

@@ -87,6 +87,13 @@ ROUTES: dict[str, Route] = {
         {"reason": "违法信息"},
         ("owner", "bidder", "stranger", "bank", "verified_bank", "auditor"),
     ),
+    "add member": Route(
+        "POST",
+        "/organizations/me/members",
+        {"name": "王晓", "login": "role.matrix", "password": "loan officer 2026"},
+        (),
+    ),
+    "read members": Route("GET", "/organizations/me/members", None, ()),
     "read own organization": Route("GET", "/organizations/me", None, ()),
     "log out": Route("DELETE", "/sessions/current", None, ()),
     "publish posting": Route("POST", "/postings", posting_body(), STAFF_AND_BANKS),

@@ -34,6 +34,9 @@ STORED = {
         "ContactErased",
         "Suspended",
         "Reinstated",
+        "MemberAdded",
+        "MemberRoleChanged",
+        "MemberDisabled",
     ],
     "aggregates.posting:Posting": [
         "Published",
