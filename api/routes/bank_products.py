@@ -8,9 +8,9 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Query
 
 from api.deps import FinancingQueriesDep, MarketplaceDep, Principal, fresh, role
-from api.schemas.answers import answer, party, written
 from api.schemas.common import ListOf, RegionPrefixIn
 from api.schemas.financing import ProductCreate, ProductPublic, ProductTypeName, ProductWritten
+from api.schemas.mapping import answer, party, written
 from projections.bank_products import BankProductsView
 from projections.organizations import OrganizationsView
 

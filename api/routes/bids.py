@@ -16,8 +16,8 @@ from api.deps import (
     SignedIn,
     fresh,
 )
-from api.schemas.answers import answer, party, written
 from api.schemas.common import ListOf
+from api.schemas.mapping import answer, party, written
 from api.schemas.postings import Accepted, BidAccept, BidCreate, BidPublic, BidReject, BidWritten
 from marketplace.postings import BidOutcome
 from projections.bids import BidsView

@@ -10,7 +10,6 @@ from fastapi import APIRouter, Query
 
 from aggregates.contract import Contract
 from api.deps import ContractQueriesDep, IfMatch, MarketplaceDep, SignedIn, fresh
-from api.schemas.answers import answer, written
 from api.schemas.common import ListOf
 from api.schemas.contracts import (
     ContractCancel,
@@ -19,6 +18,7 @@ from api.schemas.contracts import (
     ContractSign,
     ContractWritten,
 )
+from api.schemas.mapping import answer, written
 from marketplace.commands import Outcome
 from projections.contracts import ContractsView
 

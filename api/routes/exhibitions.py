@@ -20,7 +20,6 @@ from api.deps import (
     fresh,
     role,
 )
-from api.schemas.answers import answer, party, written
 from api.schemas.common import ListOf
 from api.schemas.exhibitions import (
     CheckInCreate,
@@ -32,6 +31,7 @@ from api.schemas.exhibitions import (
     SignupPublic,
     SignupWritten,
 )
+from api.schemas.mapping import answer, party, written
 from marketplace.commands import Outcome
 from marketplace.exhibitions import SignupOutcome
 from marketplace.queries.organizations import OrganizationQueries

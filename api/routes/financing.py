@@ -21,7 +21,6 @@ from api.deps import (
     fresh,
 )
 from api.routes.bank_products import Bank
-from api.schemas.answers import answer, party, written
 from api.schemas.common import ListOf, RegionPrefixIn
 from api.schemas.financing import (
     Disbursement,
@@ -33,6 +32,7 @@ from api.schemas.financing import (
     ProductMatch,
     ProductTypeName,
 )
+from api.schemas.mapping import answer, party, written
 from marketplace.commands import Outcome
 from marketplace.queries.financing import FinancingQueries, may_read_needs, sees_disbursed_amount
 from projections.bank_products import BankProductsView

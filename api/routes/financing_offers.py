@@ -11,9 +11,9 @@ from fastapi import APIRouter, Query
 from api.deps import Enterprise, FinancingQueriesDep, MarketplaceDep, fresh
 from api.routes.bank_products import Bank
 from api.routes.financing import NeedReader
-from api.schemas.answers import answer, party, written
 from api.schemas.common import ListOf
 from api.schemas.financing import OfferAccepted, OfferCreate, OfferPublic, OfferWritten
+from api.schemas.mapping import answer, party, written
 from marketplace.financing import OfferOutcome
 from projections.financing import FinancingBoardView
 from projections.financing_offers import OffersView

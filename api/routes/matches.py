@@ -8,9 +8,9 @@ from uuid import UUID
 from fastapi import APIRouter, Query
 
 from api.deps import PostingQueriesDep, SignedIn, fresh
-from api.schemas.answers import answer
 from api.schemas.common import ListOf
 from api.schemas.financing import MatchReason
+from api.schemas.mapping import answer
 from api.schemas.matches import PostingMatch
 from projections.listings import ListingsView
 from projections.organizations import OrganizationsView

@@ -8,8 +8,8 @@ from fastapi import APIRouter, Request
 
 from aggregates.members import first_admin_id
 from api.deps import MarketplaceDep, OrganizationQueriesDep, SecurityDep, SignedIn, fresh
-from api.schemas.answers import answer
 from api.schemas.common import ListOf
+from api.schemas.mapping import answer
 from api.schemas.members import MemberCreate, MemberPublic, MemberUpdate, MemberWritten
 from api.stream_sessions import announce_ended
 from marketplace.members import MemberOutcome

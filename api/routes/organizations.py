@@ -18,8 +18,8 @@ from api.deps import (
     StaffOnly,
     fresh,
 )
-from api.schemas.answers import answer, written
 from api.schemas.common import ListOf, Moderation
+from api.schemas.mapping import answer, written
 from api.schemas.organizations import (
     ContactErased,
     OrganizationCreate,

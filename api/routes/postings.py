@@ -19,8 +19,8 @@ from api.deps import (
     PostingQueriesDep,
     fresh,
 )
-from api.schemas.answers import answer, party, written
 from api.schemas.common import CategoryIn, ListOf, Moderation, RegionPrefixIn
+from api.schemas.mapping import answer, party, written
 from api.schemas.postings import PostingCreate, PostingPublic, PostingUpdate, PostingWritten
 from marketplace.commands import Outcome
 from marketplace.queries.viewer import ANONYMOUS

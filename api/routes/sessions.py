@@ -9,7 +9,7 @@ from api.client_address import client_address
 from api.deps import OrganizationQueriesDep, SecurityDep, SettingsDep, SignedInEvenSuspended
 from api.login_gate import check_password
 from api.problems import ApiProblem
-from api.schemas.answers import answer
+from api.schemas.mapping import answer
 from api.schemas.organizations import (
     SessionCreate,
     SessionMember,
