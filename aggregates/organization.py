@@ -10,10 +10,18 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate, event
 
 from aggregates.errors import ConflictError, ForbiddenError, InvalidValueError
+from aggregates.members import (
+    Member,
+    MemberRole,
+    active_member,
+    check_role,
+    first_admin_id,
+    require_another_admin,
+)
 from aggregates.service_categories import parse_service_categories
+from aggregates.text import moderation_reason
 
 ORGANIZATION_NAMESPACE = uuid5(NAMESPACE_URL, "urn:sme-marketplace:organization")
-MAX_REASON_LENGTH = 500
 
 
 class OrganizationKind(StrEnum):
@@ -28,6 +36,12 @@ class NotVerifiedError(ForbiddenError):
     """The organization may read, but acts only once an operator has verified it (403)."""
 
     code = "not_verified"
+
+
+class SuspendedError(ForbiddenError):
+    """A suspended organization may sign in and read, but not write (403 `suspended`)."""
+
+    code = "suspended"
 
 
 def organization_id(credit_code: str) -> UUID:
@@ -82,6 +96,25 @@ class Organization(Aggregate):
     class ContactErased(Aggregate.Event):
         """The contact data's key was deleted; the event itself holds no personal data."""
 
+    class Suspended(Aggregate.Event):
+        reason: str
+
+    class Reinstated(Aggregate.Event):
+        reason: str
+
+    class MemberAdded(Aggregate.Event):
+        member_id: UUID
+        name: str
+        login: str
+        role: str
+
+    class MemberRoleChanged(Aggregate.Event):
+        member_id: UUID
+        role: str
+
+    class MemberDisabled(Aggregate.Event):
+        member_id: UUID
+
     @staticmethod
     def create_id(credit_code: str) -> UUID:
         return organization_id(credit_code)
@@ -112,6 +145,10 @@ class Organization(Aggregate):
         self.verified = starts_verified(kind, verified)
         self.rejection_reason: str | None = None
         self.contact_erased = False
+        self.suspended = False
+        self.suspension_reason: str | None = None
+        first = first_admin_id(self.id)
+        self.members = {first: Member(first, name, None, MemberRole.ADMIN)}
 
     def offers(self, category: str) -> bool:
         """Whether this is a provider that serves the category."""
@@ -129,13 +166,7 @@ class Organization(Aggregate):
 
     def reject_verification(self, reason: str | None) -> None:
         """An operator turns the verification down, saying why; it stays unverified."""
-        text = (reason or "").strip()
-        if not 1 <= len(text) <= MAX_REASON_LENGTH:
-            raise InvalidValueError(
-                "a rejection needs a reason of 1 to 500 characters",
-                "驳回认证须说明理由（1 至 500 个字符）",
-                field="reason",
-            )
+        text = moderation_reason(reason, "a rejection", "驳回认证")
         self._refuse_if_verified()
         self._verification_rejected(text)
 
@@ -157,6 +188,65 @@ class Organization(Aggregate):
     def _contact_erased(self) -> None:
         self.contact_erased = True
         self.sealed_contact = None
+
+    def suspend(self, reason: str | None) -> None:
+        """An operator suspends the organization: it may still sign in and read."""
+        text = moderation_reason(reason, "a suspension", "暂停账户")
+        if self.kind in (OrganizationKind.OPERATOR, OrganizationKind.AUDITOR):
+            raise ConflictError(
+                "operators and auditors cannot be suspended", "平台运营方和审计方不能被暂停"
+            )
+        if self.suspended:
+            raise ConflictError("organization is already suspended", "该机构已被暂停")
+        self._suspended(text)
+
+    @event(Suspended)
+    def _suspended(self, reason: str) -> None:
+        self.suspended = True
+        self.suspension_reason = reason
+
+    def reinstate(self, reason: str | None) -> None:
+        """An operator lifts a suspension."""
+        text = moderation_reason(reason, "a reinstatement", "恢复账户")
+        if not self.suspended:
+            raise ConflictError("organization is not suspended", "该机构未被暂停")
+        self._reinstated(text)
+
+    @event(Reinstated)
+    def _reinstated(self, reason: str) -> None:
+        self.suspended = False
+        self.suspension_reason = None
+
+    def add_member(self, member_id: UUID, name: str, login: str, role: str) -> None:
+        check_role(role)
+        self._member_added(member_id, name, login, role)
+
+    @event(MemberAdded)
+    def _member_added(self, member_id: UUID, name: str, login: str, role: str) -> None:
+        self.members[member_id] = Member(member_id, name, login, role)
+
+    def change_member_role(self, member_id: UUID, role: str) -> None:
+        check_role(role)
+        member = active_member(self.members, member_id)
+        if member.role == role:
+            return
+        if role != MemberRole.ADMIN:
+            require_another_admin(self.members, member_id)
+        self._member_role_changed(member_id, role)
+
+    @event(MemberRoleChanged)
+    def _member_role_changed(self, member_id: UUID, role: str) -> None:
+        self.members[member_id].role = role
+
+    def disable_member(self, member_id: UUID) -> None:
+        """The member cannot sign in any more; at least one admin remains (409)."""
+        active_member(self.members, member_id)
+        require_another_admin(self.members, member_id)
+        self._member_disabled(member_id)
+
+    @event(MemberDisabled)
+    def _member_disabled(self, member_id: UUID) -> None:
+        self.members[member_id].disabled = True
 
     def require_verified(self) -> None:
         """Unverified organizations may read but not act (403 `not_verified`)."""

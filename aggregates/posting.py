@@ -25,6 +25,7 @@ from aggregates.posting_terms import (
     require_open,
     require_status,
 )
+from aggregates.text import moderation_reason
 
 __all__ = ["Posting", "PostingStatus", "Side", "check_expiry", "check_price_range"]
 
@@ -55,6 +56,9 @@ class Posting(Aggregate):
 
     class Expired(Aggregate.Event):
         pass
+
+    class Removed(Aggregate.Event):
+        reason: str
 
     class BidPlaced(Aggregate.Event):
         bid_id: UUID
@@ -110,6 +114,7 @@ class Posting(Aggregate):
         self.awarded_bid_id: UUID | None = None
         self.contract_id: UUID | None = None
         self.exhibition_id: UUID | None = None
+        self.removal_reason: str | None = None
 
     # Queries ---------------------------------------------------------------------------
 
@@ -162,6 +167,18 @@ class Posting(Aggregate):
     @event(Expired)
     def _expired(self) -> None:
         self.status = PostingStatus.EXPIRED
+
+    def remove(self, reason: str | None) -> None:
+        """An operator takes the posting down (in any status but removed); no bid after."""
+        text = moderation_reason(reason, "a removal", "下架")
+        if self.status == PostingStatus.REMOVED:
+            raise ConflictError("posting is already removed", "该供需信息已下架")
+        self._removed(text)
+
+    @event(Removed)
+    def _removed(self, reason: str) -> None:
+        self.status = PostingStatus.REMOVED
+        self.removal_reason = reason
 
     def place_bid(
         self,

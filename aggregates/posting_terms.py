@@ -26,9 +26,16 @@ class PostingStatus(StrEnum):
     AWARDED = "awarded"
     WITHDRAWN = "withdrawn"
     EXPIRED = "expired"
+    REMOVED = "removed"  # taken down by an operator
 
 
-STATUS_ZH = {"open": "开放", "awarded": "成交", "withdrawn": "撤回", "expired": "过期"}
+STATUS_ZH = {
+    "open": "开放",
+    "awarded": "成交",
+    "withdrawn": "撤回",
+    "expired": "过期",
+    "removed": "下架",
+}
 
 
 def check_price_range(price_min: Decimal | None, price_max: Decimal | None) -> None:

@@ -11,6 +11,7 @@ import re
 
 from aggregates.errors import InvalidValueError
 
+MAX_REASON_LENGTH = 500
 CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
@@ -41,3 +42,15 @@ class ControlCharactersError(InvalidValueError):
             f"{field} 不能包含控制字符（如 NUL、ESC）",
             field=field,
         )
+
+
+def moderation_reason(reason: str | None, en: str, zh: str) -> str:
+    """A decision's reason, 1 to 500 characters once stripped; 422 naming `reason` if not."""
+    text = (reason or "").strip()
+    if not 1 <= len(text) <= MAX_REASON_LENGTH:
+        raise InvalidValueError(
+            f"{en} needs a reason of 1 to 500 characters",
+            f"{zh}须说明理由（1 至 500 个字符）",
+            field="reason",
+        )
+    return text

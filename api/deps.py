@@ -32,6 +32,7 @@ from projections.engine import View
 
 T = TypeVar("T")
 NO_ID = UUID(int=0)
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})  # reads: a suspended caller may
 
 
 def get_services(request: Request) -> Services:
@@ -88,16 +89,41 @@ def bearer_token(authorization: Annotated[str | None, Header()] = None) -> str |
     return token.strip()
 
 
-def optional_principal(
+def any_principal(
     request: Request, token: Annotated[str | None, Depends(bearer_token)]
 ) -> Principal | None:
+    """The caller, suspended or not (for writes: as the aggregate has it right now)."""
     if token is None:
         return None
     services: Services = request.app.state.services
-    viewer = services.queries.organizations.signed_in(token)
+    writing = request.method not in SAFE_METHODS
+    viewer = services.queries.organizations.signed_in(token, writing=writing)
     if viewer is None or viewer.id is None:
         raise _unauthorized("the session token is invalid or expired", "会话令牌无效或已过期")
-    return Principal(viewer.id, viewer.kind, viewer.name, viewer.verified, token)
+    return Principal(
+        id=viewer.id,
+        kind=viewer.kind,
+        name=viewer.name,
+        verified=viewer.verified,
+        suspended=viewer.suspended,
+        member_id=viewer.member_id,
+        token=token,
+    )
+
+
+def optional_principal(
+    request: Request, principal: Annotated[Principal | None, Depends(any_principal)]
+) -> Principal | None:
+    """The caller; the one place that refuses every write of a suspended organization."""
+    if principal is not None and principal.suspended and request.method not in SAFE_METHODS:
+        raise ApiProblem(
+            403,
+            "this organization is suspended by the platform operator: it may sign in and read,"
+            " but not write",
+            "该机构已被平台暂停：可以登录和浏览，但不能进行任何操作",
+            code="suspended",
+        )
+    return principal
 
 
 def current_principal(
@@ -108,8 +134,18 @@ def current_principal(
     return principal
 
 
+def signed_in_even_suspended(
+    principal: Annotated[Principal | None, Depends(any_principal)],
+) -> Principal:
+    """For the writes a suspended organization may still make (logging out)."""
+    if principal is None:
+        raise _unauthorized("sign in first", "请先登录")
+    return principal
+
+
 MaybeSignedIn = Annotated[Principal | None, Depends(optional_principal)]
 SignedIn = Annotated[Principal, Depends(current_principal)]
+SignedInEvenSuspended = Annotated[Principal, Depends(signed_in_even_suspended)]
 
 
 def role(*kinds: str) -> Callable[[Principal], Principal]:

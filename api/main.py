@@ -24,6 +24,7 @@ from api.routes import (
     financing,
     financing_offers,
     matches,
+    members,
     ocds,
     organizations,
     policies,
@@ -90,6 +91,7 @@ def create_app(services: Services | None = None, settings: Settings | None = Non
     problems.install(app)
     api = APIRouter(prefix="/api/v1", dependencies=[Depends(query_text), Depends(name_the_writer)])
     for module in (
+        members,  # /organizations/me/members before /organizations/{organization_id}
         organizations,
         sessions,
         postings,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from marketplace.contracts import ContractUseCases
 from marketplace.exhibitions import ExhibitionUseCases
 from marketplace.financing import FinancingUseCases
+from marketplace.members import MemberUseCases
 from marketplace.organizations import OrganizationUseCases
 from marketplace.policies import PolicyUseCases
 from marketplace.postings import PostingUseCases
@@ -13,6 +14,7 @@ from marketplace.services import ServiceUseCases
 
 class Marketplace(
     OrganizationUseCases,
+    MemberUseCases,
     ExhibitionUseCases,
     PostingUseCases,
     FinancingUseCases,

@@ -19,7 +19,14 @@ from marketplace.embedded_pg.server import EmbeddedPostgres
 from marketplace.own_writes import OwnWrites
 from marketplace.queries import Queries, build_queries
 from marketplace.settings import Settings, eventsourcing_env
-from marketplace.stores import budgets, idempotency, personal_data, policy_reads, security
+from marketplace.stores import (
+    budgets,
+    idempotency,
+    members,
+    personal_data,
+    policy_reads,
+    security,
+)
 from marketplace.stores.database import MIGRATION_LOCK_KEY, Database, recover_quickly
 from marketplace.stores.idempotency import IdempotencyStore
 from marketplace.stores.personal_data import ContactVault
@@ -132,6 +139,7 @@ def migrate(app: Marketplace, url: str) -> None:
                 for statement in [
                     *engine.SCHEMA,
                     *security.SCHEMA,
+                    *members.SCHEMA,
                     *budgets.SCHEMA,
                     *personal_data.SCHEMA,
                     *policy_reads.SCHEMA,

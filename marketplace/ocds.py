@@ -24,6 +24,7 @@ TENDER_STATUS = {
     "awarded": "complete",
     "withdrawn": "withdrawn",
     "expired": "unsuccessful",
+    "removed": "cancelled",
 }
 CONTRACT_STATUS = {
     "drafted": "pending",

@@ -1,4 +1,5 @@
-"""Use cases of organizations: registration, verification decisions, contact erasure."""
+"""Use cases of organizations: registration, verification decisions, suspensions, contact
+erasure."""
 
 from __future__ import annotations
 
@@ -93,6 +94,14 @@ class OrganizationUseCases(VerificationGate):
         return self.change(
             Organization, org_id, ORGANIZATION, lambda org: org.reject_verification(reason)
         )
+
+    def suspend_organization(self, org_id: UUID, reason: str | None) -> Outcome[Organization]:
+        """An operator suspends an organization: it reads but cannot write (403 `suspended`)."""
+        return self.change(Organization, org_id, ORGANIZATION, lambda org: org.suspend(reason))
+
+    def reinstate_organization(self, org_id: UUID, reason: str | None) -> Outcome[Organization]:
+        """An operator lifts a suspension."""
+        return self.change(Organization, org_id, ORGANIZATION, lambda org: org.reinstate(reason))
 
     def erase_contact(self, org_id: UUID) -> Outcome[Organization]:
         """Forget the contact data: delete its key in the transaction of `ContactErased`.

@@ -76,6 +76,10 @@ class PostingUseCases(VerificationGate):
             Posting, posting_id, POSTING, lambda p: p.withdraw(), if_match, owner_only(by)
         )
 
+    def remove_posting(self, posting_id: UUID, reason: str | None) -> Outcome[Posting]:
+        """An operator takes a posting down; its owner and bidders see the reason."""
+        return self.change(Posting, posting_id, POSTING, lambda p: p.remove(reason))
+
     def expire_posting(self, posting_id: UUID) -> Outcome[Posting]:
         """Called by the deadline scheduler."""
         return self.change(Posting, posting_id, POSTING, lambda p: p.expire(self.clock()))

@@ -37,6 +37,7 @@ LISTINGS = Table(
         "region text NOT NULL",
         "expires_at timestamptz NOT NULL",
         "status text NOT NULL",
+        "removal_reason text",
         "bid_count int NOT NULL DEFAULT 0",
         "published_at timestamptz NOT NULL",
         "published_position bigint NOT NULL",
@@ -66,13 +67,14 @@ def _with_search(row: Row) -> Row:
 
 class ListingsView(View):
     name = "listings"
-    version = 3  # 3: title terms marked in `search_zh`
+    version = 4  # 3: title terms marked in `search_zh`; 4: removals
     tables = (LISTINGS,)
     event_classes = (
         Posting.Published,
         Posting.Revised,
         Posting.Withdrawn,
         Posting.Expired,
+        Posting.Removed,
         Posting.BidPlaced,
         Posting.BidWithdrawn,
         Posting.BidRejected,
@@ -116,6 +118,7 @@ class ListingsView(View):
             "region": event.region,
             "expires_at": event.expires_at,
             "status": "open",
+            "removal_reason": None,
             "bid_count": 0,
             "published_at": event.timestamp,
             "published_position": position,
@@ -147,6 +150,10 @@ class ListingsView(View):
     @fold.register
     def _(self, event: Posting.Expired, rows: Rows, position: int) -> None:
         self._touch(rows, event, status="expired")
+
+    @fold.register
+    def _(self, event: Posting.Removed, rows: Rows, position: int) -> None:
+        self._touch(rows, event, status="removed", removal_reason=event.reason)
 
     @fold.register
     def _(self, event: Posting.BidAccepted, rows: Rows, position: int) -> None:
@@ -190,8 +197,13 @@ class ListingsView(View):
         now: datetime,
     ) -> Page:
         """Newest first, or with `q` best match first (`listing_search`); `status=open` also
-        hides postings past expiry the scheduler missed."""
+        hides postings past expiry the scheduler missed. Removed postings and those of
+        suspended owners are never listed."""
         where = Where()
+        where.add("l.status <> 'removed'")
+        where.add(
+            "NOT EXISTS (SELECT 1 FROM organizations s WHERE s.id = l.owner_id AND s.suspended)"
+        )
         if status != "all":
             where.add("l.status = %s", status)
         if status == "open":

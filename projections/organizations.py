@@ -32,6 +32,8 @@ ORGANIZATIONS = Table(
         "rejection_reason text",
         "contact_erased boolean NOT NULL DEFAULT false",
         "service_categories text[] NOT NULL DEFAULT '{}'",
+        "suspended boolean NOT NULL DEFAULT false",
+        "suspension_reason text",
         "version int NOT NULL",
         "position bigint NOT NULL",
     ),
@@ -40,13 +42,15 @@ ORGANIZATIONS = Table(
 
 class OrganizationsView(View):
     name = "organizations"
-    version = 3  # providers' service categories
+    version = 4  # 3: providers' service categories; 4: suspensions
     tables = (ORGANIZATIONS,)
     event_classes = (
         Organization.Registered,
         Organization.Verified,
         Organization.VerificationRejected,
         Organization.ContactErased,
+        Organization.Suspended,
+        Organization.Reinstated,
     )
     schema = (
         ORGANIZATIONS.create,
@@ -77,6 +81,8 @@ class OrganizationsView(View):
                 "rejection_reason": None,
                 "contact_erased": False,
                 "service_categories": list(event.service_categories),
+                "suspended": False,
+                "suspension_reason": None,
                 "version": event.originator_version,
                 "position": position,
             },
@@ -109,6 +115,24 @@ class OrganizationsView(View):
             "organizations",
             event.originator_id,
             contact_erased=True,
+            version=event.originator_version,
+            position=position,
+        )
+
+    @fold.register
+    def _(self, event: Organization.Suspended, rows: Rows, position: int) -> None:
+        self._suspension(rows, event, position, event.reason)
+
+    @fold.register
+    def _(self, event: Organization.Reinstated, rows: Rows, position: int) -> None:
+        self._suspension(rows, event, position, None)
+
+    def _suspension(self, rows: Rows, event: Any, position: int, reason: str | None) -> None:
+        rows.update(
+            "organizations",
+            event.originator_id,
+            suspended=reason is not None,
+            suspension_reason=reason,
             version=event.originator_version,
             position=position,
         )

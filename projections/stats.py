@@ -29,6 +29,7 @@ REVISED = frozenset({"title", "description", "quantity", "unit", "expires_at"})
 
 class StatsView(StatsQueries, View):
     name = "stats"
+    version = 2  # removed postings
     tables = TABLES
     event_classes = (
         Organization.Registered,
@@ -225,6 +226,7 @@ class StatsView(StatsQueries, View):
     @fold.register(Posting.Withdrawn)
     @fold.register(Posting.Expired)
     @fold.register(Posting.BidAccepted)
+    @fold.register(Posting.Removed)
     @fold.register(FinancingNeed.Withdrawn)
     @fold.register(FinancingNeed.Expired)
     @fold.register(Exhibition.Cancelled)

@@ -16,6 +16,7 @@ STATUSES: tuple[tuple[type, tuple[str, str]], ...] = (
     (Posting.Withdrawn, ("stats_postings", "withdrawn")),
     (Posting.Expired, ("stats_postings", "expired")),
     (Posting.BidAccepted, ("stats_postings", "awarded")),
+    (Posting.Removed, ("stats_postings", "removed")),
     (FinancingNeed.Withdrawn, ("stats_needs", "withdrawn")),
     (FinancingNeed.Expired, ("stats_needs", "expired")),
     (Exhibition.Cancelled, ("stats_exhibitions", "cancelled")),

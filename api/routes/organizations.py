@@ -1,4 +1,5 @@
-"""Organizations: registration, profiles, verification decisions, contact erasure."""
+"""Organizations: registration, profiles, verification decisions, suspensions, contact
+erasure."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from api.deps import (
     StaffOnly,
     fresh,
 )
-from api.schemas.common import ListOf
+from api.schemas.common import ListOf, Moderation
 from api.schemas.mapping import answer, written
 from api.schemas.organizations import (
     ContactErased,
@@ -26,6 +27,7 @@ from api.schemas.organizations import (
     OrganizationListed,
     OrganizationProfile,
     OrganizationPublic,
+    Suspension,
     VerificationDecision,
     Verified,
 )
@@ -125,6 +127,23 @@ def verify_organization(
     else:
         outcome = app.reject_verification(organization_id, body.reason)
     return written(Verified, outcome)
+
+
+@router.post("/{organization_id}/suspend")
+def suspend_organization(
+    organization_id: UUID, body: Moderation, operator: Operator, app: MarketplaceDep
+) -> Suspension:
+    """Operators suspend an organization: it may sign in and read, every write is refused
+    (`403 suspended`), and its postings leave the public lists."""
+    return written(Suspension, app.suspend_organization(organization_id, body.reason))
+
+
+@router.post("/{organization_id}/reinstate")
+def reinstate_organization(
+    organization_id: UUID, body: Moderation, operator: Operator, app: MarketplaceDep
+) -> Suspension:
+    """Operators lift a suspension; its open postings are listed again."""
+    return written(Suspension, app.reinstate_organization(organization_id, body.reason))
 
 
 @router.post("/{organization_id}/erase-contact")

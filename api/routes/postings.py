@@ -10,8 +10,16 @@ from fastapi import APIRouter, Query
 
 from aggregates.bid import BidStatus
 from aggregates.posting import Posting
-from api.deps import Enterprise, IfMatch, MarketplaceDep, MaybeSignedIn, PostingQueriesDep, fresh
-from api.schemas.common import CategoryIn, ListOf, RegionPrefixIn
+from api.deps import (
+    Enterprise,
+    IfMatch,
+    MarketplaceDep,
+    MaybeSignedIn,
+    Operator,
+    PostingQueriesDep,
+    fresh,
+)
+from api.schemas.common import CategoryIn, ListOf, Moderation, RegionPrefixIn
 from api.schemas.mapping import answer, party, written
 from api.schemas.postings import PostingCreate, PostingPublic, PostingUpdate, PostingWritten
 from marketplace.commands import Outcome
@@ -80,8 +88,9 @@ def read_posting(
     posting_id: UUID, postings: PostingQueriesDep, caller: MaybeSignedIn
 ) -> PostingPublic:
     """One posting; everyone may see it and its bid count, never the bids' prices; the parties
-    of its sale contract see the contract's id."""
-    return answer(PostingPublic, postings.posting(posting_id, caller or ANONYMOUS))
+    of its sale contract see the contract's id. A removed posting only its owner, its bidders
+    and staff, with the reason."""
+    return answer(PostingPublic, postings.posting_for(caller or ANONYMOUS, posting_id))
 
 
 @router.patch("/{posting_id}")
@@ -105,3 +114,13 @@ def withdraw_posting(
     """Withdraw an open posting."""
     outcome = app.withdraw_posting(posting_id, owner.id, expected_version)
     return posting_written(outcome, owner.name)
+
+
+@router.post("/{posting_id}/remove")
+def remove_posting(
+    posting_id: UUID, body: Moderation, operator: Operator, app: MarketplaceDep
+) -> PostingWritten:
+    """Operators take a posting down (status `removed`): it leaves the lists and takes no
+    more bids; its owner and bidders see the reason."""
+    outcome = app.remove_posting(posting_id, body.reason)
+    return posting_written(outcome, None)

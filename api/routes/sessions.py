@@ -6,11 +6,16 @@ from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from api.client_address import client_address
-from api.deps import OrganizationQueriesDep, SecurityDep, SettingsDep, SignedIn
+from api.deps import OrganizationQueriesDep, SecurityDep, SettingsDep, SignedInEvenSuspended
 from api.login_gate import check_password, too_many_attempts
 from api.problems import ApiProblem
 from api.schemas.mapping import answer
-from api.schemas.organizations import SessionCreate, SessionOrganization, SessionPublic
+from api.schemas.organizations import (
+    SessionCreate,
+    SessionMember,
+    SessionOrganization,
+    SessionPublic,
+)
 from api.stream_sessions import announce_logout
 from marketplace.stores.security import TooManyAttemptsError
 
@@ -25,8 +30,9 @@ async def create_session(
     settings: SettingsDep,
     organizations: OrganizationQueriesDep,
 ) -> SessionPublic:
-    """Log in with credit code and password (one 401 for unknown code and wrong password)."""
-    credit_code = body.credit_code.strip().upper()
+    """Log in with credit code (the first admin) or login, and password (one 401 for an
+    unknown code or login and a wrong password)."""
+    credit_code = body.attempt_key
     address = client_address(request.scope, settings)
     try:
         attempt = await run_in_threadpool(security.count_attempt, credit_code, address)
@@ -36,22 +42,28 @@ async def create_session(
     if session is None:
         raise ApiProblem(
             401,
-            "credit code or password is wrong",
-            "信用代码或密码错误",
+            "credit code, login or password is wrong",
+            "信用代码、登录名或密码错误",
             code="bad_credentials",
             headers={"WWW-Authenticate": "Bearer"},
         )
     org = await run_in_threadpool(organizations.viewer, session.organization_id)
     assert org is not None  # a password is stored only with its organization's registration
+    member = await run_in_threadpool(
+        organizations.member, session.organization_id, session.member_id
+    )
     return SessionPublic(
         token=session.token,
         expires_at=session.expires_at,
         organization=answer(SessionOrganization, org),
+        member=answer(SessionMember, member),
     )
 
 
 @router.delete("/current", status_code=204)
-def delete_session(principal: SignedIn, request: Request, security: SecurityDep) -> Response:
+def delete_session(
+    principal: SignedInEvenSuspended, request: Request, security: SecurityDep
+) -> Response:
     """Log out: the token stops working at once, and its live stream sockets are closed."""
     security.log_out(principal.token)
     announce_logout(request.app, security.db, principal.token)

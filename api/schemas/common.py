@@ -16,6 +16,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
+    StringConstraints,
     ValidationInfo,
     WithJsonSchema,
     model_validator,
@@ -116,6 +117,12 @@ class Strict(BaseModel):
     @classmethod
     def no_control_characters(cls, data: Any) -> Any:
         return refuse_control_characters(cls.__name__, data)
+
+
+class Moderation(Strict):
+    """An operator's decision on an organization or a posting, always with its reason."""
+
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 
 
 class Written(BaseModel):

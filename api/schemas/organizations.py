@@ -79,6 +79,8 @@ class OrganizationProfile(OrganizationPublic):
     contact: dict[str, str | None] | None  # null once erased (or never given)
     contact_erased: bool
     rejection_reason: str | None  # why the last verification was turned down
+    suspended: bool
+    suspension_reason: str | None
     version: int
 
 
@@ -87,6 +89,8 @@ class OrganizationListed(OrganizationPublic):
 
     rejection_reason: str | None
     contact_erased: bool
+    suspended: bool
+    suspension_reason: str | None
 
 
 class OrganizationCreated(Written):
@@ -118,14 +122,45 @@ class Verified(Written):
     rejection_reason: str | None = None
 
 
+class Suspension(Written):
+    id: str
+    suspended: bool
+    suspension_reason: str | None
+
+
 class ContactErased(Written):
     contact: None = None
     contact_erased: bool
 
 
 class SessionCreate(Strict):
-    credit_code: str = Field(min_length=1, max_length=32)
+    """The first admin signs in with the credit code, other members with their login."""
+
+    login: str | None = Field(default=None, min_length=1, max_length=64)
+    credit_code: str | None = Field(
+        default=None, min_length=1, max_length=32, validate_default=True
+    )
     password: str = Field(min_length=1, max_length=256)
+
+    @field_validator("credit_code")
+    @classmethod
+    def one_way_to_sign_in(cls, credit_code: str | None, info: ValidationInfo) -> str | None:
+        with_login = info.data.get("login") is not None
+        if credit_code is None and not with_login:
+            raise refusal("missing", "give credit_code or login", "请填写信用代码或登录名")
+        if credit_code is not None and with_login:
+            raise refusal(
+                "invalid_value", "give credit_code or login, not both", "信用代码和登录名只填其一"
+            )
+        return credit_code
+
+    @property
+    def attempt_key(self) -> str:
+        """What failed attempts are counted under (a credit code never holds a colon)."""
+        if self.login is not None:
+            return "login:" + self.login.strip()
+        assert self.credit_code is not None
+        return self.credit_code.strip().upper()
 
 
 class SessionOrganization(BaseModel):
@@ -133,9 +168,17 @@ class SessionOrganization(BaseModel):
     kind: str
     name: str
     verified: bool
+    suspended: bool
+
+
+class SessionMember(BaseModel):
+    id: str
+    name: str
+    role: str
 
 
 class SessionPublic(BaseModel):
     token: str
     expires_at: datetime
     organization: SessionOrganization
+    member: SessionMember

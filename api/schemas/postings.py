@@ -91,6 +91,7 @@ class PostingPublic(BaseModel):
     region: str
     expires_at: datetime
     status: str
+    removal_reason: str | None = None  # shown to the owner, its bidders and staff
     owner: Party
     bid_count: int
     published_at: datetime

@@ -11,12 +11,13 @@ much as the view lags, which only delays reads: every command checks the aggrega
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 from aggregates.errors import NotFoundError
+from aggregates.members import Member, first_admin_id
 from aggregates.organization import Organization
 from marketplace.queries.viewer import Viewer
 from marketplace.stores.personal_data import ContactVault
@@ -46,20 +47,30 @@ class OrganizationQueries:
     vault: ContactVault
     load: Callable[[UUID], Organization]  # the aggregate, for profiles and unfolded rows
 
-    def signed_in(self, token: str) -> Viewer | None:
-        """The organization a live session token speaks for; None when the token is not."""
-        org_id = self.security.resolve(token)
-        return None if org_id is None else self.viewer(org_id)
+    def signed_in(self, token: str, *, writing: bool = False) -> Viewer | None:
+        """The organization a live session token speaks for; None when the token is not.
+        `writing`: from the aggregate, so that a suspension recorded a moment ago counts."""
+        found = self.security.resolve_member(token)
+        if found is None:
+            return None
+        org_id, member_id = found
+        viewer = self._current(org_id) if writing else self.viewer(org_id)
+        if viewer is None:
+            return None
+        return replace(viewer, member_id=member_id or first_admin_id(org_id))
 
     def viewer(self, org_id: UUID) -> Viewer | None:
         row = self.organizations.get_organization(org_id)
         if row is not None:
-            return Viewer(row["id"], row["kind"], row["name"], row["verified"])
+            return Viewer(row["id"], row["kind"], row["name"], row["verified"], row["suspended"])
+        return self._current(org_id)
+
+    def _current(self, org_id: UUID) -> Viewer | None:
         try:
             org = self.load(org_id)
         except NotFoundError:
             return None
-        return Viewer(org.id, org.kind, org.name, org.verified)
+        return Viewer(org.id, org.kind, org.name, org.verified, org.suspended)
 
     def name_of(self, org_id: UUID) -> str | None:
         viewer = self.viewer(org_id)
@@ -79,6 +90,15 @@ class OrganizationQueries:
         """The signed-in organization's full profile."""
         assert viewer.id is not None
         return self._profile(self.load(viewer.id), full=True)
+
+    def members(self, viewer: Viewer) -> list[Member]:
+        """The signed-in organization's members, the first admin first (from the aggregate)."""
+        assert viewer.id is not None
+        return list(self.load(viewer.id).members.values())
+
+    def member(self, org_id: UUID, member_id: UUID | None) -> Member:
+        """A member of the organization (None: its first admin)."""
+        return self.load(org_id).members[member_id or first_admin_id(org_id)]
 
     def _profile(self, org: Organization, *, full: bool) -> Profile:
         if not full:

@@ -56,6 +56,18 @@ class PostingQueries:
         for row in rows:
             row["contract_id"] = found.get(str(row["id"]))
 
+    def posting_for(self, viewer: Viewer, posting_id: UUID) -> Row:
+        """`posting`, but a removed one only for its owner, its bidders and staff (404 for
+        others, as if it were gone); other readers never see a removal's reason."""
+        row = self.posting(posting_id, viewer)
+        if row["status"] != "removed":
+            return row
+        if viewer.sees_as_party({row["owner_id"]}) or (
+            viewer.id is not None and self.bids.has_bid(posting_id, viewer.id)
+        ):
+            return row
+        raise NotFoundError("posting not found", "未找到该供需信息")
+
     def list_bids(
         self, viewer: Viewer, posting_id: UUID, *, limit: int, cursor: str | None
     ) -> Page:

@@ -18,6 +18,8 @@ class Viewer:
     kind: str | None = None
     name: str | None = None
     verified: bool = False
+    suspended: bool = False  # reads, but every write is refused (403 `suspended`)
+    member_id: UUID | None = None  # the person signed in (the first admin's derived id)
 
     @property
     def is_staff(self) -> bool:

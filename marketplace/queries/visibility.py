@@ -4,16 +4,19 @@ Every event gets a `Visibility`: its full data goes to its parties and to staff 
 auditors); a redacted `shared` form (or nothing) goes to everyone else, or only to verified
 banks. The policy, by aggregate:
 
-- Posting: published, revised, withdrawn and expired are public. Bids are sealed: the posting's
-  owner and the bidder see the bid's terms; everyone else gets the same event type with only
-  what the listing shows (`{"bid_count_change": 1 | -1 | 0}`, or `{"status": "awarded"}`).
+- Posting: published, revised, withdrawn and expired are public; a removal's reason goes to
+  the owner and the bidders, everyone else learns `{"status": "removed"}`. Bids are sealed:
+  the posting's owner and the bidder see the bid's terms; everyone else gets the same event
+  type with only what the listing shows (`{"bid_count_change": 1 | -1 | 0}`, or
+  `{"status": "awarded"}`).
 - FinancingNeed: the need itself goes to its owner and verified banks (as `GET
   /financing-needs/{id}`). An offer's terms only to the owner and the offering bank; other
   verified banks learn `{"offer_count_change": 1}` or the need's new status. Anonymous: nothing.
 - Exhibition: scheduled, cancelled and closed are public; signups and check-ins go only to the
   organizations they name.
 - Contract: only its parties. Organization: `{kind, name}` publicly, the rest to itself; the
-  sealed contact never. BankProduct, ServiceProduct, Policy: public. Anything else: staff only.
+  sealed contact never; a suspension or reinstatement only to itself. BankProduct,
+  ServiceProduct, Policy: public. Anything else: staff only.
 """
 
 from __future__ import annotations
@@ -140,6 +143,13 @@ def _bid_parties(event: Any, directory: Directory) -> set[UUID | None]:
 
 
 @_visibility.register
+def _(event: Posting.Removed, directory: Directory) -> Visibility:
+    facts = directory.facts(event.originator_id)
+    parties = _known(facts.owner, *facts.members.values())
+    return Visibility(event_data(event), parties, shared={"status": "removed"})
+
+
+@_visibility.register
 def _(event: Posting.BidWithdrawn, directory: Directory) -> Visibility:
     return _sealed_bid(event, _bid_parties(event, directory), {"bid_count_change": -1})
 
@@ -233,6 +243,12 @@ def _(event: Organization.Registered, directory: Directory) -> Visibility:
     data = event_data(event)
     public = {"kind": data["kind"], "name": data["name"], "version": data["version"]}
     return Visibility(data, _known(event.originator_id), shared=public)
+
+
+@_visibility.register(Organization.Suspended)
+@_visibility.register(Organization.Reinstated)
+def _suspension(event: Any, directory: Directory) -> Visibility:
+    return Visibility(event_data(event), _known(event.originator_id))
 
 
 def _known(*ids: UUID | None) -> frozenset[UUID]:

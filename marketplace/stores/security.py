@@ -8,6 +8,7 @@ import secrets
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from uuid import UUID
 
 from argon2 import PasswordHasher
@@ -93,6 +94,7 @@ class Session:
     token: str
     organization_id: UUID
     expires_at: datetime
+    member_id: UUID | None = None  # None: the first admin
 
 
 def token_digest(token: str) -> bytes:
@@ -147,27 +149,38 @@ class SecurityStore:
         """A new session if the attempt's password is right; None for a wrong one or an unknown
         credit code (the caller says 401), and the failure stays counted; PasswordWorkBusyError
         if no argon2 slot frees up in time."""
-        organization_id = self.verify_password(attempt, password)
-        if organization_id is None:
+        found = self._verify(attempt, password)
+        if found is None:
             return None
         with self.db.connection() as conn:
-            return self._new_session(conn, organization_id)
+            return self._new_session(conn, found["organization_id"], found["member_id"])
 
     def verify_password(self, attempt: LoginAttempt, password: str) -> UUID | None:
         """The organization whose password it is (its attempt given back), else None and the
         failure stays counted; PasswordWorkBusyError if no argon2 slot frees up in time."""
+        found = self._verify(attempt, password)
+        if found is None:
+            return None
+        organization_id: UUID = found["organization_id"]
+        return organization_id
+
+    def _verify(self, attempt: LoginAttempt, password: str) -> dict[str, Any] | None:
+        """The credentials row (organization, member) the password opens, if any."""
         with self.db.connection() as conn:
             row = conn.execute(
-                "SELECT organization_id, password_hash FROM credentials WHERE credit_code = %s",
-                (attempt.credit_code,),
+                "SELECT organization_id, NULL AS member_id, password_hash FROM credentials"
+                " WHERE credit_code = %s"
+                " UNION ALL SELECT organization_id, member_id, password_hash"
+                " FROM member_credentials WHERE 'login:' || login = %s",
+                (attempt.credit_code, attempt.credit_code),
             ).fetchone()
         with PASSWORD_WORK.slot():
             matches = _password_matches(row["password_hash"] if row else _DUMMY_HASH, password)
         if not matches or row is None:  # the dummy hash never matches
             return None
         self.give_back(attempt)
-        organization_id: UUID = row["organization_id"]
-        return organization_id
+        found: dict[str, Any] = row
+        return found
 
     def credit_code_of(self, organization_id: UUID) -> str | None:
         """The credit code an organization signs in with (None: it has no password)."""
@@ -194,24 +207,30 @@ class SecurityStore:
                 "DELETE FROM login_attempts WHERE window_start < now() - %s", (self.window,)
             )
 
-    def _new_session(self, conn: Conn, organization_id: UUID) -> Session:
+    def _new_session(self, conn: Conn, organization_id: UUID, member_id: UUID | None) -> Session:
         token = secrets.token_urlsafe(32)
         expires_at = datetime.now(UTC) + self.token_ttl
         conn.execute(
-            "INSERT INTO sessions (token_sha256, organization_id, expires_at) VALUES (%s, %s, %s)",
-            (token_digest(token), organization_id, expires_at),
+            "INSERT INTO sessions (token_sha256, organization_id, member_id, expires_at)"
+            " VALUES (%s, %s, %s, %s)",
+            (token_digest(token), organization_id, member_id, expires_at),
         )
-        return Session(token, organization_id, expires_at)
+        return Session(token, organization_id, expires_at, member_id)
 
     def resolve(self, token: str) -> UUID | None:
         """The organization a live token belongs to."""
+        found = self.resolve_member(token)
+        return None if found is None else found[0]
+
+    def resolve_member(self, token: str) -> tuple[UUID, UUID | None] | None:
+        """The organization and member (None: the first admin) a live token belongs to."""
         with self.db.connection() as conn:
             row = conn.execute(
-                "SELECT organization_id FROM sessions"
+                "SELECT organization_id, member_id FROM sessions"
                 " WHERE token_sha256 = %s AND expires_at > now()",
                 (token_digest(token),),
             ).fetchone()
-        return row["organization_id"] if row else None
+        return (row["organization_id"], row["member_id"]) if row else None
 
     def log_out(self, token: str) -> None:
         with self.db.connection() as conn:

@@ -44,6 +44,7 @@ def test_log_in(client: TestClient, services: Services, member: Account) -> None
         "kind": "enterprise",
         "name": member.name,
         "verified": True,
+        "suspended": False,
     }
     assert "password" not in response.text
 

@@ -418,9 +418,13 @@ class Traffic:
             posting_id = rng.choice([p for p in open_ if p not in with_bids] or open_)
             title = rng.choice(["修订：采购铝型材", "Revised: aluminium profiles wanted"])
             self.app.revise_posting(posting_id, self.owners[posting_id], {"title": title})
-        else:
+        elif action < 0.97:
             posting_id = rng.choice(open_)
             self.app.withdraw_posting(posting_id, self.owners[posting_id])
+            self._close(posting_id)
+        else:  # an operator takes it down
+            posting_id = rng.choice(open_)
+            self.app.remove_posting(posting_id, rng.choice(["违法信息", "Fraudulent posting"]))
             self._close(posting_id)
 
 
@@ -445,6 +449,9 @@ def test_views_built_live_under_concurrent_commands_equal_a_rebuild(services: Se
     orgs = [register(app) for _ in range(12)]
     banks = [register(app, "bank") for _ in range(3)]
     app.verify_organization(banks[0])
+    app.suspend_organization(banks[1], "冒用信用代码")
+    app.suspend_organization(banks[2], "Impostor")
+    app.reinstate_organization(banks[2], "Verified by phone")
     traffic = Traffic(app, orgs)
     threads = [
         threading.Thread(target=traffic.run, args=(t, 60), name=f"traffic-{t}") for t in range(6)
@@ -475,6 +482,8 @@ def test_views_built_live_under_concurrent_commands_equal_a_rebuild(services: Se
     assert len(live["bids"]) == len(traffic.bids) > 50
     statuses = {row["status"] for row in live["listings"]}
     assert {"open", "awarded", "withdrawn"} <= statuses, statuses
+    suspended = {row["id"]: row["suspended"] for row in live["organizations"]}
+    assert (suspended[banks[1]], suspended[banks[2]]) == (True, False)
     assert {row["status"] for row in live["bids"]} >= {"submitted", "withdrawn", "rejected"}
     # The views agree with the aggregates, not only with themselves.
     for row in live["listings"]:
