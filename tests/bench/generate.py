@@ -191,7 +191,7 @@ class Generator:
             source = {"need_id": str(need.id), "offer_id": str(offers[0])}
             offer = need.accept_offer(offers[0], uuid.uuid4(), now)
             contract = self._signed(draft_loan_contract(need, offer, source), complete=False)
-            need.disburse(offer.bank_id, offer.amount, now)
+            need.disburse(offer.bank_id, offer.amount, now, contract_signed=True)
             yield need
             yield contract
             return
