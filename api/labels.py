@@ -19,6 +19,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "phone": ("Phone", "电话"),
     "email": ("Email", "电子邮箱"),
     "password": ("Password", "密码"),
+    "login": ("Login name", "登录名"),
+    "member_id": ("Member ID", "成员编号"),
+    "role": ("Role", "角色"),
     "verified": ("Verified", "认证状态"),
     "approve": ("Approve", "是否通过"),
     # postings and bids
