@@ -12,7 +12,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from aggregates.errors import ConflictError, ForbiddenError, NotFoundError
+from aggregates.errors import ConflictError, ForbiddenError
 from aggregates.financing import check_product_type, check_term
 from aggregates.financing_need_terms import (
     NEED_STATUS_ZH,
@@ -22,7 +22,14 @@ from aggregates.financing_need_terms import (
     require_open,
     require_status,
 )
-from aggregates.offer import Offer, OfferStatus, require_submitted
+from aggregates.offer import (
+    Offer,
+    OfferStatus,
+    find_offer,
+    require_offering_bank,
+    require_one_active_offer,
+    require_submitted,
+)
 
 __all__ = ["FinancingNeed", "NeedStatus"]
 
@@ -118,10 +125,7 @@ class FinancingNeed(Aggregate):
         return min((o.made_at for o in self.offers.values()), default=None)
 
     def get_offer(self, offer_id: UUID) -> Offer:
-        try:
-            return self.offers[offer_id]
-        except KeyError:
-            raise NotFoundError("offer not found", "未找到该融资报价") from None
+        return find_offer(self.offers, offer_id)
 
     # Commands of the enterprise ----------------------------------------------------------
 
@@ -178,11 +182,7 @@ class FinancingNeed(Aggregate):
         now: datetime,
     ) -> None:
         require_open(self.status, self.respond_by, now)
-        if any(o.bank_id == bank_id for o in self.active_offers):
-            raise ConflictError(
-                "you already have an active offer on this financing need",
-                "您对该融资需求已有一个有效报价",
-            )
+        require_one_active_offer(bank_id, self.active_offers)
         check_offer_terms(amount, self.amount, term_months, valid_until, now)
         self._offer_made(
             offer_id, bank_id, amount, annual_rate, term_months, conditions, valid_until, now
@@ -206,10 +206,7 @@ class FinancingNeed(Aggregate):
 
     def withdraw_offer(self, offer_id: UUID, by: UUID) -> None:
         offer = self.get_offer(offer_id)
-        if offer.bank_id != by:
-            raise ForbiddenError(
-                "only the bank that made an offer may withdraw it", "只有报价银行可以撤回报价"
-            )
+        require_offering_bank(offer, by)
         require_submitted(offer)
         self._offer_withdrawn(offer_id=offer_id)
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 from enum import StrEnum
 from uuid import UUID
 
-from aggregates.errors import ConflictError
+from aggregates.errors import ConflictError, ForbiddenError, NotFoundError
 
 
 class OfferStatus(StrEnum):
@@ -49,3 +49,25 @@ def require_submitted(offer: Offer) -> None:
         raise ConflictError(
             f"offer is {offer.status}", f"该融资报价{OFFER_STATUS_ZH[offer.status]}"
         )
+
+
+def require_one_active_offer(bank_id: UUID, active: list[Offer]) -> None:
+    if any(o.bank_id == bank_id for o in active):
+        raise ConflictError(
+            "you already have an active offer on this financing need",
+            "您对该融资需求已有一个有效报价",
+        )
+
+
+def require_offering_bank(offer: Offer, by: UUID) -> None:
+    if offer.bank_id != by:
+        raise ForbiddenError(
+            "only the bank that made an offer may withdraw it", "只有报价银行可以撤回报价"
+        )
+
+
+def find_offer(offers: dict[UUID, Offer], offer_id: UUID) -> Offer:
+    try:
+        return offers[offer_id]
+    except KeyError:
+        raise NotFoundError("offer not found", "未找到该融资报价") from None

@@ -13,8 +13,17 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from aggregates.bid import Bid, BidStatus, require_submitted
-from aggregates.errors import ConflictError, ForbiddenError, NotFoundError
+from aggregates.bid import (
+    Bid,
+    BidStatus,
+    find_bid,
+    require_bidder,
+    require_no_active_bids,
+    require_not_owner,
+    require_one_active_bid,
+    require_submitted,
+)
+from aggregates.errors import ConflictError
 from aggregates.posting_terms import (
     PostingStatus,
     Side,
@@ -23,6 +32,7 @@ from aggregates.posting_terms import (
     check_revisable,
     check_revision,
     require_open,
+    require_past_expiry,
     require_status,
 )
 from aggregates.text import moderation_reason
@@ -116,32 +126,21 @@ class Posting(Aggregate):
         self.exhibition_id: UUID | None = None
         self.removal_reason: str | None = None
 
-    # Queries ---------------------------------------------------------------------------
-
     @property
     def active_bids(self) -> list[Bid]:
         return [b for b in self.bids.values() if b.status == BidStatus.SUBMITTED]
 
     def get_bid(self, bid_id: UUID) -> Bid:
-        try:
-            return self.bids[bid_id]
-        except KeyError:
-            raise NotFoundError("bid not found", "未找到该报价") from None
+        return find_bid(self.bids, bid_id)
 
     def is_open_at(self, now: datetime) -> bool:
         return self.status == PostingStatus.OPEN and now < self.expires_at
-
-    # Commands --------------------------------------------------------------------------
 
     def revise(self, changes: dict[str, Any], now: datetime) -> None:
         """Change terms; only while no bid is active, since bidders priced the old terms."""
         check_revisable(changes)
         require_open(self.status, self.expires_at, now)
-        if self.active_bids:
-            raise ConflictError(
-                "posting has active bids; withdraw and republish to change its terms",
-                "该供需信息已有有效报价，不能修改；请撤回后重新发布",
-            )
+        require_no_active_bids(self.active_bids)
         check_revision(changes, self.price_min, self.price_max, now)
         self._revised(changes=changes)
 
@@ -159,9 +158,7 @@ class Posting(Aggregate):
         self.status = PostingStatus.WITHDRAWN
 
     def expire(self, now: datetime) -> None:
-        require_status(self.status, PostingStatus.OPEN)
-        if now < self.expires_at:
-            raise ConflictError("posting has not expired yet", "该供需信息尚未到期")
+        require_past_expiry(self.status, self.expires_at, now)
         self._expired()
 
     @event(Expired)
@@ -190,15 +187,9 @@ class Posting(Aggregate):
         message: str | None,
         now: datetime,
     ) -> None:
-        if bidder_id == self.owner_id:
-            raise ForbiddenError(
-                "owners cannot bid on their own posting", "不能对自己发布的信息报价"
-            )
+        require_not_owner(self.owner_id, bidder_id)
         require_open(self.status, self.expires_at, now)
-        if any(b.bidder_id == bidder_id for b in self.active_bids):
-            raise ConflictError(
-                "you already have an active bid on this posting", "您对该信息已有一个有效报价"
-            )
+        require_one_active_bid(bidder_id, self.active_bids)
         self._bid_placed(bid_id, bidder_id, unit_price, quantity, delivery_days, message, now)
 
     @event(BidPlaced)
@@ -218,8 +209,7 @@ class Posting(Aggregate):
 
     def withdraw_bid(self, bid_id: UUID, by: UUID) -> None:
         bid = self.get_bid(bid_id)
-        if bid.bidder_id != by:
-            raise ForbiddenError("only the bidder may withdraw a bid", "只有报价方可以撤回报价")
+        require_bidder(bid, by)
         require_submitted(bid)
         self._bid_withdrawn(bid_id=bid_id)
 

@@ -89,3 +89,10 @@ def require_open(status: str, expires_at: datetime, now: datetime) -> None:
     require_status(status, PostingStatus.OPEN)
     if now >= expires_at:
         raise ConflictError("posting has expired", "该供需信息已过期")
+
+
+def require_past_expiry(status: str, expires_at: datetime, now: datetime) -> None:
+    """The scheduler expires an open posting once `expires_at` has passed."""
+    require_status(status, PostingStatus.OPEN)
+    if now < expires_at:
+        raise ConflictError("posting has not expired yet", "该供需信息尚未到期")

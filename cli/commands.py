@@ -1,4 +1,4 @@
-"""What the `market` commands do: serve, project, rebuild, status, migrate, demo, accounts create.
+"""What the `market` commands do: serve, project, rebuild, status (the data ones: `cli/data.py`).
 
 Each `cmd_*` takes the parsed arguments and returns the exit code; the parser in main.py names
 them, and the audit commands are in `marketplace.audit.cli`.
@@ -13,25 +13,14 @@ import signal
 import sys
 import threading
 import time
-from typing import Any
 
-from aggregates.errors import DomainError
-from aggregates.text import check_text
-from aggregates.values import Category, CreditCode, Region, generate_credit_code
+from cli.data import settings_of, show_demo
 from marketplace.bootstrap import Services, database_url, open_services
-from marketplace.demo.load import DEMO_PASSWORD, demo_accounts, load_demo
 from marketplace.settings import Settings
 from marketplace.status import format_status, projection_status
 from marketplace.workers.projector import Projector
 from projections.failures import Retry, failures_by_view
 from projections.rebuild import rebuild
-
-
-def _settings(args: argparse.Namespace, **extra: Any) -> Settings:
-    overrides: dict[str, Any] = {k: v for k, v in extra.items() if v is not None}
-    if args.data_dir is not None:
-        overrides["data_dir"] = args.data_dir
-    return Settings(**overrides)
 
 
 def _exit_on_sigterm() -> None:
@@ -50,7 +39,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from api.main import create_app
 
     _exit_on_sigterm()
-    settings = _settings(args, host=args.host, port=args.port)
+    settings = settings_of(args, host=args.host, port=args.port)
     if args.workers:
         return _serve_workers(args, settings)
     services = open_services(settings)
@@ -58,7 +47,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     try:
         projector.start()
         if args.demo:
-            _load_demo(services)
+            show_demo(services)
         print(f"Serving on http://{settings.host}:{settings.port}  (API docs: /docs)", flush=True)
         uvicorn.run(
             create_app(services),
@@ -84,7 +73,7 @@ def _serve_workers(args: argparse.Namespace, settings: Settings) -> int:
     try:
         services = open_services(settings, url=url)  # migrates once, before the workers start
         if args.demo:
-            _load_demo(services)
+            show_demo(services)
         services.close()
         os.environ["MARKET_DATABASE_URL"] = url
         os.environ["MARKET_RUN_PROJECTIONS"] = "false"
@@ -107,7 +96,7 @@ def _serve_workers(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_project(args: argparse.Namespace) -> int:
     """Run the projections, the deadline scheduler and the checkpointer (or stand by)."""
-    services = open_services(_settings(args))
+    services = open_services(settings_of(args))
     projector = Projector(services)
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -127,7 +116,7 @@ def cmd_project(args: argparse.Namespace) -> int:
 
 def cmd_rebuild(args: argparse.Namespace) -> int:
     """Replay the log into fresh tables for the named views (default: all), then swap."""
-    services = open_services(_settings(args))
+    services = open_services(settings_of(args))
     try:
         views = {v.name: v for v in services.views.all()}
         unknown = [name for name in args.views if name not in views]
@@ -159,7 +148,7 @@ def _report_failures(services: Services, names: list[str]) -> None:
 
 def cmd_status(args: argparse.Namespace) -> int:
     """Print each view's position, lag and the events it could not apply."""
-    services = open_services(_settings(args))
+    services = open_services(settings_of(args))
     try:
         status = projection_status(services)
     finally:
@@ -189,63 +178,3 @@ class ProgressBar:
             f"\r{names}: [{bar:<30}] {done}/{total} events, {rate:,.0f}/s, ETA {eta:,.0f} s "
         )
         sys.stderr.flush()
-
-
-def _load_demo(services: Services) -> None:
-    written = load_demo(services.app)
-    if written:
-        print(f"Demo data loaded ({written} commands). Password for every demo account:")
-    else:
-        print("Demo data already present. Password for every demo account:")
-    print(f"  {DEMO_PASSWORD}")
-    for kind, name, code in demo_accounts():
-        print(f"  {kind:<10} {code}  {name}")
-
-
-def cmd_migrate(args: argparse.Namespace) -> int:
-    services = open_services(_settings(args))  # migrates on open
-    services.close()
-    print("Schema is up to date.")
-    return 0
-
-
-def cmd_demo(args: argparse.Namespace) -> int:
-    services = open_services(_settings(args))
-    try:
-        _load_demo(services)
-    finally:
-        services.close()
-    return 0
-
-
-def cmd_accounts_create(args: argparse.Namespace) -> int:
-    password = sys.stdin.readline().rstrip("\n")
-    if len(password) < 10:
-        print("error: the password (read from standard input) needs at least 10 characters",
-              file=sys.stderr)  # fmt: skip
-        return 2
-    try:
-        region = Region.parse(args.region).code
-        if args.credit_code.strip().lower() == "auto":  # a public institution (事业单位) code
-            credit_code = generate_credit_code("12", region)
-        else:
-            credit_code = CreditCode.parse(args.credit_code).value
-        industry = Category.parse(args.industry).code if args.industry else None
-        name = check_text(args.name, "name")
-    except DomainError as error:
-        print(f"error: {error.en} / {error.zh}", file=sys.stderr)
-        return 2
-    services = open_services(_settings(args))
-    try:
-        outcome = services.app.register_organization(
-            kind=args.kind, name=name, credit_code=credit_code, region=region,
-            industry=industry, contact=None, password=password,
-        )  # fmt: skip
-    except DomainError as error:
-        print(f"error: {error.en} / {error.zh}", file=sys.stderr)
-        return 1
-    finally:
-        services.close()
-    print(f"Created {args.kind} {args.name} with id {outcome.aggregate.id}")
-    print(f"Credit code (sign in with it): {credit_code}")
-    return 0

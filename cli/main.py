@@ -7,14 +7,12 @@ import logging
 from pathlib import Path
 
 from cli.commands import (
-    cmd_accounts_create,
-    cmd_demo,
-    cmd_migrate,
     cmd_project,
     cmd_rebuild,
     cmd_serve,
     cmd_status,
 )
+from cli.data import cmd_accounts_create, cmd_demo, cmd_migrate
 from marketplace.audit.cli import add_audit_commands
 
 log = logging.getLogger("market")

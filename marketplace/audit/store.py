@@ -19,8 +19,9 @@ from uuid import UUID
 import psycopg
 from psycopg.sql import SQL, Composed, Identifier
 
-from marketplace.audit.verify.merkle import completed_nodes, leaf_hash
+from marketplace.audit.verify.merkle import leaf_hash
 from marketplace.audit.verify.records import format_recorded_at, leaf_record, payload_sha256
+from marketplace.audit.verify.tree import completed_nodes
 
 SCHEMA = [
     SQL(

@@ -18,9 +18,10 @@ from psycopg.rows import dict_row
 from psycopg.sql import SQL, Composed, Identifier
 
 from marketplace.audit.verify.bundle import BundleError, Exit
-from marketplace.audit.verify.merkle import MemoryTree, leaf_hash
+from marketplace.audit.verify.merkle import leaf_hash
 from marketplace.audit.verify.parallel import CHUNK, default_workers, ordered_map, subtree_levels
 from marketplace.audit.verify.records import leaf_record
+from marketplace.audit.verify.tree import MemoryTree
 from marketplace.bootstrap import EVENTS_TABLE
 
 FETCH = 5000  # rows per round trip of the server-side cursors

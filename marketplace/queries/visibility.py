@@ -34,15 +34,12 @@ from aggregates.organization import Organization
 from aggregates.policy import Policy
 from aggregates.posting import Posting
 from aggregates.service_product import ServiceProduct
-from aggregates.text import without_control_characters
-from marketplace.audit.jsonable import jsonable
 from marketplace.queries.directory import Directory
+from marketplace.queries.event_data import event_data
 from marketplace.queries.viewer import Viewer
 
 EVERYONE = "everyone"
 BANKS = "verified_banks"
-_ENVELOPE = frozenset({"originator_id", "originator_version", "originator_topic", "timestamp"})
-_NEVER_SHOWN = frozenset({"sealed_contact"})
 
 
 @dataclass(frozen=True)
@@ -61,28 +58,6 @@ class Visibility:
         if self.shared_with == EVERYONE or viewer.is_verified_bank:
             return self.shared
         return None
-
-
-def event_data(event: Any) -> dict[str, Any]:
-    """The event's own attributes as JSON-safe values, with its aggregate version and time;
-    text as the read models show it, without control characters (an event from before the
-    API refused them may hold some)."""
-    fields = {k: v for k, v in vars(event).items() if k not in _ENVELOPE | _NEVER_SHOWN}
-    data: dict[str, Any] = _cleaned(jsonable(fields))
-    data["version"] = event.originator_version
-    data["timestamp"] = jsonable(event.timestamp)
-    return data
-
-
-def _cleaned(value: Any) -> Any:
-    """A JSON-safe value with control characters removed from its strings (keys included)."""
-    if isinstance(value, str):
-        return without_control_characters(value)
-    if isinstance(value, dict):
-        return {_cleaned(k): _cleaned(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_cleaned(v) for v in value]
-    return value
 
 
 def visibility(event: Any, directory: Directory) -> Visibility:

@@ -41,12 +41,13 @@ from aggregates.financing_need import FinancingNeed  # noqa: E402
 from aggregates.organization import Organization  # noqa: E402
 from aggregates.posting import Posting  # noqa: E402
 from marketplace.application import Marketplace  # noqa: E402
-from marketplace.audit.verify.merkle import completed_nodes, leaf_hash  # noqa: E402
+from marketplace.audit.verify.merkle import leaf_hash  # noqa: E402
 from marketplace.audit.verify.records import (  # noqa: E402
     format_recorded_at,
     leaf_record,
     payload_sha256,
 )
+from marketplace.audit.verify.tree import completed_nodes  # noqa: E402
 from marketplace.bootstrap import head_position, open_services  # noqa: E402
 from marketplace.financing import draft_loan_contract  # noqa: E402
 from marketplace.postings import draft_sale_contract  # noqa: E402

@@ -16,8 +16,9 @@ from eventsourcing.persistence import IntegrityError
 from psycopg.rows import dict_row
 
 from marketplace.audit.signing import sign_checkpoint
-from marketplace.audit.verify.merkle import MemoryTree, leaf_hash
+from marketplace.audit.verify.merkle import leaf_hash
 from marketplace.audit.verify.records import leaf_record, payload_sha256
+from marketplace.audit.verify.tree import MemoryTree
 from marketplace.bootstrap import Services
 from tests import conftest
 from tests.services import opened_services

@@ -10,15 +10,10 @@ import pytest
 from marketplace.audit.signing import sign_checkpoint
 from marketplace.audit.store import DatabaseTree
 from marketplace.audit.verify.checkpoint import Signer, generate_signer, verify_note
-from marketplace.audit.verify.merkle import (
-    MemoryTree,
-    inclusion_proof,
-    leaf_hash,
-    root,
-    verify_inclusion,
-)
+from marketplace.audit.verify.merkle import inclusion_proof, leaf_hash, root, verify_inclusion
 from marketplace.audit.verify.notes import CheckpointError
 from marketplace.audit.verify.records import leaf_record, payload_sha256
+from marketplace.audit.verify.tree import MemoryTree
 from marketplace.bootstrap import Services, open_services
 from marketplace.settings import Settings
 from tests.support import steel_terms

@@ -13,9 +13,7 @@ from hypothesis import strategies as st
 
 from marketplace.audit.verify.merkle import (
     EMPTY_ROOT,
-    MemoryTree,
     ProofError,
-    completed_nodes,
     consistency_proof,
     inclusion_proof,
     leaf_hash,
@@ -26,6 +24,7 @@ from marketplace.audit.verify.merkle import (
     verify_inclusion,
 )
 from marketplace.audit.verify.parallel import subtree_levels
+from marketplace.audit.verify.tree import MemoryTree, completed_nodes
 
 # ../shared beside the project root, when present (the embedded copy below is what is tested).
 SHARED_VECTORS = (

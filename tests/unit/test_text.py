@@ -10,7 +10,7 @@ import pytest
 
 from aggregates.errors import InvalidValueError
 from aggregates.text import check_text, has_control_characters, without_control_characters
-from cli.commands import cmd_accounts_create
+from cli.data import cmd_accounts_create
 from tests.support import new_credit_code
 
 

@@ -17,8 +17,9 @@ import pytest
 
 from marketplace.audit.verify import bundle as bundle_module
 from marketplace.audit.verify.checkpoint import Signer, generate_signer
-from marketplace.audit.verify.merkle import MemoryTree, leaf_hash
+from marketplace.audit.verify.merkle import leaf_hash
 from marketplace.audit.verify.records import leaf_record, payload_sha256
+from marketplace.audit.verify.tree import MemoryTree
 from marketplace.audit.verify.verifier import Exit, VerifyResult, main, verify_bundle
 
 ORIGIN = "sme-marketplace/test"
@@ -499,6 +500,7 @@ def test_the_verifier_imports_nothing_but_stdlib_rfc8785_and_cryptography() -> N
         "marketplace.audit.verify.notes",
         "marketplace.audit.verify.parallel",
         "marketplace.audit.verify.records",
+        "marketplace.audit.verify.tree",
         "marketplace.audit.verify.trust",
         "marketplace.audit.verify.verifier",
     }

@@ -16,8 +16,9 @@ from typing import IO, Any, cast
 
 from marketplace.audit.verify.errors import BundleError, Exit
 from marketplace.audit.verify.lines import EVENTS, LEAVES, _Event, _event, _Leaf, _leaf, _objects
-from marketplace.audit.verify.merkle import MemoryTree, leaf_hash
+from marketplace.audit.verify.merkle import leaf_hash
 from marketplace.audit.verify.parallel import CHUNK, default_workers, ordered_map, subtree_levels
+from marketplace.audit.verify.tree import MemoryTree
 
 __all__ = ["EVENTS", "LEAVES", "BundleError", "Exit", "scan_bundle"]
 

@@ -61,7 +61,8 @@ from pathlib import Path
 from marketplace.audit.verify.bundle import BundleError, Exit, scan_bundle
 from marketplace.audit.verify.checkpoint import Checkpoint
 from marketplace.audit.verify.heads import default_state_dir, store, stored_heads
-from marketplace.audit.verify.merkle import MemoryTree, consistency_proof, verify_consistency
+from marketplace.audit.verify.merkle import consistency_proof, verify_consistency
+from marketplace.audit.verify.tree import MemoryTree
 from marketplace.audit.verify.trust import (
     _bundle_checkpoint,
     _since_checkpoint,
