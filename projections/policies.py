@@ -17,7 +17,7 @@ from projections.engine import View
 from projections.pages import Page, Where, decode_cursor, page_of
 from projections.rows import Row, Rows
 from projections.table import Table
-from projections.text import document_terms
+from projections.text import SEARCH_COLUMNS, document_terms
 
 POLICIES = Table(
     "policies",
@@ -39,10 +39,7 @@ POLICIES = Table(
         "published_position bigint NOT NULL",
         "version int NOT NULL",
         "updated_at timestamptz NOT NULL",
-        "search_zh text NOT NULL",
-        "search_en text NOT NULL",
-        "search tsvector GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, search_zh)"
-        " || to_tsvector('english'::regconfig, search_en)) STORED",
+        *SEARCH_COLUMNS,
     ),
 )
 FIELDS = (

@@ -15,7 +15,7 @@ from projections.engine import View
 from projections.pages import Page, Where, decode_cursor, page_of
 from projections.rows import Row, Rows
 from projections.table import Table
-from projections.text import document_terms
+from projections.text import SEARCH_COLUMNS, document_terms
 
 SERVICE_PRODUCTS = Table(
     "service_products",
@@ -33,10 +33,7 @@ SERVICE_PRODUCTS = Table(
         "status text NOT NULL",
         "published_at timestamptz NOT NULL",
         "published_position bigint NOT NULL",
-        "search_zh text NOT NULL",
-        "search_en text NOT NULL",
-        "search tsvector GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, search_zh)"
-        " || to_tsvector('english'::regconfig, search_en)) STORED",
+        *SEARCH_COLUMNS,
         "version int NOT NULL",
         "position bigint NOT NULL",
     ),

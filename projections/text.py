@@ -43,6 +43,16 @@ def _bigrams(run: str) -> list[str]:
     return [run[i : i + 2] for i in range(len(run) - 1)] or [run]
 
 
+# The full-text columns of a searchable view: the terms of `document_terms` and the tsvector
+# PostgreSQL keeps of them (`Where.matches` queries it).
+SEARCH_COLUMNS = (
+    "search_zh text NOT NULL",
+    "search_en text NOT NULL",
+    "search tsvector GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, search_zh)"
+    " || to_tsvector('english'::regconfig, search_en)) STORED",
+)
+
+
 def document_terms(*texts: str) -> tuple[str, str]:
     """(Chinese terms for `simple`, Latin text for `english`) of a document."""
     warm_up()

@@ -13,7 +13,7 @@ from marketplace.workers import Worker
 from projections.exhibitions import ended_exhibitions
 from projections.financing_offers import offers_past_valid_until
 from projections.financing_queries import needs_past_respond_by
-from projections.listings import overdue_postings
+from projections.listing_queries import overdue_postings
 
 T = TypeVar("T")
 
