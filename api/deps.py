@@ -4,7 +4,7 @@ role, read-your-writes waits."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Annotated, Any, TypeVar
 from uuid import UUID
 
@@ -70,9 +70,10 @@ ProjectionStatusDep = Annotated[dict[str, Any], _part(projection_status)]
 
 @dataclass(frozen=True)
 class Principal(Viewer):
-    """A signed-in caller: the organization (as a `Viewer`) and its session token."""
+    """A signed-in caller: the organization and member (as a `Viewer`) and its session token."""
 
     id: UUID = field(default=NO_ID)
+    member_id: UUID = field(default=NO_ID)
     token: str = ""
 
 
@@ -100,15 +101,7 @@ def any_principal(
     viewer = services.queries.organizations.signed_in(token, writing=writing)
     if viewer is None or viewer.id is None:
         raise _unauthorized("the session token is invalid or expired", "会话令牌无效或已过期")
-    return Principal(
-        id=viewer.id,
-        kind=viewer.kind,
-        name=viewer.name,
-        verified=viewer.verified,
-        suspended=viewer.suspended,
-        member_id=viewer.member_id,
-        token=token,
-    )
+    return Principal(**{**asdict(viewer), "token": token})  # every field of the Viewer
 
 
 def optional_principal(

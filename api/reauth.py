@@ -1,10 +1,11 @@
 """Password re-entry for binding acts (signing a contract, disbursing a loan).
 
-API.md "Rules changed": the optional `password` of these commands is the signed-in
-organization's; a wrong one is `403 reauth_failed` before anything is written. It is checked
-like a login: the attempt counts toward the login throttle of the (credit code, client
-address) pair, so the re-entry form cannot be used to guess passwords faster than the login
-form, and a right password gives its attempt back.
+API.md "Rules changed": the optional `password` of these commands is the signed-in person's
+(the organization's for its first admin, a member's own for a member); a wrong one is `403
+reauth_failed` before anything is written. It is checked like a login: the attempt counts
+toward the login throttle of that person's (credit code or login, client address) pair, so
+the re-entry form cannot be used to guess passwords faster than the login form, and a right
+password gives its attempt back.
 """
 
 from __future__ import annotations
@@ -40,19 +41,19 @@ class PasswordCheck:
         pair is throttled, 503 while every argon2 slot is busy). Runs in a threadpool route."""
         if password is None:
             return
-        security = self.security
-        credit_code = security.credit_code_of(caller.id) or f"organization:{caller.id}"
+        security, person = self.security, (caller.id, caller.member_id)
+        key = security.sign_in_key(*person) or f"member:{caller.member_id}"  # no password: wrong
         address = client_address(self.request.scope, self.settings)
         try:
-            attempt = security.count_attempt(credit_code, address)
+            attempt = security.count_attempt(key, address)
         except TooManyAttemptsError as error:
             raise too_many_attempts(error) from None
         try:
-            organization_id = security.verify_password(attempt, password)
+            found = security.verify_password(attempt, password)
         except PasswordWorkBusyError:
             security.give_back(attempt)
             raise busy() from None
-        if organization_id != caller.id:
+        if found != person:
             raise ApiProblem(403, WRONG_EN, WRONG_ZH, code="reauth_failed")
 
 

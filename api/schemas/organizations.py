@@ -10,6 +10,7 @@ from pydantic import BaseModel, EmailStr, Field, ValidationInfo, field_validator
 from aggregates.errors import InvalidValueError
 from aggregates.service_categories import parse_service_categories
 from api.schemas.common import CategoryIn, CreditCodeIn, RegionIn, Strict, Written, refusal
+from marketplace.stores.security import LOGIN_PREFIX
 
 
 class Contact(Strict):
@@ -158,7 +159,7 @@ class SessionCreate(Strict):
     def attempt_key(self) -> str:
         """What failed attempts are counted under (a credit code never holds a colon)."""
         if self.login is not None:
-            return "login:" + self.login.strip()
+            return LOGIN_PREFIX + self.login.strip()
         assert self.credit_code is not None
         return self.credit_code.strip().upper()
 

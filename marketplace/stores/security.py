@@ -15,9 +15,12 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from psycopg.sql import SQL, Composable
 
+from aggregates.members import first_admin_id
 from marketplace.stores.database import Conn, Database
 from marketplace.stores.password_work import PASSWORD_WORK
 from marketplace.stores.recorder import SideEffect
+
+LOGIN_PREFIX = "login:"  # the attempt key of a member's logins, beside credit codes
 
 SCHEMA = [
     SQL(
@@ -155,24 +158,37 @@ class SecurityStore:
         with self.db.connection() as conn:
             return self._new_session(conn, found["organization_id"], found["member_id"])
 
-    def verify_password(self, attempt: LoginAttempt, password: str) -> UUID | None:
-        """The organization whose password it is (its attempt given back), else None and the
-        failure stays counted; PasswordWorkBusyError if no argon2 slot frees up in time."""
+    def verify_password(self, attempt: LoginAttempt, password: str) -> tuple[UUID, UUID] | None:
+        """The organization and member whose password it is (its attempt given back), else
+        None and the failure stays counted; PasswordWorkBusyError if no argon2 slot frees up."""
         found = self._verify(attempt, password)
         if found is None:
             return None
         organization_id: UUID = found["organization_id"]
-        return organization_id
+        return organization_id, found["member_id"] or first_admin_id(organization_id)
+
+    def sign_in_key(self, organization_id: UUID, member_id: UUID) -> str | None:
+        """What a person signs in with (the attempt key of its logins): the credit code for
+        the first admin, `login:<login>` for another member; None once it has no password."""
+        if member_id == first_admin_id(organization_id):
+            return self.credit_code_of(organization_id)
+        with self.db.connection() as conn:
+            row = conn.execute(
+                "SELECT login FROM member_credentials WHERE member_id = %s", (member_id,)
+            ).fetchone()
+        return None if row is None else LOGIN_PREFIX + str(row["login"])
 
     def _verify(self, attempt: LoginAttempt, password: str) -> dict[str, Any] | None:
         """The credentials row (organization, member) the password opens, if any."""
+        key = attempt.credit_code  # a credit code, or `login:` and a member's login
+        login = key.removeprefix(LOGIN_PREFIX) if key.startswith(LOGIN_PREFIX) else None
         with self.db.connection() as conn:
             row = conn.execute(
                 "SELECT organization_id, NULL AS member_id, password_hash FROM credentials"
                 " WHERE credit_code = %s"
                 " UNION ALL SELECT organization_id, member_id, password_hash"
-                " FROM member_credentials WHERE 'login:' || login = %s",
-                (attempt.credit_code, attempt.credit_code),
+                " FROM member_credentials WHERE login = %s",
+                (key, login),
             ).fetchone()
         with PASSWORD_WORK.slot():
             matches = _password_matches(row["password_hash"] if row else _DUMMY_HASH, password)

@@ -136,6 +136,8 @@ def test_at_least_one_admin_remains(client: TestClient, services: Services) -> N
     gone = client.post(f"{MEMBERS}/{first_id}/disable", headers=deputy.auth)
     assert gone.status_code == 200 and gone.json()["disabled"] is True
     assert_problem(client.get(f"{API}/organizations/me", headers=admin.auth), 401)
+    first_login = {"credit_code": admin.credit_code, "password": organization_body()["password"]}
+    assert_problem(client.post(f"{API}/sessions", json=first_login), 401)
     with no_new_events(services):
         assert_problem(client.post(f"{MEMBERS}/{first_id}/disable", headers=deputy.auth), 409)
         unknown = "00000000-0000-4000-8000-000000000000"

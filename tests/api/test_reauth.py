@@ -13,6 +13,8 @@ from tests.api.conftest import Account, sign_up
 from tests.api.financing_helpers import NEEDS, accept, make_offer, post_need, verified_bank
 from tests.api.helpers import API, ZH, assert_problem, is_chinese, no_new_events
 from tests.api.stats_helpers import Deal, make_deal, read_contract
+from tests.api.test_members import PASSWORD as MEMBER_PASSWORD
+from tests.api.test_members import add, member_account
 from tests.support import organization_body
 
 PASSWORD = organization_body()["password"]  # every test account's
@@ -109,3 +111,22 @@ def test_a_right_password_gives_its_attempt_back(
         assert_reauth_failed(sign(client, deal.seller, deal, password=WRONG))
         assert_reauth_failed(sign(client, deal.buyer, deal, password=WRONG))  # the 5th failure
         assert_problem(sign(client, deal.buyer, deal, password=WRONG), 429)
+
+
+def test_a_member_re_enters_its_own_password_not_the_first_admins(
+    client: TestClient, services: Services, deal: Deal
+) -> None:
+    officer = add(client, deal.buyer, "buyer.officer", role="admin")
+    member = member_account(client, deal.buyer, "buyer.officer")
+    with no_new_events(services):
+        assert_reauth_failed(sign(client, member, deal, password=PASSWORD))  # the first admin's
+    signed = sign(client, member, deal, password=MEMBER_PASSWORD)
+    assert signed.status_code == 200, signed.text
+    # With the first admin (and its credit-code password) gone, members still sign.
+    members = client.get(f"{API}/organizations/me/members", headers=member.auth).json()
+    first = next(m["id"] for m in members["items"] if m["id"] != officer["id"])
+    gone = client.post(f"{API}/organizations/me/members/{first}/disable", headers=member.auth)
+    assert gone.status_code == 200, gone.text
+    other = make_deal(client, member, sign_up(client))
+    again = sign(client, member, other, password=MEMBER_PASSWORD)
+    assert again.status_code == 200, again.text
