@@ -44,12 +44,17 @@ router = APIRouter(prefix="/financing-needs", tags=["financing"])
 
 
 def need_reader(principal: SignedIn) -> Principal:
-    """Enterprises (their own needs), verified banks and staff; unverified banks read nothing."""
-    if not may_read_needs(principal):
+    """Enterprises (their own needs), verified banks and staff; nobody else."""
+    if may_read_needs(principal):
+        return principal
+    if principal.kind == "bank":
         raise ForbiddenError(
             "the bank has not been verified by an operator yet", "该银行尚未通过平台认证"
         )
-    return principal
+    raise ForbiddenError(
+        "only enterprises, verified banks, operators and auditors read financing needs",
+        "只有企业、已认证银行、平台运营方和审计方可以查看融资需求",
+    )
 
 
 NeedReader = Annotated[Principal, Depends(need_reader)]

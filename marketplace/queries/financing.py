@@ -22,13 +22,14 @@ Row = dict[str, Any]
 
 
 def may_read_needs(viewer: Viewer) -> bool:
-    """Enterprises (their own needs), verified banks and staff; unverified banks read nothing."""
-    return not (viewer.kind == "bank" and not viewer.verified)
+    """Enterprises (their own needs), verified banks and staff; nobody else (unverified banks,
+    service providers) reads any need."""
+    return viewer.kind == "enterprise" or viewer.is_verified_bank or viewer.is_staff
 
 
 def sees_disbursed_amount(viewer: Viewer, matched_bank_id: UUID | None) -> bool:
     """The amount paid out nearly tells the accepted offer's terms: other banks do not see it."""
-    return viewer.kind != "bank" or matched_bank_id == viewer.id
+    return viewer.kind in ("enterprise", "operator", "auditor") or matched_bank_id == viewer.id
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from marketplace.bootstrap import Services
 from tests.api.conftest import Account, sign_up
+from tests.api.financing_helpers import post_need
 from tests.api.helpers import API, ZH, assert_problem, is_chinese, no_new_events
 from tests.support import organization_body
 
@@ -97,3 +98,19 @@ def test_only_operators_verify_providers(client: TestClient, enterprise: Account
     for caller in (enterprise, provider):
         response = client.post(f"{API}/organizations/{provider.id}/verify", headers=caller.auth)
         assert_problem(response, 403)
+
+
+def test_providers_read_no_financing_need(client: TestClient, operator: Account) -> None:
+    need = post_need(client, sign_up(client))
+    provider = sign_up(client, "provider", service_categories=CATEGORIES)
+    for verified in (False, True):
+        if verified:
+            assert (
+                client.post(
+                    f"{API}/organizations/{provider.id}/verify", headers=operator.auth
+                ).status_code
+                == 200
+            )
+        assert_problem(client.get(f"{API}/financing-needs", headers=provider.auth), 403)
+        one = client.get(f"{API}/financing-needs/{need['id']}", headers=provider.auth)
+        assert_problem(one, 403)
