@@ -4,9 +4,11 @@ A posting with 3,000 bids took ~150 ms to replay from its events, on every bid. 
 (`MarketplaceBase.change`) take an aggregate out of this cache, read from the event store only
 the events after its version (another process, the scheduler or a script may have written
 since), apply them, run the command, and put the aggregate back once it is saved. A command
-that fails never puts it back: the next one replays from the event store, so a half-applied
-or unsaved change is never seen. Copying instead (deepcopy, pickle) costs as much as the
-replay itself at that size, so the cache keeps the one object and lends it out.
+refused before it applied an event (a guard, If-Match, who may act) puts it back unchanged;
+one that fails after applying events never does: the next one replays from the event store,
+so a half-applied or unsaved change is never seen. Copying it for every command (deepcopy,
+pickle) costs as much as the replay at that size, so the cache lends out the one object, and
+the answer gets a snapshot of its collections (`commands.snapshot`).
 
 Only commands use it, and only under the aggregate's striped lock (`marketplace/commands.py`):
 one writer at a time holds a given aggregate, so the lent object is never shared by two

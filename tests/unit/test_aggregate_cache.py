@@ -69,8 +69,13 @@ def test_a_refused_command_leaves_the_cached_aggregate_as_it_was(app: Marketplac
     owner = uuid4()
     posting_id = publish(app, owner)
     place(app, posting_id, uuid4())
+    cached = app.aggregates.take(posting_id)
+    assert cached is not None
+    app.aggregates.put(cached)
     with pytest.raises(ForbiddenError):
         place(app, posting_id, owner)  # owners may not bid on their own posting
+    assert app.aggregates.take(posting_id) is cached  # kept: the next command does not replay
+    app.aggregates.put(cached)
     posting = seen_by_next_command(app, posting_id)
     assert (len(posting.bids), posting.version) == (1, 2)
 
@@ -89,7 +94,10 @@ def test_an_outcome_keeps_its_version_when_later_commands_change_the_aggregate(
     posting_id = publish(app, uuid4())
     first = app.place_bid(posting_id, uuid4(), unit_price=Decimal(1), quantity=Decimal(1))
     place(app, posting_id, uuid4())
+    app.withdraw_bid(posting_id, first.bid.id, first.bid.bidder_id)
     assert (first.version, first.aggregate.version) == (2, 2)
+    assert len(first.aggregate.bids) == 1  # the second bid went into the cached object only
+    assert first.bid.status == "submitted" and first.aggregate.bids[first.bid.id] is first.bid
 
 
 def test_with_no_cache_every_command_replays(app: Marketplace) -> None:
