@@ -8,7 +8,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from aggregates.errors import ConflictError, InvalidValueError
+from aggregates.errors import ConflictError, InvalidValueError, require_change
 from aggregates.financing import check_product_type, check_range, check_term
 
 MAX_REGIONS = 100
@@ -127,8 +127,7 @@ class BankProduct(Aggregate):
         self._require_offered()
         terms = {**self.terms(), **changes}
         check_terms(terms)
-        if terms == self.terms():
-            raise ConflictError("nothing would change", "没有任何修改")
+        require_change(self.terms(), terms)
         self._revised(**terms)
 
     @event(Revised)

@@ -43,3 +43,9 @@ class VersionMismatchError(DomainError):
     """An If-Match precondition failed (answered 412)."""
 
     code = "version_mismatch"
+
+
+def require_change(before: object, after: object) -> None:
+    """A revision that would change nothing is refused (409), so it appends no event."""
+    if before == after:
+        raise ConflictError("nothing would change", "没有任何修改")

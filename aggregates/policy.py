@@ -9,7 +9,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from aggregates.errors import ConflictError
+from aggregates.errors import ConflictError, require_change
 from aggregates.policy_terms import (
     PolicyStatus,
     check_industries,
@@ -119,7 +119,9 @@ class Policy(Aggregate):
     def revise(self, by: UUID, **changes: Any) -> None:
         """Change some fields; the others keep their values."""
         self._require_published()
-        self._revised(revised_by=by, **checked({**self.fields(), **changes}))
+        revised = checked({**self.fields(), **changes})
+        require_change(checked(self.fields()), revised)
+        self._revised(revised_by=by, **revised)
 
     @event(Revised)
     def _revised(

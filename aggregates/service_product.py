@@ -9,7 +9,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from aggregates.bank_product import check_regions
-from aggregates.errors import ConflictError, ForbiddenError
+from aggregates.errors import ConflictError, ForbiddenError, require_change
 from aggregates.service_product_terms import ACTIVE, RETIRED, check_terms
 
 REVISABLE = (
@@ -92,8 +92,8 @@ class ServiceProduct(Aggregate):
         check_terms(merged)
         check_regions(merged["regions"])
         actual = {k: v for k, v in changes.items() if getattr(self, k) != v}
-        if actual:
-            self._revised(actual)
+        require_change({}, actual)
+        self._revised(actual)
 
     @event(Revised)
     def _revised(self, changes: dict[str, Any]) -> None:

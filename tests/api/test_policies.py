@@ -112,6 +112,17 @@ def test_in_force_by_validity_dates_and_withdrawal(client: TestClient, operator:
     assert_problem(again, 409)
 
 
+def test_a_revision_that_changes_nothing_is_409_and_writes_nothing(
+    client: TestClient, operator: Account, services: Services
+) -> None:
+    policy = publish(client, operator)
+    url = f"{API}/policies/{policy['id']}"
+    with no_new_events(services):
+        assert_problem(client.patch(url, json={}, headers=operator.auth), 409)
+        same = client.patch(url, json={"title": policy["title"]}, headers=operator.auth)
+        assert_problem(same, 409)
+
+
 def test_revise_changes_given_fields_and_search(client: TestClient, operator: Account) -> None:
     policy = publish(client, operator, title="稳岗返还政策", topics=["employment"])
     revised = client.patch(

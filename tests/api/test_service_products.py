@@ -114,6 +114,9 @@ def test_revise_and_retire(client: TestClient, law_firm: Account, services: Serv
     assert product["id"] in listed(client, provider=law_firm.id, pricing="free", region="3302")
     stale = client.patch(path, json={"name": "新名称"}, headers={**law_firm.auth, "If-Match": "1"})
     assert_problem(stale, 412)
+    with no_new_events(services):  # a revision that changes nothing
+        same = client.patch(path, json={"name": product["name"]}, headers=law_firm.auth)
+        assert_problem(same, 409)
     retired = client.post(f"{path}/retire", headers=law_firm.auth)
     assert retired.status_code == 200 and retired.json()["status"] == "retired"
     assert product["id"] not in listed(client, provider=law_firm.id)
