@@ -12,7 +12,7 @@ from psycopg.sql import SQL, Composed
 from aggregates.bank_product import TERMS, BankProduct
 from projections.engine import View
 from projections.financing_matching import Need, ProductMatch, matching_products
-from projections.pages import Page, decode_cursor, page_of
+from projections.pages import Page, active_owner, decode_cursor, page_of
 from projections.rows import Row, Rows
 from projections.table import Table
 
@@ -117,7 +117,7 @@ class BankProductsView(View):
         cursor: str | None = None,
     ) -> Page:
         """Newest first; active products unless `status` says otherwise."""
-        where: list[SQL | Composed] = [SQL("p.status = %(status)s")]
+        where: list[SQL | Composed] = [SQL("p.status = %(status)s"), SQL(active_owner("p.bank_id"))]
         params: dict[str, Any] = {"status": status}
         if product_type:
             where.append(SQL("p.product_type = %(product_type)s"))

@@ -25,6 +25,7 @@ from aggregates.bank_product import covers
 from aggregates.financing import PRODUCT_TYPE_NAMES
 from aggregates.regions import PROVINCES
 from aggregates.values import format_decimal
+from projections.pages import active_owner
 from projections.rows import Row
 
 MAX_RATE = Decimal(36)
@@ -41,7 +42,7 @@ FITTING_PRODUCTS = SQL(
     " AND p.amount_min <= %(amount)s AND %(amount)s <= p.amount_max"
     " AND p.term_min <= %(term)s AND %(term)s <= p.term_max"
     " AND EXISTS (SELECT 1 FROM unnest(p.regions) AS r(code)"
-    " WHERE %(region)s LIKE r.code || '%%')"
+    " WHERE %(region)s LIKE r.code || '%%') AND " + active_owner("p.bank_id")
 )
 
 

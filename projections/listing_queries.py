@@ -13,7 +13,7 @@ from psycopg.sql import SQL, Composed, Identifier
 from psycopg_pool import ConnectionPool
 
 from projections.listing_search import decode_rank_cursor, encode_rank_cursor, search
-from projections.pages import Page, Where, decode_cursor, page_of
+from projections.pages import Page, Where, active_owner, decode_cursor, page_of
 from projections.table import Table
 from projections.text import SEARCH_COLUMNS, query_terms
 
@@ -78,9 +78,7 @@ class ListingsQueries:
         suspended owners are never listed."""
         where = Where()
         where.add("l.status <> 'removed'")
-        where.add(
-            "NOT EXISTS (SELECT 1 FROM organizations s WHERE s.id = l.owner_id AND s.suspended)"
-        )
+        where.add(active_owner("l.owner_id"))
         if status != "all":
             where.add("l.status = %s", status)
         if status == "open":

@@ -20,6 +20,12 @@ class Page:
     next_cursor: str | None
 
 
+def active_owner(column: LiteralString) -> LiteralString:
+    """The organization in `column` is not suspended: a suspended organization's postings and
+    products leave the public lists, and come back when it is reinstated."""
+    return "NOT EXISTS (SELECT 1 FROM organizations s WHERE s.id = " + column + " AND s.suspended)"
+
+
 class Where:
     """The conditions of a list query and their parameters, added one at a time."""
 

@@ -28,6 +28,7 @@ from psycopg_pool import ConnectionPool
 from aggregates.regions import PROVINCES
 from aggregates.values import format_decimal
 from projections.financing_matching import Reason
+from projections.pages import active_owner
 from projections.rows import Row
 from projections.text import TITLE_MARK, document_terms
 
@@ -43,8 +44,9 @@ CANDIDATES = SQL(
     "SELECT l.*, o.name AS owner_name FROM listings l"
     " LEFT JOIN organizations o ON o.id = l.owner_id"
     " WHERE l.status = 'open' AND l.expires_at > %(now)s AND l.side = %(side)s"
-    " AND l.owner_id <> %(owner)s AND l.id <> %(id)s"
-    " AND (l.category = %(category)s OR l.region LIKE %(province)s)"
+    " AND l.owner_id <> %(owner)s AND l.id <> %(id)s AND "
+    + active_owner("l.owner_id")
+    + " AND (l.category = %(category)s OR l.region LIKE %(province)s)"
     " ORDER BY l.published_position DESC LIMIT %(bound)s"
 )
 

@@ -12,7 +12,7 @@ from psycopg.sql import SQL, Composed
 
 from aggregates.service_product import ServiceProduct
 from projections.engine import View
-from projections.pages import Page, Where, decode_cursor, page_of
+from projections.pages import Page, Where, active_owner, decode_cursor, page_of
 from projections.rows import Row, Rows
 from projections.table import Table
 from projections.text import SEARCH_COLUMNS, document_terms
@@ -142,6 +142,7 @@ class ServiceProductsView(View):
     ) -> Page:
         """Newest published first."""
         where = Where()
+        where.add(active_owner("p.provider_id"))
         if status != "all":
             where.add("p.status = %s", status)
         if category:

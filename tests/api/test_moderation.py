@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from api.main import create_app
 from marketplace.bootstrap import Services
 from tests.api.conftest import Account, log_in, sign_up
+from tests.api.financing_helpers import publish_product, verified_bank
 from tests.api.helpers import API, assert_problem, bid, is_chinese, listed_ids, no_new_events
 from tests.api.helpers import publish as publish_posting
 from tests.support import bid_body, organization_body
@@ -198,3 +199,24 @@ def test_a_suspension_stays_in_the_audit_log_with_its_reason(
     items = response.json()["items"]
     assert items[-1]["type"].endswith("Organization.Suspended"), items[-1]["type"]
     assert items[-1]["data"]["reason"] == "冒用他人信用代码"
+
+
+def test_suspension_hides_matches_and_products_too(client: TestClient, operator: Account) -> None:
+    seller, buyer = sign_up(client), sign_up(client)
+    supply = publish_posting(client, seller, side="supply")
+    demand = publish_posting(client, buyer, side="demand")
+    bank = verified_bank(client, operator)
+    product = publish_product(client, bank)
+
+    def matched() -> list[str]:
+        found = client.get(f"{API}/postings/{demand['id']}/matches", headers=buyer.auth)
+        assert found.status_code == 200, found.text
+        return [item["id"] for item in found.json()["items"]]
+
+    def products() -> list[str]:
+        return [p["id"] for p in client.get(f"{API}/bank-products?limit=200").json()["items"]]
+
+    assert supply["id"] in matched() and product["id"] in products()
+    assert suspend(client, operator, seller.id).status_code == 200
+    assert suspend(client, operator, bank.id).status_code == 200
+    assert supply["id"] not in matched() and product["id"] not in products()
