@@ -35,11 +35,13 @@ class MemberUseCases(MarketplaceBase):
     ) -> MemberOutcome:
         """An admin adds a member; a login taken anywhere is 409."""
         member_id = uuid4()
-        stored = store_member(org_id, member_id, login, password)
+        stored: list[SideEffect] = []  # hashed once, after the admin and the member are checked
 
         def add(org: Organization) -> list[SideEffect]:
             org.add_member(member_id, name, login, role)
-            return [stored]
+            if not stored:
+                stored.append(store_member(org_id, member_id, login, password))
+            return stored
 
         return self._member_change(org_id, by, member_id, add, taken=True)
 

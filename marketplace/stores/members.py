@@ -21,9 +21,6 @@ SCHEMA = [
         " member_id uuid NOT NULL UNIQUE,"
         " password_hash text NOT NULL)"
     ),
-    # Sessions from before members have none: they are the first admin's.
-    SQL("ALTER TABLE sessions ADD COLUMN IF NOT EXISTS member_id uuid"),
-    SQL("CREATE INDEX IF NOT EXISTS sessions_member_idx ON sessions (member_id)"),
 ]
 _hasher = PasswordHasher()
 

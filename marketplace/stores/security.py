@@ -37,6 +37,9 @@ SCHEMA = [
         " expires_at timestamptz NOT NULL)"
     ),
     SQL("CREATE INDEX IF NOT EXISTS sessions_expires_at_idx ON sessions (expires_at)"),
+    # The member signed in; sessions from before members have none: the first admin's.
+    SQL("ALTER TABLE sessions ADD COLUMN IF NOT EXISTS member_id uuid"),
+    SQL("CREATE INDEX IF NOT EXISTS sessions_member_idx ON sessions (member_id)"),
     # Throttle state only: one counter row per (credit code, client address) and window.
     SQL("DROP TABLE IF EXISTS login_failures"),
     SQL(

@@ -9,6 +9,7 @@ import pytest
 
 from aggregates.errors import ConflictError, ForbiddenError, InvalidValueError, NotFoundError
 from aggregates.members import first_admin_id
+from marketplace import members as members_module
 from marketplace.application import Marketplace
 from tests.unit.test_moderation_usecases import POPO, register
 
@@ -49,3 +50,25 @@ def test_roles_and_the_last_admin() -> None:
         add(app, org_id, admin, "clerk.three")
     with pytest.raises(NotFoundError):
         app.disable_member(org_id, clerk, UUID(int=1))
+
+
+def test_a_password_is_hashed_only_for_an_admin_adding_a_valid_member(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """argon2 is costly: a refused request must not spend a password slot on it."""
+    app = Marketplace(env=POPO)
+    org_id = register(app)
+    admin = first_admin_id(org_id)
+    clerk = add(app, org_id, admin, "clerk.li")
+    hashed: list[str] = []
+    real = members_module.store_member
+    monkeypatch.setattr(
+        members_module, "store_member", lambda *args: hashed.append(args[2]) or real(*args)
+    )
+    with pytest.raises(ForbiddenError):
+        add(app, org_id, clerk, "clerk.two")  # not an admin
+    with pytest.raises(InvalidValueError):
+        add(app, org_id, admin, "clerk.three", role="boss")  # no such role
+    assert hashed == []
+    add(app, org_id, admin, "clerk.four")
+    assert hashed == ["clerk.four"]
