@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+
 import pytest
 from eventsourcing.domain import Aggregate
 from eventsourcing.utils import resolve_topic
+
+import aggregates
 
 STORED = {
     "aggregates.bank_product:BankProduct": ["Published", "Revised", "Retired"],
@@ -39,6 +44,7 @@ STORED = {
         "MemberDisabled",
     ],
     "aggregates.policy:Policy": ["Published", "Revised", "Withdrawn"],
+    "aggregates.service_product:ServiceProduct": ["Published", "Revised", "Retired"],
     "aggregates.posting:Posting": [
         "Published",
         "Revised",
@@ -62,3 +68,21 @@ def test_a_stored_topic_resolves_to_its_event_class(topic: str) -> None:
     assert isinstance(cls, type) and issubclass(cls, Aggregate.Event)
     assert cls.__qualname__ == topic.partition(":")[2]
     assert issubclass(cls, aggregate.Event)
+
+
+def test_every_event_class_of_every_aggregate_is_listed() -> None:
+    """A new event class is stored from its first use: list it above, never move it after."""
+    found = set()
+    for info in pkgutil.iter_modules(aggregates.__path__):
+        module = importlib.import_module(f"aggregates.{info.name}")
+        for cls in vars(module).values():
+            if not (isinstance(cls, type) and issubclass(cls, Aggregate)):
+                continue
+            if cls is Aggregate or cls.__module__ != module.__name__:
+                continue
+            for name, event in vars(cls).items():
+                if name in ("Event", "Created"):  # the bases eventsourcing makes per aggregate
+                    continue
+                if isinstance(event, type) and issubclass(event, Aggregate.Event):
+                    found.add(f"{module.__name__}:{cls.__qualname__}.{name}")
+    assert found == set(TOPICS)
