@@ -292,6 +292,19 @@ def test_a_missing_last_leaf_breaks_the_sequence(
     assert "has no leaf" in result.message
 
 
+def test_positions_that_do_not_increase_break_the_sequence_also_across_chunks(
+    tmp_path: Path, keys: tuple[str, str]
+) -> None:
+    """Row 4 opens the second chunk (of 4 rows): its position repeats row 3's, in the last one.
+    The checkpoint signs the first 4 leaves only, so no signed root can catch it first."""
+    rows = make_rows(12)
+    rows[4] = replace(rows[4], position=rows[3].position)
+    bundle = write_bundle(tmp_path / "bundle", rows, keys[0], tree_size=4)
+    result = verify(bundle, keys[1], tmp_path / "state")
+    assert (result.exit, result.leaf_index) == (Exit.SEQUENCE, 4), result.message
+    assert "follows position" in result.message
+
+
 def forged_row() -> Row:
     """An event in the gap at position 5 (make_rows skips multiples of five)."""
     return Row(5, "stream-forged", 1, "x:Forged", b"{}", "2026-11-25T08:00:04.500000Z")
