@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import singledispatchmethod
-from typing import Any, LiteralString
+from typing import Any
 from uuid import UUID
 
 from psycopg.rows import dict_row
@@ -12,7 +12,7 @@ from psycopg.sql import SQL, Composed
 from aggregates.bank_product import TERMS, BankProduct
 from projections.engine import View
 from projections.financing_matching import Need, ProductMatch, matching_products
-from projections.pages import Page, active_owner, decode_cursor, page_of
+from projections.pages import Page, active_owner, decode_cursor, page_of, serves_region
 from projections.rows import Row, Rows
 from projections.table import Table
 
@@ -35,13 +35,6 @@ BANK_PRODUCTS = Table(
         "position bigint NOT NULL",
         "version int NOT NULL",
     ),
-)
-
-# A product serves a region when one of its codes is a prefix of the region's code; a query
-# by a prefix (`33`) also finds products serving a part of it (`3301`).
-SERVES_REGION: LiteralString = (
-    "EXISTS (SELECT 1 FROM unnest(p.regions) AS r(code)"
-    " WHERE %(region)s LIKE r.code || '%%' OR r.code LIKE %(region)s || '%%')"
 )
 
 
@@ -123,7 +116,7 @@ class BankProductsView(View):
             where.append(SQL("p.product_type = %(product_type)s"))
             params["product_type"] = product_type
         if region:
-            where.append(SQL(SERVES_REGION))
+            where.append(SQL(serves_region("%(region)s")))
             params["region"] = region
         if bank is not None:
             where.append(SQL("p.bank_id = %(bank)s"))

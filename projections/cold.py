@@ -89,11 +89,14 @@ def cold_catch_up(
 
 def _balanced(views: Sequence[View], processes: int) -> list[list[View]]:
     """At most `processes` groups of views with about equal folding work each."""
-    groups: list[tuple[float, list[View]]] = [(0.0, []) for _ in range(min(processes, len(views)))]
+    count = max(1, min(processes, len(views)))
+    costs: list[float] = [0.0] * count
+    groups: list[list[View]] = [[] for _ in range(count)]
     for view in sorted(views, key=lambda v: -FOLD_COST.get(v.name, 1.0)):
-        cost, group = min(groups, key=lambda g: g[0])
-        groups[groups.index((cost, group))] = (cost + FOLD_COST.get(view.name, 1.0), [*group, view])
-    return [group for _, group in groups if group]
+        lightest = costs.index(min(costs))  # the heaviest view left goes to the lightest group
+        costs[lightest] += FOLD_COST.get(view.name, 1.0)
+        groups[lightest].append(view)
+    return [group for group in groups if group]
 
 
 def _fork(

@@ -20,6 +20,19 @@ class Page:
     next_cursor: str | None
 
 
+def serves_region(region: LiteralString = "%s") -> LiteralString:
+    """One of the row's `p.regions` codes is a prefix of the region given in `region` (a
+    parameter), or that region is a prefix of one of them: a query by a prefix (`33`) also
+    finds what serves a part of it (`3301`)."""
+    return (
+        "EXISTS (SELECT 1 FROM unnest(p.regions) AS r(code) WHERE "
+        + region
+        + " LIKE r.code || '%%' OR r.code LIKE "
+        + region
+        + " || '%%')"
+    )
+
+
 def active_owner(column: LiteralString) -> LiteralString:
     """The organization in `column` is not suspended: a suspended organization's postings and
     products leave the public lists, and come back when it is reinstated."""

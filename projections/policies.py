@@ -11,10 +11,10 @@ from uuid import UUID
 from psycopg.rows import dict_row
 from psycopg.sql import SQL, Composed
 
-from aggregates.policy import Policy
+from aggregates.policy import FIELDS, Policy
 from aggregates.policy_terms import PolicyStatus
 from projections.engine import View
-from projections.pages import Page, Where, decode_cursor, page_of
+from projections.pages import Page, Where, decode_cursor, page_of, serves_region
 from projections.rows import Row, Rows
 from projections.table import Table
 from projections.text import SEARCH_COLUMNS, document_terms
@@ -41,18 +41,6 @@ POLICIES = Table(
         "updated_at timestamptz NOT NULL",
         *SEARCH_COLUMNS,
     ),
-)
-FIELDS = (
-    "title",
-    "body",
-    "issuer",
-    "document_number",
-    "topics",
-    "regions",
-    "industries",
-    "effective_from",
-    "effective_until",
-    "url",
 )
 # The policy `p` is in force on the date %s.
 IN_FORCE = (
@@ -154,12 +142,7 @@ class PoliciesView(View):
         if topic:
             where.add("%s = ANY (p.topics)", topic)
         if region:
-            where.add(
-                "(cardinality(p.regions) = 0 OR EXISTS (SELECT 1 FROM unnest(p.regions) r"
-                " WHERE %s LIKE r || '%%' OR r LIKE %s))",
-                region,
-                region + "%",
-            )
+            where.add("(cardinality(p.regions) = 0 OR " + serves_region() + ")", region, region)
         if industry:
             where.add("(cardinality(p.industries) = 0 OR %s = ANY (p.industries))", industry)
         if q:

@@ -4,7 +4,7 @@ Chinese/English full text."""
 from __future__ import annotations
 
 from functools import singledispatchmethod
-from typing import Any, LiteralString
+from typing import Any
 from uuid import UUID
 
 from psycopg.rows import dict_row
@@ -12,7 +12,7 @@ from psycopg.sql import SQL, Composed
 
 from aggregates.service_product import ServiceProduct
 from projections.engine import View
-from projections.pages import Page, Where, active_owner, decode_cursor, page_of
+from projections.pages import Page, Where, active_owner, decode_cursor, page_of, serves_region
 from projections.rows import Row, Rows
 from projections.table import Table
 from projections.text import SEARCH_COLUMNS, document_terms
@@ -37,13 +37,6 @@ SERVICE_PRODUCTS = Table(
         "version int NOT NULL",
         "position bigint NOT NULL",
     ),
-)
-
-# A product serves a region when one of its codes is a prefix of the region's code; a query
-# by a prefix (`33`) also finds products serving a part of it (`3301`).
-SERVES_REGION: LiteralString = (
-    "EXISTS (SELECT 1 FROM unnest(p.regions) AS r(code)"
-    " WHERE %s LIKE r.code || '%%' OR r.code LIKE %s || '%%')"
 )
 
 
@@ -109,8 +102,8 @@ class ServiceProductsView(View):
             version=event.originator_version,
             position=position,
         )
-        if row is not None:
-            _with_search(row)
+        if row is not None and {"name", "description"} & changes.keys():
+            _with_search(row)  # segmenting is the costly part of a fold: only for new text
 
     @fold.register
     def _(self, event: ServiceProduct.Retired, rows: Rows, position: int) -> None:
@@ -148,7 +141,7 @@ class ServiceProductsView(View):
         if category:
             where.add("p.category = %s", category)
         if region:
-            where.add(SERVES_REGION, region, region)
+            where.add(serves_region(), region, region)
         if pricing:
             where.add("p.pricing = %s", pricing)
         if provider is not None:

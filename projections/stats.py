@@ -48,7 +48,7 @@ class StatsView(StatsQueries, View):
         Exhibition.SignedUp,
         Exhibition.SignupCancelled,
         Exhibition.CheckedIn,
-        *(cls for cls, _ in STATUSES),
+        *STATUSES,
     )
     schema = SCHEMA
 
@@ -221,16 +221,11 @@ class StatsView(StatsQueries, View):
     def _(self, event: Exhibition.CheckedIn, rows: Rows, position: int) -> None:
         count_signups(rows, event, checked_in=+1)
 
-    # Status changes --------------------------------------------------------------------------
-
-    @fold.register(Posting.Withdrawn)
-    @fold.register(Posting.Expired)
-    @fold.register(Posting.BidAccepted)
-    @fold.register(Posting.Removed)
-    @fold.register(FinancingNeed.Withdrawn)
-    @fold.register(FinancingNeed.Expired)
-    @fold.register(Exhibition.Cancelled)
-    @fold.register(Exhibition.Closed)
-    def _(self, event: Any, rows: Rows, position: int) -> None:
-        table, status = next(found for cls, found in STATUSES if isinstance(event, cls))
+    def _status(self, event: Any, rows: Rows, position: int) -> None:
+        """An event that only changes a status (`stats_changes.STATUSES`, registered below)."""
+        table, status = STATUSES[type(event)]
         rows.update(table, event.originator_id, status=status)
+
+    for _cls in STATUSES:
+        fold.register(_cls, _status)
+    del _cls

@@ -12,16 +12,16 @@ from aggregates.posting import Posting
 from projections.rows import Row, Rows
 
 # Events that only change a status: (event class, (table, new status)).
-STATUSES: tuple[tuple[type, tuple[str, str]], ...] = (
-    (Posting.Withdrawn, ("stats_postings", "withdrawn")),
-    (Posting.Expired, ("stats_postings", "expired")),
-    (Posting.BidAccepted, ("stats_postings", "awarded")),
-    (Posting.Removed, ("stats_postings", "removed")),
-    (FinancingNeed.Withdrawn, ("stats_needs", "withdrawn")),
-    (FinancingNeed.Expired, ("stats_needs", "expired")),
-    (Exhibition.Cancelled, ("stats_exhibitions", "cancelled")),
-    (Exhibition.Closed, ("stats_exhibitions", "closed")),
-)
+STATUSES: dict[type, tuple[str, str]] = {  # event class → (table, the status it sets)
+    Posting.Withdrawn: ("stats_postings", "withdrawn"),
+    Posting.Expired: ("stats_postings", "expired"),
+    Posting.BidAccepted: ("stats_postings", "awarded"),
+    Posting.Removed: ("stats_postings", "removed"),
+    FinancingNeed.Withdrawn: ("stats_needs", "withdrawn"),
+    FinancingNeed.Expired: ("stats_needs", "expired"),
+    Exhibition.Cancelled: ("stats_exhibitions", "cancelled"),
+    Exhibition.Closed: ("stats_exhibitions", "closed"),
+}
 
 
 def origin(source: dict[str, str], rows: Rows) -> Row:
