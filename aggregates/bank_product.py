@@ -100,13 +100,7 @@ class BankProduct(Aggregate):
         rate_max: Decimal,
         regions: list[str],
     ) -> None:
-        check_product_type(product_type)
-        check_term(term_min, "term_min")
-        check_term(term_max, "term_max")
-        check_range(amount_min, amount_max, "amount_min", "amount_max")
-        check_range(term_min, term_max, "term_min", "term_max")
-        check_range(rate_min, rate_max, "rate_min", "rate_max")
-        check_regions(regions)
+        check_terms(locals())
         self.bank_id = bank_id
         self.name = name
         self.product_type = product_type
