@@ -7,6 +7,8 @@ export const ROUTES = [
   { path: "/exhibitions/:id", page: "exhibition", roles: null },
   { path: "/stats", page: "stats", roles: null, nav: "nav.stats" },
   { path: "/bank-products", page: "bank-products", roles: null, nav: "nav.bankProducts" },
+  { path: "/services", page: "services", roles: null, nav: "nav.services" },
+  { path: "/services/:id", page: "service-product", roles: null },
   { path: "/login", page: "login", roles: null },
   { path: "/register", page: "register", roles: null },
 
@@ -21,6 +23,8 @@ export const ROUTES = [
 
   { path: "/contracts", page: "contracts", roles: ["enterprise", "bank", "operator", "auditor"], nav: "nav.contracts" },
   { path: "/contracts/:id", page: "contract", roles: ["enterprise", "bank", "operator", "auditor"] },
+
+  { path: "/provider/products", page: "provider-products", roles: ["provider"], nav: "nav.providerProducts" },
 
   { path: "/operator/banks", page: "banks", roles: ["operator"], nav: "nav.banks" },
   { path: "/operator/organizations", page: "organizations", roles: ["operator", "auditor"], nav: "nav.organizations" },

@@ -23,12 +23,13 @@ Shot = Callable[[Page, str], Path]
 ROUTES_JS = Path(__file__).resolve().parents[2] / "web" / "routes.js"
 ROUTE = re.compile(r'\{\s*path:\s*"([^"]+)",\s*page:\s*"[^"]+",\s*roles:\s*(null|\[[^\]]*\])')
 # "bidder" is a second enterprise: other people's postings (the bid form) and the seller's side.
-ROLES = ("anonymous", "enterprise", "bidder", "bank", "operator", "auditor")
+ROLES = ("anonymous", "enterprise", "bidder", "bank", "provider", "operator", "auditor")
 PASSWORD = "correct horse battery"
 DESCRIPTION = "Grade 304, 2 mm, delivered to Hangzhou."
 MESSAGE = "Stock available, delivery on time"
 CONDITIONS = "Order receivables as repayment source"
 VENUE = "Hall A, Expo Centre"
+SERVICE = "Contract review by licensed lawyers, within two working days."
 
 # Counts the page's fetches in flight, so a check waits for lists that load after the render;
 # and remembers the last hash the router was told about (hashchange comes a task after the
@@ -82,6 +83,7 @@ class World:
     matched_need: str
     loan_contract: str
     exhibition: str
+    service_product: str
     data: list[str]
 
 
@@ -181,11 +183,21 @@ def world(accounts: Accounts) -> World:
               "ends_at": future(11), "capacity": 20, "signup_deadline": future(9)},
     )  # fmt: skip
     accounts.api("POST", f"/exhibitions/{exhibition['id']}/signups", owner, json={})
+    provider = accounts.provider("legal", name=f"Westlake Legal Partners {tag}")
+    service = f"Contract Review for SMEs {tag}"
+    service_product = accounts.api(
+        "POST",
+        "/service-products",
+        provider,
+        json={"name": service, "category": "legal", "description": SERVICE, "pricing": "market",
+              "price": "800", "unit": "visit", "regions": ["33"], "response_hours": 24},
+    )  # fmt: skip
     people = {"enterprise": owner, "bidder": bidder, "bank": bank, "operator": operator}
+    people["provider"] = provider
     people["auditor"] = auditor
     data = [who.name for who in people.values()]
     data += [awarded["title"], opened["title"], DESCRIPTION, MESSAGE, CONDITIONS, VENUE]
-    data += [product, offered_purpose, matched_purpose, fair]
+    data += [product, offered_purpose, matched_purpose, fair, service, SERVICE, "visit"]
     return World(
         people=people,
         open_posting=opened["id"],
@@ -195,6 +207,7 @@ def world(accounts: Accounts) -> World:
         matched_need=matched,
         loan_contract=loan["contract_id"],
         exhibition=exhibition["id"],
+        service_product=service_product["id"],
         data=data,
     )
 
@@ -213,6 +226,7 @@ def paths_for(role: str, world: World) -> list[str]:
         contracts.append(world.loan_contract)
     ids = {
         "/exhibitions/:id": [world.exhibition],
+        "/services/:id": [world.service_product],
         "/postings/:id/edit": [world.open_posting] if role == "enterprise" else [],
         "/postings/:id": [world.open_posting, world.awarded_posting],
         # Another enterprise's financing need is not the bidder's to read.
