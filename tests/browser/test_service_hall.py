@@ -10,7 +10,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.accounts import Accounts, confirm_binding, log_in, open_page
+from tests.browser.accounts import Accounts, add_regions, confirm_binding, log_in, open_page
 
 Shot = Callable[[Page, str], Path]
 
@@ -37,7 +37,7 @@ def test_a_provider_publishes_revises_and_retires_a_product_that_the_hall_shows_
     form.get_by_label("服务类别").select_option("legal")
     form.get_by_label("服务内容").fill("商标与专利布局咨询，出具书面意见。")
     form.get_by_label("收费方式").select_option("market")
-    form.get_by_label("服务地区代码").fill("3301, 3302")
+    add_regions(form, "3301", "3302")
     form.get_by_label("承诺响应时间（小时，1–720）").fill("36")
     form.get_by_role("button", name="发布").click()
     # A market-priced service needs a price: the API's 422 is shown beside the field.
@@ -59,6 +59,7 @@ def test_a_provider_publishes_revises_and_retires_a_product_that_the_hall_shows_
 
     mine.get_by_role("button", name=f"修改“{name}”").click()
     editor = mine.locator("form.service-product-form")
+    expect(editor.locator(".picker__chip > span")).to_have_text(["浙江省 杭州市", "浙江省 宁波市"])
     editor.get_by_label("收费方式").select_option("free")
     expect(editor.get_by_label("价格（元）")).to_be_disabled()
     editor.get_by_role("button", name="保存修改").click()

@@ -3,6 +3,7 @@
 
 import { el, fact, field, money } from "../dom.js";
 import { t, tCount } from "../i18n.js";
+import { regionsPicker } from "../pickers.js";
 import { regionList } from "./financing-products.js";
 import { regionLabel } from "./public-labels.js";
 
@@ -94,7 +95,9 @@ export function fillProductForm(form, product) {
     form.elements.namedItem(name).value = String(product[name] ?? "");
   }
   form.elements.namedItem("price").value = product.price ?? "";
-  form.elements.namedItem("regions").value = (product.regions ?? []).join(", ");
+  const regions = form.querySelector('[data-field="regions"]');
+  if (regions.setValue) regions.setValue(product.regions ?? []);
+  else form.elements.namedItem("regions").value = (product.regions ?? []).join(", ");
   form.elements.namedItem("pricing").dispatchEvent(new Event("change"));
 }
 
@@ -112,9 +115,9 @@ export function productForm(categories) {
     pricing,
     price,
     field("unit", "services.field.unit", { value: "次", hintKey: "services.field.unitHint", attrs: { required: "", maxlength: "16" } }),
-    field("regions", "services.field.regionsInput", {
-      hintKey: "financing.product.regionsHint",
-      attrs: { required: "", autocomplete: "off" },
+    regionsPicker("regions", "services.field.regions", {
+      hintKey: "services.field.regionsHint",
+      fallback: { required: "", autocomplete: "off" },
     }),
     field("response_hours", "services.field.responseHoursInput", {
       type: "number",
