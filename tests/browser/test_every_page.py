@@ -30,6 +30,7 @@ MESSAGE = "Stock available, delivery on time"
 CONDITIONS = "Order receivables as repayment source"
 VENUE = "Hall A, Expo Centre"
 SERVICE = "Contract review by licensed lawyers, within two working days."
+ASKED = "Help with a labour arbitration"
 
 # Counts the page's fetches in flight, so a check waits for lists that load after the render;
 # and remembers the last hash the router was told about (hashchange comes a task after the
@@ -84,6 +85,7 @@ class World:
     loan_contract: str
     exhibition: str
     service_product: str
+    service_request: str
     data: list[str]
 
 
@@ -192,12 +194,24 @@ def world(accounts: Accounts) -> World:
         json={"name": service, "category": "legal", "description": SERVICE, "pricing": "market",
               "price": "800", "unit": "visit", "regions": ["33"], "response_hours": 24},
     )  # fmt: skip
+    asked = accounts.api(
+        "POST",
+        "/service-requests",
+        owner,
+        json={"category": "legal", "title": ASKED, "description": SERVICE, "urgency": "timely"},
+    )
+    accounts.api(
+        "POST",
+        f"/service-requests/{asked['id']}/dispatch",
+        operator,
+        json={"provider_id": provider.id, "note": MESSAGE},
+    )
     people = {"enterprise": owner, "bidder": bidder, "bank": bank, "operator": operator}
     people["provider"] = provider
     people["auditor"] = auditor
     data = [who.name for who in people.values()]
     data += [awarded["title"], opened["title"], DESCRIPTION, MESSAGE, CONDITIONS, VENUE]
-    data += [product, offered_purpose, matched_purpose, fair, service, SERVICE, "visit"]
+    data += [product, offered_purpose, matched_purpose, fair, service, SERVICE, "visit", ASKED]
     return World(
         people=people,
         open_posting=opened["id"],
@@ -208,6 +222,7 @@ def world(accounts: Accounts) -> World:
         loan_contract=loan["contract_id"],
         exhibition=exhibition["id"],
         service_product=service_product["id"],
+        service_request=asked["id"],
         data=data,
     )
 
@@ -227,6 +242,8 @@ def paths_for(role: str, world: World) -> list[str]:
     ids = {
         "/exhibitions/:id": [world.exhibition],
         "/services/:id": [world.service_product],
+        # Only the parties and staff read a request: not another enterprise.
+        "/requests/:id": [] if role == "bidder" else [world.service_request],
         "/postings/:id/edit": [world.open_posting] if role == "enterprise" else [],
         "/postings/:id": [world.open_posting, world.awarded_posting],
         # Another enterprise's financing need is not the bidder's to read.

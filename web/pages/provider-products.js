@@ -16,6 +16,7 @@ import {
   productCard,
   productForm,
   productPath,
+  sameItems,
 } from "./services-shared.js";
 
 function editor(product, categories, message, reload) {
@@ -66,22 +67,28 @@ function ownList(status, titleKey, categories, message) {
   const id = `own-${status}`;
   const counter = el("p", { className: "results__status", attrs: { "aria-live": "polite" } });
   const list = el("ul", { className: "financing-products service-products" });
+  // The list's own notice for read errors: a successful read clears it, not the actions' news.
+  const listNotice = notice();
+  const shown = sameItems();
   const paging = pagedList({
     fetchPage: ({ cursor, minPosition }) =>
       api.get("/service-products", { provider: session.organization()?.id, status, limit: 50, cursor, min_position: minPosition }),
     renderItems(items, { append }) {
+      // A live re-read that changed nothing leaves the cards (and an open editor) alone.
+      if (shown(items, append)) return;
       if (!append) list.replaceChildren();
       list.append(...items.map((product) => productCard(product, actions(product, categories, message, reloadAll))));
     },
     onShown: (count) => {
       counter.textContent = count ? t("services.count", { count }) : t("services.none");
     },
-    message,
+    message: listNotice,
     status: counter,
   });
   let reloadAll = () => paging.load();
   const section = el("section", { className: "results", attrs: { "aria-labelledby": id } }, [
     el("div", { className: "results__header" }, [el("h3", { text: t(titleKey), attrs: { id } }), counter]),
+    listNotice,
     list,
     el("div", { className: "results__more" }, [paging.more]),
   ]);

@@ -25,15 +25,23 @@ export async function render(view, { params }) {
   const title = el("h2", { className: "page-title", text: first.name, attrs: { tabindex: "-1" } });
   const body = el("section", { className: "panel", attrs: { "aria-label": t("services.product.terms") } });
   const message = notice();
+  let order = null;
   const show = (product) => {
     title.textContent = product.name;
+    if (order) order.hidden = product.status !== "active";
     body.replaceChildren(...details(product).filter(Boolean));
   };
   show(first);
   const own = session.is("provider") && session.organization()?.id === first.provider?.id;
-  const extra = own
-    ? el("p", {}, [el("a", { className: "button", text: t("nav.providerProducts"), attrs: { href: "#/provider/products" } })])
-    : null;
+  order = el("a", {
+    className: "button button--primary",
+    text: t("services.order"),
+    attrs: { href: `#/services/ask?product=${encodeURIComponent(first.id)}` },
+  });
+  order.hidden = first.status !== "active";
+  let extra = null;
+  if (own) extra = el("p", {}, [el("a", { className: "button", text: t("nav.providerProducts"), attrs: { href: "#/provider/products" } })]);
+  else if (session.is("enterprise")) extra = el("p", { className: "service-order" }, [order]);
   view.append(...[title, message, body, extra].filter(Boolean));
   let closed = false;
   const reload = debounce(async (position) => {

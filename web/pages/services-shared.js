@@ -145,3 +145,21 @@ export function productForm(categories) {
 export function isProductEvent(message) {
   return String(message?.type ?? "").startsWith("ServiceProduct.");
 }
+
+/**
+ * For a list's `renderItems`: true when a first page holds the same items at the same versions
+ * as the one shown, so that a live re-read that changed nothing re-renders nothing.
+ */
+export function sameItems() {
+  let key = null;
+  return (items, append) => {
+    if (append) {
+      key = null;
+      return false;
+    }
+    const next = items.map((item) => `${item.id}@${item.version}`).join(",");
+    const same = next === key;
+    key = next;
+    return same;
+  };
+}

@@ -8,7 +8,7 @@ import { regionPicker } from "../pickers.js";
 import { pagedList } from "../paging.js";
 import * as session from "../session.js";
 import * as stream from "../stream.js";
-import { categoryOptions, isProductEvent, pricingOptions, productCard } from "./services-shared.js";
+import { categoryOptions, isProductEvent, pricingOptions, productCard, sameItems } from "./services-shared.js";
 
 const FILTERS = ["q", "category", "region", "pricing"];
 
@@ -48,7 +48,8 @@ function remember(params) {
 
 function links() {
   const items = [];
-  if (session.is("provider")) items.push(["#/provider/products", "nav.providerProducts"]);
+  if (session.is("enterprise")) items.push(["#/services/ask", "services.askLink"], ["#/requests", "services.myRequestsLink"]);
+  if (session.is("provider")) items.push(["#/provider/products", "nav.providerProducts"], ["#/provider/requests", "nav.providerRequests"]);
   if (!items.length) return null;
   return el("p", { className: "services-links" }, items.map(([href, key]) =>
     el("a", { className: "button", text: t(key), attrs: { href } })));
@@ -61,10 +62,12 @@ export async function render(view, { query }) {
   const message = notice();
   const status = el("p", { className: "results__status", attrs: { "aria-live": "polite" } });
   const list = el("ul", { className: "financing-products service-products" });
+  const shown = sameItems();
   const paging = pagedList({
     fetchPage: ({ cursor, minPosition }) =>
       api.get("/service-products", { ...params(), limit: 20, cursor, min_position: minPosition }),
     renderItems(items, { append }) {
+      if (shown(items, append)) return;
       if (!append) list.replaceChildren();
       list.append(...items.map((product) => productCard(product)));
     },
