@@ -9,6 +9,7 @@ from decimal import Decimal
 from uuid import UUID
 
 from marketplace.application import Marketplace
+from marketplace.demo.requests import load_requests_demo
 
 # (provider, name, category, pricing, price, unit, regions, response_hours, description)
 PRODUCTS = [
@@ -51,7 +52,7 @@ RETIRED = 4  # the food test moved to another lab
 
 
 def load_services_demo(app: Marketplace, ids: dict[str, UUID], providers: list[str]) -> int:
-    """Verify the demo providers and publish their products."""
+    """Verify the demo providers, publish their products, and load the requests."""
     for provider in providers:
         app.verify_organization(ids[provider])
     products: list[UUID] = []
@@ -66,4 +67,5 @@ def load_services_demo(app: Marketplace, ids: dict[str, UUID], providers: list[s
     changes = {"price": Decimal("600"), "regions": ["33", "31"]}
     app.revise_service_product(products[REVISED], law, changes)
     app.retire_service_product(products[RETIRED], ids[PRODUCTS[RETIRED][0]])
-    return len(providers) + len(PRODUCTS) + 2
+    written = len(providers) + len(PRODUCTS) + 2
+    return written + load_requests_demo(app, ids, products[REVISED])

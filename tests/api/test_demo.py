@@ -86,6 +86,31 @@ def test_the_demo_providers_are_verified_and_sign_in(client: TestClient, demo: i
         assert organization["kind"] == "provider" and organization["verified"], organization
 
 
+def test_the_demo_has_service_requests_in_every_state(client: TestClient, demo: int) -> None:
+    operator = next(code for kind, _, code in demo_accounts() if kind == "operator")
+    session = client.post(
+        f"{API}/sessions", json={"credit_code": operator, "password": DEMO_PASSWORD}
+    )
+    token = {"Authorization": f"Bearer {session.json()['token']}"}
+    query = {"min_position": demo, "limit": 200}
+    found = client.get(f"{API}/service-requests", params=query, headers=token)
+    assert found.status_code == 200, found.text
+    requests = [r for r in found.json()["items"] if r["enterprise"]["id"] in demo_enterprises()]
+    statuses = {r["status"] for r in requests}
+    assert statuses == {
+        "submitted", "dispatched", "accepted", "resolved", "reopened", "closed", "withdrawn"
+    }  # fmt: skip
+    closed = next(r for r in requests if r["status"] == "closed")
+    assert closed["satisfaction"] == 5 and closed["product_id"] is not None
+    returned = [r for r in requests if r["status"] == "submitted" and r["category"] == "technology"]
+    steps = client.get(f"{API}/service-requests/{returned[0]['id']}", headers=token).json()
+    assert [step["type"] for step in steps["timeline"]] == ["submitted", "dispatched", "returned"]
+
+
+def demo_enterprises() -> set[str]:
+    return {str(organization_id(code)) for kind, _, code in demo_accounts() if kind == "enterprise"}
+
+
 def test_loading_again_writes_nothing(services: Services, demo: int) -> None:
     assert load_demo(services.app) == 0
     assert head(services) == demo
