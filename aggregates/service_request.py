@@ -12,13 +12,14 @@ by the use cases from the settings and stored in the events.
   product's provider), previous_provider_id (on a re-dispatch), at.
 - `Accepted` (签收): provider_id, accept_by and dispatched_at (of that dispatch), resolve_by, at.
 - `Returned` (退单): provider_id, reason, at; back to `submitted`.
-- `NoteAdded`: author_id (the enterprise's, the provider's or an operator's organization), text, at.
+- `NoteAdded`: author_id (the enterprise's, the provider's or an operator's organization), text,
+  provider_id (the one it is dispatched to, or None), at.
 - `Resolved` (办结): provider_id, summary, resolve_by (in force), started_at (the acceptance or
   reopening the work ran from), at.
 - `FeedbackGiven` (回访): provider_id, satisfaction 1–5, resolved, comment, reopened (not
   resolved or satisfaction ≤ 2), resolve_by (the new deadline when reopened, else None), at.
   Unless reopened, `Closed` follows in the same save.
-- `Withdrawn`: reason (or None), at.
+- `Withdrawn`: reason (or None), provider_id (the one it was dispatched to, or None), at.
 - `Overdue`: deadline (`accept` | `resolve`), due (its value), provider_id, at; once per value.
 - `Closed`: provider_id, satisfaction (None when closed without feedback), automatic, at.
 """
@@ -89,6 +90,7 @@ class ServiceRequest(Aggregate):
     class NoteAdded(Aggregate.Event):
         author_id: UUID
         text: str
+        provider_id: UUID | None
         at: datetime
 
     class Resolved(Aggregate.Event):
@@ -109,6 +111,7 @@ class ServiceRequest(Aggregate):
 
     class Withdrawn(Aggregate.Event):
         reason: str | None
+        provider_id: UUID | None
         at: datetime
 
     class Overdue(Aggregate.Event):
@@ -146,6 +149,7 @@ class ServiceRequest(Aggregate):
         self.dispatched_at: datetime | None = None
         self.accept_by: datetime | None = None
         self.resolve_by: datetime | None = None
+        self.accepted_at: datetime | None = None
         self.started_at: datetime | None = None  # of the work: acceptance or reopening
         self.resolved_at: datetime | None = None
         self.closed_at: datetime | None = None
@@ -192,7 +196,7 @@ class ServiceRequest(Aggregate):
     ) -> None:
         self.status, self.provider_id = S.DISPATCHED, provider_id
         self.dispatched_at, self.accept_by = at, accept_by
-        self.resolve_by = self.started_at = None
+        self.resolve_by = self.started_at = self.accepted_at = None
         self.overdue = {ACCEPT: False, RESOLVE: False}
 
     def accept(self, provider_id: UUID, resolve_by: datetime, now: datetime) -> None:
@@ -211,6 +215,7 @@ class ServiceRequest(Aggregate):
         at: datetime,
     ) -> None:
         self.status, self.resolve_by, self.started_at = S.ACCEPTED, resolve_by, at
+        self.accepted_at = at
 
     def return_(self, provider_id: UUID, reason: str, now: datetime) -> None:
         """The provider hands it back before resolving; the operator dispatches it anew."""
@@ -221,17 +226,19 @@ class ServiceRequest(Aggregate):
     @event(Returned)
     def _returned(self, provider_id: UUID, reason: str, at: datetime) -> None:
         self.status, self.provider_id = S.SUBMITTED, None
-        self.accept_by = self.resolve_by = self.started_at = None
+        self.accept_by = self.resolve_by = self.started_at = self.accepted_at = None
         self.overdue = {ACCEPT: False, RESOLVE: False}
 
     def add_note(self, author_id: UUID, text: str, now: datetime) -> None:
         """Who may write is the use case's rule; not once the request is closed or withdrawn."""
         require_status(self.status, *OPEN, S.RESOLVED)
-        self._note_added(author_id, text, now)
+        self._note_added(author_id, text, self.provider_id, now)
 
     @event(NoteAdded)
-    def _note_added(self, author_id: UUID, text: str, at: datetime) -> None:
-        pass
+    def _note_added(
+        self, author_id: UUID, text: str, provider_id: UUID | None, at: datetime
+    ) -> None:
+        self.noted_at = at  # the last note's time
 
     def resolve(self, provider_id: UUID, summary: str, now: datetime) -> None:
         self.require_provider(provider_id)
@@ -291,10 +298,10 @@ class ServiceRequest(Aggregate):
     def withdraw(self, enterprise_id: UUID, reason: str | None, now: datetime) -> None:
         self.require_enterprise(enterprise_id)
         require_status(self.status, *OPEN)
-        self._withdrawn(reason, now)
+        self._withdrawn(reason, self.provider_id, now)
 
     @event(Withdrawn)
-    def _withdrawn(self, reason: str | None, at: datetime) -> None:
+    def _withdrawn(self, reason: str | None, provider_id: UUID | None, at: datetime) -> None:
         self.status, self.closed_at = S.WITHDRAWN, at
 
     def mark_overdue(self, deadline: str, now: datetime) -> None:
