@@ -6,20 +6,18 @@ re-dispatched once overdue, accepted on time or late, resolved on time or late, 
 rated (some reopened and resolved again) or closed without feedback; some never dispatched,
 some still open at the end, one submitted across China's midnight at the month's end.
 
-The requests' steps act on the aggregate with the simulated clock's time (as the use cases
-will; a refused step, say on a request withdrawn meanwhile, writes nothing). The random
+Every step goes through the use cases (a refused one, say on a request withdrawn meanwhile,
+writes nothing); some requests order a product and go to its provider at once. The random
 choices come from their own generator, so the rest of the history is as before.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from uuid import UUID
 
-from aggregates.service_request import ServiceRequest
 from tests.integration.stats_history import PASSWORD, REGIONS, START, History, hours
 from tests.support import new_credit_code
 
@@ -42,6 +40,7 @@ class ServiceDesk:
         self.history, self.app, self.clock = history, history.app, history.clock
         self.rng = random.Random(seed)
         self.providers: dict[UUID, list[str]] = {}
+        self.products: dict[UUID, UUID] = {}  # active products → their provider
 
     def now(self) -> datetime:
         return self.clock.now
@@ -77,32 +76,31 @@ class ServiceDesk:
             regions=[self.rng.choice(REGIONS)[:4]],
             response_hours=24,
         ).aggregate.id
+        self.products[product_id] = provider_id
         if self.rng.random() < 0.25:
             self.history.later(timedelta(days=30), self.retire, product_id, provider_id)
 
     def retire(self, product_id: UUID, provider_id: UUID) -> None:
         self.app.retire_service_product(product_id, provider_id)
+        del self.products[product_id]
 
     # The requests --------------------------------------------------------------------------
 
-    def change(self, request_id: UUID, step: Callable[[ServiceRequest], None]) -> None:
-        request: ServiceRequest = self.app.repository.get(request_id)
-        step(request)
-        self.app.save(request)
-
     def submit(self) -> None:
         enterprise = self.rng.choice(self.history.enterprises)
-        request = ServiceRequest.submit(
+        product = self.rng.choice(list(self.products)) if self.rng.random() < 0.15 else None
+        request = self.app.submit_service_request(
             enterprise,
-            self.now(),
-            category=self.rng.choice(CATEGORIES),
+            product_id=product,
+            category=None if product else self.rng.choice(CATEGORIES),
             title="企业诉求",
             description="generated",
             urgency=self.rng.choice(["urgent", "timely", "general", "complex"]),
             region=self.rng.choice(REGIONS),
-            product_id=None,
-        )
-        self.app.save(request)
+        ).aggregate
+        if request.provider_id is not None:  # a product's order goes to its provider at once
+            self.respond(request.id, request.provider_id, request.accept_by)
+            return
         fate = self.rng.random()
         if fate < 0.08:
             return  # never dispatched
@@ -112,12 +110,16 @@ class ServiceDesk:
         self.history.later(hours(self.rng.uniform(0.5, 30)), self.dispatch, request.id)
 
     def dispatch(self, request_id: UUID) -> None:
-        request: ServiceRequest = self.app.repository.get(request_id)
+        request = self.app.get_service_request(request_id)
         offering = [p for p, cs in self.providers.items() if request.category in cs]
         choices = [p for p in offering if p != request.provider_id] or offering
         provider = self.rng.choice(choices)
-        accept_by = self.now() + hours(self.rng.choice([4, 24, 48]))
-        self.change(request_id, lambda r: r.dispatch(provider, accept_by, None, None, self.now()))
+        operator = self.history.operator
+        request = self.app.dispatch_service_request(request_id, operator, provider, None).aggregate
+        self.respond(request_id, provider, request.accept_by)
+
+    def respond(self, request_id: UUID, provider: UUID, accept_by: datetime | None) -> None:
+        assert accept_by is not None
         fate = self.rng.random()
         if fate < 0.12:
             delay = hours(self.rng.uniform(0.5, 10))
@@ -126,19 +128,19 @@ class ServiceDesk:
             self.history.at(accept_by + hours(1), self.overdue, request_id, "accept")
             self.history.at(accept_by + hours(3), self.dispatch, request_id)
         else:
-            delay = hours(self.rng.uniform(0.2, 60))
+            delay = hours(self.rng.uniform(0.2, 40))
             self.history.later(delay, self.accept, request_id, provider)
 
     def returned(self, request_id: UUID, provider: UUID) -> None:
-        self.change(request_id, lambda r: r.return_(provider, "不在服务范围", self.now()))
+        self.app.return_service_request(request_id, provider, "不在服务范围")
         self.history.later(hours(self.rng.uniform(1, 24)), self.dispatch, request_id)
 
     def accept(self, request_id: UUID, provider: UUID) -> None:
-        resolve_by = self.now() + timedelta(days=self.rng.choice([1, 3, 7]))
-        self.change(request_id, lambda r: r.accept(provider, resolve_by, self.now()))
-        self.work(request_id, provider, resolve_by)
+        request = self.app.accept_service_request(request_id, provider).aggregate
+        self.work(request_id, provider, request.resolve_by)
 
-    def work(self, request_id: UUID, provider: UUID, resolve_by: datetime) -> None:
+    def work(self, request_id: UUID, provider: UUID, resolve_by: datetime | None) -> None:
+        assert resolve_by is not None
         fate = self.rng.random()
         if fate < 0.04:
             self.history.later(hours(self.rng.uniform(1, 48)), self.withdraw, request_id)
@@ -150,34 +152,32 @@ class ServiceDesk:
             self.history.later(delay, self.resolve, request_id, provider)
 
     def resolve(self, request_id: UUID, provider: UUID) -> None:
-        self.change(request_id, lambda r: r.resolve(provider, "已办结", self.now()))
-        if self.rng.random() < 0.2:  # no feedback: closed after seven days
-            due = self.now() + timedelta(days=7)
-            self.history.at(due + hours(1), self.close, request_id, due)
+        self.app.resolve_service_request(request_id, provider, "已办结")
+        if self.rng.random() < 0.2:  # no feedback: closed once the feedback days are over
+            days = self.app.service_deadlines.feedback_days
+            self.history.later(timedelta(days=days, hours=1), self.close, request_id)
         else:
             self.history.later(hours(self.rng.uniform(1, 120)), self.feedback, request_id)
 
     def feedback(self, request_id: UUID) -> None:
-        request: ServiceRequest = self.app.repository.get(request_id)
+        enterprise = self.app.get_service_request(request_id).enterprise_id
         satisfaction = self.rng.choices([1, 2, 3, 4, 5], [1, 2, 3, 6, 8])[0]
         resolved = self.rng.random() < 0.9
-        resolve_by = self.now() + timedelta(days=3)
-        enterprise, now = request.enterprise_id, self.now()
-        request.give_feedback(enterprise, satisfaction, resolved, None, resolve_by, now)
-        self.app.save(request)
+        request = self.app.give_service_feedback(
+            request_id, enterprise, satisfaction, resolved, None
+        ).aggregate
         if request.provider_id is not None and request.status == "reopened":
-            self.work(request_id, request.provider_id, resolve_by)
+            self.work(request_id, request.provider_id, request.resolve_by)
 
     def withdraw(self, request_id: UUID) -> None:
-        request: ServiceRequest = self.app.repository.get(request_id)
-        request.withdraw(request.enterprise_id, "问题已自行解决", self.now())
-        self.app.save(request)
+        enterprise = self.app.get_service_request(request_id).enterprise_id
+        self.app.withdraw_service_request(request_id, enterprise, "问题已自行解决")
 
     def overdue(self, request_id: UUID, deadline: str) -> None:
-        self.change(request_id, lambda r: r.mark_overdue(deadline, self.now()))
+        self.app.mark_service_request_overdue(request_id, deadline)
 
-    def close(self, request_id: UUID, due: datetime) -> None:
-        self.change(request_id, lambda r: r.close_without_feedback(due, self.now()))
+    def close(self, request_id: UUID) -> None:
+        self.app.close_service_request(request_id)
 
 
 def plan(history: History, seed: int) -> ServiceDesk:
