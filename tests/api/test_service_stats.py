@@ -8,6 +8,7 @@ of the log in tests/integration/test_stats_fold.py.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -19,6 +20,7 @@ from aggregates.service_request import ServiceRequest
 from marketplace.bootstrap import Services
 from tests.api.conftest import Account, sign_up
 from tests.api.helpers import API, assert_problem, head, no_new_events
+from tests.api.service_request_helpers import act, submit, verified_provider
 
 SERVICES = f"{API}/stats/services"
 COUNTS = (
@@ -273,6 +275,57 @@ def test_stats_has_the_services_block(
     assert retired.status_code == 200, retired.text
     last = client.get(f"{API}/stats", params={"min_position": head(services)}).json()
     assert last["services"]["products"] == before["products"]
+
+
+@pytest.fixture
+def set_clock(services: Services) -> Iterator[Callable[[datetime], None]]:
+    """Stops the application's clock at a given moment (restored afterwards)."""
+    original = services.app.clock
+
+    def stop_at(moment: datetime) -> None:
+        services.app.clock = lambda: moment
+
+    try:
+        yield stop_at
+    finally:
+        services.app.clock = original
+
+
+def test_the_loop_through_the_routes_is_counted(
+    client: TestClient,
+    enterprise: Account,
+    operator: Account,
+    set_clock: Callable[[datetime], None],
+) -> None:
+    """Submitted, dispatched, accepted after 2 h (on time), resolved 27 h later (late: urgent
+    is 24 h), rated 5: closed. A second one dispatched to the same provider is returned."""
+    provider = verified_provider(client, operator, "legal")
+    t = datetime.now(UTC).replace(microsecond=0)
+    set_clock(t)
+    one = submit(client, enterprise, urgency="urgent")
+    two = submit(client, enterprise, urgency="urgent")
+    set_clock(t + h(1))
+    for request in (one, two):
+        act(client, operator, request["id"], "dispatch", {"provider_id": provider.id})
+    set_clock(t + h(3))
+    act(client, provider, one["id"], "accept")
+    act(client, provider, two["id"], "return", {"reason": "不在服务范围"})
+    set_clock(t + h(30))
+    act(client, provider, one["id"], "resolve", {"summary": "已出具审查意见书"})
+    set_clock(t + h(31))
+    rated = act(client, enterprise, one["id"], "feedback", {"satisfaction": 5, "resolved": True})
+    found = groups(client, rated["position"], group_by="provider")
+    assert figures(found[provider.id]) == {
+        **zero(requests=1, dispatched=2, accepted=1, accepted_on_time=1, resolved=1),
+        "closed": 1,
+        "feedback": 1,
+        "satisfied": 1,
+        "response_rate": "0.5000",
+        "resolution_rate": "0.0000",
+        "satisfaction_rate": "1.0000",
+        "median_hours_to_accept": "2.00",
+        "median_hours_to_resolve": "27.00",
+    }
 
 
 @pytest.mark.parametrize(
