@@ -235,6 +235,19 @@ def test_rates_round_half_up(
     assert found["2032-05"]["median_hours_to_accept"] == "0.50"
 
 
+def test_at_the_deadline_exactly_is_on_time(
+    client: TestClient, services: Services, enterprise: Account, a: Account
+) -> None:
+    t, provider = at("2034-02-02T00:00:00"), UUID(a.id)
+    request = submitted(UUID(enterprise.id), t)
+    request.dispatch(provider, t + h(2), None, None, t)
+    request.accept(provider, t + h(5), t + h(2))
+    request.resolve(provider, "已办结", t + h(5))
+    position = save(services, request)
+    found = groups(client, position, group_by="month", **{"from": "2034-02-01"})
+    assert (found["2034-02"]["accepted_on_time"], found["2034-02"]["resolved_on_time"]) == (1, 1)
+
+
 def test_nothing_in_the_period_is_an_empty_list(client: TestClient, march: int) -> None:
     assert groups(client, march, group_by="provider", **{"from": "2099-01-01"}) == {}
 
