@@ -99,6 +99,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "tree_size": ("Tree size", "树大小"),
     "limit": ("Limit", "条数"),
     "cursor": ("Cursor", "游标"),
+    "sort": ("Order", "排序"),
     "min_position": ("Minimum position", "最小位置"),
     "body": ("Request body", "请求内容"),
     # path parameters (exhibition_id and organization_id are above)

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from psycopg.rows import dict_row
+from psycopg.rows import dict_row, tuple_row
 from psycopg.sql import SQL, Composed
 from psycopg_pool import ConnectionPool
 
@@ -131,8 +131,8 @@ def overdue_requests(
     pool: ConnectionPool[Any], now: datetime, limit: int = 500
 ) -> list[tuple[UUID, str]]:
     """Requests whose accept or resolve deadline has passed and is not marked yet."""
-    with pool.connection() as conn:
-        rows = conn.execute(
+    with pool.connection() as conn, conn.cursor(row_factory=tuple_row) as cur:
+        rows = cur.execute(
             "SELECT id, 'accept' FROM service_requests WHERE status = 'dispatched'"
             " AND accept_by <= %s AND NOT overdue_accept"
             " UNION ALL SELECT id, 'resolve' FROM service_requests"
@@ -147,8 +147,8 @@ def unrated_requests(
     pool: ConnectionPool[Any], now: datetime, feedback_days: float, limit: int = 500
 ) -> list[UUID]:
     """Resolved requests left without feedback for `feedback_days`."""
-    with pool.connection() as conn:
-        rows = conn.execute(
+    with pool.connection() as conn, conn.cursor(row_factory=tuple_row) as cur:
+        rows = cur.execute(
             "SELECT id FROM service_requests WHERE status = 'resolved' AND resolved_at <= %s"
             " ORDER BY resolved_at LIMIT %s",
             (now - timedelta(days=feedback_days), limit),
