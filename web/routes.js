@@ -30,6 +30,7 @@ export const ROUTES = [
   { path: "/provider/products", page: "provider-products", roles: ["provider"], nav: "nav.providerProducts" },
   { path: "/provider/requests", page: "provider-requests", roles: ["provider"], nav: "nav.providerRequests" },
   { path: "/operator/dispatch", page: "dispatch-board", roles: ["operator"], nav: "nav.dispatch" },
+  { path: "/operator/providers", page: "provider-assessment", roles: ["operator", "auditor"], nav: "nav.assessment" },
 
   { path: "/operator/banks", page: "banks", roles: ["operator"], nav: "nav.banks" },
   { path: "/operator/organizations", page: "organizations", roles: ["operator", "auditor"], nav: "nav.organizations" },

@@ -78,6 +78,10 @@ def test_an_enterprise_asks_the_operator_dispatches_the_provider_resolves_and_it
     expect(picker.locator("optgroup").first).to_have_attribute("label", "有服务本地区的产品")
     expect(picker.locator("optgroup").first.locator("option")).to_contain_text([provider.name])
     expect(picker.locator("optgroup").last).to_contain_text(elsewhere.name)
+    # Each with its figures: nothing dispatched to it yet, so no rates.
+    expect(picker.locator("optgroup").first.locator("option")).to_contain_text(
+        ["响应率 — · 满意率 —"]
+    )
     picker.select_option(provider.id)
     card.get_by_label("派单说明（可选）").fill("请今日内联系企业。")
     shot(board, "dispatch-board")
@@ -121,6 +125,14 @@ def test_an_enterprise_asks_the_operator_dispatches_the_provider_resolves_and_it
     mine = asking.locator("article.service-request").filter(has_text=title)
     expect(mine).to_contain_text("已回访")
     expect(mine).to_contain_text("5 分")
+
+    # The operator's assessment table counts it for the provider: accepted, resolved, satisfied.
+    board.get_by_role("link", name="机构考核").click()
+    row = board.locator(f"table.assessment-table tr[data-provider-id='{provider.id}']")
+    expect(row.locator("th")).to_have_text(provider.name)
+    expect(row.locator("td").nth(1)).to_have_text("100%")  # 满意率
+    expect(row.locator("td").nth(4)).to_have_text("1")  # 诉求数
+    shot(board, "provider-assessment")
 
 
 def test_an_order_goes_to_the_products_provider_who_returns_it_to_the_board(

@@ -7,6 +7,7 @@ import { confirmed } from "../confirm.js";
 import { button, el, field, notice, onSubmit } from "../dom.js";
 import { t } from "../i18n.js";
 import * as session from "../session.js";
+import { percent } from "./financing-shared.js";
 import { isOverdue, requestPath } from "./requests-shared.js";
 import { regionLabel } from "./public-labels.js";
 
@@ -36,16 +37,24 @@ function textForm(name, labelKey, submitKey, maxlength, run) {
 
 /**
  * The verified providers that offer the request's category, those with a product serving its
- * region first, each with where it is based: `[[id, label]]` groups for a <select>.
+ * region first, each with where it is based and its figures (响应率, 满意率 from
+ * /stats/services by provider): `{near, other}` lists of `[id, label]` for a <select>.
  */
 export async function providerChoices(request) {
-  const [providers, products] = await Promise.all([
+  const [providers, products, figures] = await Promise.all([
     api.getAll("/organizations", { kind: "provider", verified: true }),
     api.getAll("/service-products", { category: request.category, region: request.region }),
+    api.get("/stats/services", { group_by: "provider" }),
   ]);
   const serving = new Set(products.map((product) => product.provider?.id));
+  const byProvider = new Map(figures.map((row) => [row.key, row]));
   const offering = providers.filter((p) => !p.suspended && (p.service_categories ?? []).includes(request.category));
-  const label = (p) => `${p.name} · ${regionLabel(p.region)}`;
+  const rate = (value) => (value === null || value === undefined ? "—" : percent(value));
+  const label = (p) => {
+    const row = byProvider.get(p.id) ?? {};
+    const shown = t("requests.dispatch.figures", { response: rate(row.response_rate), satisfaction: rate(row.satisfaction_rate) });
+    return `${p.name} · ${regionLabel(p.region)} · ${shown}`;
+  };
   return {
     near: offering.filter((p) => serving.has(p.id)).map((p) => [p.id, label(p)]),
     other: offering.filter((p) => !serving.has(p.id)).map((p) => [p.id, label(p)]),
