@@ -156,8 +156,14 @@ class ServiceProductsView(View):
 
     def _select(self, where: SQL | Composed, params: list[Any], *, limit: int) -> list[Row]:
         query = SQL(
-            "SELECT p.*, o.name AS provider_name FROM service_products p"
+            "SELECT p.*, o.name AS provider_name, f.* FROM service_products p"
             " LEFT JOIN organizations o ON o.id = p.provider_id"
+            # The product's record from the requests ordering it (the service requests view).
+            " CROSS JOIN LATERAL (SELECT"
+            " count(*) FILTER (WHERE r.status IN ('resolved', 'closed')) AS completed_requests,"
+            " count(r.satisfaction) AS satisfaction_count,"
+            " round(avg(r.satisfaction), 2) AS satisfaction_mean"
+            " FROM service_requests r WHERE r.product_id = p.id) f"
             " WHERE {} ORDER BY p.published_position DESC LIMIT %s"
         ).format(where)
         with self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:

@@ -13,6 +13,7 @@ from api.schemas.common import ListOf, RegionPrefixIn
 from api.schemas.mapping import answer, party, written
 from api.schemas.services import (
     Pricing,
+    Satisfaction,
     ServiceCategoryName,
     ServiceProductCreate,
     ServiceProductPublic,
@@ -23,6 +24,7 @@ from marketplace.commands import Outcome
 from projections.organizations import OrganizationsView
 from projections.rows import Row
 from projections.service_products import ServiceProductsView
+from projections.service_requests import ServiceRequestsView
 
 router = APIRouter(prefix="/service-products", tags=["services"])
 
@@ -38,7 +40,10 @@ def _written(outcome: Outcome[ServiceProduct], provider_name: str | None) -> Ser
 
 
 def _public(row: Row) -> ServiceProductPublic:
-    return answer(ServiceProductPublic, row, regions=list(row["regions"]))
+    satisfaction = Satisfaction(count=row["satisfaction_count"], mean=row["satisfaction_mean"])
+    return answer(
+        ServiceProductPublic, row, regions=list(row["regions"]), satisfaction=satisfaction
+    )
 
 
 @router.post("", status_code=201)
@@ -72,7 +77,7 @@ def retire_service_product(
     return _written(app.retire_service_product(product_id, provider.id), provider.name)
 
 
-@router.get("", dependencies=[fresh(ServiceProductsView, OrganizationsView)])
+@router.get("", dependencies=[fresh(ServiceProductsView, OrganizationsView, ServiceRequestsView)])
 def read_service_products(
     catalogue: ServiceQueriesDep,
     category: ServiceCategoryName | None = None,
@@ -100,7 +105,10 @@ def read_service_products(
     )
 
 
-@router.get("/{product_id}", dependencies=[fresh(ServiceProductsView, OrganizationsView)])
+@router.get(
+    "/{product_id}",
+    dependencies=[fresh(ServiceProductsView, OrganizationsView, ServiceRequestsView)],
+)
 def read_service_product(product_id: UUID, catalogue: ServiceQueriesDep) -> ServiceProductPublic:
     """One service product (retired ones too)."""
     return _public(catalogue.product(product_id))

@@ -85,7 +85,8 @@ class ServiceProductPublic(BaseModel):
     status: str
     published_at: datetime
     version: int
-    # Filled from service requests once they exist (issue 18, part 3): none completed yet.
+    # From the requests that ordered this product (`product_id`): those resolved or closed, and
+    # the satisfaction of those rated (its latest rating each; the mean to two places).
     completed_requests: int = 0
     satisfaction: Satisfaction = Satisfaction(count=0, mean=None)
 
