@@ -164,6 +164,13 @@ class SessionCreate(Strict):
         return self.credit_code.strip().upper()
 
 
+class PasswordChange(Strict):
+    """The caller's own password: the old one again, and a new one by the registration rule."""
+
+    old_password: str = Field(min_length=1, max_length=256)
+    new_password: str = Field(min_length=10, max_length=256)
+
+
 class SessionOrganization(BaseModel):
     id: str
     kind: str

@@ -96,6 +96,9 @@ ROUTES: dict[str, Route] = {
     "read members": Route("GET", "/organizations/me/members", None, ()),
     "read own organization": Route("GET", "/organizations/me", None, ()),
     "log out": Route("DELETE", "/sessions/current", None, ()),
+    "change password": Route(
+        "POST", "/sessions/password", {"old_password": "wrong", "new_password": "x" * 10}, ()
+    ),
     "publish posting": Route("POST", "/postings", posting_body(), STAFF_AND_BANKS),
     "revise posting": Route(
         "PATCH",
