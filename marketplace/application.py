@@ -9,10 +9,12 @@ from marketplace.members import MemberUseCases
 from marketplace.organizations import OrganizationUseCases
 from marketplace.policies import PolicyUseCases
 from marketplace.postings import PostingUseCases
+from marketplace.profiles import ProfileUseCases
 from marketplace.services import ServiceUseCases
 
 
 class Marketplace(
+    ProfileUseCases,
     OrganizationUseCases,
     MemberUseCases,
     ExhibitionUseCases,

@@ -222,6 +222,7 @@ def _(event: Organization.Registered, directory: Directory) -> Visibility:
 
 @_visibility.register(Organization.Suspended)
 @_visibility.register(Organization.Reinstated)
+@_visibility.register(Organization.ProfileChanged)
 def _suspension(event: Any, directory: Directory) -> Visibility:
     return Visibility(event_data(event), _known(event.originator_id))
 

@@ -42,6 +42,7 @@ STORED = {
         "MemberAdded",
         "MemberRoleChanged",
         "MemberDisabled",
+        "ProfileChanged",
     ],
     "aggregates.policy:Policy": ["Published", "Revised", "Withdrawn"],
     "aggregates.service_product:ServiceProduct": ["Published", "Revised", "Retired"],
