@@ -125,6 +125,12 @@ def _(event: Posting.Removed, directory: Directory) -> Visibility:
 
 
 @_visibility.register
+def _(event: ServiceProduct.Removed, directory: Directory) -> Visibility:
+    provider = directory.facts(event.originator_id).owner
+    return Visibility(event_data(event), _known(provider), shared={"status": "removed"})
+
+
+@_visibility.register
 def _(event: Posting.BidWithdrawn, directory: Directory) -> Visibility:
     return _sealed_bid(event, _bid_parties(event, directory), {"bid_count_change": -1})
 

@@ -45,7 +45,7 @@ STORED = {
         "ProfileChanged",
     ],
     "aggregates.policy:Policy": ["Published", "Revised", "Withdrawn"],
-    "aggregates.service_product:ServiceProduct": ["Published", "Revised", "Retired"],
+    "aggregates.service_product:ServiceProduct": ["Published", "Revised", "Retired", "Removed"],
     "aggregates.posting:Posting": [
         "Published",
         "Revised",
