@@ -10,6 +10,7 @@ from marketplace.organizations import OrganizationUseCases
 from marketplace.policies import PolicyUseCases
 from marketplace.postings import PostingUseCases
 from marketplace.profiles import ProfileUseCases
+from marketplace.service_requests import ServiceRequestUseCases
 from marketplace.services import ServiceUseCases
 
 
@@ -22,6 +23,7 @@ class Marketplace(
     FinancingUseCases,
     ContractUseCases,
     ServiceUseCases,
+    ServiceRequestUseCases,
     PolicyUseCases,
 ):
     """Every use case of the platform, on one event store with one global order."""

@@ -1,4 +1,5 @@
-"""Who the parties of postings, financing needs and contracts are, for the live stream.
+"""Who the parties of postings, financing needs, contracts and service requests are, for the
+live stream.
 
 The parties never change once known (an owner, the bidder of a bid, the bank of an offer, a
 contract's signatories), so they are learnt from the events passing through the stream, or
@@ -19,6 +20,7 @@ from aggregates.contract import Contract
 from aggregates.financing_need import FinancingNeed
 from aggregates.posting import Posting
 from aggregates.service_product import ServiceProduct
+from aggregates.service_request import ServiceRequest
 
 
 @dataclass
@@ -78,6 +80,8 @@ def _facts_of(aggregate: Any) -> _Facts:
         return _Facts(aggregate.owner_id, offers, matched_bank=matched)
     if isinstance(aggregate, ServiceProduct):
         return _Facts(aggregate.provider_id)
+    if isinstance(aggregate, ServiceRequest):
+        return _Facts(aggregate.enterprise_id)
     if isinstance(aggregate, Contract):
         return _Facts(parties=frozenset(UUID(p["organization_id"]) for p in aggregate.parties))
     return _Facts()
