@@ -11,7 +11,7 @@ by the use cases from the settings and stored in the events.
 - `Dispatched`: provider_id, accept_by, note, operator_id (None: a product order going to the
   product's provider), previous_provider_id (on a re-dispatch), at.
 - `Accepted` (签收): provider_id, accept_by and dispatched_at (of that dispatch), resolve_by, at.
-- `Returned` (退单): provider_id, reason, at; back to `submitted`.
+- `Returned` (退单): provider_id, reason, at; from `dispatched` back to `submitted`.
 - `NoteAdded`: author_id (the enterprise's, the provider's or an operator's organization), text,
   provider_id (the one it is dispatched to, or None), at.
 - `Resolved` (办结): provider_id, summary, resolve_by (in force), started_at (the acceptance or
@@ -218,9 +218,12 @@ class ServiceRequest(Aggregate):
         self.accepted_at = at
 
     def return_(self, provider_id: UUID, reason: str, now: datetime) -> None:
-        """The provider hands it back before resolving; the operator dispatches it anew."""
+        """The provider hands it back instead of signing for it (退单: `dispatched` →
+        `submitted`, as the contract's statuses say); the operator dispatches it anew. Once
+        signed for, it is the provider's to resolve, or the operator's to re-dispatch when
+        overdue, so an accept and a return racing each other have exactly one winner."""
         self.require_provider(provider_id)
-        require_status(self.status, S.DISPATCHED, S.ACCEPTED)
+        require_status(self.status, S.DISPATCHED)
         self._returned(provider_id, reason, now)
 
     @event(Returned)

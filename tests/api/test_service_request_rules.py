@@ -72,6 +72,7 @@ CONFLICTS = [
     ("resolved", "law_firm", "accept", None),
     ("dispatched", "law_firm", "resolve", {"summary": "已办结"}),
     ("resolved", "law_firm", "resolve", {"summary": "已办结"}),
+    ("accepted", "law_firm", "return", {"reason": "无法办理"}),  # signed for (签收)
     ("resolved", "law_firm", "return", {"reason": "无法办理"}),
     ("closed", "law_firm", "return", {"reason": "无法办理"}),
     ("submitted", "enterprise", "feedback", {"satisfaction": 5, "resolved": True}),

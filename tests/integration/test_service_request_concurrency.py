@@ -119,21 +119,29 @@ def test_the_same_step_taken_at_once_is_taken_once(
             assert stored(database_url, app, TOPIC + event, [rid]) == count
 
 
-def test_return_and_resolve_at_once_one_wins(apps: list[App], parties: dict[str, UUID]) -> None:
+def test_accept_return_and_resolve_at_once_one_wins(
+    apps: list[App], parties: dict[str, UUID]
+) -> None:
+    """Signing for it (签收), handing it back (退单) and resolving it (办结), all at once on a
+    dispatched request: one step wins (accept or return; resolve needs an accepted request)."""
     app, provider = apps[0].app, parties["provider"]
+    outcomes = set()
     for _ in range(ROUNDS):
-        rid = dispatched(app, parties, accept=True)
+        rid = dispatched(app, parties)
         won, lost = race(
             apps,
             [
+                lambda a, r=rid: a.accept_service_request(r, provider),
                 lambda a, r=rid: a.return_service_request(r, provider, "无法承接"),
                 lambda a, r=rid: a.resolve_service_request(r, provider, "办结"),
             ],
         )
-        assert len(won) == 1 and len(lost) == 1, lost
         request = app.get_service_request(rid)
-        assert request.status in (RequestStatus.SUBMITTED, RequestStatus.RESOLVED)
+        assert len(won) == 1 and len(lost) == 2, (request.status, lost)
+        assert request.status in (RequestStatus.ACCEPTED, RequestStatus.SUBMITTED)
         assert (request.provider_id is None) == (request.status == RequestStatus.SUBMITTED)
+        outcomes.add(request.status)
+    assert outcomes  # which one won is the race's; the count of winners is not
 
 
 def test_accept_racing_a_redispatch_leaves_one_provider(
@@ -158,10 +166,9 @@ def test_accept_racing_a_redispatch_leaves_one_provider(
             assert isinstance(lost[0], ForbiddenError)
 
 
-def test_accept_and_return_at_once_end_returned(apps: list[App], parties: dict[str, UUID]) -> None:
-    """Returning is allowed while dispatched or accepted, so both may succeed in turn (accept,
-    then return); if the return comes first, the accept is refused: either way the request is
-    back with the operator and nobody holds it."""
+def test_accept_and_return_at_once_one_wins(apps: list[App], parties: dict[str, UUID]) -> None:
+    """Returning is refused once the request is signed for, and accepting once it is handed
+    back: exactly one of the two steps is taken, and the request is in its state."""
     app, provider = apps[0].app, parties["provider"]
     for _ in range(ROUNDS):
         rid = dispatched(app, parties)
@@ -172,6 +179,10 @@ def test_accept_and_return_at_once_end_returned(apps: list[App], parties: dict[s
                 lambda a, r=rid: a.return_service_request(r, provider, "无法承接"),
             ],
         )
-        assert len(won) + len(lost) == 2 and all(isinstance(e, ForbiddenError) for e in lost)
+        assert len(won) == 1 and len(lost) == 1, lost
         request = app.get_service_request(rid)
-        assert (request.status, request.provider_id) == (RequestStatus.SUBMITTED, None)
+        if request.status == RequestStatus.ACCEPTED:
+            assert request.provider_id == provider and isinstance(lost[0], ConflictError)
+        else:
+            assert (request.status, request.provider_id) == (RequestStatus.SUBMITTED, None)
+            assert isinstance(lost[0], ForbiddenError)  # no longer its provider

@@ -163,12 +163,14 @@ def test_wrong_states_are_conflicts() -> None:
         resolved().withdraw(ENTERPRISE, None, NOW)
     with pytest.raises(ConflictError):
         resolved().return_(PROVIDER, "x", NOW)
+    with pytest.raises(ConflictError):  # signed for: no longer returned (dispatched only)
+        accepted().return_(PROVIDER, "x", NOW)
     with pytest.raises(ConflictError):
         resolved().dispatch(OTHER, NOW, None, OPERATOR, NOW + 999 * HOUR)
 
 
 def test_a_returned_request_goes_back_to_the_operator() -> None:
-    request = accepted()
+    request = dispatched()
     request.return_(PROVIDER, "超出本所业务范围", NOW + 2 * HOUR)
     returned = last(request)
     assert isinstance(returned, ServiceRequest.Returned) and returned.provider_id == PROVIDER
