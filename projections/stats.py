@@ -35,6 +35,7 @@ class StatsView(StatsQueries, View):
     tables = TABLES
     event_classes = (
         Organization.Registered,
+        Organization.ProfileChanged,
         Posting.Published,
         Posting.Revised,
         Posting.BidPlaced,
@@ -72,6 +73,11 @@ class StatsView(StatsQueries, View):
                 "verified": event.starts_verified,
             },
         )
+
+    @fold.register
+    def _(self, event: Organization.ProfileChanged, rows: Rows, position: int) -> None:
+        if "name" in event.changes:
+            rows.update("stats_organizations", event.originator_id, name=event.changes["name"])
 
     @fold.register
     def _(self, event: Posting.Published, rows: Rows, position: int) -> None:

@@ -83,6 +83,7 @@ class ServiceProductPublic(BaseModel):
     regions: list[str]
     response_hours: int
     status: str
+    removal_reason: str | None = None  # why an operator removed it (its provider and staff)
     published_at: datetime
     version: int
     # From the requests that ordered this product (`product_id`): those resolved or closed, and
