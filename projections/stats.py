@@ -31,7 +31,7 @@ REVISED = frozenset({"title", "description", "quantity", "unit", "expires_at"})
 
 class StatsView(StatsQueries, View):
     name = "stats"
-    version = 3  # the service hall
+    version = 4  # 3: the service hall; 4: removed service products leave the count
     tables = TABLES
     event_classes = (
         Organization.Registered,
