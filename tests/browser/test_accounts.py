@@ -63,6 +63,13 @@ def test_an_admin_adds_a_member_and_disables_it_after_a_confirmation(
     expect(row).to_contain_text("正常")
     login = {"login": f"wang.{enterprise.credit_code.lower()}", "password": "loan officer 2026"}
     assert accounts.http.post("/sessions", json=login).status_code == 201
+    # The member signs in on the login page with its login name (not a credit code).
+    member = new_page()
+    member.goto("/#/login")
+    member.get_by_label("统一社会信用代码或登录名").fill(login["login"])
+    member.get_by_label("密码").fill(login["password"])
+    member.get_by_role("button", name="登录").click()
+    expect(member.locator("#account .account__name")).to_have_text(enterprise.name)
 
     row.get_by_role("button", name="停用 王晓").click()
     page.get_by_role("dialog").get_by_role("button", name="取消").click()  # nothing happens
