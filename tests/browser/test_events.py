@@ -307,10 +307,25 @@ def test_staff_find_organizations_and_see_their_status(
     search.fill("")
     expect(rows.filter(has_text=turned_down.name)).to_have_count(1)
     expect(rows.filter(has_text=waiting.name)).to_have_count(0)
+    # A service provider waits for verification too, and is verified here (found by the API,
+    # by words of its name, whatever their case).
+    provider = accounts.provider("legal", verified=False, name=f"Zhijiang Law Firm {suffix()}")
+    page.get_by_label("状态").select_option("waiting")
+    page.get_by_label("类型").select_option("provider")
+    search.fill(provider.name.upper())
+    expect(rows).to_have_count(1)
+    expect(rows).to_contain_text("服务机构")
+    rows.get_by_role("button", name=re.compile("^认证")).click()
+    confirm_binding(page, shows=(provider.name, provider.credit_code))
+    expect(rows).to_have_count(0)  # no longer waiting
+    page.get_by_label("状态").select_option("verified")
+    expect(rows).to_contain_text("已认证")
+    assert accounts.http.get(f"/organizations/{provider.id}").json()["verified"] is True
 
     auditor = new_page()
     log_in(auditor, accounts.staff("auditor"))
     open_page(auditor, "/operator/organizations")
     auditor.get_by_label("名称或统一社会信用代码").fill(waiting.credit_code)
+    expect(auditor.locator(".organizations__table tbody tr")).to_have_count(1)  # searched
     expect(auditor.locator(".organizations__table tbody tr")).to_contain_text("已认证")
     expect(auditor.locator(".organizations__table").get_by_role("button")).to_have_count(0)

@@ -1,20 +1,23 @@
-// #/operator/organizations: staff find an organization by name or credit code and see its
-// status (verified, awaiting verification, turned down and why, contact erased); operators
-// verify or turn down a waiting bank from here as on the bank verification page, and suspend
-// or reinstate an organization, each behind a confirmation with the reason.
+// #/operator/organizations: staff find an organization by name or credit code (searched by the
+// API, page by page) and see its status (verified, awaiting verification, turned down and why,
+// contact erased, suspended); operators verify or turn down a waiting bank or provider from
+// here as on the bank verification page, and suspend or reinstate an organization, each
+// behind a confirmation with the reason.
 
 import * as api from "../api.js";
 import { confirmed } from "../confirm.js";
-import { button, el, field, heading, notice, time } from "../dom.js";
+import { button, debounce, el, field, heading, notice, time } from "../dom.js";
 import { t } from "../i18n.js";
+import { pagedList } from "../paging.js";
 import * as session from "../session.js";
 import { decisionButtons } from "./banks.js";
 import { categoryLabel, regionLabel } from "./public-labels.js";
 
-const KINDS = ["enterprise", "bank", "operator", "auditor"];
+const KINDS = ["enterprise", "bank", "provider", "operator", "auditor"];
 const STAFF = ["operator", "auditor"]; // never suspended
 const STATES = ["verified", "waiting", "rejected"];
-const MAX = 1000; // the staff list is read whole (up to this many) and searched here
+const DECIDED_BY_OPERATORS = ["bank", "provider"]; // verified or turned down on this page
+const PAGE_SIZE = 50;
 
 function stateOf(organization) {
   if (organization.verified) return "verified";
@@ -70,11 +73,6 @@ function row(organization, actions) {
   ]);
 }
 
-function matches(organization, words) {
-  const text = `${organization.name} ${organization.credit_code}`.toLowerCase();
-  return words.every((word) => text.includes(word));
-}
-
 export async function render(view) {
   const message = notice();
   const operator = session.is("operator");
@@ -95,35 +93,54 @@ export async function render(view) {
       body,
     ]),
   ]);
-  let all = [];
-
-  function show() {
-    const words = form.elements.q.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
-    const kind = form.elements.kind.value;
+  // The API filters by name or credit code, kind and verified; "waiting" and "rejected" are
+  // both unverified, told apart by the reason here (rejected ones are few).
+  const query = () => {
     const state = form.elements.state.value;
-    const found = all.filter((o) => (!kind || o.kind === kind) && (!state || stateOf(o) === state) && matches(o, words));
-    count.textContent = t("organizations.count", { shown: found.length, total: all.length });
-    body.replaceChildren(...found.map((o) => {
-      const decide = operator && o.kind === "bank" && stateOf(o) === "waiting";
-      const actions = el("div", { className: "banks__actions" }, [
-        decide ? decisionButtons(o, message, load) : null,
-        operator && !STAFF.includes(o.kind) ? suspensionButton(o, message, load) : null,
-      ]);
-      return row(o, operator ? actions : null);
-    }));
-  }
-
-  async function load() {
-    try {
-      all = await api.getAll("/organizations", {}, MAX);
-      show();
-    } catch (error) {
-      message.say(error, { error: true });
-    }
-  }
+    return {
+      q: form.elements.q.value.trim() || undefined,
+      kind: form.elements.kind.value || undefined,
+      verified: state ? String(state === "verified") : undefined,
+    };
+  };
+  const wanted = (o) => !["waiting", "rejected"].includes(form.elements.state.value) || stateOf(o) === form.elements.state.value;
+  const rowOf = (o) => {
+    const decide = operator && DECIDED_BY_OPERATORS.includes(o.kind) && stateOf(o) === "waiting";
+    const actions = el("div", { className: "banks__actions" }, [
+      decide ? decisionButtons(o, message, reload) : null,
+      operator && !STAFF.includes(o.kind) ? suspensionButton(o, message, reload) : null,
+    ]);
+    return row(o, operator ? actions : null);
+  };
+  const paging = pagedList({
+    fetchPage: ({ cursor }) => api.get("/organizations", { ...query(), limit: PAGE_SIZE, cursor }),
+    renderItems(items, { append }) {
+      if (!append) body.replaceChildren();
+      body.append(...items.filter(wanted).map(rowOf));
+    },
+    onShown: () => {
+      const rows = body.children.length;
+      count.textContent = rows ? t("organizations.count", { shown: rows }) : t("organizations.none");
+    },
+    message,
+    status: count,
+  });
+  const reload = () => paging.load();
+  const show = debounce(reload, 250);
 
   form.addEventListener("input", show);
-  form.addEventListener("submit", (event) => event.preventDefault());
-  view.append(heading("organizations.title"), el("p", { className: "events-intro", text: t("organizations.intro") }), message, form, count, table);
-  await load();
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    reload();
+  });
+  view.append(
+    heading("organizations.title"),
+    el("p", { className: "events-intro", text: t("organizations.intro") }),
+    message,
+    form,
+    count,
+    table,
+    el("div", { className: "results__more" }, [paging.more]),
+  );
+  await reload();
 }
