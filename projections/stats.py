@@ -213,8 +213,8 @@ class StatsView(StatsQueries, View):
     def _(self, event: Exhibition.SignupCancelled, rows: Rows, position: int) -> None:
         confirmed = -1 if event.previous_status == SignupStatus.CONFIRMED else 0
         waitlisted = -1 if event.previous_status == SignupStatus.WAITLISTED else 0
-        if event.promoted_id is not None:  # the first waitlisted signup takes the booth
-            confirmed, waitlisted = confirmed + 1, waitlisted - 1
+        promoted = len(event.promoted_ids)  # waitlisted signups that took the freed seats
+        confirmed, waitlisted = confirmed + promoted, waitlisted - promoted
         count_signups(rows, event, confirmed=confirmed, waitlisted=waitlisted)
 
     @fold.register

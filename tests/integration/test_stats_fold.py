@@ -221,8 +221,8 @@ class Fold:
     def on_Exhibition_SignupCancelled(self, e: Any) -> None:
         signups = self.exhibitions[e.originator_id]["signups"]
         del signups[e.organization_id]
-        if e.promoted_id is not None:
-            signups[e.promoted_id] = "confirmed"
+        for promoted in e.promoted_ids:
+            signups[promoted] = "confirmed"
 
     def on_Exhibition_CheckedIn(self, e: Any) -> None:
         self.exhibitions[e.originator_id]["checked_in"].add(e.organization_id)
