@@ -29,7 +29,7 @@ REVISED = frozenset({"title", "description", "quantity", "unit", "expires_at"})
 
 class StatsView(StatsQueries, View):
     name = "stats"
-    version = 2  # removed postings
+    version = 3  # 2: removed postings; 3: activities by kind and persons attended
     tables = TABLES
     event_classes = (
         Organization.Registered,
@@ -199,6 +199,8 @@ class StatsView(StatsQueries, View):
                 "confirmed": 0,
                 "waitlisted": 0,
                 "checked_in": 0,
+                "kind": event.kind,
+                "attended": 0,
             },
         )
 
@@ -219,7 +221,7 @@ class StatsView(StatsQueries, View):
 
     @fold.register
     def _(self, event: Exhibition.CheckedIn, rows: Rows, position: int) -> None:
-        count_signups(rows, event, checked_in=+1)
+        count_signups(rows, event, checked_in=+1, attended=event.attended)
 
     def _status(self, event: Any, rows: Rows, position: int) -> None:
         """An event that only changes a status (`stats_changes.STATUSES`, registered below)."""
