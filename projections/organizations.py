@@ -148,11 +148,13 @@ class OrganizationsView(View):
         *,
         kind: str | None = None,
         verified: bool | None = None,
+        q: str | None = None,
         limit: int = 50,
         cursor: str | None = None,
     ) -> Page:
-        """Newest registered first. The cursor is the registration time and id of the last row
-        handed out: `position` moves when an organization is verified, registration never does."""
+        """Newest registered first; `q`: every word in the name (any case) or the credit code
+        starting with it. The cursor is the registration time and id of the last row handed
+        out: `position` moves when an organization is verified, registration never does."""
         where: list[SQL | Composed] = []
         params: list[Any] = []
 
@@ -164,6 +166,8 @@ class OrganizationsView(View):
             add("kind = %s", kind)
         if verified is not None:
             add("verified = %s", verified)
+        for word in (q or "").split():
+            add("(name ILIKE %s OR credit_code LIKE %s)", f"%{_literal(word)}%", word.upper() + "%")
         if cursor is not None:
             add("(registered_at, id) < (%s, %s)", *decode_registration_cursor(cursor))
         query = SQL(
@@ -196,3 +200,8 @@ def decode_registration_cursor(cursor: str) -> tuple[datetime, UUID]:
         return registered_at, UUID(org_id)
     except ValueError:
         raise InvalidValueError("cursor is not valid", "分页游标无效", field="cursor") from None
+
+
+def _literal(text: str) -> str:
+    """`text` matched as written by LIKE (its wildcards and escape character escaped)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -43,11 +43,11 @@ class Where:
     """The conditions of a list query and their parameters, added one at a time."""
 
     def __init__(self) -> None:
-        self.conditions: list[SQL] = []
+        self.conditions: list[SQL | Composed] = []
         self.params: list[Any] = []
 
-    def add(self, condition: LiteralString, *values: Any) -> None:
-        self.conditions.append(SQL(condition))
+    def add(self, condition: LiteralString | Composed, *values: Any) -> None:
+        self.conditions.append(condition if isinstance(condition, Composed) else SQL(condition))
         self.params.extend(values)
 
     def sql(self) -> SQL | Composed:

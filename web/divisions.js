@@ -54,29 +54,30 @@ export function region(code) {
   return /^\d{2}(?:\d{2}){0,2}$/.test(text) ? regions.get(text.padEnd(6, "0")) ?? null : null;
 }
 
-/** The division's name in the page's language: in English only provinces have one (else the code). */
+/** The division's name in the page's language (the code when the list has no English name). */
 export const nameOf = (division) =>
   language() === "en" ? division.name_en ?? division.code : division.name;
 // "省直辖县级行政区划" and the like: a group, not a place, left out of a place's name.
 const isGroup = (division) => /9000$/.test(division.code);
 
 /**
- * A region's name from its code or prefix: "440305" -> "广东省 深圳市 南山区", "3301" -> "浙江省
- * 杭州市" (a municipality's city level, named like the province, said once); null when unknown.
- * The list names cities and counties in Chinese only: in English only a province is named.
+ * A region's name from its code or prefix: "440305" -> "广东省 深圳市 南山区", in English
+ * "Nanshan District, Shenzhen, Guangdong"; "3301" -> "浙江省 杭州市" (a municipality's city
+ * level, named like the province, said once); null when unknown. English names of cities and
+ * counties are Hanyu Pinyin (written by `python -m cli.web_data`).
  */
 export function regionName(code) {
   const text = String(code ?? "");
   const province = region(text.slice(0, 2));
   if (!province || !/^\d+$/.test(text)) return null;
-  if (language() === "en") return text.replace(/(?:00)+$/, "").length <= 2 ? nameOf(province) : null;
   const parts = [province];
   const city = text.length >= 4 ? region(text.slice(0, 4)) : null;
   if (city && city !== province && city.name !== province.name && !isGroup(city)) parts.push(city);
   const county = text.length === 6 && !text.endsWith("00") ? region(text) : null;
   if (county) parts.push(county);
   if (text.length === 6 && !text.endsWith("00") && !county) return null;
-  return parts.map(nameOf).join(language() === "en" ? ", " : " ");
+  if (language() === "en") return parts.reverse().map(nameOf).join(", ");
+  return parts.map(nameOf).join(" ");
 }
 
 /** An industry division's or section's name from the list ("C39", "C"), or null. */

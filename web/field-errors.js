@@ -7,7 +7,8 @@ import { t } from "./i18n.js";
 function fieldLabel(field, form) {
   const name = String(field ?? "").split(".")[0];
   const wrapper = form?.querySelector(`[data-field="${CSS.escape(name)}"]`);
-  const label = wrapper?.querySelector("label")?.textContent?.trim();
+  // A picker's legend names the whole field ("所在地区"), its labels only the parts ("省份").
+  const label = (wrapper?.querySelector("legend") ?? wrapper?.querySelector("label"))?.textContent?.trim();
   return label || name;
 }
 

@@ -3,7 +3,7 @@
 // sends the code (a hidden input, or the division <select> itself). Without the lists a picker
 // is the code input it replaces.
 
-import { industrySections, nameOf, provinces, region } from "./divisions.js";
+import { industrySections, nameOf, provinces, region, regionName } from "./divisions.js";
 import { el, field } from "./dom.js";
 import { t } from "./i18n.js";
 
@@ -106,4 +106,68 @@ export function industryPicker(name, labelKey, { value = "", hintKey, required =
   division.node.value = start;
   section.node.disabled = division.node.disabled = disabled;
   return pickerField(name, labelKey, hintKey, [section, division]);
+}
+
+/**
+ * Several regions (codes or prefixes: "33" a province, "3301" a city): a region picker, an
+ * "add" button and the chosen regions as removable chips. The form sends `name` as the codes
+ * joined by commas. Without the lists it is the code field it replaces.
+ */
+export function regionsPicker(name, labelKey, { value = [], hintKey, fallback = {} } = {}) {
+  if (!provinces()) return field(name, labelKey, { value: value.join(", "), hintKey, attrs: fallback });
+  const choice = regionPicker(`${name}-choice`, "picker.addRegion", { prefix: true });
+  const chosenInput = choice.querySelector("input[type=hidden]");
+  chosenInput.removeAttribute("name");
+  choice.querySelector(".field__error").remove(); // errors on `name` show below the chips
+  const hidden = el("input", { attrs: { type: "hidden", name } });
+  const chips = el("ul", { className: "picker__chips", attrs: { "aria-live": "polite" } });
+  let codes = [];
+  const show = () => {
+    hidden.value = codes.join(",");
+    chips.replaceChildren(
+      ...codes.map((code) => {
+        const label = regionName(code) ?? code;
+        const remove = el("button", {
+          className: "picker__chip-remove",
+          text: "×",
+          attrs: { type: "button", "aria-label": t("picker.removeRegion", { name: label }) },
+          on: { click: () => setValue(codes.filter((kept) => kept !== code)) },
+        });
+        return el("li", { className: "picker__chip", attrs: { "data-code": code } }, [el("span", { text: label }), remove]);
+      }),
+    );
+    if (!codes.length) chips.append(el("li", { className: "picker__none", text: t("picker.noRegions") }));
+  };
+  const setValue = (list) => {
+    codes = [...new Set((list ?? []).map(String).filter(Boolean))];
+    show();
+  };
+  const add = el("button", {
+    className: "button",
+    text: t("picker.add"),
+    attrs: { type: "button" },
+    on: {
+      click: () => {
+        const code = chosenInput.value;
+        if (code && !codes.includes(code)) setValue([...codes, code]);
+        choice.setValue("");
+      },
+    },
+  });
+  const errorId = `p-${name}-${++counter}-error`;
+  const node = el("div", { className: "field picker picker--many", attrs: { "data-field": name } }, [
+    el("fieldset", { className: "picker__set" }, [
+      el("legend", { text: t(labelKey) }),
+      chips,
+      choice,
+      el("div", { className: "picker__add" }, [add]),
+      hidden,
+    ]),
+    hintKey ? el("small", { className: "field__hint", text: t(hintKey) }) : null,
+    el("small", { className: "field__error", attrs: { id: errorId } }),
+  ]);
+  add.setAttribute("aria-describedby", errorId);
+  setValue(value);
+  node.setValue = setValue;
+  return node;
 }

@@ -78,13 +78,16 @@ def read_organizations(
     organizations: OrganizationQueriesDep,
     kind: Literal["enterprise", "bank", "provider", "operator", "auditor"] | None = None,
     verified: bool | None = None,
+    q: Annotated[
+        str | None, Query(max_length=100, description="words of the name, or a credit code")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> ListOf[OrganizationListed]:
     """Profiles for operators and auditors, newest first (e.g. organizations awaiting
-    verification: `verified=false`)."""
+    verification: `verified=false`; an organization by name or credit code: `q`)."""
     page = organizations.list_organizations(
-        kind=kind, verified=verified, limit=limit, cursor=cursor
+        kind=kind, verified=verified, q=q, limit=limit, cursor=cursor
     )
     return ListOf[OrganizationListed](
         items=[answer(OrganizationListed, row) for row in page.items], next_cursor=page.next_cursor

@@ -62,10 +62,15 @@ def read_postings(
     price_max: Annotated[Decimal | None, Query(ge=0, max_digits=18)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(max_length=100)] = None,
+    sort: Annotated[
+        Literal["newest", "relevance"],
+        Query(description="with q: newest first (default) or best match first"),
+    ] = "newest",
 ) -> ListOf[PostingPublic]:
-    """Postings, newest first, with filters and full-text search; a word of `q` that names a
-    province or city (`浙江`, `杭州市`, `Zhejiang`) filters by its region unless `region` is
-    given; the parties of a posting's sale contract see its `contract_id`."""
+    """Postings, newest first, with filters and full-text search (best match first with
+    `sort=relevance`); a word of `q` that names a province or city (`浙江`, `杭州市`,
+    `Zhejiang`) filters by its region unless `region` is given; the parties of a posting's
+    sale contract see its `contract_id`."""
     page = postings.list_postings(
         caller or ANONYMOUS,
         side=side,
@@ -77,6 +82,7 @@ def read_postings(
         price_max=price_max,
         limit=limit,
         cursor=cursor,
+        sort=sort,
     )
     return ListOf[PostingPublic](
         items=[answer(PostingPublic, r) for r in page.items], next_cursor=page.next_cursor

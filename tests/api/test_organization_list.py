@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from typing import Any
 
 import pytest
@@ -192,3 +193,20 @@ def test_bad_query_values_are_422(
     client: TestClient, operator: Account, params: dict[str, str], field: str
 ) -> None:
     assert_problem(client.get(LIST, params=params, headers=operator.auth), 422, field=field)
+
+
+def test_q_finds_an_organization_by_words_of_its_name_or_its_credit_code(
+    client: TestClient, operator: Account
+) -> None:
+    tag = f"{random.randrange(10**9):09d}"
+    steel = client.post(LIST, json=organization_body(name=f"杭州 Steel 钢铁 {tag}")).json()
+    other = client.post(LIST, json=organization_body(name=f"宁波纺织 {tag}")).json()
+    assert ids(every_item(client, operator, q=f"steel {tag}")) == [steel["id"]]
+    assert ids(every_item(client, operator, q=f"钢铁 {tag}")) == [steel["id"]]
+    assert set(ids(every_item(client, operator, q=tag))) == {steel["id"], other["id"]}
+    code = other["credit_code"]
+    assert ids(every_item(client, operator, q=code.lower())) == [other["id"]]
+    assert ids(every_item(client, operator, q=code[:15])) == [other["id"]]
+    # LIKE's wildcards are matched as written, not as wildcards.
+    assert every_item(client, operator, q=f"%{tag}") == []
+    assert every_item(client, operator, q=f"宁波_织 {tag}") == []

@@ -1,5 +1,5 @@
-"""Searching postings (`GET /postings?q=`): what people type finds what they mean, close matches
-first (`projections/listing_search.py`)."""
+"""Searching postings (`GET /postings?q=`): what people type finds what they mean, newest first
+as every list, or with `sort=relevance` close matches first (`projections/listing_search.py`)."""
 
 from __future__ import annotations
 
@@ -58,13 +58,36 @@ def test_close_matches_come_first_whatever_their_age(
     client: TestClient, owner: Account, q: str, postings: list[tuple[str, str, str]]
 ) -> None:
     ids = _publish(client, owner, postings)
-    assert listed_ids(client, owner=owner.id, q=q) == ids
+    assert listed_ids(client, owner=owner.id, q=q, sort="relevance") == ids
+
+
+@pytest.mark.parametrize(
+    ("q", "postings"), [("不锈钢板", RANKED_ZH), ("stainless steel", RANKED_EN)]
+)
+def test_without_sort_matches_are_listed_newest_first_as_the_contract_says(
+    client: TestClient, owner: Account, q: str, postings: list[tuple[str, str, str]]
+) -> None:
+    ids = _publish(client, owner, postings)
+    assert listed_ids(client, owner=owner.id, q=q) == ids[::-1]
+    assert listed_ids(client, owner=owner.id, q=q, sort="newest") == ids[::-1]
+    first = list_postings(client, owner=owner.id, q=q, limit=1)
+    rest = list_postings(client, owner=owner.id, q=q, cursor=first["next_cursor"])
+    assert [p["id"] for p in first["items"] + rest["items"]] == ids[::-1]
+
+
+def test_an_unknown_sort_is_422(client: TestClient) -> None:
+    response = client.get(f"{API}/postings", params={"q": "钢板", "sort": "cheapest"})
+    assert_problem(response, 422, field="sort")
 
 
 def test_newest_first_among_equally_close_matches(client: TestClient, owner: Account) -> None:
     older, newer = (publish(client, owner, title="热轧钢板")["id"] for _ in range(2))
     scattered = publish(client, owner, title="钢材与板材")["id"]
-    assert listed_ids(client, owner=owner.id, q="钢板") == [newer, older, scattered]
+    assert listed_ids(client, owner=owner.id, q="钢板", sort="relevance") == [
+        newer,
+        older,
+        scattered,
+    ]
 
 
 def test_pages_follow_the_ranking(client: TestClient, owner: Account) -> None:
@@ -73,7 +96,12 @@ def test_pages_follow_the_ranking(client: TestClient, owner: Account) -> None:
     seen: list[str] = []
     cursor: str | None = None
     while True:
-        params: dict[str, Any] = {"owner": owner.id, "q": "不锈钢板", "limit": 1}
+        params: dict[str, Any] = {
+            "owner": owner.id,
+            "q": "不锈钢板",
+            "limit": 1,
+            "sort": "relevance",
+        }
         page = list_postings(client, **params, **({"cursor": cursor} if cursor else {}))
         seen += [p["id"] for p in page["items"]]
         cursor = page["next_cursor"]
@@ -89,10 +117,11 @@ def test_older_matches_beyond_the_recent_window_keep_their_rank(
     ids = _publish(client, owner, RANKED_ZH)
     publish(client, owner, title="铝合金型材")  # in the window, matching nothing
     monkeypatch.setattr(listing_search, "WINDOW", 2)
-    assert listed_ids(client, owner=owner.id, q="不锈钢板") == ids
-    assert listed_ids(client, owner=owner.id, q="不锈钢板", limit=2) == ids[:2]
+    assert listed_ids(client, owner=owner.id, q="不锈钢板", sort="relevance") == ids
+    assert listed_ids(client, owner=owner.id, q="不锈钢板", sort="relevance", limit=2) == ids[:2]
 
 
 def test_a_cursor_we_did_not_hand_out_is_422(client: TestClient) -> None:
-    response = client.get(f"{API}/postings", params={"q": "钢板", "cursor": "cjkuMTI"})
+    params = {"q": "钢板", "cursor": "cjkuMTI", "sort": "relevance"}
+    response = client.get(f"{API}/postings", params=params)
     assert_problem(response, 422, field="cursor")

@@ -91,6 +91,10 @@ QUERIES: list[tuple[str, dict[str, str]]] = [
     ("q=battery", {"q": "battery"}),
     ("q=龙井 (rare)", {"q": "龙井"}),
     ("q=不锈钢+province+category", {"q": "不锈钢", "region": "33", "category": "C31"}),
+    # Best match first (the web pages' search) instead of the contract's newest first.
+    ("q=不锈钢 sort=relevance", {"q": "不锈钢", "sort": "relevance"}),
+    ("q=stainless steel sort=relevance", {"q": "stainless steel", "sort": "relevance"}),
+    ("q=龙井 (rare) sort=relevance", {"q": "龙井", "sort": "relevance"}),
 ]
 
 

@@ -125,6 +125,13 @@ def pick_region(scope: Page | Locator, code: str) -> None:
         scope.get_by_label("区县").select_option(code)
 
 
+def add_regions(scope: Page | Locator, *codes: str) -> None:
+    """Add regions (codes or prefixes) to a several-regions picker (zh-CN labels)."""
+    for code in codes:
+        pick_region(scope, code)
+        scope.get_by_role("button", name="添加", exact=True).click()
+
+
 def pick_industry(scope: Page | Locator, code: str) -> None:
     """Choose an industry division in a section → division picker (zh-CN labels)."""
     scope.get_by_label("门类", exact=True).select_option(code[0])

@@ -17,6 +17,7 @@ from playwright.sync_api import Page, expect
 from tests.browser.accounts import (
     Accounts,
     Credentials,
+    add_regions,
     confirm_binding,
     log_in,
     open_page,
@@ -224,7 +225,12 @@ def test_a_verified_bank_publishes_a_product_listed_publicly(
     form.get_by_label("最长期限").fill("36")
     form.get_by_label("最低利率").fill("3.2")
     form.get_by_label("最高利率").fill("5.8")
-    form.get_by_label("服务地区代码").fill("33，3201")
+    # Regions are picked by name, not typed as codes; a wrong one is taken off again.
+    add_regions(form, "33", "3201", "44")
+    chips = form.locator(".picker__chip > span")
+    expect(chips).to_have_text(["浙江省", "江苏省 南京市", "广东省"])
+    form.get_by_role("button", name="移除广东省").click()
+    expect(chips).to_have_count(2)
     shot(page, "product-form")
     form.get_by_role("button", name="发布产品").click()
     expect(page.get_by_text("产品已发布。")).to_be_visible()
@@ -253,6 +259,7 @@ def test_a_verified_bank_publishes_a_product_listed_publicly(
     # The bank revises its product, then retires it (after confirming): gone from the list.
     mine = own.locator("article.financing-product").filter(has_text=name)
     mine.get_by_role("button", name=f"修改 {name}").click()
+    expect(mine.locator(".picker__chip > span")).to_have_text(["浙江省", "江苏省 南京市"])
     mine.get_by_label("最高利率").fill("5.5")
     mine.get_by_role("button", name="保存修改").click()
     expect(page.get_by_text(f"已修改产品：{name}")).to_be_visible()

@@ -179,6 +179,8 @@ def test_the_english_switch_changes_labels_and_survives_a_reload(
     expect(page.get_by_label("Language")).to_have_value("en")
     expect(page.get_by_label("Keywords")).to_be_visible()
     expect(card(page, title)).to_contain_text("0 bids")
+    # Cities and counties are named in Hanyu Pinyin, smallest first.
+    expect(card(page, title)).to_contain_text("Xihu District, Hangzhou, Zhejiang")
     assert page.evaluate("document.documentElement.lang") == "en"
     shot(page, "english")
 

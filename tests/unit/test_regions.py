@@ -70,7 +70,7 @@ def test_the_web_pickers_data_is_what_the_script_writes() -> None:
     zhejiang = next(p for p in regions["provinces"] if p["code"] == "330000")
     assert (zhejiang["name"], zhejiang["name_en"]) == ("浙江省", "Zhejiang")
     hangzhou = next(c for c in zhejiang["children"] if c["code"] == "330100")
-    assert {"code": "330106", "name": "西湖区"} in hangzhou["children"]
+    assert {"code": "330106", "name": "西湖区", "name_en": "Xihu District"} in hangzhou["children"]
     industries = json.loads((WEB_DATA / "industries.json").read_text(encoding="utf-8"))
     divisions = [d["code"] for s in industries["sections"] for d in s["children"]]
     assert divisions == list(CATEGORIES)

@@ -2,6 +2,7 @@
 
 import { el, fact, field, money } from "../dom.js";
 import { t } from "../i18n.js";
+import { regionsPicker } from "../pickers.js";
 import { monthRange, productTypeOptions, rateRange } from "./financing-shared.js";
 import { regionLabel } from "./public-labels.js";
 
@@ -37,7 +38,9 @@ export function fillProductForm(form, product) {
   for (const name of ["name", "product_type", "amount_min", "amount_max", "term_min", "term_max", "rate_min", "rate_max"]) {
     form.elements.namedItem(name).value = String(product[name] ?? "");
   }
-  form.elements.namedItem("regions").value = (product.regions ?? []).join(", ");
+  const regions = form.querySelector('[data-field="regions"]');
+  if (regions.setValue) regions.setValue(product.regions ?? []);
+  else form.elements.namedItem("regions").value = (product.regions ?? []).join(", ");
 }
 
 /** "33, 3301 3302" → ["33", "3301", "3302"] (Chinese commas and 、 too). */
@@ -87,9 +90,9 @@ export function productForm() {
       field("rate_min", "financing.product.rateMin", { attrs: decimal }),
       field("rate_max", "financing.product.rateMax", { attrs: decimal }),
     ]),
-    field("regions", "financing.product.regionsInput", {
-      hintKey: "financing.product.regionsHint",
-      attrs: { required: "", autocomplete: "off" },
+    regionsPicker("regions", "financing.product.regions", {
+      hintKey: "financing.product.regionsPickHint",
+      fallback: { required: "", autocomplete: "off" },
     }),
     el("div", { className: "form__actions" }, [
       el("button", { className: "button button--primary", text: t("financing.product.submit"), attrs: { type: "submit" } }),

@@ -42,6 +42,7 @@ export function render(view, { query }) {
     const current = new AbortController();
     request = current;
     const params = { ...state.filters, limit: PAGE_SIZE };
+    if (params.q) params.sort = "relevance"; // the closest matches first, for a person searching
     if (mode === "append") params.cursor = state.cursor;
     if (mode === "refresh") {
       // As many as are shown plus those published since: the list grows, never loses its end.
