@@ -7,6 +7,10 @@ export const ROUTES = [
   { path: "/exhibitions/:id", page: "exhibition", roles: null },
   { path: "/stats", page: "stats", roles: null, nav: "nav.stats" },
   { path: "/bank-products", page: "bank-products", roles: null, nav: "nav.bankProducts" },
+  { path: "/policies", page: "policies", roles: null, nav: "nav.policies" },
+  { path: "/policies/new", page: "policy-form", roles: ["operator"] },
+  { path: "/policies/:id/edit", page: "policy-form", roles: ["operator"] },
+  { path: "/policies/:id", page: "policy", roles: null },
   { path: "/login", page: "login", roles: null },
   { path: "/register", page: "register", roles: null },
 

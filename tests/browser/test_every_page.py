@@ -29,6 +29,8 @@ DESCRIPTION = "Grade 304, 2 mm, delivered to Hangzhou."
 MESSAGE = "Stock available, delivery on time"
 CONDITIONS = "Order receivables as repayment source"
 VENUE = "Hall A, Expo Centre"
+ISSUER = "Ministry of Industry and Information Technology"
+POLICY_BODY = "Subsidies for cloud and ERP adoption by small and medium enterprises."
 
 # Counts the page's fetches in flight, so a check waits for lists that load after the render;
 # and remembers the last hash the router was told about (hashchange comes a task after the
@@ -82,6 +84,7 @@ class World:
     matched_need: str
     loan_contract: str
     exhibition: str
+    policy: str
     data: list[str]
 
 
@@ -181,11 +184,19 @@ def world(accounts: Accounts) -> World:
               "ends_at": future(11), "capacity": 20, "signup_deadline": future(9)},
     )  # fmt: skip
     accounts.api("POST", f"/exhibitions/{exhibition['id']}/signups", owner, json={})
+    policy_title = f"Digitalization subsidy for small firms {tag}"
+    policy = accounts.api(
+        "POST",
+        "/policies",
+        operator,
+        json={"title": policy_title, "body": POLICY_BODY, "issuer": ISSUER,
+              "topics": ["digitalization"], "regions": [], "industries": []},
+    )  # fmt: skip
     people = {"enterprise": owner, "bidder": bidder, "bank": bank, "operator": operator}
     people["auditor"] = auditor
     data = [who.name for who in people.values()]
     data += [awarded["title"], opened["title"], DESCRIPTION, MESSAGE, CONDITIONS, VENUE]
-    data += [product, offered_purpose, matched_purpose, fair]
+    data += [product, offered_purpose, matched_purpose, fair, policy_title, ISSUER]
     return World(
         people=people,
         open_posting=opened["id"],
@@ -195,6 +206,7 @@ def world(accounts: Accounts) -> World:
         matched_need=matched,
         loan_contract=loan["contract_id"],
         exhibition=exhibition["id"],
+        policy=policy["id"],
         data=data,
     )
 
@@ -213,6 +225,8 @@ def paths_for(role: str, world: World) -> list[str]:
         contracts.append(world.loan_contract)
     ids = {
         "/exhibitions/:id": [world.exhibition],
+        "/policies/:id": [world.policy],
+        "/policies/:id/edit": [world.policy] if role == "operator" else [],
         "/postings/:id/edit": [world.open_posting] if role == "enterprise" else [],
         "/postings/:id": [world.open_posting, world.awarded_posting],
         # Another enterprise's financing need is not the bidder's to read.
