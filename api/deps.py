@@ -22,6 +22,7 @@ from marketplace.queries.financing import FinancingQueries
 from marketplace.queries.organizations import OrganizationQueries
 from marketplace.queries.policies import PolicyQueries
 from marketplace.queries.postings import PostingQueries
+from marketplace.queries.service_requests import ServiceRequestQueries
 from marketplace.queries.services import ServiceQueries
 from marketplace.queries.stats import StatsQueries
 from marketplace.queries.viewer import Viewer
@@ -59,6 +60,9 @@ ContractQueriesDep = Annotated[ContractQueries, _part(lambda s: s.queries.contra
 OrganizationQueriesDep = Annotated[OrganizationQueries, _part(lambda s: s.queries.organizations)]
 StatsQueriesDep = Annotated[StatsQueries, _part(lambda s: s.queries.stats)]
 ServiceQueriesDep = Annotated[ServiceQueries, _part(lambda s: s.queries.services)]
+ServiceRequestQueriesDep = Annotated[
+    ServiceRequestQueries, _part(lambda s: s.queries.service_requests)
+]
 PolicyQueriesDep = Annotated[PolicyQueries, _part(lambda s: s.queries.policies)]
 SettingsDep = Annotated[Settings, _part(lambda s: s.settings)]
 SecurityDep = Annotated[SecurityStore, _part(lambda s: s.security)]

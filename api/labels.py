@@ -67,6 +67,15 @@ LABELS: dict[str, tuple[str, str]] = {
     "response_hours": ("Response time (hours)", "承诺响应时间（小时）"),
     "provider": ("Provider", "服务机构"),
     "product_id": ("Product", "产品"),
+    # service requests
+    "urgency": ("Urgency", "紧急程度"),
+    "provider_id": ("Provider", "服务机构"),
+    "note": ("Note", "派单说明"),
+    "text": ("Note", "留言内容"),
+    "summary": ("Resolution summary", "办结说明"),
+    "satisfaction": ("Satisfaction", "满意度"),
+    "resolved": ("Resolved", "是否解决"),
+    "comment": ("Comment", "评价意见"),
     # exhibitions
     "venue": ("Venue", "地点"),
     "online": ("Online", "线上"),
@@ -92,6 +101,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "tree_size": ("Tree size", "树大小"),
     "limit": ("Limit", "条数"),
     "cursor": ("Cursor", "游标"),
+    "sort": ("Order", "排序"),
     "min_position": ("Minimum position", "最小位置"),
     "body": ("Request body", "请求内容"),
     # path parameters (exhibition_id and organization_id are above)
@@ -103,6 +113,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "stream_id": ("Stream ID", "事件流编号"),
     # policies
     "policy_id": ("Policy ID", "政策编号"),
+    "request_id": ("Service request ID", "服务诉求编号"),
     "issuer": ("Issuer", "发文机关"),
     "document_number": ("Document number", "文号"),
     "topic": ("Topic", "主题"),

@@ -9,6 +9,7 @@ from marketplace.members import MemberUseCases
 from marketplace.organizations import OrganizationUseCases
 from marketplace.policies import PolicyUseCases
 from marketplace.postings import PostingUseCases
+from marketplace.service_requests import ServiceRequestUseCases
 from marketplace.services import ServiceUseCases
 
 
@@ -20,6 +21,7 @@ class Marketplace(
     FinancingUseCases,
     ContractUseCases,
     ServiceUseCases,
+    ServiceRequestUseCases,
     PolicyUseCases,
 ):
     """Every use case of the platform, on one event store with one global order."""

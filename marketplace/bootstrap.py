@@ -18,6 +18,7 @@ from marketplace.audit.verify.checkpoint import Signer
 from marketplace.embedded_pg.server import EmbeddedPostgres
 from marketplace.own_writes import OwnWrites
 from marketplace.queries import Queries, build_queries
+from marketplace.service_requests import ServiceDeadlines
 from marketplace.settings import Settings, eventsourcing_env
 from marketplace.stores import (
     budgets,
@@ -172,6 +173,11 @@ def open_services(settings: Settings, *, url: str | None = None) -> Services:
     app.command_retries = settings.command_retries
     app.aggregates = AggregateCache(settings.aggregate_cache_size)
     app.enterprise_verification = settings.enterprise_verification
+    app.service_deadlines = ServiceDeadlines(
+        settings.service_accept_hours,
+        settings.service_resolve_hours,
+        settings.service_feedback_days,
+    )
     migrate(app, url)
     db = Database(url, max_size=settings.pool_size)
     views = build_views(db.pool)

@@ -75,6 +75,16 @@ class Settings(BaseSettings):
     financing_response_days: int = Field(
         default=7, ge=1, description="days banks have to answer a need before it is overdue"
     )
+    service_accept_hours: float = Field(
+        default=24.0, gt=0, description="hours a provider has to sign for a dispatched request"
+    )
+    service_resolve_hours: dict[str, float] = Field(
+        default={"urgent": 24.0, "timely": 72.0, "general": 168.0, "complex": 360.0},
+        description='hours from acceptance to resolution by urgency (JSON, e.g. {"urgent": 24})',
+    )
+    service_feedback_days: float = Field(
+        default=7.0, gt=0, description="a resolved request without feedback closes after this"
+    )
     ocds_prefix: str = Field(
         default="ocds-sme000-",
         pattern=r"^ocds-[a-z0-9]{6}-",
@@ -126,6 +136,14 @@ class Settings(BaseSettings):
     run_projections: bool = Field(
         default=True, description="run projections in the API process (off for --workers)"
     )
+
+    @field_validator("service_resolve_hours")
+    @classmethod
+    def _every_urgency(cls, value: dict[str, float]) -> dict[str, float]:
+        hours = {"urgent": 24.0, "timely": 72.0, "general": 168.0, "complex": 360.0, **value}
+        if set(hours) != {"urgent", "timely", "general", "complex"} or min(hours.values()) <= 0:
+            raise ValueError("give positive hours for urgent, timely, general and complex")
+        return hours
 
     @field_validator("trusted_proxies")
     @classmethod

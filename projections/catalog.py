@@ -18,6 +18,7 @@ from projections.listings import ListingsView
 from projections.organizations import OrganizationsView
 from projections.policies import PoliciesView
 from projections.service_products import ServiceProductsView
+from projections.service_requests import ServiceRequestsView
 from projections.signups import SignupsView
 from projections.stats import StatsView
 
@@ -35,6 +36,7 @@ class Views:
     contracts: ContractsView
     stats: StatsView
     service_products: ServiceProductsView
+    service_requests: ServiceRequestsView
     policies: PoliciesView
 
     def all(self) -> list[View]:
@@ -50,6 +52,7 @@ class Views:
             self.contracts,
             self.stats,
             self.service_products,
+            self.service_requests,
             self.policies,
         ]
 
@@ -67,5 +70,6 @@ def build_views(pool: ConnectionPool[Any]) -> Views:
         contracts=ContractsView(pool),
         stats=StatsView(pool),
         service_products=ServiceProductsView(pool),
+        service_requests=ServiceRequestsView(pool),
         policies=PoliciesView(pool),
     )

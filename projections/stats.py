@@ -1,9 +1,10 @@
-"""Statistics view: the platform's figures, deal totals and financing totals.
+"""Statistics view: the platform's figures, deal totals, financing totals and service figures.
 
 One view with several small tables, so that every figure is read at one position: a deal's
 region and category are copied from its posting's row when the contract is drafted, which is
 always there because the same view folded the posting first. The queries are in
-`projections.stats_queries`.
+`projections.stats_queries` (the service figures' SQL in `projections.stats_service_queries`),
+the service hall's folds in `projections.stats_services`.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from projections.engine import View
 from projections.rows import Rows
 from projections.stats_changes import STATUSES, change_contract, count_signups, origin
 from projections.stats_queries import StatsQueries
+from projections.stats_services import SERVICE_FOLDS
 from projections.stats_tables import CONTRACTS, NEEDS, SCHEMA, TABLES
 
 # Revisable terms kept here: whether a posting is still open, and what its OCDS tender says.
@@ -29,7 +31,7 @@ REVISED = frozenset({"title", "description", "quantity", "unit", "expires_at"})
 
 class StatsView(StatsQueries, View):
     name = "stats"
-    version = 3  # 2: removed postings; 3: activities by kind and persons attended
+    version = 4  # 2: removed postings; 3: the service hall; 4: activities by kind, attended
     tables = TABLES
     event_classes = (
         Organization.Registered,
@@ -49,6 +51,7 @@ class StatsView(StatsQueries, View):
         Exhibition.SignupCancelled,
         Exhibition.CheckedIn,
         *STATUSES,
+        *SERVICE_FOLDS,
     )
     schema = SCHEMA
 
@@ -62,7 +65,12 @@ class StatsView(StatsQueries, View):
     def _(self, event: Organization.Registered, rows: Rows, position: int) -> None:
         rows.put(
             "stats_organizations",
-            {"id": event.originator_id, "kind": event.kind, "name": event.name},
+            {
+                "id": event.originator_id,
+                "kind": event.kind,
+                "name": event.name,
+                "verified": event.starts_verified,
+            },
         )
 
     @fold.register
@@ -228,6 +236,12 @@ class StatsView(StatsQueries, View):
         table, status = STATUSES[type(event)]
         rows.update(table, event.originator_id, status=status)
 
+    def _service(self, event: Any, rows: Rows, position: int) -> None:
+        """An event of the service hall (`stats_services.SERVICE_FOLDS`, registered below)."""
+        SERVICE_FOLDS[type(event)](event, rows)
+
     for _cls in STATUSES:
         fold.register(_cls, _status)
+    for _cls in SERVICE_FOLDS:
+        fold.register(_cls, _service)
     del _cls

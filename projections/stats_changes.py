@@ -9,6 +9,7 @@ from uuid import UUID
 from aggregates.exhibition import Exhibition
 from aggregates.financing_need import FinancingNeed
 from aggregates.posting import Posting
+from aggregates.service_product import ServiceProduct
 from projections.rows import Row, Rows
 
 # Events that only change a status: (event class, (table, new status)).
@@ -21,6 +22,7 @@ STATUSES: dict[type, tuple[str, str]] = {  # event class → (table, the status 
     FinancingNeed.Expired: ("stats_needs", "expired"),
     Exhibition.Cancelled: ("stats_exhibitions", "cancelled"),
     Exhibition.Closed: ("stats_exhibitions", "closed"),
+    ServiceProduct.Retired: ("stats_service_products", "retired"),
 }
 
 

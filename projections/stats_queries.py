@@ -15,10 +15,12 @@ from psycopg.sql import SQL, Composed
 from psycopg_pool import ConnectionPool
 
 from projections.rows import Row
+from projections.stats_service_queries import FIGURES, service_figures
 
 CHINA_STANDARD_TIME = timezone(timedelta(hours=8), "CST")
 DealKey = Literal["month", "region", "category", "exhibition"]
 FinancingKey = Literal["month", "bank", "product_type", "region"]
+ServiceKey = Literal["provider", "category", "month", "region"]
 
 _POSITION: LiteralString = (
     "(SELECT coalesce(max(position), 0) FROM projection_positions WHERE view = 'stats')"
@@ -53,6 +55,13 @@ FINANCING_KEYS: dict[str, LiteralString] = {
     "bank": "bank_id::text",
     "product_type": "product_type",
     "region": "region",
+}
+# (key of a request, key of one of its steps): by provider, each belongs to its own provider.
+SERVICE_KEYS: dict[str, tuple[LiteralString, LiteralString]] = {
+    "provider": ("sr.provider_id::text", "s.provider_id::text"),
+    "category": ("sr.category", "sr.category"),
+    "month": (_local_month("sr.submitted_at"), _local_month("sr.submitted_at")),
+    "region": ("sr.region", "sr.region"),
 }
 
 
@@ -91,13 +100,15 @@ class StatsQueries:
         """The platform's figures (API.md, `GET /stats`) with the view's position."""
         query = SQL(
             "WITH o AS (SELECT count(*) FILTER (WHERE kind = 'enterprise') AS enterprises,"
-            "  count(*) FILTER (WHERE kind = 'bank') AS banks FROM stats_organizations),"
+            "  count(*) FILTER (WHERE kind = 'bank') AS banks,"
+            "  count(*) FILTER (WHERE kind = 'provider' AND verified) AS providers"
+            "  FROM stats_organizations),"
             " p AS (SELECT count(*) FILTER (WHERE status = 'open' AND expires_at > %(now)s)"
             "  AS open_postings, count(*) AS postings, coalesce(sum(bids), 0)::bigint AS bids"
             "  FROM stats_postings),"
             " c AS (SELECT coalesce(sum(n), 0)::bigint AS contracts,"
             "  coalesce(sum(total) FILTER (WHERE currency = 'CNY'), 0) AS contract_amount,"
-            "  coalesce(jsonb_object_agg(currency, total::text), '{}') AS contract_amounts"
+            "  coalesce(jsonb_object_agg(currency, total::text), '{{}}') AS contract_amounts"
             "  FROM (SELECT currency, count(*) AS n, sum(amount) AS total FROM stats_contracts"
             "  WHERE " + _DONE + " GROUP BY currency) per_currency),"
             " k AS (SELECT count(*) FILTER (WHERE kind = 'sale') AS sale_contracts,"
@@ -115,9 +126,15 @@ class StatsQueries:
             + _HELD_BY_KIND
             + "  coalesce(sum(attended), 0)::bigint AS participants,"
             "  coalesce(sum(attended) FILTER (WHERE kind IN ('lecture', 'training')), 0)::bigint"
-            "  AS trained FROM stats_exhibitions WHERE status <> 'cancelled')"
-            " SELECT *, " + _POSITION + " AS position FROM o, p, c, k, n, e"
-        )
+            "  AS trained FROM stats_exhibitions WHERE status <> 'cancelled'),"
+            " sp AS (SELECT count(*) AS products FROM stats_service_products"
+            "  WHERE status = 'active'), {},"
+            " sv AS (SELECT coalesce(sum(requests), 0)::bigint AS service_requests,"
+            "  coalesce(sum(closed), 0)::bigint AS service_closed,"
+            "  max(response_rate) AS response_rate, max(resolution_rate) AS resolution_rate,"
+            "  max(satisfaction_rate) AS satisfaction_rate FROM (" + FIGURES + ") AS f)"
+            " SELECT *, " + _POSITION + " AS position FROM o, p, c, k, n, e, sp, sv"
+        ).format(service_figures("''", "''", SQL("true")))
         overdue_before = now - timedelta(days=response_days)
         return self._rows(query, {"now": now, "overdue_before": overdue_before})[0]
 
@@ -160,6 +177,18 @@ class StatsQueries:
         ).format(conditions)
         params["overdue_before"] = now - timedelta(days=response_days)
         return _groups(self._rows(query, params), "needs")
+
+    def service_groups(self, group_by: ServiceKey, period: Period) -> tuple[list[Row], int]:
+        """Service requests submitted in the period, and their steps, by the key; and position."""
+        where, params = period.clauses("submitted_at")
+        conditions = SQL(" AND ").join(where) if where else SQL("true")
+        request_key, step_key = SERVICE_KEYS[group_by]
+        query = SQL(
+            "WITH {}, f AS (" + FIGURES + ")"
+            " SELECT " + _POSITION + " AS position, f.*"
+            ' FROM (SELECT 1) AS one LEFT JOIN f ON true ORDER BY f.key COLLATE "C" NULLS LAST'
+        ).format(service_figures(request_key, step_key, conditions))
+        return _groups(self._rows(query, params), "requests")
 
     def sale_contracts_after(self, after: int, limit: int) -> list[Row]:
         """Sale contracts last changed after `after`, oldest change first, with their posting

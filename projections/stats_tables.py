@@ -1,6 +1,7 @@
 """Tables of the statistics view: one small row per organization, posting, contract, financing
-need and exhibition, holding what the figures and the OCDS releases are computed from (so that
-both read one view, consistent at its position)."""
+need, exhibition, service product and service request, and one per step of a service request
+(dispatch, acceptance, resolution, feedback), holding what the figures and the OCDS releases
+are computed from (so that both read one view, consistent at its position)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ ORGANIZATIONS = Table(
         "id uuid PRIMARY KEY",
         "kind text NOT NULL",
         "name text NOT NULL",
+        "verified boolean NOT NULL DEFAULT false",
     ),
 )
 POSTINGS = Table(
@@ -88,7 +90,48 @@ EXHIBITIONS = Table(
         "attended int NOT NULL DEFAULT 0",  # persons checked in
     ),
 )
-TABLES = (ORGANIZATIONS, POSTINGS, CONTRACTS, NEEDS, EXHIBITIONS)
+SERVICE_PRODUCTS = Table(
+    "stats_service_products",
+    (
+        "id uuid PRIMARY KEY",
+        "status text NOT NULL",
+    ),
+)
+SERVICE_REQUESTS = Table(
+    "stats_service_requests",
+    (
+        "id uuid PRIMARY KEY",
+        "category text NOT NULL",
+        "region text NOT NULL",
+        "submitted_at timestamptz NOT NULL",
+        "provider_id uuid",  # when closed, the one it was closed with; else the current one
+        "closed boolean NOT NULL DEFAULT false",
+    ),
+)
+# One row per dispatch, acceptance, resolution and feedback, keyed "<request id>:<version>".
+SERVICE_STEPS = Table(
+    "stats_service_steps",
+    (
+        "id text PRIMARY KEY",
+        "request_id uuid NOT NULL",
+        "kind text NOT NULL",  # dispatch | accept | resolve | feedback
+        "provider_id uuid NOT NULL",
+        "started_at timestamptz",  # accept: the dispatch; resolve: the acceptance or reopening
+        "due timestamptz",  # accept: accept_by; resolve: the resolve_by in force
+        "at timestamptz NOT NULL",
+        "satisfaction int",  # feedback only
+    ),
+)
+TABLES = (
+    ORGANIZATIONS,
+    POSTINGS,
+    CONTRACTS,
+    NEEDS,
+    EXHIBITIONS,
+    SERVICE_PRODUCTS,
+    SERVICE_REQUESTS,
+    SERVICE_STEPS,
+)
 
 SCHEMA = (
     *(table.create for table in TABLES),
@@ -99,5 +142,9 @@ SCHEMA = (
     SQL(
         "CREATE INDEX IF NOT EXISTS stats_contracts_position_idx"
         " ON stats_contracts (kind, position)"
+    ),
+    SQL(
+        "CREATE INDEX IF NOT EXISTS stats_service_steps_request_idx"
+        " ON stats_service_steps (request_id)"
     ),
 )

@@ -1,4 +1,5 @@
-"""Statistics (API.md, "Statistics"): figures, deal totals and financing totals.
+"""Statistics (API.md, "Statistics", and "Service requests" for the service figures):
+figures, deal totals, financing totals and service figures.
 
 Every answer is read at one position of the statistics view; the grouped ones name it in the
 `Market-Position` header (their body is a bare list), `GET /stats` in its `position` field.
@@ -27,11 +28,13 @@ from api.schemas.stats import (
     KindTotals,
     OrganizationCounts,
     PostingCounts,
+    ServiceGroup,
+    ServiceTotals,
     StatsPublic,
 )
 from marketplace.queries.viewer import ANONYMOUS
 from projections.stats import StatsView
-from projections.stats_queries import DealKey, FinancingKey, Period
+from projections.stats_queries import DealKey, FinancingKey, Period, ServiceKey
 
 router = APIRouter(prefix="/stats", tags=["statistics"], dependencies=[fresh(StatsView)])
 POSITION_HEADER = "Market-Position"
@@ -73,6 +76,15 @@ def stats_from_row(row: dict[str, Any]) -> StatsPublic:
             participants=row["participants"],
             trained=row["trained"],
         ),
+        services=ServiceTotals(
+            providers=row["providers"],
+            products=row["products"],
+            requests=row["service_requests"],
+            closed=row["service_closed"],
+            response_rate=row["response_rate"],
+            resolution_rate=row["resolution_rate"],
+            satisfaction_rate=row["satisfaction_rate"],
+        ),
         position=row["position"],
     )
 
@@ -93,7 +105,8 @@ def period(start: date | None, end: date | None) -> Period:
 
 @router.get("")
 def read_stats(stats: StatsQueriesDep, min_position: MinPosition = None) -> StatsPublic:
-    """The platform's figures: organizations, postings, bids, contracts, financing, exhibitions."""
+    """The platform's figures: organizations, postings, bids, contracts, financing,
+    exhibitions, services."""
     row = stats.totals()
     row["position"] = answered_at(row["position"], min_position)
     return stats_from_row(row)
@@ -144,3 +157,21 @@ def read_financing_stats(
     groups, position = stats.financing_groups(caller or ANONYMOUS, group_by, period(start, end))
     response.headers[POSITION_HEADER] = str(answered_at(position, min_position))
     return [FinancingGroup.model_validate(row) for row in groups]
+
+
+@router.get("/services")
+def read_service_stats(
+    stats: StatsQueriesDep,
+    response: Response,
+    group_by: ServiceKey,
+    start: Annotated[
+        DateIn | None, Query(alias="from", description="first submission date")
+    ] = None,
+    end: To = None,
+    min_position: MinPosition = None,
+) -> list[ServiceGroup]:
+    """Service requests by provider, category, month or region submitted: counts, the three
+    rates (响应率, 按时办结率, 满意率) and the median hours to accept and to resolve."""
+    groups, position = stats.service_groups(group_by, period(start, end))
+    response.headers[POSITION_HEADER] = str(answered_at(position, min_position))
+    return [ServiceGroup.model_validate(row) for row in groups]

@@ -1,4 +1,4 @@
-"""Platform statistics: the figures, deal totals and financing totals (decimals as strings)."""
+"""Platform statistics: the figures, deal, financing and service totals (decimals as strings)."""
 
 from __future__ import annotations
 
@@ -64,6 +64,22 @@ class ActivityTotals(BaseModel):
     trained: int = Field(description="persons checked in at lectures and trainings")
 
 
+class ServiceTotals(BaseModel):
+    providers: int = Field(description="verified service providers")
+    products: int = Field(description="active service products")
+    requests: int = Field(description="service requests ever submitted")
+    closed: int = Field(description="service requests closed")
+    response_rate: DecimalOut | None = Field(
+        description="响应率: acceptances on time / dispatches, 4 places; null if none"
+    )
+    resolution_rate: DecimalOut | None = Field(
+        description="按时办结率: resolutions on time / resolutions, 4 places; null if none"
+    )
+    satisfaction_rate: DecimalOut | None = Field(
+        description="满意率: feedback with satisfaction 4 or 5 / feedback, 4 places; null if none"
+    )
+
+
 class StatsPublic(BaseModel):
     organizations: OrganizationCounts
     postings: PostingCounts
@@ -72,6 +88,7 @@ class StatsPublic(BaseModel):
     financing: FinancingTotals
     exhibitions: ExhibitionTotals
     activities: ActivityTotals
+    services: ServiceTotals
     position: int = Field(description="the event position these figures are the fold of")
 
 
@@ -97,4 +114,37 @@ class FinancingGroup(BaseModel):
     overdue: int
     median_hours_to_first_offer: DecimalOut | None = Field(
         description="over the group's needs that got an offer, rounded to 0.01 h; null if none"
+    )
+
+
+class ServiceGroup(BaseModel):
+    key: str | None = Field(
+        description="provider id (null: requests never dispatched), service category, "
+        "YYYY-MM submitted (China Standard Time), or 6-digit region"
+    )
+    requests: int = Field(description="requests submitted")
+    dispatched: int = Field(description="dispatches (a request dispatched twice counts twice)")
+    accepted: int = Field(description="acceptances (签收)")
+    accepted_on_time: int = Field(description="acceptances by that dispatch's accept_by")
+    resolved: int = Field(
+        description="resolutions (办结; a reopened request resolved again counts again)"
+    )
+    resolved_on_time: int = Field(description="resolutions by the resolve_by in force")
+    closed: int = Field(description="requests closed")
+    feedback: int = Field(description="feedback given (回访)")
+    satisfied: int = Field(description="feedback with satisfaction 4 or 5")
+    response_rate: DecimalOut | None = Field(
+        description="响应率 = accepted_on_time / dispatched, 4 places half-up; null if 0/0"
+    )
+    resolution_rate: DecimalOut | None = Field(
+        description="按时办结率 = resolved_on_time / resolved, 4 places half-up; null if 0/0"
+    )
+    satisfaction_rate: DecimalOut | None = Field(
+        description="满意率 = satisfied / feedback, 4 places half-up; null if 0/0"
+    )
+    median_hours_to_accept: DecimalOut | None = Field(
+        description="from dispatch to acceptance, rounded to 0.01 h; null if none"
+    )
+    median_hours_to_resolve: DecimalOut | None = Field(
+        description="from acceptance (or reopening) to resolution, 0.01 h; null if none"
     )

@@ -2,8 +2,8 @@
 
 Routes and the live stream ask here; nothing else decides visibility. Each context has one
 query object reading its views (`postings`, `financing`, `exhibitions`, `contracts`,
-`organizations`, `stats`, `services`, `policies`); `viewer.Viewer` is the one caller model;
-`visibility` says how each event shows on the live stream, on the same rules
+`organizations`, `stats`, `services`, `service_requests`, `policies`); `viewer.Viewer` is the
+one caller model; `visibility` says how each event shows on the live stream, on the same rules
 (`Viewer.sees_as_party`).
 """
 
@@ -19,6 +19,7 @@ from marketplace.queries.financing import FinancingQueries
 from marketplace.queries.organizations import OrganizationQueries
 from marketplace.queries.policies import PolicyQueries
 from marketplace.queries.postings import PostingQueries
+from marketplace.queries.service_requests import ServiceRequestQueries
 from marketplace.queries.services import ServiceQueries
 from marketplace.queries.stats import StatsQueries
 from marketplace.settings import Settings
@@ -37,6 +38,7 @@ class Queries:
     organizations: OrganizationQueries
     stats: StatsQueries
     services: ServiceQueries
+    service_requests: ServiceRequestQueries
     policies: PolicyQueries
 
 
@@ -64,6 +66,7 @@ def build_queries(
         ),
         stats=StatsQueries(views.stats, clock, days),
         services=ServiceQueries(views.service_products),
+        service_requests=ServiceRequestQueries(views.service_requests),
         policies=PolicyQueries(
             views.policies, views.organizations, PolicyReads(security.db), clock
         ),

@@ -1,4 +1,5 @@
-"""Who the parties of postings, financing needs and contracts are, for the live stream.
+"""Who the parties of postings, financing needs, contracts and service requests are, for the
+live stream.
 
 The parties never change once known (an owner, the bidder of a bid, the bank of an offer, a
 contract's signatories), so they are learnt from the events passing through the stream, or
@@ -18,6 +19,7 @@ from uuid import UUID
 from aggregates.contract import Contract
 from aggregates.financing_need import FinancingNeed
 from aggregates.posting import Posting
+from aggregates.service_request import ServiceRequest
 
 
 @dataclass
@@ -75,6 +77,8 @@ def _facts_of(aggregate: Any) -> _Facts:
         offers = {o.id: o.bank_id for o in aggregate.offers.values()}
         matched = offers.get(aggregate.matched_offer_id) if aggregate.matched_offer_id else None
         return _Facts(aggregate.owner_id, offers, matched_bank=matched)
+    if isinstance(aggregate, ServiceRequest):
+        return _Facts(aggregate.enterprise_id)
     if isinstance(aggregate, Contract):
         return _Facts(parties=frozenset(UUID(p["organization_id"]) for p in aggregate.parties))
     return _Facts()

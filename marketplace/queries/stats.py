@@ -1,4 +1,5 @@
-"""Reads of the statistics: public totals and groups; figures per bank for staff only."""
+"""Reads of the statistics: public totals and groups (of deals, financing and services);
+figures per bank for staff only."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 from aggregates.errors import ForbiddenError
 from marketplace.queries.viewer import Viewer
 from projections.stats import StatsView
-from projections.stats_queries import DealKey, FinancingKey, Period
+from projections.stats_queries import DealKey, FinancingKey, Period, ServiceKey
 
 Row = dict[str, Any]
 
@@ -40,6 +41,9 @@ class StatsQueries:
         return self.stats.financing_groups(
             group_by, period, now=self.clock(), response_days=self.response_days
         )
+
+    def service_groups(self, group_by: ServiceKey, period: Period) -> tuple[list[Row], int]:
+        return self.stats.service_groups(group_by, period)
 
     def sale_contracts_after(self, after: int, limit: int) -> list[Row]:
         """Signed sale contracts in log order, for OCDS releases (staff: the router checks)."""

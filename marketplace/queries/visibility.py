@@ -14,6 +14,8 @@ banks. The policy, by aggregate:
   verified banks learn `{"offer_count_change": 1}` or the need's new status. Anonymous: nothing.
 - Exhibition: scheduled, cancelled and closed are public; signups and check-ins go only to the
   organizations they name.
+- ServiceRequest: only its enterprise and the provider the event names (the one it is
+  dispatched to at that step; each event carries it), and staff; nobody else learns anything.
 - Contract: only its parties. Organization: `{kind, name}` publicly, the rest to itself; the
   sealed contact never; a suspension or reinstatement only to itself. BankProduct,
   ServiceProduct, Policy: public. Anything else: staff only.
@@ -34,6 +36,7 @@ from aggregates.organization import Organization
 from aggregates.policy import Policy
 from aggregates.posting import Posting
 from aggregates.service_product import ServiceProduct
+from aggregates.service_request import ServiceRequest
 from marketplace.queries.directory import Directory
 from marketplace.queries.event_data import event_data
 from marketplace.queries.viewer import Viewer
@@ -227,3 +230,21 @@ def _suspension(event: Any, directory: Directory) -> Visibility:
 
 def _known(*ids: UUID | None) -> frozenset[UUID]:
     return frozenset(i for i in ids if i is not None)
+
+
+@_visibility.register(ServiceRequest.Submitted)
+@_visibility.register(ServiceRequest.Dispatched)
+@_visibility.register(ServiceRequest.Accepted)
+@_visibility.register(ServiceRequest.Returned)
+@_visibility.register(ServiceRequest.NoteAdded)
+@_visibility.register(ServiceRequest.Resolved)
+@_visibility.register(ServiceRequest.FeedbackGiven)
+@_visibility.register(ServiceRequest.Withdrawn)
+@_visibility.register(ServiceRequest.Overdue)
+@_visibility.register(ServiceRequest.Closed)
+def _service_request(event: Any, directory: Directory) -> Visibility:
+    if isinstance(event, ServiceRequest.Submitted):
+        directory.learn(event.originator_id, lambda f: setattr(f, "owner", event.enterprise_id))
+    enterprise = directory.facts(event.originator_id).owner
+    provider = getattr(event, "provider_id", None)
+    return Visibility(event_data(event), _known(enterprise, provider))

@@ -1,4 +1,5 @@
-"""Deadline scheduler: appends `Expired` events as deadlines pass (like ProZorro's chronograph)."""
+"""Deadline scheduler: appends `Expired`, `Closed` and `Overdue` events as deadlines pass (like
+ProZorro's chronograph)."""
 
 from __future__ import annotations
 
@@ -14,13 +15,15 @@ from projections.exhibitions import ended_exhibitions
 from projections.financing_offers import offers_past_valid_until
 from projections.financing_queries import needs_past_respond_by
 from projections.listing_queries import overdue_postings
+from projections.service_request_queries import overdue_requests, unrated_requests
 
 T = TypeVar("T")
 
 
 class DeadlineScheduler(Worker):
-    """Expires overdue postings and closes ended exhibitions, found in the views, by use case:
-    one scan every `interval` seconds (after a failed one, `interval` s and then backing off)."""
+    """Expires overdue postings, closes ended exhibitions, marks overdue service requests, found
+    in the views, by use case: one scan every `interval` seconds (after a failed one,
+    `interval` s and then backing off)."""
 
     def __init__(self, app: Marketplace, pool: ConnectionPool[Any], interval: float) -> None:
         super().__init__("deadline-scheduler", backoff=interval, period=interval)
@@ -33,7 +36,12 @@ class DeadlineScheduler(Worker):
     def tick(self) -> int:
         """Expire every overdue posting and close every ended exhibition; how many."""
         expired = _each(overdue_postings(self.pool, self.app.clock()), self.app.expire_posting)
-        return expired + self.close_ended_exhibitions() + self.expire_financing()
+        return (
+            expired
+            + self.close_ended_exhibitions()
+            + self.expire_financing()
+            + self.service_request_deadlines()
+        )
 
     def close_ended_exhibitions(self) -> int:
         """Close every exhibition past its `ends_at`; the number closed."""
@@ -47,6 +55,18 @@ class DeadlineScheduler(Worker):
         return expired + _each(
             needs_past_respond_by(self.pool, now), self.app.expire_financing_need
         )
+
+    def service_request_deadlines(self) -> int:
+        """Mark service requests overdue to accept or to resolve (once per deadline) and close
+        resolved ones left without feedback for the feedback days."""
+        now = self.app.clock()
+        marked = _each(
+            overdue_requests(self.pool, now),
+            lambda found: self.app.mark_service_request_overdue(*found),
+        )
+        days = self.app.service_deadlines.feedback_days
+        closed = _each(unrated_requests(self.pool, now, days), self.app.close_service_request)
+        return marked + closed
 
 
 def _each(found: Iterable[T], act: Callable[[T], object]) -> int:

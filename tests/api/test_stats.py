@@ -34,6 +34,7 @@ TOP_KEYS = {
     "financing",
     "exhibitions",
     "activities",
+    "services",
     "position",
 }
 

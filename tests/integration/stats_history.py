@@ -333,10 +333,18 @@ class History:
             self.later(delay, self.app.disburse_loan, need_id, chosen.bank_id, amount)
 
 
-def generate(app: Marketplace, clock: SimClock, seed: int = 2025) -> History:
-    """The whole history; the clock is left at its end (the 'now' the figures are read at)."""
+def generate(
+    app: Marketplace,
+    clock: SimClock,
+    seed: int = 2025,
+    also: Callable[[History], object] | None = None,
+) -> History:
+    """The whole history; the clock is left at its end (the 'now' the figures are read at).
+    `also` plans more of it once the cast is registered (the service hall's part)."""
     history = History(app, clock, random.Random(seed))
     history.cast(enterprises=36, banks=4)
+    if also is not None:
+        also(history)
     for starts_in_days, cancel in ((45, False), (110, False), (165, True), (280, False)):
         history.exhibition(starts_in_days, cancel=cancel)
     for starts_in_days, kind in ((70, "matchmaking"), (90, "lecture"), (140, "training")):

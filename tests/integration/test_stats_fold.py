@@ -34,6 +34,8 @@ from marketplace.stores import security
 from projections.engine import ViewRunner
 from projections.rebuild import rebuild
 from tests.budgets import GENEROUS_BUDGETS
+from tests.integration.service_fold import ServiceFold, expected_block, expected_services
+from tests.integration.service_history import BOUNDARY, plan
 from tests.integration.stats_history import END, PASSWORD, START, History, SimClock, generate
 
 API = "/api/v1"
@@ -65,7 +67,7 @@ def world(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterat
         services = open_services(_settings(database_url, tmp_path_factory.mktemp("data")))
         try:
             services.app.clock = clock
-            history = generate(services.app, clock)
+            history = generate(services.app, clock, also=lambda h: plan(h, seed=2026))
             head = head_position(services.db)
             _start_views(services)  # they catch up; no scheduler: nothing else writes
             with TestClient(create_app(services), raise_server_exceptions=False) as client:
@@ -109,11 +111,13 @@ class Fold:
     contracts: dict[UUID, dict[str, Any]] = field(default_factory=dict)
     needs: dict[UUID, dict[str, Any]] = field(default_factory=dict)
     exhibitions: dict[UUID, dict[str, Any]] = field(default_factory=dict)
+    services: ServiceFold = field(default_factory=ServiceFold)  # tests/integration/service_fold.py
 
     def apply(self, event: Any) -> None:
         handler = getattr(self, "on_" + type(event).__qualname__.replace(".", "_"), None)
         if handler is not None:
             handler(event)
+        self.services.apply(event)
 
     # Organizations and postings
 
@@ -346,6 +350,7 @@ def expected_stats(fold: Fold, now: datetime, days: int, position: int) -> dict[
             "checked_in": sum(len(x["checked_in"]) for x in exhibitions),
         },
         "activities": activities(exhibitions, now),
+        "services": expected_block(fold.services),
         "position": position,
     }
 
@@ -544,8 +549,60 @@ def test_ocds_releases_are_the_sale_contracts(world: World, fold: Fold) -> None:
             assert datetime.fromisoformat(signed.replace("Z", "+00:00")) == expected
 
 
+def test_the_service_history_is_rich_enough(fold: Fold) -> None:
+    services = fold.services
+    requests = services.requests.values()
+    assert len(requests) >= 250
+    assert {r["closed"] for r in requests} == {True, False}
+    assert any(r["provider"] is None for r in requests)
+    kinds = Counter(s["kind"] for s in services.steps)
+    assert kinds["dispatched"] > len([r for r in requests if r["provider"] is not None])
+    for kind in ("accepted", "resolved"):
+        assert {s["on_time"] for s in services.steps if s["kind"] == kind} == {True, False}
+    assert {s["satisfied"] for s in services.steps if s["kind"] == "feedback"} == {True, False}
+    resolutions = Counter(s["request"] for s in services.steps if s["kind"] == "resolved")
+    assert max(resolutions.values()) >= 2  # reopened and resolved again
+    providers = {s["provider"] for s in services.steps}
+    assert len(providers) == 5 and sum(services.verified.values()) == 5
+    assert set(services.products.values()) == {"active", "retired"}
+    boundary = [r for r in requests if r["submitted_at"] == BOUNDARY]
+    assert len(boundary) == 1 and month(BOUNDARY) == "2025-05"
+
+
+@pytest.mark.parametrize("group_by", ["provider", "category", "month", "region"])
+def test_services_equal_the_fold(world: World, fold: Fold, group_by: str) -> None:
+    expected = expected_services(fold.services, group_by)
+    assert read(world, "/stats/services", group_by=group_by) == expected
+    assert sum(group["requests"] for group in expected) == len(fold.services.requests)
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        (date(2025, 5, 1), date(2025, 5, 1)),  # the boundary request, 30 April in UTC
+        (date(2025, 3, 1), date(2025, 4, 30)),
+        (date(2025, 7, 17), None),
+        (None, date(2025, 2, 28)),
+    ],
+)
+def test_services_in_a_period_equal_the_fold(
+    world: World, fold: Fold, start: date | None, end: date | None
+) -> None:
+    params = {k: v.isoformat() for k, v in (("from", start), ("to", end)) if v is not None}
+    for group_by in ("provider", "month"):
+        answer = read(world, "/stats/services", group_by=group_by, **params)
+        assert answer == expected_services(fold.services, group_by, start, end)
+
+
 def test_a_rebuilt_view_answers_the_same(world: World, fold: Fold) -> None:
-    before = [read(world, "/stats"), read(world, "/stats/deals", group_by="exhibition")]
+    def answers() -> list[Any]:
+        return [
+            read(world, "/stats"),
+            read(world, "/stats/deals", group_by="exhibition"),
+            read(world, "/stats/services", group_by="provider"),
+            read(world, "/stats/services", group_by="month"),
+        ]
+
+    before = answers()
     rebuild(world.services.app, world.services.url, [world.services.views.stats])
-    after = [read(world, "/stats"), read(world, "/stats/deals", group_by="exhibition")]
-    assert after == before
+    assert answers() == before

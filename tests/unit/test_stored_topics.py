@@ -45,6 +45,18 @@ STORED = {
     ],
     "aggregates.policy:Policy": ["Published", "Revised", "Withdrawn"],
     "aggregates.service_product:ServiceProduct": ["Published", "Revised", "Retired"],
+    "aggregates.service_request:ServiceRequest": [
+        "Submitted",
+        "Dispatched",
+        "Accepted",
+        "Returned",
+        "NoteAdded",
+        "Resolved",
+        "FeedbackGiven",
+        "Withdrawn",
+        "Overdue",
+        "Closed",
+    ],
     "aggregates.posting:Posting": [
         "Published",
         "Revised",

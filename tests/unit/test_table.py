@@ -30,7 +30,7 @@ def definitions(statement: str) -> list[str]:
 
 
 def test_every_wired_view_is_checked() -> None:
-    assert len(VIEWS) == 12
+    assert len(VIEWS) == 13
     assert all(issubclass(view, View) for view in VIEWS)
 
 
@@ -80,3 +80,46 @@ def test_generated_and_jsonb_columns_are_derived_from_their_types() -> None:
         " tags text[] NOT NULL, words text NOT NULL, search tsvector GENERATED ALWAYS AS"
         " (to_tsvector('simple', words)) STORED)"
     )
+
+
+def test_a_new_row_starts_with_the_declared_constant_defaults() -> None:
+    table = Table(
+        "t",
+        (
+            "id uuid PRIMARY KEY",
+            "count int NOT NULL DEFAULT 0",
+            "below int NOT NULL DEFAULT -1",
+            "flag boolean NOT NULL DEFAULT false",
+            "on_ boolean DEFAULT TRUE",
+            "tags text[] NOT NULL DEFAULT '{}'",
+            "label text NOT NULL DEFAULT 'it''s'",
+            "at timestamptz NOT NULL DEFAULT now()",
+            "note text",
+            "search tsvector GENERATED ALWAYS AS (to_tsvector('simple', note)) STORED",
+        ),
+    )
+    first, second = table.row(id=1), table.row(id=2, count=5)
+    assert first == {
+        "id": 1,
+        "count": 0,
+        "below": -1,
+        "flag": False,
+        "on_": True,
+        "tags": [],
+        "label": "it's",
+        "at": None,
+        "note": None,
+    }
+    assert second["count"] == 5
+    first["tags"].append("x")  # each row has its own list
+    assert table.row()["tags"] == [] and second["tags"] == []
+
+
+def test_every_view_row_fills_its_not_null_constant_defaults() -> None:
+    for view in VIEWS:
+        for table in view.tables:
+            row = table.row()
+            for definition in table.definitions:
+                name = definition.split()[0]
+                if re.search(r"NOT NULL DEFAULT (\d+|false|true|'\{\}')", definition):
+                    assert row[name] is not None, (table.name, name)

@@ -537,3 +537,28 @@ def test_python_dash_m_runs_the_verifier(
     run = subprocess.run([*command, *arguments], capture_output=True, text=True)
     assert run.returncode == Exit.LEAF_HASH
     assert "FAILED (LEAF_HASH): leaf 8" in run.stderr
+
+
+def test_a_bundle_with_both_plain_and_compressed_files_is_malformed(
+    bundle: Path, keys: tuple[str, str], tmp_path: Path
+) -> None:
+    """Which of the two is the log? The verifier does not pick one silently."""
+    events = bundle / "events.jsonl"
+    (bundle / "events.jsonl.gz").write_bytes(gzip.compress(events.read_bytes()))
+    result = verify(bundle, keys[1], tmp_path / "state")
+    assert result.exit is Exit.MALFORMED
+    assert "events.jsonl.gz" in result.message
+
+
+def test_a_failure_before_a_damaged_part_of_a_gz_is_reported_first(
+    bundle: Path, keys: tuple[str, str], tmp_path: Path
+) -> None:
+    """Row 2 is tampered with; the compressed leaves break off after row 9. The first failure
+    in the log's order is row 2's, however far ahead the files were read."""
+    edit_lines(bundle / "events.jsonl", lambda objs: objs[2].update(stream_version=7))
+    compress(bundle)
+    leaves = gzip.decompress((bundle / "leaves.jsonl.gz").read_bytes())
+    damaged = gzip.compress(leaves)
+    (bundle / "leaves.jsonl.gz").write_bytes(damaged[: len(damaged) * 3 // 4])
+    result = verify(bundle, keys[1], tmp_path / "state")
+    assert (result.exit, result.leaf_index) == (Exit.EVENT_MISMATCH, 2), result.message

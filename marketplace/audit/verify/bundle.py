@@ -36,27 +36,38 @@ def scan_bundle(bundle: Path, workers: int | None = None) -> MemoryTree:
     return tree
 
 
-_Chunk = tuple[int, list[bytes], list[bytes], int | None]  # first row, lines, lines, previous
+# first row, event lines, leaf lines, position before, a read failure (BundleError arguments)
+_Chunk = tuple[int, list[bytes], list[bytes], int | None, tuple[Any, ...] | None]
 
 
 def _chunks(events: IO[bytes], leaves: IO[bytes], size: int) -> Iterator[_Chunk]:
     """The files' lines `size` at a time, with the position of the event before each chunk
-    (None if it does not parse: the chunk before fails on it first)."""
+    (None if it does not parse: the chunk before fails on it first). A file that cannot be
+    read further (a damaged `.gz`) ends the chunks: the last holds the rows read whole from
+    both files and the failure, reported only if those rows, and every chunk before, pass."""
     start, previous = 0, None
     while True:
-        event_lines, leaf_lines = _read(events, EVENTS, size), _read(leaves, LEAVES, size)
+        event_lines, event_error = _read(events, EVENTS, size)
+        leaf_lines, leaf_error = _read(leaves, LEAVES, size)
+        if unreadable := event_error or leaf_error:
+            rows = min(len(event_lines), len(leaf_lines))
+            yield start, event_lines[:rows], leaf_lines[:rows], previous, unreadable
+            return
         if not event_lines and not leaf_lines:
             return
-        yield start, event_lines, leaf_lines, previous
+        yield start, event_lines, leaf_lines, previous, None
         start += size
         previous = _position(event_lines[-1]) if event_lines else None
 
 
-def _read(file: IO[bytes], name: str, size: int) -> list[bytes]:
+def _read(file: IO[bytes], name: str, size: int) -> tuple[list[bytes], tuple[Any, ...] | None]:
+    """Up to `size` lines, and the failure (BundleError arguments) that stopped them early."""
+    lines: list[bytes] = []
     try:
-        return list(islice(file, size))
+        lines.extend(islice(file, size))
     except (OSError, EOFError, zlib.error) as error:  # a damaged or truncated .gz
-        raise BundleError(Exit.MALFORMED, f"cannot read {name}: {error}") from None
+        return lines, (Exit.MALFORMED, f"cannot read {name}: {error}", None, None)
+    return lines, None
 
 
 def _position(line: bytes) -> int | None:
@@ -70,7 +81,7 @@ def _position(line: bytes) -> int | None:
 def _scan_chunk(chunk: _Chunk) -> tuple[list[bytes], tuple[Any, ...] | None]:
     """In a worker: check one chunk's rows as `scan_bundle` would, in order; its subtree
     levels, or the first failure as BundleError arguments."""
-    start, event_lines, leaf_lines, previous = chunk
+    start, event_lines, leaf_lines, previous, unreadable = chunk
     hashes = bytearray()
     try:
         events = (_event(n, obj) for n, obj in _objects(EVENTS, start + 1, event_lines))
@@ -90,6 +101,8 @@ def _scan_chunk(chunk: _Chunk) -> tuple[list[bytes], tuple[Any, ...] | None]:
             previous = event.position
     except BundleError as error:
         return [], (error.exit, str(error), error.leaf_index, error.position)
+    if unreadable is not None:
+        return [], unreadable
     return subtree_levels(bytes(hashes)), None
 
 
@@ -167,8 +180,11 @@ def _check_event(event: _Event, leaf: _Leaf) -> None:
 
 
 def _open(bundle: Path, name: str) -> IO[bytes]:
-    """The bundle's file `name`, or `name.gz` (decompressed while read) if that is there."""
+    """The bundle's file `name`, or `name.gz` (decompressed while read) if that is there; both
+    is malformed (which one would the reader of the bundle take for the log?)."""
     packed = bundle / f"{name}.gz"
+    if packed.is_file() and (bundle / name).is_file():
+        raise BundleError(Exit.MALFORMED, f"both {name} and {name}.gz are present: keep one")
     try:
         return cast(
             IO[bytes], gzip.open(packed) if packed.is_file() else (bundle / name).open("rb")
