@@ -15,6 +15,9 @@ from aggregates.errors import InvalidValueError
 from aggregates.exhibition import Exhibition
 from aggregates.exhibition_terms import SignupStatus
 from marketplace.application import Marketplace
+from marketplace.queries.directory import Directory
+from marketplace.queries.viewer import Viewer
+from marketplace.queries.visibility import visibility
 from tests.unit.test_exhibition import DEADLINE, ENDS_AT, NOW, OPERATOR, STARTS_AT, schedule
 from tests.unit.test_usecases import POPO, Clock
 
@@ -168,3 +171,17 @@ def v1(state: bytes) -> dict[str, Any]:
     for key in ("class_version", "attendees", "promoted_ids", "attended"):
         data.pop(key, None)
     return data
+
+
+def test_on_the_stream_a_cancellation_reaches_everyone_it_promoted() -> None:
+    exhibition = lecture(10)
+    six, four = join(exhibition, 6), join(exhibition, 4)
+    three, two, five = join(exhibition, 3), join(exhibition, 2), join(exhibition, 5)
+    exhibition.cancel_signup(six, six)  # 6 seats free: 3 and 2 fit, 5 no longer does
+    (event,) = exhibition.collect_events()
+    assert event.promoted_ids == [three, two]
+    shown = visibility(event, Directory(lambda _: None))
+    for organization_id in (six, three, two):
+        assert shown.data_for(Viewer(id=organization_id, kind="enterprise")) is not None
+    for organization_id in (four, five, None):
+        assert shown.data_for(Viewer(id=organization_id, kind="enterprise")) is None
