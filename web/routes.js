@@ -11,6 +11,11 @@ export const ROUTES = [
   { path: "/policies/new", page: "policy-form", roles: ["operator"] },
   { path: "/policies/:id/edit", page: "policy-form", roles: ["operator"] },
   { path: "/policies/:id", page: "policy", roles: null },
+  { path: "/services", page: "services", roles: null, nav: "nav.services" },
+  { path: "/services/ask", page: "service-ask", roles: ["enterprise"] },
+  { path: "/services/:id", page: "service-product", roles: null },
+  { path: "/requests", page: "requests", roles: ["enterprise", "operator", "auditor"], nav: "nav.requests" },
+  { path: "/requests/:id", page: "service-request", roles: ["enterprise", "provider", "operator", "auditor"] },
   { path: "/login", page: "login", roles: null },
   { path: "/register", page: "register", roles: null },
 
@@ -25,6 +30,11 @@ export const ROUTES = [
 
   { path: "/contracts", page: "contracts", roles: ["enterprise", "bank", "operator", "auditor"], nav: "nav.contracts" },
   { path: "/contracts/:id", page: "contract", roles: ["enterprise", "bank", "operator", "auditor"] },
+
+  { path: "/provider/products", page: "provider-products", roles: ["provider"], nav: "nav.providerProducts" },
+  { path: "/provider/requests", page: "provider-requests", roles: ["provider"], nav: "nav.providerRequests" },
+  { path: "/operator/dispatch", page: "dispatch-board", roles: ["operator"], nav: "nav.dispatch" },
+  { path: "/operator/providers", page: "provider-assessment", roles: ["operator", "auditor"], nav: "nav.assessment" },
 
   { path: "/operator/banks", page: "banks", roles: ["operator"], nav: "nav.banks" },
   { path: "/operator/organizations", page: "organizations", roles: ["operator", "auditor"], nav: "nav.organizations" },

@@ -1,7 +1,8 @@
 """Realistic demo data: enterprises in Hangzhou, Xiamen, Qingdao and Shenzhen, postings, bids,
 verified banks with their products, financing needs of every type and offers, a trade fair in
 Hangzhou, an online matchmaking event, a lecture and a training with signups, and a dozen
-policy items."""
+policy items; service providers (law, testing, accounting, training, IT) with their
+service products."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from marketplace.application import Marketplace
 from marketplace.demo.exhibitions import load_exhibitions_demo
 from marketplace.demo.financing import BANKS, load_financing_demo
 from marketplace.demo.policies import load_policies_demo
+from marketplace.demo.services import load_services_demo
 
 DEMO_PASSWORD = "demo-password-2026"
 
@@ -29,6 +31,7 @@ class DemoOrg:
     region: str
     industry: str | None
     body: str  # 9 characters of the credit code after the region
+    categories: tuple[str, ...] = ()  # a provider's service categories
 
     @property
     def credit_code(self) -> str:
@@ -50,6 +53,43 @@ ORGS = [
     DemoOrg("hz_bank", "bank", "杭州科创银行西湖支行", "330106", None, "MB7K3P2X1"),
     DemoOrg("xm_bank", "bank", "厦门海湾商业银行海沧支行", "350205", None, "MA8BNK7Q2"),
     DemoOrg("sz_bank", "bank", "深圳前海农商银行南山支行", "440305", None, "MA5BK9R31"),
+    DemoOrg("hz_law", "provider", "浙江钱江律师事务所", "330106", None, "MD3L4W8K2", ("legal",)),
+    DemoOrg(
+        "xm_lab",
+        "provider",
+        "厦门海西检验检测中心有限公司",
+        "350205",
+        None,
+        "MA8TQ5C61",
+        ("testing_inspection", "certification"),
+    ),
+    DemoOrg(
+        "qd_acct",
+        "provider",
+        "青岛信诚会计师事务所",
+        "370212",
+        None,
+        "MA3K6N2P7",
+        ("business", "financing", "management"),
+    ),
+    DemoOrg(
+        "sz_school",
+        "provider",
+        "深圳南山职业培训学校",
+        "440305",
+        None,
+        "MA5TR4H83",
+        ("training_startup", "human_resources"),
+    ),
+    DemoOrg(
+        "sz_it",
+        "provider",
+        "Shenzhen Cloudbridge IT Services Co., Ltd.",
+        "440305",
+        None,
+        "MA5CL8D24",
+        ("informatization", "technology"),
+    ),
     DemoOrg("auditor", "auditor", "杭州明鉴会计师事务所（审计）", "330106", None, "MA2AUD7T3"),
 ]
 
@@ -118,6 +158,7 @@ def load_demo(app: Marketplace, password: str = DEMO_PASSWORD) -> int:
                 industry=org.industry,
                 contact={"name": "演示联系人", "phone": "0571-88880000", "email": None},
                 password=password,
+                service_categories=list(org.categories) or None,
             )
             written += 1
         except ConflictError:
@@ -154,6 +195,8 @@ def load_demo(app: Marketplace, password: str = DEMO_PASSWORD) -> int:
         written += 1
     written += load_exhibitions_demo(app, ids)
     written += load_policies_demo(app, ids["operator"])
+    providers = [org.key for org in ORGS if org.kind == "provider"]
+    written += load_services_demo(app, ids, providers)
     return written + load_financing_demo(app, ids)
 
 

@@ -6,11 +6,13 @@ from __future__ import annotations
 import re
 import shlex
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from aggregates.organization import organization_id
 from marketplace.bootstrap import Services
 from marketplace.demo.load import DEMO_PASSWORD, demo_accounts, load_demo
 from tests.api.helpers import API, head
@@ -46,6 +48,67 @@ def test_the_demo_has_an_auditor_who_signs_in(client: TestClient, demo: int) -> 
     assert session.json()["organization"]["kind"] == "auditor"
     token = {"Authorization": f"Bearer {session.json()['token']}"}
     assert client.get(f"{API}/audit/checkpoint", headers=token).status_code == 200
+
+
+def demo_products(client: TestClient, demo: int, **params: str) -> list[dict[str, Any]]:
+    """The demo providers' products that match `params` (other tests may add their own)."""
+    providers = {
+        str(organization_id(code)) for kind, _, code in demo_accounts() if kind == "provider"
+    }
+    query = {"min_position": demo, "limit": 100, **params}
+    found = client.get(f"{API}/service-products", params=query)
+    assert found.status_code == 200, found.text
+    return [item for item in found.json()["items"] if item["provider"]["id"] in providers]
+
+
+def test_the_service_hall_has_products_of_every_pricing_from_five_providers(
+    client: TestClient, demo: int
+) -> None:
+    items = demo_products(client, demo)
+    assert {item["pricing"] for item in items} == {"free", "discounted", "market"}
+    assert len({item["provider"]["id"] for item in items}) == 5
+    assert len({item["response_hours"] for item in items}) > 3
+    retired = demo_products(client, demo, status="retired")
+    assert [item["name"] for item in retired] == ["食品理化与微生物检验"]
+    # The contract review was revised to serve Shanghai too, at a lower price.
+    legal = demo_products(client, demo, category="legal", region="310101")
+    assert sorted(item["price"] for item in legal) == ["3000", "600"]
+
+
+def test_the_demo_providers_are_verified_and_sign_in(client: TestClient, demo: int) -> None:
+    providers = [code for kind, _, code in demo_accounts() if kind == "provider"]
+    assert len(providers) == 5
+    for code in providers:
+        body = {"credit_code": code, "password": DEMO_PASSWORD}
+        session = client.post(f"{API}/sessions", json=body)
+        assert session.status_code == 201, session.text
+        organization = session.json()["organization"]
+        assert organization["kind"] == "provider" and organization["verified"], organization
+
+
+def test_the_demo_has_service_requests_in_every_state(client: TestClient, demo: int) -> None:
+    operator = next(code for kind, _, code in demo_accounts() if kind == "operator")
+    session = client.post(
+        f"{API}/sessions", json={"credit_code": operator, "password": DEMO_PASSWORD}
+    )
+    token = {"Authorization": f"Bearer {session.json()['token']}"}
+    query = {"min_position": demo, "limit": 200}
+    found = client.get(f"{API}/service-requests", params=query, headers=token)
+    assert found.status_code == 200, found.text
+    requests = [r for r in found.json()["items"] if r["enterprise"]["id"] in demo_enterprises()]
+    statuses = {r["status"] for r in requests}
+    assert statuses == {
+        "submitted", "dispatched", "accepted", "resolved", "reopened", "closed", "withdrawn"
+    }  # fmt: skip
+    closed = next(r for r in requests if r["status"] == "closed")
+    assert closed["satisfaction"] == 5 and closed["product_id"] is not None
+    returned = [r for r in requests if r["status"] == "submitted" and r["category"] == "technology"]
+    steps = client.get(f"{API}/service-requests/{returned[0]['id']}", headers=token).json()
+    assert [step["type"] for step in steps["timeline"]] == ["submitted", "dispatched", "returned"]
+
+
+def demo_enterprises() -> set[str]:
+    return {str(organization_id(code)) for kind, _, code in demo_accounts() if kind == "enterprise"}
 
 
 def test_loading_again_writes_nothing(services: Services, demo: int) -> None:

@@ -58,6 +58,15 @@ class Accounts:
             self.services.app.verify_organization(UUID(created.json()["id"]))
         return self._session(body)
 
+    def provider(self, *categories: str, verified: bool = True, **overrides: Any) -> Credentials:
+        """A service provider (服务机构) offering `categories`, verified unless told."""
+        body = organization_body("provider", service_categories=list(categories), **overrides)
+        created = self.http.post("/organizations", json=body)
+        assert created.status_code == 201, created.text
+        if verified:
+            self.services.app.verify_organization(UUID(created.json()["id"]))
+        return self._session(body)
+
     def staff(self, kind: str) -> Credentials:
         """An operator or auditor, created as `market accounts create` does."""
         body = organization_body(kind)

@@ -23,7 +23,7 @@ Shot = Callable[[Page, str], Path]
 ROUTES_JS = Path(__file__).resolve().parents[2] / "web" / "routes.js"
 ROUTE = re.compile(r'\{\s*path:\s*"([^"]+)",\s*page:\s*"[^"]+",\s*roles:\s*(null|\[[^\]]*\])')
 # "bidder" is a second enterprise: other people's postings (the bid form) and the seller's side.
-ROLES = ("anonymous", "enterprise", "bidder", "bank", "operator", "auditor")
+ROLES = ("anonymous", "enterprise", "bidder", "bank", "provider", "operator", "auditor")
 PASSWORD = "correct horse battery"
 DESCRIPTION = "Grade 304, 2 mm, delivered to Hangzhou."
 MESSAGE = "Stock available, delivery on time"
@@ -31,6 +31,8 @@ CONDITIONS = "Order receivables as repayment source"
 VENUE = "Hall A, Expo Centre"
 ISSUER = "Ministry of Industry and Information Technology"
 POLICY_BODY = "Subsidies for cloud and ERP adoption by small and medium enterprises."
+SERVICE = "Contract review by licensed lawyers, within two working days."
+ASKED = "Help with a labour arbitration"
 
 # Counts the page's fetches in flight, so a check waits for lists that load after the render;
 # and remembers the last hash the router was told about (hashchange comes a task after the
@@ -85,6 +87,8 @@ class World:
     loan_contract: str
     exhibition: str
     policy: str
+    service_product: str
+    service_request: str
     data: list[str]
 
 
@@ -192,11 +196,34 @@ def world(accounts: Accounts) -> World:
         json={"title": policy_title, "body": POLICY_BODY, "issuer": ISSUER,
               "topics": ["digitalization"], "regions": [], "industries": []},
     )  # fmt: skip
+    provider = accounts.provider("legal", name=f"Westlake Legal Partners {tag}")
+    service = f"Contract Review for SMEs {tag}"
+    service_product = accounts.api(
+        "POST",
+        "/service-products",
+        provider,
+        json={"name": service, "category": "legal", "description": SERVICE, "pricing": "market",
+              "price": "800", "unit": "visit", "regions": ["33"], "response_hours": 24},
+    )  # fmt: skip
+    asked = accounts.api(
+        "POST",
+        "/service-requests",
+        owner,
+        json={"category": "legal", "title": ASKED, "description": SERVICE, "urgency": "timely"},
+    )
+    accounts.api(
+        "POST",
+        f"/service-requests/{asked['id']}/dispatch",
+        operator,
+        json={"provider_id": provider.id, "note": MESSAGE},
+    )
     people = {"enterprise": owner, "bidder": bidder, "bank": bank, "operator": operator}
+    people["provider"] = provider
     people["auditor"] = auditor
     data = [who.name for who in people.values()]
     data += [awarded["title"], opened["title"], DESCRIPTION, MESSAGE, CONDITIONS, VENUE]
     data += [product, offered_purpose, matched_purpose, fair, policy_title, ISSUER]
+    data += [product, offered_purpose, matched_purpose, fair, service, SERVICE, "visit", ASKED]
     return World(
         people=people,
         open_posting=opened["id"],
@@ -207,6 +234,8 @@ def world(accounts: Accounts) -> World:
         loan_contract=loan["contract_id"],
         exhibition=exhibition["id"],
         policy=policy["id"],
+        service_product=service_product["id"],
+        service_request=asked["id"],
         data=data,
     )
 
@@ -227,6 +256,9 @@ def paths_for(role: str, world: World) -> list[str]:
         "/exhibitions/:id": [world.exhibition],
         "/policies/:id": [world.policy],
         "/policies/:id/edit": [world.policy] if role == "operator" else [],
+        "/services/:id": [world.service_product],
+        # Only the parties and staff read a request: not another enterprise.
+        "/requests/:id": [] if role == "bidder" else [world.service_request],
         "/postings/:id/edit": [world.open_posting] if role == "enterprise" else [],
         "/postings/:id": [world.open_posting, world.awarded_posting],
         # Another enterprise's financing need is not the bidder's to read.

@@ -1,5 +1,5 @@
-"""The demo's accounts: every kind, the auditor included, and a demo loaded before the
-auditor was added gets it on the next load."""
+"""The demo's accounts: every kind, the auditor and the providers included, and a demo loaded
+before the auditor was added gets it on the next load."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def app(monkeypatch: pytest.MonkeyPatch) -> Iterator[Marketplace]:
 
 def test_the_demo_accounts_cover_every_kind() -> None:
     kinds = {kind for kind, _, _ in demo_accounts()}
-    assert kinds == {"operator", "auditor", "enterprise", "bank"}
+    assert kinds == {"operator", "auditor", "enterprise", "bank", "provider"}
 
 
 def test_a_demo_loaded_before_the_auditor_gets_it_later(
