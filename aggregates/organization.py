@@ -8,7 +8,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from aggregates.errors import ConflictError, InvalidValueError
+from aggregates.errors import ConflictError, InvalidValueError, require_change
 from aggregates.members import (
     Member,
     MemberRole,
@@ -98,6 +98,13 @@ class Organization(Aggregate):
 
     class MemberDisabled(Aggregate.Event):
         member_id: UUID
+
+    class ProfileChanged(Aggregate.Event):
+        """Some of name, region, industry, service categories, sealed contact; `unverified`:
+        the new name sends the organization back to verification."""
+
+        changes: dict[str, Any]
+        unverified: bool
 
     @staticmethod
     def create_id(credit_code: str) -> UUID:
@@ -231,6 +238,25 @@ class Organization(Aggregate):
     @event(MemberDisabled)
     def _member_disabled(self, member_id: UUID) -> None:
         self.members[member_id].disabled = True
+
+    def change_profile(self, changes: dict[str, Any], *, recheck: bool) -> None:
+        """The admin's edit: only what differs is recorded (nothing: 409); `recheck`: a kind
+        that an operator verifies again after a change of name."""
+        if "service_categories" in changes:
+            categories = check_service_categories(self.kind, changes["service_categories"])
+            changes = {**changes, "service_categories": list(categories)}
+        actual = {name: value for name, value in changes.items() if getattr(self, name) != value}
+        require_change({}, actual)
+        self._profile_changed(actual, recheck and self.verified and "name" in actual)
+
+    @event(ProfileChanged)
+    def _profile_changed(self, changes: dict[str, Any], unverified: bool) -> None:
+        for name, value in changes.items():
+            setattr(self, name, value)
+        if "sealed_contact" in changes:
+            self.contact_erased = False
+        if unverified:
+            self.verified = False
 
     def require_verified(self) -> None:
         """Unverified organizations may read but not act (403 `not_verified`)."""

@@ -10,7 +10,8 @@ from eventsourcing.domain import Aggregate, event
 
 from aggregates.bank_product import check_regions
 from aggregates.errors import ConflictError, ForbiddenError, require_change
-from aggregates.service_product_terms import ACTIVE, RETIRED, check_terms
+from aggregates.service_product_terms import ACTIVE, REMOVED, RETIRED, check_terms
+from aggregates.text import moderation_reason
 
 REVISABLE = (
     "name",
@@ -45,6 +46,9 @@ class ServiceProduct(Aggregate):
     class Retired(Aggregate.Event):
         pass
 
+    class Removed(Aggregate.Event):
+        reason: str
+
     @event(Published)
     def __init__(
         self,
@@ -68,6 +72,7 @@ class ServiceProduct(Aggregate):
         self.regions = list(regions)
         self.response_hours = response_hours
         self.status = ACTIVE
+        self.removal_reason: str | None = None
 
     @classmethod
     def publish(cls, provider_id: UUID, **terms: Any) -> ServiceProduct:
@@ -108,6 +113,22 @@ class ServiceProduct(Aggregate):
     def _retired(self) -> None:
         self.status = RETIRED
 
+    def remove(self, reason: str | None) -> None:
+        """An operator takes the product down (active or retired); its provider sees why."""
+        text = moderation_reason(reason, "a removal", "下架")
+        if self.status == REMOVED:
+            raise ConflictError("service product is already removed", "该服务产品已被平台下架")
+        self._removed(text)
+
+    @event(Removed)
+    def _removed(self, reason: str) -> None:
+        self.status = REMOVED
+        self.removal_reason = reason
+
     def _require_active(self) -> None:
+        if self.status == REMOVED:
+            raise ConflictError(
+                "service product was removed by the platform", "该服务产品已被平台下架"
+            )
         if self.status != ACTIVE:
             raise ConflictError("service product is retired", "该服务产品已下架")

@@ -10,7 +10,7 @@ from aggregates.service_categories import SERVICE_CATEGORIES
 
 PRICINGS = ("free", "discounted", "market")  # 公益服务, 优惠服务, 市场化服务
 MAX_RESPONSE_HOURS = 720
-ACTIVE, RETIRED = "active", "retired"
+ACTIVE, RETIRED, REMOVED = "active", "retired", "removed"  # removed: by an operator
 
 
 def check_category(category: str) -> None:

@@ -12,6 +12,7 @@ from fastapi import Depends, Header, Query, Request
 from starlette.requests import HTTPConnection
 
 from api.problems import ApiProblem
+from marketplace.actor import act_as, acting
 from marketplace.application import Marketplace
 from marketplace.audit.queries import AuditLog
 from marketplace.bootstrap import Services
@@ -105,6 +106,8 @@ def any_principal(
     viewer = services.queries.organizations.signed_in(token, writing=writing)
     if viewer is None or viewer.id is None:
         raise _unauthorized("the session token is invalid or expired", "会话令牌无效或已过期")
+    if viewer.member_id is not None:
+        act_as(viewer.member_id)  # the events this request causes carry it as `actor`
     return Principal(**{**asdict(viewer), "token": token})  # every field of the Viewer
 
 
@@ -175,9 +178,11 @@ def _caller(connection: HTTPConnection) -> str | None:
 
 
 async def name_the_writer(connection: HTTPConnection) -> None:
-    """Router dependency: the caller whose saves `OwnWrites` keeps. Async, so that the
-    route's thread, which saves, inherits it."""
+    """Router dependency: the caller whose saves `OwnWrites` keeps, and an empty box for the
+    member who acts (filled once the token is resolved). Async, so that the route's thread,
+    which saves, inherits both."""
     writer.set(_caller(connection))
+    acting()
 
 
 def fresh(*views: type[View]) -> Any:

@@ -19,6 +19,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "phone": ("Phone", "电话"),
     "email": ("Email", "电子邮箱"),
     "password": ("Password", "密码"),
+    "old_password": ("Current password", "原密码"),
+    "new_password": ("New password", "新密码"),
     "login": ("Login name", "登录名"),
     "member_id": ("Member ID", "成员编号"),
     "role": ("Role", "角色"),

@@ -36,9 +36,12 @@ class PasswordCheck:
     security: SecurityStore
     settings: Settings
 
-    def __call__(self, caller: Principal, password: str | None) -> None:
-        """Nothing to do without a password; 403 `reauth_failed` for a wrong one (429 once the
-        pair is throttled, 503 while every argon2 slot is busy). Runs in a threadpool route."""
+    def __call__(
+        self, caller: Principal, password: str | None, wrong: tuple[str, str] = (WRONG_EN, WRONG_ZH)
+    ) -> None:
+        """Nothing to do without a password; 403 `reauth_failed` (`wrong`: its en and zh text)
+        for a wrong one (429 once the pair is throttled, 503 while every argon2 slot is busy).
+        Runs in a threadpool route."""
         if password is None:
             return
         security, person = self.security, (caller.id, caller.member_id)
@@ -54,7 +57,7 @@ class PasswordCheck:
             security.give_back(attempt)
             raise busy() from None
         if found != person:
-            raise ApiProblem(403, WRONG_EN, WRONG_ZH, code="reauth_failed")
+            raise ApiProblem(403, *wrong, code="reauth_failed")
 
 
 def password_check(request: Request, security: SecurityDep, settings: SettingsDep) -> PasswordCheck:

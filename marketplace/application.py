@@ -9,11 +9,13 @@ from marketplace.members import MemberUseCases
 from marketplace.organizations import OrganizationUseCases
 from marketplace.policies import PolicyUseCases
 from marketplace.postings import PostingUseCases
+from marketplace.profiles import ProfileUseCases
 from marketplace.service_requests import ServiceRequestUseCases
 from marketplace.services import ServiceUseCases
 
 
 class Marketplace(
+    ProfileUseCases,
     OrganizationUseCases,
     MemberUseCases,
     ExhibitionUseCases,

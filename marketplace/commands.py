@@ -15,9 +15,10 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, project_aggregate
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError
+from eventsourcing.persistence import IntegrityError, Mapper
 
 from aggregates.errors import ConflictError, NotFoundError, VersionMismatchError
+from marketplace.actor import ActorMapper
 from marketplace.aggregate_cache import AggregateCache
 from marketplace.stores.recorder import SideEffect
 
@@ -56,6 +57,10 @@ class MarketplaceBase(Application[UUID]):
         self.aggregates = AggregateCache(1000)
         # Told the position of every save: the API keeps each caller's last write with it.
         self.on_recorded: Callable[[int], None] = _ignore
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        """The stock mapper that also records the acting member (`marketplace/actor.py`)."""
+        return self.factory.mapper(transcoder=self.construct_transcoder(), mapper_class=ActorMapper)
 
     def load(self, cls: type[A], aggregate_id: UUID, what: tuple[str, str]) -> A:
         """The aggregate of the given class, or NotFoundError with the given en/zh noun."""

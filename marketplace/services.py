@@ -57,6 +57,14 @@ class ServiceUseCases(MarketplaceBase):
             lambda product: product.require_provider(by),
         )
 
+    def remove_service_product(
+        self, product_id: UUID, reason: str | None
+    ) -> Outcome[ServiceProduct]:
+        """An operator takes a product down (status `removed`), saying why."""
+        return self.change(
+            ServiceProduct, product_id, SERVICE_PRODUCT, lambda product: product.remove(reason)
+        )
+
     def get_service_product(self, product_id: UUID) -> ServiceProduct:
         return self.load(ServiceProduct, product_id, SERVICE_PRODUCT)
 

@@ -40,6 +40,10 @@ ORGANIZATIONS = Table(
 )
 
 
+# The columns an admin's profile edit may change (its contact is sealed, not a column).
+PROFILE_COLUMNS = frozenset({"name", "region", "industry", "service_categories"})
+
+
 class OrganizationsView(View):
     name = "organizations"
     version = 4  # 3: providers' service categories; 4: suspensions
@@ -51,6 +55,7 @@ class OrganizationsView(View):
         Organization.ContactErased,
         Organization.Suspended,
         Organization.Reinstated,
+        Organization.ProfileChanged,
     )
     schema = (
         ORGANIZATIONS.create,
@@ -126,6 +131,21 @@ class OrganizationsView(View):
     @fold.register
     def _(self, event: Organization.Reinstated, rows: Rows, position: int) -> None:
         self._suspension(rows, event, position, None)
+
+    @fold.register
+    def _(self, event: Organization.ProfileChanged, rows: Rows, position: int) -> None:
+        changed = {k: v for k, v in event.changes.items() if k in PROFILE_COLUMNS}
+        if "sealed_contact" in event.changes:
+            changed["contact_erased"] = False
+        if event.unverified:
+            changed |= {"verified": False, "rejection_reason": None}
+        rows.update(
+            "organizations",
+            event.originator_id,
+            **changed,
+            version=event.originator_version,
+            position=position,
+        )
 
     def _suspension(self, rows: Rows, event: Any, position: int, reason: str | None) -> None:
         rows.update(

@@ -31,6 +31,7 @@ SERVICE_PRODUCTS = Table(
         "regions text[] NOT NULL",
         "response_hours int NOT NULL",
         "status text NOT NULL",
+        "removal_reason text",
         "published_at timestamptz NOT NULL",
         "published_position bigint NOT NULL",
         *SEARCH_COLUMNS,
@@ -47,8 +48,14 @@ def _with_search(row: Row) -> Row:
 
 class ServiceProductsView(View):
     name = "service_products"
+    version = 2  # 2: removals
     tables = (SERVICE_PRODUCTS,)
-    event_classes = (ServiceProduct.Published, ServiceProduct.Revised, ServiceProduct.Retired)
+    event_classes = (
+        ServiceProduct.Published,
+        ServiceProduct.Revised,
+        ServiceProduct.Retired,
+        ServiceProduct.Removed,
+    )
     schema = (
         SERVICE_PRODUCTS.create,
         SQL(
@@ -115,6 +122,17 @@ class ServiceProductsView(View):
             position=position,
         )
 
+    @fold.register
+    def _(self, event: ServiceProduct.Removed, rows: Rows, position: int) -> None:
+        rows.update(
+            "service_products",
+            event.originator_id,
+            status="removed",
+            removal_reason=event.reason,
+            version=event.originator_version,
+            position=position,
+        )
+
     def get_product(self, product_id: UUID) -> Row | None:
         where = Where()
         where.add("p.id = %s", product_id)
@@ -133,9 +151,10 @@ class ServiceProductsView(View):
         limit: int = 50,
         cursor: str | None = None,
     ) -> Page:
-        """Newest published first."""
+        """Newest published first; never a removed product."""
         where = Where()
         where.add(active_owner("p.provider_id"))
+        where.add("p.status <> 'removed'")
         if status != "all":
             where.add("p.status = %s", status)
         if category:
@@ -156,8 +175,14 @@ class ServiceProductsView(View):
 
     def _select(self, where: SQL | Composed, params: list[Any], *, limit: int) -> list[Row]:
         query = SQL(
-            "SELECT p.*, o.name AS provider_name FROM service_products p"
+            "SELECT p.*, o.name AS provider_name, f.* FROM service_products p"
             " LEFT JOIN organizations o ON o.id = p.provider_id"
+            # The product's record from the requests ordering it (the service requests view).
+            " CROSS JOIN LATERAL (SELECT"
+            " count(*) FILTER (WHERE r.status IN ('resolved', 'closed')) AS completed_requests,"
+            " count(r.satisfaction) AS satisfaction_count,"
+            " round(avg(r.satisfaction), 2) AS satisfaction_mean"
+            " FROM service_requests r WHERE r.product_id = p.id) f"
             " WHERE {} ORDER BY p.published_position DESC LIMIT %s"
         ).format(where)
         with self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:

@@ -51,6 +51,10 @@ class ServiceRequestsView(ServiceRequestsQueries, View):
             " ON service_requests (enterprise_id, submitted_position DESC)"
         ),
         SQL(
+            "CREATE INDEX IF NOT EXISTS service_requests_product_idx"
+            " ON service_requests (product_id) WHERE product_id IS NOT NULL"
+        ),
+        SQL(
             "CREATE INDEX IF NOT EXISTS service_requests_provider_idx"
             " ON service_requests (provider_id, submitted_position DESC)"
         ),

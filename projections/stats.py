@@ -31,10 +31,11 @@ REVISED = frozenset({"title", "description", "quantity", "unit", "expires_at"})
 
 class StatsView(StatsQueries, View):
     name = "stats"
-    version = 4  # 2: removed postings; 3: the service hall; 4: activities by kind, attended
+    version = 5  # 3: the service hall; 4: removed service products; 5: activities by kind
     tables = TABLES
     event_classes = (
         Organization.Registered,
+        Organization.ProfileChanged,
         Posting.Published,
         Posting.Revised,
         Posting.BidPlaced,
@@ -72,6 +73,11 @@ class StatsView(StatsQueries, View):
                 "verified": event.starts_verified,
             },
         )
+
+    @fold.register
+    def _(self, event: Organization.ProfileChanged, rows: Rows, position: int) -> None:
+        if "name" in event.changes:
+            rows.update("stats_organizations", event.originator_id, name=event.changes["name"])
 
     @fold.register
     def _(self, event: Posting.Published, rows: Rows, position: int) -> None:

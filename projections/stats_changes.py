@@ -23,6 +23,7 @@ STATUSES: dict[type, tuple[str, str]] = {  # event class → (table, the status 
     Exhibition.Cancelled: ("stats_exhibitions", "cancelled"),
     Exhibition.Closed: ("stats_exhibitions", "closed"),
     ServiceProduct.Retired: ("stats_service_products", "retired"),
+    ServiceProduct.Removed: ("stats_service_products", "removed"),
 }
 
 

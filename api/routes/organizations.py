@@ -1,5 +1,5 @@
-"""Organizations: registration, profiles, verification decisions, suspensions, contact
-erasure."""
+"""Organizations: registration, profiles and their edits, verification decisions,
+suspensions, contact erasure."""
 
 from __future__ import annotations
 
@@ -27,6 +27,8 @@ from api.schemas.organizations import (
     OrganizationListed,
     OrganizationProfile,
     OrganizationPublic,
+    OrganizationUpdate,
+    ProfileWritten,
     Suspension,
     VerificationDecision,
     Verified,
@@ -101,6 +103,30 @@ def read_own_organization(
     """The signed-in organization's full profile: contact data (null once erased) and the
     reason of a rejected verification."""
     return _full(organizations.own_profile(principal))
+
+
+@router.patch("/me")
+def change_own_organization(
+    body: OrganizationUpdate,
+    caller: SignedIn,
+    app: MarketplaceDep,
+    organizations: OrganizationQueriesDep,
+) -> ProfileWritten:
+    """Admins change the name, contact, region, industry or (providers) service categories;
+    only what differs is written (nothing: `409`). A new name sends a bank, a provider or
+    (with verification `required`) an enterprise back to an operator's verification."""
+    assert caller.id is not None
+    fields = body.model_dump(mode="json", exclude_unset=True)
+    contact_now = organizations.own_profile(caller).contact
+    outcome = app.change_profile(caller.id, caller.member_id, fields, contact_now)
+    return answer(
+        ProfileWritten,
+        outcome.aggregate,
+        registered_at=outcome.aggregate.created_on,
+        contact=fields.get("contact", contact_now),
+        version=outcome.version,
+        position=outcome.position,
+    )
 
 
 @router.get(

@@ -8,11 +8,20 @@ from uuid import UUID
 from fastapi import APIRouter, Query
 
 from aggregates.service_product import ServiceProduct
-from api.deps import IfMatch, MarketplaceDep, Provider, ServiceQueriesDep, fresh
-from api.schemas.common import ListOf, RegionPrefixIn
+from api.deps import (
+    IfMatch,
+    MarketplaceDep,
+    MaybeSignedIn,
+    Operator,
+    Provider,
+    ServiceQueriesDep,
+    fresh,
+)
+from api.schemas.common import ListOf, Moderation, RegionPrefixIn
 from api.schemas.mapping import answer, party, written
 from api.schemas.services import (
     Pricing,
+    Satisfaction,
     ServiceCategoryName,
     ServiceProductCreate,
     ServiceProductPublic,
@@ -20,9 +29,11 @@ from api.schemas.services import (
     ServiceProductWritten,
 )
 from marketplace.commands import Outcome
+from marketplace.queries.viewer import ANONYMOUS
 from projections.organizations import OrganizationsView
 from projections.rows import Row
 from projections.service_products import ServiceProductsView
+from projections.service_requests import ServiceRequestsView
 
 router = APIRouter(prefix="/service-products", tags=["services"])
 
@@ -38,7 +49,10 @@ def _written(outcome: Outcome[ServiceProduct], provider_name: str | None) -> Ser
 
 
 def _public(row: Row) -> ServiceProductPublic:
-    return answer(ServiceProductPublic, row, regions=list(row["regions"]))
+    satisfaction = Satisfaction(count=row["satisfaction_count"], mean=row["satisfaction_mean"])
+    return answer(
+        ServiceProductPublic, row, regions=list(row["regions"]), satisfaction=satisfaction
+    )
 
 
 @router.post("", status_code=201)
@@ -72,7 +86,16 @@ def retire_service_product(
     return _written(app.retire_service_product(product_id, provider.id), provider.name)
 
 
-@router.get("", dependencies=[fresh(ServiceProductsView, OrganizationsView)])
+@router.post("/{product_id}/remove")
+def remove_service_product(
+    product_id: UUID, body: Moderation, operator: Operator, app: MarketplaceDep
+) -> ServiceProductWritten:
+    """Operators take a product down (status `removed`): it leaves the catalogue; its provider
+    and staff still read it with the reason."""
+    return _written(app.remove_service_product(product_id, body.reason), None)
+
+
+@router.get("", dependencies=[fresh(ServiceProductsView, OrganizationsView, ServiceRequestsView)])
 def read_service_products(
     catalogue: ServiceQueriesDep,
     category: ServiceCategoryName | None = None,
@@ -100,7 +123,13 @@ def read_service_products(
     )
 
 
-@router.get("/{product_id}", dependencies=[fresh(ServiceProductsView, OrganizationsView)])
-def read_service_product(product_id: UUID, catalogue: ServiceQueriesDep) -> ServiceProductPublic:
-    """One service product (retired ones too)."""
-    return _public(catalogue.product(product_id))
+@router.get(
+    "/{product_id}",
+    dependencies=[fresh(ServiceProductsView, OrganizationsView, ServiceRequestsView)],
+)
+def read_service_product(
+    product_id: UUID, caller: MaybeSignedIn, catalogue: ServiceQueriesDep
+) -> ServiceProductPublic:
+    """One service product (retired ones too; a removed one only for its provider and staff,
+    with `removal_reason`)."""
+    return _public(catalogue.product(caller or ANONYMOUS, product_id))

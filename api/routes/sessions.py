@@ -1,4 +1,4 @@
-"""Sessions: log in for a bearer token, log out."""
+"""Sessions: log in for a bearer token, log out, change one's own password."""
 
 from __future__ import annotations
 
@@ -6,18 +6,30 @@ from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from api.client_address import client_address
-from api.deps import OrganizationQueriesDep, SecurityDep, SettingsDep, SignedInEvenSuspended
+from api.deps import (
+    OrganizationQueriesDep,
+    SecurityDep,
+    SettingsDep,
+    SignedIn,
+    SignedInEvenSuspended,
+)
 from api.login_gate import check_password, too_many_attempts
 from api.problems import ApiProblem
+from api.reauth import PasswordCheckDep
 from api.schemas.mapping import answer
 from api.schemas.organizations import (
+    PasswordChange,
     SessionCreate,
     SessionMember,
     SessionOrganization,
     SessionPublic,
 )
-from api.stream_sessions import announce_logout
-from marketplace.stores.security import TooManyAttemptsError
+from api.stream_sessions import announce_ended, announce_logout
+from marketplace.stores.members import change_password
+from marketplace.stores.security import TooManyAttemptsError, token_digest
+
+WRONG_OLD_EN = "the old password is wrong; the password was not changed"
+WRONG_OLD_ZH = "原密码错误，密码未修改"
 
 router = APIRouter(prefix="/sessions", tags=["sessions"])
 
@@ -67,4 +79,22 @@ def delete_session(
     """Log out: the token stops working at once, and its live stream sockets are closed."""
     security.log_out(principal.token)
     announce_logout(request.app, security.db, principal.token)
+    return Response(status_code=204)
+
+
+@router.post("/password", status_code=204)
+def change_own_password(
+    body: PasswordChange,
+    caller: SignedIn,
+    request: Request,
+    security: SecurityDep,
+    check: PasswordCheckDep,
+) -> Response:
+    """Change the signed-in person's password (the old one is checked like a login: wrong →
+    `403 reauth_failed`); its other sessions end, their stream sockets closed with 4401."""
+    check(caller, body.old_password, (WRONG_OLD_EN, WRONG_OLD_ZH))
+    assert caller.id is not None
+    keep = token_digest(caller.token)
+    ended = change_password(security.db, caller.id, caller.member_id, body.new_password, keep)
+    announce_ended(request.app, security.db, ended)
     return Response(status_code=204)

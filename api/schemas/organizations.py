@@ -62,6 +62,31 @@ class OrganizationCreate(Strict):
         return industry
 
 
+class OrganizationUpdate(Strict):
+    """An admin's edit of its organization: the fields given change (none given: 409)."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=100)
+    region: RegionIn | None = None
+    industry: CategoryIn | None = None
+    contact: Contact | None = None
+    service_categories: list[str] | None = None
+
+    @field_validator("name", "region", "industry", "contact", "service_categories")
+    @classmethod
+    def given_means_a_value(cls, value: object) -> object:
+        if value is None:  # only a field sent as null reaches this
+            raise refusal("missing", "must not be null: leave it out to keep it", "不能为空")
+        return value
+
+    @field_validator("service_categories")
+    @classmethod
+    def known_categories(cls, categories: list[str]) -> list[str]:
+        try:
+            return list(parse_service_categories(categories, "service_categories"))
+        except InvalidValueError as error:
+            raise refusal(error.code, error.en, error.zh) from None
+
+
 class OrganizationPublic(BaseModel):
     id: str
     kind: str
@@ -83,6 +108,10 @@ class OrganizationProfile(OrganizationPublic):
     suspended: bool
     suspension_reason: str | None
     version: int
+
+
+class ProfileWritten(OrganizationProfile, Written):
+    """The profile as the edit left it."""
 
 
 class OrganizationListed(OrganizationPublic):
@@ -162,6 +191,13 @@ class SessionCreate(Strict):
             return LOGIN_PREFIX + self.login.strip()
         assert self.credit_code is not None
         return self.credit_code.strip().upper()
+
+
+class PasswordChange(Strict):
+    """The caller's own password: the old one again, and a new one by the registration rule."""
+
+    old_password: str = Field(min_length=1, max_length=256)
+    new_password: str = Field(min_length=10, max_length=256)
 
 
 class SessionOrganization(BaseModel):

@@ -83,9 +83,11 @@ class ServiceProductPublic(BaseModel):
     regions: list[str]
     response_hours: int
     status: str
+    removal_reason: str | None = None  # why an operator removed it (its provider and staff)
     published_at: datetime
     version: int
-    # Filled from service requests once they exist (issue 18, part 3): none completed yet.
+    # From the requests that ordered this product (`product_id`): those resolved or closed, and
+    # the satisfaction of those rated (its latest rating each; the mean to two places).
     completed_requests: int = 0
     satisfaction: Satisfaction = Satisfaction(count=0, mean=None)
 

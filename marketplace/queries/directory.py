@@ -19,6 +19,7 @@ from uuid import UUID
 from aggregates.contract import Contract
 from aggregates.financing_need import FinancingNeed
 from aggregates.posting import Posting
+from aggregates.service_product import ServiceProduct
 from aggregates.service_request import ServiceRequest
 
 
@@ -77,6 +78,8 @@ def _facts_of(aggregate: Any) -> _Facts:
         offers = {o.id: o.bank_id for o in aggregate.offers.values()}
         matched = offers.get(aggregate.matched_offer_id) if aggregate.matched_offer_id else None
         return _Facts(aggregate.owner_id, offers, matched_bank=matched)
+    if isinstance(aggregate, ServiceProduct):
+        return _Facts(aggregate.provider_id)
     if isinstance(aggregate, ServiceRequest):
         return _Facts(aggregate.enterprise_id)
     if isinstance(aggregate, Contract):

@@ -9,7 +9,8 @@ from aggregates.text import without_control_characters
 from marketplace.audit.jsonable import jsonable
 
 _ENVELOPE = frozenset({"originator_id", "originator_version", "originator_topic", "timestamp"})
-_NEVER_SHOWN = frozenset({"sealed_contact"})
+# `actor` (the member who acted) is for the audit log and contract signatures, not the stream.
+_NEVER_SHOWN = frozenset({"sealed_contact", "actor"})
 
 
 def event_data(event: Any) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from aggregates.errors import NotFoundError
+from marketplace.queries.viewer import Viewer
 from projections.pages import Page
 from projections.rows import Row
 from projections.service_products import ServiceProductsView
@@ -20,8 +21,11 @@ class ServiceQueries:
         """Anyone reads the catalogue: active products by default, newest first."""
         return self.products.list_products(**filters)
 
-    def product(self, product_id: UUID) -> Row:
+    def product(self, viewer: Viewer, product_id: UUID) -> Row:
+        """One product; a removed one only for its provider and staff (404 for others)."""
         row = self.products.get_product(product_id)
-        if row is None:
+        if row is None or (
+            row["status"] == "removed" and not viewer.sees_as_party({row["provider_id"]})
+        ):
             raise NotFoundError("service product not found", "未找到该服务产品")
         return row

@@ -128,6 +128,12 @@ def _(event: Posting.Removed, directory: Directory) -> Visibility:
 
 
 @_visibility.register
+def _(event: ServiceProduct.Removed, directory: Directory) -> Visibility:
+    provider = directory.facts(event.originator_id).owner
+    return Visibility(event_data(event), _known(provider), shared={"status": "removed"})
+
+
+@_visibility.register
 def _(event: Posting.BidWithdrawn, directory: Directory) -> Visibility:
     return _sealed_bid(event, _bid_parties(event, directory), {"bid_count_change": -1})
 
@@ -224,6 +230,7 @@ def _(event: Organization.Registered, directory: Directory) -> Visibility:
 
 @_visibility.register(Organization.Suspended)
 @_visibility.register(Organization.Reinstated)
+@_visibility.register(Organization.ProfileChanged)
 def _suspension(event: Any, directory: Directory) -> Visibility:
     return Visibility(event_data(event), _known(event.originator_id))
 

@@ -1,5 +1,6 @@
-"""Members' passwords (the first admin's is the organization's, in `credentials`) and the
-statements that end a disabled member's sessions, run with the member's event."""
+"""Members' passwords (the first admin's is the organization's, in `credentials`), the
+statements that end a disabled member's sessions, run with the member's event, and a
+person's change of its own password (no event: passwords are never in the log)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from typing import LiteralString
 from uuid import UUID
 
 from argon2 import PasswordHasher
-from psycopg.sql import SQL, Composable
+from psycopg.sql import SQL, Composable, Identifier
 
+from aggregates.members import first_admin_id
 from marketplace.stores.database import Database
 from marketplace.stores.password_work import PASSWORD_WORK
 from marketplace.stores.recorder import SideEffect
@@ -71,3 +73,29 @@ def disable_statements(
         params = (member_id,)
     end = SQL("DELETE FROM sessions WHERE " + _sessions_of(first_admin))
     return [forget, (end, params)]
+
+
+def change_password(
+    db: Database, organization_id: UUID, member_id: UUID, password: str, keep: bytes
+) -> list[bytes]:
+    """Store a person's new password and end its sessions but the one whose digest is `keep`,
+    in one transaction; the token digests of the sessions ended (to close their sockets)."""
+    first_admin = member_id == first_admin_id(organization_id)
+    if first_admin:
+        table, key, owner = "credentials", "organization_id", organization_id
+    else:
+        table, key, owner = "member_credentials", "member_id", member_id
+    with PASSWORD_WORK.slot(patient=True):
+        password_hash = _hasher.hash(password)
+    update = SQL("UPDATE {} SET password_hash = %s WHERE {} = %s").format(
+        Identifier(table), Identifier(key)
+    )
+    params = (member_id, organization_id) if first_admin else (member_id,)
+    end = SQL(
+        "DELETE FROM sessions WHERE (" + _sessions_of(first_admin) + ") AND token_sha256 <> %s"
+        " RETURNING token_sha256"
+    )
+    with db.connection() as conn, conn.transaction():
+        conn.execute(update, (password_hash, owner))
+        rows = conn.execute(end, (*params, keep)).fetchall()
+    return [bytes(row["token_sha256"]) for row in rows]

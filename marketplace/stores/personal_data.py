@@ -14,7 +14,7 @@ from uuid import UUID
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from psycopg.sql import SQL
+from psycopg.sql import SQL, Composable
 
 from marketplace.stores.database import Database
 from marketplace.stores.recorder import SideEffect
@@ -35,16 +35,21 @@ class ContactVault:
         self.db = db
 
     @staticmethod
-    def seal(organization_id: UUID, contact: dict[str, Any]) -> tuple[str, SideEffect]:
-        """Ciphertext for the event, and the statement that stores the new key with it."""
+    def seal(
+        organization_id: UUID, contact: dict[str, Any], *, replace: bool = False
+    ) -> tuple[str, SideEffect]:
+        """Ciphertext for the event, and the statement that stores the new key with it
+        (`replace`: over the organization's old key, whose contact data is then forgotten)."""
         key = AESGCM.generate_key(bit_length=256)
         nonce = os.urandom(12)
         plain = json.dumps(contact, ensure_ascii=False).encode()
         sealed = nonce + AESGCM(key).encrypt(nonce, plain, organization_id.bytes)
-        store_key = (
-            SQL("INSERT INTO personal_data_keys (organization_id, key) VALUES (%s, %s)"),
-            (organization_id, key),
+        insert: Composable = SQL(
+            "INSERT INTO personal_data_keys (organization_id, key) VALUES (%s, %s)"
         )
+        if replace:
+            insert = insert + SQL(" ON CONFLICT (organization_id) DO UPDATE SET key = EXCLUDED.key")
+        store_key = (insert, (organization_id, key))
         return base64.b64encode(sealed).decode(), store_key
 
     def open(self, organization_id: UUID, sealed: str | None) -> dict[str, Any] | None:

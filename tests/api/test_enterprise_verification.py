@@ -157,3 +157,22 @@ def test_registration_and_sessions_tell_the_verification_state(client: TestClien
     )
     assert session.status_code == 201, session.text
     assert session.json()["organization"]["verified"] is False
+
+
+def test_a_new_name_sends_an_enterprise_back_to_verification(
+    client: TestClient, operator: Account
+) -> None:
+    enterprise = sign_up(client)
+    verify(client, operator, enterprise)
+    renamed = client.patch(
+        f"{API}/organizations/me", json={"name": "更名后的企业"}, headers=enterprise.auth
+    )
+    assert renamed.status_code == 200, renamed.text
+    assert renamed.json()["verified"] is False
+    refused = client.post(f"{API}/postings", json=posting_body(), headers=enterprise.auth)
+    assert assert_problem(refused, 403)["code"] == "not_verified"
+    verify(client, operator, enterprise)
+    assert (
+        client.post(f"{API}/postings", json=posting_body(), headers=enterprise.auth).status_code
+        == 201
+    )

@@ -95,7 +95,11 @@ ROUTES: dict[str, Route] = {
     ),
     "read members": Route("GET", "/organizations/me/members", None, ()),
     "read own organization": Route("GET", "/organizations/me", None, ()),
+    "edit own organization": Route("PATCH", "/organizations/me", {"region": "330102"}, ()),
     "log out": Route("DELETE", "/sessions/current", None, ()),
+    "change password": Route(
+        "POST", "/sessions/password", {"old_password": "wrong", "new_password": "x" * 10}, ()
+    ),
     "publish posting": Route("POST", "/postings", posting_body(), STAFF_AND_BANKS),
     "revise posting": Route(
         "PATCH",

@@ -218,3 +218,57 @@ def test_withdrawn_from_every_open_status(
         assert gone["status"] == "withdrawn" and gone["closed_at"]
     plain = submit(client, enterprise)
     assert act(client, enterprise, plain["id"], "withdraw")["status"] == "withdrawn"
+
+
+def test_a_product_shows_the_requests_it_completed_and_their_satisfaction(
+    client: TestClient, enterprise: Account, operator: Account
+) -> None:
+    provider = verified_provider(client, operator, "legal")
+    created = client.post(
+        "/api/v1/service-products",
+        json={
+            "name": "劳动合同审查",
+            "category": "legal",
+            "pricing": "discounted",
+            "price": "300",
+            "unit": "份",
+            "regions": ["33"],
+            "response_hours": 8,
+        },
+        headers=provider.auth,
+    )
+    assert created.status_code == 201, created.text
+    product = created.json()
+    assert (product["completed_requests"], product["satisfaction"]) == (
+        0,
+        {"count": 0, "mean": None},
+    )
+
+    def order() -> str:
+        request_id: str = submit(client, enterprise, product_id=product["id"], category=None)["id"]
+        act(client, provider, request_id, "accept")
+        act(client, provider, request_id, "resolve", {"summary": "已出具审查意见"})
+        return request_id
+
+    first, second, third = order(), order(), order()
+    act(client, enterprise, first, "feedback", {"satisfaction": 5, "resolved": True})
+    last = act(client, enterprise, second, "feedback", {"satisfaction": 4, "resolved": True})
+    # One more ordered, still open: not completed.
+    submit(client, enterprise, product_id=product["id"], category=None)
+    params = {"min_position": last["position"]}
+    shown = client.get(f"/api/v1/service-products/{product['id']}", params=params).json()
+    assert shown["completed_requests"] == 3  # two closed with feedback, one resolved
+    assert shown["satisfaction"]["count"] == 2
+    assert float(shown["satisfaction"]["mean"]) == 4.5
+    listed = client.get(
+        "/api/v1/service-products", params={"provider": provider.id, **params}
+    ).json()["items"]
+    assert [(p["completed_requests"], p["satisfaction"]["count"]) for p in listed] == [(3, 2)]
+    # Reopened (satisfaction 1): no longer completed until resolved again.
+    act(client, enterprise, third, "feedback", {"satisfaction": 1, "resolved": False})
+    reopened = act(client, enterprise, third, "notes", {"text": "问题仍未解决"})
+    params = {"min_position": reopened["position"]}
+    shown = client.get(f"/api/v1/service-products/{product['id']}", params=params).json()
+    assert shown["completed_requests"] == 2
+    assert shown["satisfaction"]["count"] == 3
+    assert float(shown["satisfaction"]["mean"]) == pytest.approx(3.33)

@@ -288,6 +288,34 @@ def test_stats_has_the_services_block(
     assert retired.status_code == 200, retired.text
     last = client.get(f"{API}/stats", params={"min_position": head(services)}).json()
     assert last["services"]["products"] == before["products"]
+    # A product an operator removes is no longer counted either.
+    again = client.post(
+        f"{API}/service-products",
+        json={**SECOND_PRODUCT, "regions": ["3301"]},
+        headers=provider.auth,
+    )
+    assert again.status_code == 201, again.text
+    counted = client.get(f"{API}/stats", params={"min_position": head(services)}).json()
+    assert counted["services"]["products"] == before["products"] + 1
+    removed = client.post(
+        f"{API}/service-products/{again.json()['id']}/remove",
+        json={"reason": "虚假宣传"},
+        headers=operator.auth,
+    )
+    assert removed.status_code == 200, removed.text
+    final = client.get(f"{API}/stats", params={"min_position": head(services)}).json()
+    assert final["services"]["products"] == before["products"]
+
+
+SECOND_PRODUCT = {
+    "name": "知识产权咨询",
+    "category": "legal",
+    "description": "商标与专利咨询",
+    "pricing": "market",
+    "price": "800",
+    "unit": "次",
+    "response_hours": 24,
+}
 
 
 @pytest.fixture

@@ -42,6 +42,9 @@ class ServiceFold:
     def on_ServiceProduct_Retired(self, e: Any) -> None:
         self.products[e.originator_id] = "retired"
 
+    def on_ServiceProduct_Removed(self, e: Any) -> None:
+        self.products[e.originator_id] = "removed"
+
     def on_ServiceRequest_Submitted(self, e: Any) -> None:
         self.requests[e.originator_id] = {
             "category": e.category,

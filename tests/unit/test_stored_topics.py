@@ -42,9 +42,10 @@ STORED = {
         "MemberAdded",
         "MemberRoleChanged",
         "MemberDisabled",
+        "ProfileChanged",
     ],
     "aggregates.policy:Policy": ["Published", "Revised", "Withdrawn"],
-    "aggregates.service_product:ServiceProduct": ["Published", "Revised", "Retired"],
+    "aggregates.service_product:ServiceProduct": ["Published", "Revised", "Retired", "Removed"],
     "aggregates.service_request:ServiceRequest": [
         "Submitted",
         "Dispatched",

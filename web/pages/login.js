@@ -1,9 +1,20 @@
-// Log in with the credit code and password; then back to where the visitor was going.
+// Log in with the credit code (an organization's first admin) or a member's login name, and
+// the password; then back to where the visitor was going.
 
 import * as api from "../api.js";
 import { el, field, heading, notice, onSubmit } from "../dom.js";
 import { t } from "../i18n.js";
 import * as session from "../session.js";
+
+// A Unified Social Credit Code (GB 32100-2015): 18 characters, no I, O, S, V or Z.
+const CREDIT_CODE = /^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$/;
+
+/** The sign-in body: a credit code as `credit_code`, anything else as a member's `login`. */
+export function credentials(account, password) {
+  const text = String(account ?? "").trim();
+  const code = text.toUpperCase();
+  return CREDIT_CODE.test(code) ? { credit_code: code, password } : { login: text, password };
+}
 
 /** Only in-app hashes are followed after login (never an outside address). */
 function nextHash(query) {
@@ -14,9 +25,9 @@ function nextHash(query) {
 export function render(view, { query, navigate }) {
   const message = notice();
   const form = el("form", { className: "form form--narrow", attrs: { id: "login-form", novalidate: "" } }, [
-    field("credit_code", "login.creditCode", {
-      hintKey: "login.creditCodeHint",
-      attrs: { required: "", maxlength: "18", autocomplete: "username", autocapitalize: "characters" },
+    field("account", "login.account", {
+      hintKey: "login.accountHint",
+      attrs: { required: "", maxlength: "64", autocomplete: "username", autocapitalize: "none", spellcheck: "false" },
     }),
     field("password", "login.password", {
       type: "password",
@@ -26,8 +37,8 @@ export function render(view, { query, navigate }) {
       el("button", { className: "button button--primary", text: t("login.submit"), attrs: { type: "submit" } }),
     ]),
   ]);
-  onSubmit(form, message, async ({ credit_code = "", password = "" }) => {
-    const created = await api.post("/sessions", { credit_code: credit_code.toUpperCase(), password });
+  onSubmit(form, message, async ({ account = "", password = "" }) => {
+    const created = await api.post("/sessions", credentials(account, password));
     session.start(created);
     navigate(nextHash(query));
   });

@@ -1,15 +1,18 @@
 // #/operator/organizations: staff find an organization by name or credit code and see its
 // status (verified, awaiting verification, turned down and why, contact erased); operators
-// verify or turn down a waiting bank from here as on the bank verification page.
+// verify or turn down a waiting bank from here as on the bank verification page, and suspend
+// or reinstate an organization, each behind a confirmation with the reason.
 
 import * as api from "../api.js";
-import { el, field, heading, notice, time } from "../dom.js";
+import { confirmed } from "../confirm.js";
+import { button, el, field, heading, notice, time } from "../dom.js";
 import { t } from "../i18n.js";
 import * as session from "../session.js";
 import { decisionButtons } from "./banks.js";
 import { categoryLabel, regionLabel } from "./public-labels.js";
 
 const KINDS = ["enterprise", "bank", "operator", "auditor"];
+const STAFF = ["operator", "auditor"]; // never suspended
 const STATES = ["verified", "waiting", "rejected"];
 const MAX = 1000; // the staff list is read whole (up to this many) and searched here
 
@@ -26,7 +29,31 @@ function statusCell(organization) {
       ? el("div", { className: "trade-muted", text: t("organizations.reason", { reason: organization.rejection_reason }) })
       : null,
     organization.contact_erased ? el("div", { className: "trade-muted", text: t("organizations.contactErased") }) : null,
+    organization.suspended ? el("span", { className: "badge badge--suspended", text: t("moderation.suspended") }) : null,
+    organization.suspended
+      ? el("div", { className: "trade-muted", text: t("organizations.reason", { reason: organization.suspension_reason }) })
+      : null,
   ].filter(Boolean);
+}
+
+/** Suspend (or reinstate a suspended) organization, with the reason, after a confirmation. */
+function suspensionButton(organization, message, refresh) {
+  const action = organization.suspended ? "reinstate" : "suspend";
+  const node = button(`moderation.${action}`, async () => {
+    const done = await confirmed(node, message, {
+      titleKey: `moderation.${action}Title`,
+      leadKey: `moderation.${action}Lead`,
+      confirmKey: `moderation.${action}Confirm`,
+      danger: action === "suspend",
+      facts: [["organizations.name", organization.name], ["organizations.creditCode", organization.credit_code]],
+      reasonKey: "moderation.reason",
+      run: ({ reason }) => api.post(`/organizations/${encodeURIComponent(organization.id)}/${action}`, { reason }),
+    });
+    if (!done) return;
+    message.say(t(`moderation.${action}Done`, { name: organization.name }));
+    await refresh();
+  }, { danger: action === "suspend", attrs: { "aria-label": t(`moderation.${action}For`, { name: organization.name }) } });
+  return node;
 }
 
 function row(organization, actions) {
@@ -78,7 +105,11 @@ export async function render(view) {
     count.textContent = t("organizations.count", { shown: found.length, total: all.length });
     body.replaceChildren(...found.map((o) => {
       const decide = operator && o.kind === "bank" && stateOf(o) === "waiting";
-      return row(o, decide ? decisionButtons(o, message, load) : null);
+      const actions = el("div", { className: "banks__actions" }, [
+        decide ? decisionButtons(o, message, load) : null,
+        operator && !STAFF.includes(o.kind) ? suspensionButton(o, message, load) : null,
+      ]);
+      return row(o, operator ? actions : null);
     }));
   }
 

@@ -3,6 +3,7 @@
 // owner sees a new (sealed) bid appear without reloading.
 
 import * as api from "../api.js";
+import { confirmed } from "../confirm.js";
 import { act, badge, button, debounce, el, fact, heading, link, notice, time } from "../dom.js";
 import { t } from "../i18n.js";
 import * as session from "../session.js";
@@ -69,6 +70,23 @@ function ownerActions(posting, message, changed) {
 }
 
 /** The sale contract drafted from this posting, for the owner and the winning bidder. */
+/** Operators take a posting down, with the reason, after a confirmation. */
+function removeAction(posting, message, changed) {
+  const node = button("moderation.remove", async () => {
+    const done = await confirmed(node, message, {
+      titleKey: "moderation.removeTitle",
+      leadKey: "moderation.removeLead",
+      confirmKey: "moderation.removeConfirm",
+      danger: true,
+      facts: [["trade.posting.owner", posting.owner?.name ?? posting.owner?.id]],
+      reasonKey: "moderation.reason",
+      run: ({ reason }) => api.post(`/postings/${encodeURIComponent(posting.id)}/remove`, { reason }),
+    }, "moderation.removeDone");
+    if (done) await changed(done.value.position);
+  }, { danger: true, attrs: { id: "remove-posting" } });
+  return el("div", { className: "trade-actions" }, [node]);
+}
+
 async function findContract(postingId) {
   const contracts = await api.getAll("/contracts", { kind: "sale" });
   return contracts.find((contract) => contract.source?.posting_id === postingId)?.id ?? null;
@@ -92,6 +110,7 @@ export async function render(view, { params }) {
   const body = el("div", { className: "trade-posting" });
   const owner = el("div");
   const contract = el("div");
+  const moderation = el("div");
   const parts = { posting: null, bids: null, matches: null, contractId: null, mine: false };
   let generation = 0;
   let ownerShownFor = "";
@@ -102,6 +121,12 @@ export async function render(view, { params }) {
     badges.replaceChildren(sideBadge(posting.side), " ", badge("posting", posting.status), " ", live.badge);
     body.replaceChildren(details(posting));
     // Rebuilt only when the status changes, so a bid arriving does not close the confirmation.
+    if (me?.kind === "operator") {
+      moderation.replaceChildren(posting.status === "removed" ? "" : removeAction(posting, message, changed));
+    }
+    if (posting.removal_reason) {
+      body.prepend(el("p", { className: "notice notice--error", text: t("moderation.removedBecause", { reason: posting.removal_reason }) }));
+    }
     if (parts.mine && ownerShownFor !== posting.status) {
       ownerShownFor = posting.status;
       owner.replaceChildren(ownerActions(posting, message, changed) ?? "");
@@ -166,7 +191,7 @@ export async function render(view, { params }) {
   } else if (me?.kind === "enterprise") {
     parts.bids = bidderPanel({ postingId: id, message, changed });
   }
-  view.append(contract, owner, body, parts.bids?.node ?? anonymousHint(me, id), parts.matches?.node ?? "");
+  view.append(contract, moderation, owner, body, parts.bids?.node ?? anonymousHint(me, id), parts.matches?.node ?? "");
   const stop = () => {
     onEvent.cancel();
     live.stop();
