@@ -403,7 +403,7 @@ def type_into(page: Page, name: str, text: str) -> None:
 def keyboard_log_in(page: Page, who: Credentials) -> None:
     page.goto("/#/login")
     expect(page.get_by_role("heading", name="登录")).to_be_visible()
-    tab_to(page, "#view input[name=credit_code]")
+    tab_to(page, "#view input[name=account]")
     page.keyboard.type(who.credit_code)
     type_into(page, "password", who.password)
     page.keyboard.press("Enter")
