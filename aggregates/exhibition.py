@@ -1,4 +1,5 @@
-"""Exhibitions and matchmaking events, with their signups, waitlist and check-ins.
+"""Exhibitions, matchmaking events, lectures and trainings, with their signups (seats at
+lectures and trainings), waitlist and check-ins.
 
 Signups are events on the exhibition's own stream, so whether a signup is confirmed or
 waitlisted is decided by one aggregate version: capacity holds also under concurrency.
@@ -6,7 +7,6 @@ waitlisted is decided by one aggregate version: capacity holds also under concur
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -14,15 +14,17 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from aggregates.errors import ConflictError, InvalidValueError, NotFoundError
+from aggregates.exhibition_signup import (
+    Signup,
+    check_attended,
+    check_attendees,
+    promotions,
+    require_confirmed,
+    seats_taken,
+)
 from aggregates.exhibition_terms import STATUS_ZH, ExhibitionStatus, SignupStatus
 
-
-@dataclass
-class Signup:
-    organization_id: UUID
-    status: str
-    signed_up_at: datetime
-    checked_in_at: datetime | None = None
+__all__ = ["Exhibition", "Signup"]
 
 
 class Exhibition(Aggregate):
@@ -50,20 +52,39 @@ class Exhibition(Aggregate):
             state["description"] = ""
 
     class SignedUp(Aggregate.Event):
+        class_version = 2
         organization_id: UUID
         status: str  # confirmed or waitlisted: decided by the aggregate
         signed_up_at: datetime
+        attendees: int  # seats taken (1 at exhibitions and matchmaking)
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["attendees"] = 1  # one booth, as every signup took before seats
 
     class SignupCancelled(Aggregate.Event):
+        class_version = 2
         organization_id: UUID
         previous_status: str
-        promoted_id: UUID | None  # the first waitlisted signup, confirmed in its place
+        promoted_id: UUID | None  # the first waitlisted signup confirmed in its place
         cancelled_by: UUID
+        promoted_ids: list[UUID]  # all confirmed in its place, in waitlist order
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            promoted = state["promoted_id"]
+            state["promoted_ids"] = [] if promoted is None else [promoted]
 
     class CheckedIn(Aggregate.Event):
+        class_version = 2
         organization_id: UUID
         checked_in_at: datetime
         checked_in_by: UUID
+        attended: int  # persons (1 at exhibitions and matchmaking)
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["attended"] = 1
 
     class Cancelled(Aggregate.Event):
         reason: str
@@ -107,6 +128,11 @@ class Exhibition(Aggregate):
     def confirmed_count(self) -> int:
         return len(self.signups) - len(self.waitlist)
 
+    @property
+    def seats_taken(self) -> int:
+        """Seats held by confirmed signups (booths at exhibitions and matchmaking)."""
+        return seats_taken(self.signups.values())
+
     def get_signup(self, organization_id: UUID) -> Signup:
         try:
             return self.signups[organization_id]
@@ -129,55 +155,53 @@ class Exhibition(Aggregate):
         """A deal is attributed here only if both parties hold confirmed signups."""
         if self.status == ExhibitionStatus.CANCELLED:
             raise ConflictError("exhibition is cancelled", "该展会已取消")
-        for party, en, zh in [
-            (owner_id, "the posting's owner", "发布方"),
-            (bidder_id, "the bidder", "报价方"),
-        ]:
-            signup = self.signups.get(party)
-            if signup is None:
-                raise ConflictError(
-                    f"{en} has not signed up for this exhibition", f"{zh}未报名该展会"
-                )
-            if signup.status != SignupStatus.CONFIRMED:
-                raise ConflictError(
-                    f"{en} is only waitlisted for this exhibition", f"{zh}仅在该展会候补名单中"
-                )
+        require_confirmed(self.signups.get(owner_id), "the posting's owner", "发布方")
+        require_confirmed(self.signups.get(bidder_id), "the bidder", "报价方")
 
     # Commands --------------------------------------------------------------------------
 
-    def sign_up(self, organization_id: UUID, now: datetime) -> Signup:
-        """Confirmed while booths are left, else waitlisted."""
+    def sign_up(self, organization_id: UUID, now: datetime, attendees: int = 1) -> Signup:
+        """Confirmed while its seats (or a booth) are left, else waitlisted."""
+        check_attendees(self.kind, attendees, self.capacity)
         self._require_scheduled()
         if now >= self.signup_deadline:
             raise ConflictError("the signup deadline has passed", "报名已截止")
         if organization_id in self.signups:
             raise ConflictError("already signed up for this exhibition", "已报名该展会")
-        full = self.confirmed_count >= self.capacity
-        status = SignupStatus.WAITLISTED if full else SignupStatus.CONFIRMED
-        self._signed_up(organization_id=organization_id, status=status, signed_up_at=now)
+        fits = self.seats_taken + attendees <= self.capacity
+        status = SignupStatus.CONFIRMED if fits else SignupStatus.WAITLISTED
+        self._signed_up(
+            organization_id=organization_id, status=status, signed_up_at=now, attendees=attendees
+        )
         return self.signups[organization_id]
 
     @event(SignedUp)
-    def _signed_up(self, organization_id: UUID, status: str, signed_up_at: datetime) -> None:
-        self.signups[organization_id] = Signup(organization_id, status, signed_up_at)
+    def _signed_up(
+        self, organization_id: UUID, status: str, signed_up_at: datetime, attendees: int
+    ) -> None:
+        self.signups[organization_id] = Signup(
+            organization_id, status, signed_up_at, attendees=attendees
+        )
         if status == SignupStatus.WAITLISTED:
             self.waitlist.append(organization_id)
 
-    def cancel_signup(self, organization_id: UUID, by: UUID) -> tuple[Signup, UUID | None]:
-        """Give up a signup; a confirmed one's booth goes to the first waitlisted signup.
-        The cancelled signup, and the signup promoted in its place if any."""
+    def cancel_signup(self, organization_id: UUID, by: UUID) -> tuple[Signup, list[UUID]]:
+        """Give up a signup; a confirmed one's seats go to waitlisted signups in waitlist
+        order, skipping those that do not fit. The cancelled signup, and those promoted."""
         self._require_scheduled()
         signup = self.get_signup(organization_id)
         if signup.checked_in_at is not None:
             raise ConflictError("the signup is already checked in", "该报名已签到，不能取消")
-        promoted = None
-        if signup.status == SignupStatus.CONFIRMED and self.waitlist:
-            promoted = self.waitlist[0]
+        promoted = []
+        if signup.status == SignupStatus.CONFIRMED:
+            free = self.capacity - self.seats_taken + signup.attendees
+            promoted = promotions(self.waitlist, self.signups, free)
         self._signup_cancelled(
             organization_id=organization_id,
             previous_status=signup.status,
-            promoted_id=promoted,
+            promoted_id=promoted[0] if promoted else None,
             cancelled_by=by,
+            promoted_ids=promoted,
         )
         return signup, promoted
 
@@ -188,37 +212,37 @@ class Exhibition(Aggregate):
         previous_status: str,
         promoted_id: UUID | None,
         cancelled_by: UUID,
+        promoted_ids: list[UUID],
     ) -> None:
         self.signups.pop(organization_id).status = SignupStatus.CANCELLED
         if organization_id in self.waitlist:
             self.waitlist.remove(organization_id)
-        if promoted_id is not None:
-            self.waitlist.remove(promoted_id)
-            self.signups[promoted_id].status = SignupStatus.CONFIRMED
+        for promoted in promoted_ids:
+            self.waitlist.remove(promoted)
+            self.signups[promoted].status = SignupStatus.CONFIRMED
 
-    def check_in(self, organization_id: UUID, by: UUID, now: datetime) -> Signup:
-        """Record that a confirmed participant arrived."""
+    def check_in(
+        self, organization_id: UUID, by: UUID, now: datetime, attended: int | None = None
+    ) -> Signup:
+        """Record that a confirmed participant arrived, with how many persons (by default
+        all its attendees)."""
         self._require_scheduled()
-        signup = self.signups.get(organization_id)
-        if signup is None:
-            raise ConflictError(
-                "the organization has not signed up for this exhibition", "该机构未报名该展会"
-            )
-        if signup.status != SignupStatus.CONFIRMED:
-            raise ConflictError(
-                "only confirmed signups can check in; this one is waitlisted",
-                "只有已确认的报名可以签到，该报名在候补名单中",
-            )
+        signup = require_confirmed(self.signups.get(organization_id), "the organization", "该机构")
         if signup.checked_in_at is not None:
             raise ConflictError("already checked in", "已签到")
-        self._checked_in(organization_id=organization_id, checked_in_at=now, checked_in_by=by)
+        attended = signup.attendees if attended is None else attended
+        check_attended(self.kind, attended, signup)
+        self._checked_in(
+            organization_id=organization_id, checked_in_at=now, checked_in_by=by, attended=attended
+        )
         return signup
 
     @event(CheckedIn)
     def _checked_in(
-        self, organization_id: UUID, checked_in_at: datetime, checked_in_by: UUID
+        self, organization_id: UUID, checked_in_at: datetime, checked_in_by: UUID, attended: int
     ) -> None:
-        self.signups[organization_id].checked_in_at = checked_in_at
+        signup = self.signups[organization_id]
+        signup.checked_in_at, signup.attended = checked_in_at, attended
 
     def cancel(self, reason: str, by: UUID, now: datetime) -> None:
         if not reason.strip():

@@ -23,6 +23,10 @@ class ActivityKind(StrEnum):
     TRAINING = "training"
 
 
+# Kinds whose capacity counts seats; at the others a signup takes one booth.
+SEATED_KINDS = frozenset({ActivityKind.LECTURE, ActivityKind.TRAINING})
+
+
 def check_kind(kind: str) -> None:
     if kind not in set(ActivityKind):
         raise InvalidValueError(

@@ -85,6 +85,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "ends_at": ("Ends at", "结束时间"),
     "capacity": ("Capacity", "展位数"),
     "signup_deadline": ("Signup deadline", "报名截止时间"),
+    "attendees": ("Attendees", "参加人数"),
+    "attended": ("Attended", "签到人数"),
     "organization_id": ("Organization", "机构"),
     # contracts
     "digest": ("Digest", "合同摘要"),

@@ -1,4 +1,5 @@
-"""Use cases of exhibitions and matchmaking events: scheduling, signups, check-ins."""
+"""Use cases of exhibitions, matchmaking events, lectures and trainings: scheduling, signups
+(with their seats), check-ins."""
 
 from __future__ import annotations
 
@@ -19,14 +20,14 @@ EXHIBITION = ("exhibition", "展会")
 
 @dataclass(frozen=True, kw_only=True)
 class SignupOutcome(Outcome[Exhibition]):
-    """A command on one signup: the exhibition, that signup, and whom a freed booth went to."""
+    """A command on one signup: the exhibition, that signup, and whom freed seats went to."""
 
     signup: Signup
-    promoted_id: UUID | None = None
+    promoted_ids: tuple[UUID, ...] = ()
 
 
 def with_signup(
-    outcome: Outcome[Exhibition], signup: Signup, promoted_id: UUID | None = None
+    outcome: Outcome[Exhibition], signup: Signup, promoted_ids: list[UUID] | None = None
 ) -> SignupOutcome:
     return SignupOutcome(
         outcome.aggregate,
@@ -34,7 +35,7 @@ def with_signup(
         outcome.position,
         outcome.others,
         signup=signup,
-        promoted_id=promoted_id,
+        promoted_ids=tuple(promoted_ids or ()),
     )
 
 
@@ -91,12 +92,15 @@ class ExhibitionUseCases(VerificationGate):
     def get_exhibition(self, exhibition_id: UUID) -> Exhibition:
         return self.load(Exhibition, exhibition_id, EXHIBITION)
 
-    def sign_up(self, exhibition_id: UUID, organization_id: UUID) -> SignupOutcome:
-        """Sign an enterprise up: confirmed while booths are left, else waitlisted."""
+    def sign_up(
+        self, exhibition_id: UUID, organization_id: UUID, attendees: int = 1
+    ) -> SignupOutcome:
+        """Sign an enterprise up with its attendees (lectures and trainings; else one booth):
+        confirmed while its seats are left, else waitlisted."""
         self.require_verified_enterprise(organization_id)
 
         def sign_up(exhibition: Exhibition) -> None:
-            exhibition.sign_up(organization_id, self.clock())
+            exhibition.sign_up(organization_id, self.clock(), attendees)
 
         outcome = self.change(Exhibition, exhibition_id, EXHIBITION, sign_up)
         return with_signup(outcome, outcome.aggregate.signups[organization_id])
@@ -104,21 +108,23 @@ class ExhibitionUseCases(VerificationGate):
     def cancel_signup(
         self, exhibition_id: UUID, organization_id: UUID, by: UUID, *, as_operator: bool = False
     ) -> SignupOutcome:
-        """Give up a signup; the first waitlisted signup takes a freed booth in the same event."""
+        """Give up a signup; waitlisted signups that fit take the freed seats in the same event."""
         require_holder_or_operator(organization_id, by, as_operator)
         found: dict[str, Any] = {}
 
         def cancel(exhibition: Exhibition) -> None:
-            found["signup"], found["promoted_id"] = exhibition.cancel_signup(organization_id, by)
+            found["signup"], found["promoted"] = exhibition.cancel_signup(organization_id, by)
 
         outcome = self.change(Exhibition, exhibition_id, EXHIBITION, cancel)
-        return with_signup(outcome, found["signup"], found["promoted_id"])
+        return with_signup(outcome, found["signup"], found["promoted"])
 
-    def check_in(self, exhibition_id: UUID, organization_id: UUID, by: UUID) -> SignupOutcome:
-        """An operator records that a confirmed participant arrived."""
+    def check_in(
+        self, exhibition_id: UUID, organization_id: UUID, by: UUID, attended: int | None = None
+    ) -> SignupOutcome:
+        """An operator records that a confirmed participant arrived, with how many persons."""
 
         def check_in(exhibition: Exhibition) -> None:
-            exhibition.check_in(organization_id, by, self.clock())
+            exhibition.check_in(organization_id, by, self.clock(), attended)
 
         outcome = self.change(Exhibition, exhibition_id, EXHIBITION, check_in)
         return with_signup(outcome, outcome.aggregate.signups[organization_id])

@@ -1,4 +1,5 @@
-"""Exhibitions view: exhibitions with their confirmed, waitlisted and checked-in counts."""
+"""Exhibitions view: exhibitions with their confirmed, waitlisted and checked-in counts, the
+seats their confirmed signups hold and the persons checked in."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from aggregates.exhibition_terms import (
 from projections.engine import View
 from projections.pages import Page, Where, decode_cursor, page_of
 from projections.rows import Row, Rows
+from projections.signups import signup_key
 from projections.table import Table
 
 EXHIBITIONS = Table(
@@ -42,18 +44,22 @@ EXHIBITIONS = Table(
         "confirmed_count int NOT NULL DEFAULT 0",
         "waitlist_count int NOT NULL DEFAULT 0",
         "checked_in_count int NOT NULL DEFAULT 0",
+        "seats_taken int NOT NULL DEFAULT 0",
+        "attended_count int NOT NULL DEFAULT 0",
         "scheduled_at timestamptz NOT NULL",
         "scheduled_position bigint NOT NULL",
         "version int NOT NULL",
         "updated_at timestamptz NOT NULL",
     ),
 )
+# The seats each signup takes (by `signups.signup_key`), so that a cancellation frees them.
+SEATS = Table("exhibition_seats", ("id uuid PRIMARY KEY", "attendees int NOT NULL"))
 
 
 class ExhibitionsView(View):
     name = "exhibitions"
-    version = 2  # 2: kind and description
-    tables = (EXHIBITIONS,)
+    version = 3  # 2: kind and description; 3: seats and persons attended
+    tables = (EXHIBITIONS, SEATS)
     event_classes = (
         Exhibition.Scheduled,
         Exhibition.SignedUp,
@@ -64,6 +70,7 @@ class ExhibitionsView(View):
     )
     schema = (
         EXHIBITIONS.create,
+        SEATS.create,
         SQL(
             "CREATE INDEX IF NOT EXISTS exhibitions_position_idx"
             " ON exhibitions (scheduled_position DESC)"
@@ -98,6 +105,8 @@ class ExhibitionsView(View):
                 "confirmed_count": 0,
                 "waitlist_count": 0,
                 "checked_in_count": 0,
+                "seats_taken": 0,
+                "attended_count": 0,
                 "scheduled_at": event.timestamp,
                 "scheduled_position": position,
                 "version": event.originator_version,
@@ -119,24 +128,35 @@ class ExhibitionsView(View):
         if row is not None:
             self._touch(rows, event, **{k: row[k] + d for k, d in deltas.items()})
 
+    def _seats(self, rows: Rows, event: Any, organization_id: UUID) -> int:
+        row = rows.get("exhibition_seats", signup_key(event.originator_id, organization_id))
+        return 1 if row is None else int(row["attendees"])
+
     @fold.register
     def _(self, event: Exhibition.SignedUp, rows: Rows, position: int) -> None:
+        key = signup_key(event.originator_id, event.organization_id)
+        rows.put("exhibition_seats", {"id": key, "attendees": event.attendees})
         if event.status == SignupStatus.CONFIRMED:
-            self._count(rows, event, confirmed_count=+1)
+            self._count(rows, event, confirmed_count=+1, seats_taken=event.attendees)
         else:
             self._count(rows, event, waitlist_count=+1)
 
     @fold.register
     def _(self, event: Exhibition.SignupCancelled, rows: Rows, position: int) -> None:
-        confirmed = -1 if event.previous_status == SignupStatus.CONFIRMED else 0
+        was_confirmed = event.previous_status == SignupStatus.CONFIRMED
+        confirmed = -1 if was_confirmed else 0
         waitlisted = -1 if event.previous_status == SignupStatus.WAITLISTED else 0
-        if event.promoted_id is not None:
+        seats = -self._seats(rows, event, event.organization_id) if was_confirmed else 0
+        for promoted in event.promoted_ids:
             confirmed, waitlisted = confirmed + 1, waitlisted - 1
-        self._count(rows, event, confirmed_count=confirmed, waitlist_count=waitlisted)
+            seats += self._seats(rows, event, promoted)
+        self._count(
+            rows, event, confirmed_count=confirmed, waitlist_count=waitlisted, seats_taken=seats
+        )
 
     @fold.register
     def _(self, event: Exhibition.CheckedIn, rows: Rows, position: int) -> None:
-        self._count(rows, event, checked_in_count=+1)
+        self._count(rows, event, checked_in_count=+1, attended_count=event.attended)
 
     @fold.register
     def _(self, event: Exhibition.Cancelled, rows: Rows, position: int) -> None:

@@ -173,6 +173,21 @@ class PoliciesView(View):
             found = conn.execute(query, [policy_id, today, today]).fetchall()
         return [row[0] if isinstance(row, tuple) else row["id"] for row in found]
 
+    def count_targets(self, regions: list[str], industries: list[str]) -> int:
+        """Registered enterprises that a policy with this targeting would concern (the same
+        rule as `targeted_enterprises`), for the operator's preview before publishing."""
+        query = SQL(
+            "SELECT count(*) AS enterprises FROM organizations o,"
+            " (SELECT %s::text[] AS regions, %s::text[] AS industries) p"
+            " WHERE o.kind = 'enterprise' AND "
+            + TARGETS.format(region="o.region", industry="o.industry")
+        )
+        with self.pool.connection() as conn:
+            row = conn.execute(query, [regions, industries]).fetchone()
+        if row is None:
+            return 0
+        return int(row[0] if isinstance(row, tuple) else row["enterprises"])
+
     def _page(self, where: Where, limit: int, cursor: str | None) -> Page:
         before = decode_cursor(cursor)
         if before is not None:

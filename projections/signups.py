@@ -30,6 +30,8 @@ SIGNUPS = Table(
         "signed_up_at timestamptz NOT NULL",
         "signup_position bigint NOT NULL",
         "checked_in_at timestamptz",
+        "attendees int NOT NULL DEFAULT 1",
+        "attended int",
         "cancelled_at timestamptz",
         "updated_at timestamptz NOT NULL",
     ),
@@ -43,6 +45,7 @@ def signup_key(exhibition_id: UUID, organization_id: UUID) -> UUID:
 
 class SignupsView(View):
     name = "exhibition_signups"
+    version = 2  # 2: attendees and attended
     tables = (SIGNUPS,)
     event_classes = (Exhibition.SignedUp, Exhibition.SignupCancelled, Exhibition.CheckedIn)
     schema = (
@@ -73,6 +76,8 @@ class SignupsView(View):
                 "signed_up_at": event.signed_up_at,
                 "signup_position": position,
                 "checked_in_at": None,
+                "attendees": event.attendees,
+                "attended": None,
                 "cancelled_at": None,
                 "updated_at": event.timestamp,
             },
@@ -88,10 +93,10 @@ class SignupsView(View):
             cancelled_at=event.timestamp,
             updated_at=event.timestamp,
         )
-        if event.promoted_id is not None:
+        for promoted in event.promoted_ids:
             rows.update(
                 "exhibition_signups",
-                signup_key(exhibition_id, event.promoted_id),
+                signup_key(exhibition_id, promoted),
                 status=SignupStatus.CONFIRMED.value,
                 updated_at=event.timestamp,
             )
@@ -102,6 +107,7 @@ class SignupsView(View):
             "exhibition_signups",
             signup_key(event.originator_id, event.organization_id),
             checked_in_at=event.checked_in_at,
+            attended=event.attended,
             updated_at=event.timestamp,
         )
 

@@ -31,7 +31,7 @@ REVISED = frozenset({"title", "description", "quantity", "unit", "expires_at"})
 
 class StatsView(StatsQueries, View):
     name = "stats"
-    version = 4  # 3: the service hall; 4: removed service products leave the count
+    version = 5  # 3: the service hall; 4: removed service products; 5: activities by kind
     tables = TABLES
     event_classes = (
         Organization.Registered,
@@ -213,6 +213,8 @@ class StatsView(StatsQueries, View):
                 "confirmed": 0,
                 "waitlisted": 0,
                 "checked_in": 0,
+                "kind": event.kind,
+                "attended": 0,
             },
         )
 
@@ -227,13 +229,13 @@ class StatsView(StatsQueries, View):
     def _(self, event: Exhibition.SignupCancelled, rows: Rows, position: int) -> None:
         confirmed = -1 if event.previous_status == SignupStatus.CONFIRMED else 0
         waitlisted = -1 if event.previous_status == SignupStatus.WAITLISTED else 0
-        if event.promoted_id is not None:  # the first waitlisted signup takes the booth
-            confirmed, waitlisted = confirmed + 1, waitlisted - 1
+        promoted = len(event.promoted_ids)  # waitlisted signups that took the freed seats
+        confirmed, waitlisted = confirmed + promoted, waitlisted - promoted
         count_signups(rows, event, confirmed=confirmed, waitlisted=waitlisted)
 
     @fold.register
     def _(self, event: Exhibition.CheckedIn, rows: Rows, position: int) -> None:
-        count_signups(rows, event, checked_in=+1)
+        count_signups(rows, event, checked_in=+1, attended=event.attended)
 
     def _status(self, event: Any, rows: Rows, position: int) -> None:
         """An event that only changes a status (`stats_changes.STATUSES`, registered below)."""

@@ -26,6 +26,14 @@ _POSITION: LiteralString = (
     "(SELECT coalesce(max(position), 0) FROM projection_positions WHERE view = 'stats')"
 )
 _DONE: LiteralString = "status IN ('signed', 'completed')"
+# Activities not cancelled that have started, by kind (API.md: `activities.held`).
+_HELD_BY_KIND: LiteralString = (
+    "  count(*) FILTER (WHERE starts_at <= %(now)s AND kind = 'exhibition') AS held_exhibition,"
+    "  count(*) FILTER (WHERE starts_at <= %(now)s AND kind = 'matchmaking')"
+    "  AS held_matchmaking,"
+    "  count(*) FILTER (WHERE starts_at <= %(now)s AND kind = 'lecture') AS held_lecture,"
+    "  count(*) FILTER (WHERE starts_at <= %(now)s AND kind = 'training') AS held_training,"
+)
 _MATCHED: LiteralString = "status IN ('matched', 'disbursed')"
 _OVERDUE: LiteralString = (
     "(status = 'open' AND first_offer_at IS NULL AND posted_at <= %(overdue_before)s)"
@@ -114,8 +122,11 @@ class StatsQueries:
             "  count(*) FILTER (WHERE " + _OVERDUE + ") AS overdue FROM stats_needs),"
             " e AS (SELECT count(*) FILTER (WHERE starts_at <= %(now)s) AS held,"
             "  coalesce(sum(confirmed), 0)::bigint AS signups,"
-            "  coalesce(sum(checked_in), 0)::bigint AS checked_in"
-            "  FROM stats_exhibitions WHERE status <> 'cancelled'),"
+            "  coalesce(sum(checked_in), 0)::bigint AS checked_in,"
+            + _HELD_BY_KIND
+            + "  coalesce(sum(attended), 0)::bigint AS participants,"
+            "  coalesce(sum(attended) FILTER (WHERE kind IN ('lecture', 'training')), 0)::bigint"
+            "  AS trained FROM stats_exhibitions WHERE status <> 'cancelled'),"
             " sp AS (SELECT count(*) AS products FROM stats_service_products"
             "  WHERE status = 'active'), {},"
             " sv AS (SELECT coalesce(sum(requests), 0)::bigint AS service_requests,"

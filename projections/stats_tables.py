@@ -86,6 +86,8 @@ EXHIBITIONS = Table(
         "confirmed int NOT NULL DEFAULT 0",
         "waitlisted int NOT NULL DEFAULT 0",
         "checked_in int NOT NULL DEFAULT 0",
+        "kind text NOT NULL",
+        "attended int NOT NULL DEFAULT 0",  # persons checked in
     ),
 )
 SERVICE_PRODUCTS = Table(

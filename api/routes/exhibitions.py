@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal, TypeVar
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Body, Depends, Query
 
 from aggregates.exhibition import Exhibition
 from aggregates.exhibition_terms import public_status, signups_open
@@ -28,6 +28,7 @@ from api.schemas.exhibitions import (
     ExhibitionPublic,
     ExhibitionWritten,
     SignupCancelled,
+    SignupCreate,
     SignupPublic,
     SignupWritten,
 )
@@ -59,6 +60,7 @@ def exhibition_written(
         signups_open=signups_open(exhibition.status, exhibition.signup_deadline, now),
         waitlist_count=len(exhibition.waitlist),
         checked_in_count=sum(s.checked_in_at is not None for s in exhibition.signups.values()),
+        attended_count=sum(s.attended or 0 for s in exhibition.signups.values()),
         organizer=party(organizer, organizations.name_of(organizer)),
         scheduled_at=exhibition.created_on,
     )
@@ -122,9 +124,12 @@ def create_signup(
     enterprise: Enterprise,
     app: MarketplaceDep,
     organizations: OrganizationQueriesDep,
+    body: Annotated[SignupCreate | None, Body()] = None,
 ) -> SignupWritten:
-    """Sign up for a booth: confirmed while booths are left, else waitlisted with a position."""
-    outcome = app.sign_up(exhibition_id, enterprise.id)
+    """Sign up for a booth, or for `attendees` seats at a lecture or training: confirmed while
+    they are left, else waitlisted with a position."""
+    attendees = 1 if body is None else body.attendees
+    outcome = app.sign_up(exhibition_id, enterprise.id, attendees)
     return signup_written(SignupWritten, outcome, organizations)
 
 
@@ -136,17 +141,18 @@ def delete_signup(
     app: MarketplaceDep,
     organizations: OrganizationQueriesDep,
 ) -> SignupCancelled:
-    """Cancel a signup (the enterprise itself or an operator); the first waitlisted signup
-    takes the freed booth in the same transaction."""
+    """Cancel a signup (the enterprise itself or an operator); waitlisted signups take the
+    freed seats in waitlist order, skipping those that do not fit, in the same transaction."""
     outcome = app.cancel_signup(
         exhibition_id, organization_id, caller.id, as_operator=caller.kind == "operator"
     )
-    promoted = outcome.promoted_id
+    promoted = [party(p, organizations.name_of(p)) for p in outcome.promoted_ids]
     return signup_written(
         SignupCancelled,
         outcome,
         organizations,
-        promoted=None if promoted is None else party(promoted, organizations.name_of(promoted)),
+        promoted=promoted[0] if promoted else None,
+        promoted_all=promoted,
     )
 
 
@@ -179,8 +185,9 @@ def create_check_in(
     app: MarketplaceDep,
     organizations: OrganizationQueriesDep,
 ) -> SignupWritten:
-    """Record that a participant with a confirmed signup arrived (operators)."""
-    outcome = app.check_in(exhibition_id, body.organization_id, operator.id)
+    """Record that a participant with a confirmed signup arrived, with how many persons
+    attended (operators)."""
+    outcome = app.check_in(exhibition_id, body.organization_id, operator.id, body.attended)
     return signup_written(SignupWritten, outcome, organizations)
 
 

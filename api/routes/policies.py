@@ -26,6 +26,7 @@ from api.schemas.policies import (
     PolicyForMe,
     PolicyPublic,
     PolicyRevise,
+    PolicyTargets,
     PolicyWritten,
     Topic,
 )
@@ -100,6 +101,19 @@ def read_policies_for_me(
     return ListOf[PolicyForMe](
         items=[answer(PolicyForMe, r) for r in page.items], next_cursor=page.next_cursor
     )
+
+
+@router.get("/preview-targets", dependencies=Fresh)
+def read_policy_preview(
+    operator: Operator,
+    policies: PolicyQueriesDep,
+    regions: Annotated[list[RegionPrefixIn] | None, Query(max_length=100)] = None,
+    industries: Annotated[list[CategoryIn] | None, Query(max_length=100)] = None,
+) -> PolicyTargets:
+    """How many registered enterprises a policy with this targeting would concern, before it
+    is published or revised (operators; repeat `regions` and `industries` for several)."""
+    count = policies.preview_targets(list(regions or []), list(industries or []))
+    return PolicyTargets(enterprises=count)
 
 
 @router.get("/{policy_id}", dependencies=Fresh)

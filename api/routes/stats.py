@@ -18,6 +18,8 @@ from api.deps import MaybeSignedIn, StatsQueriesDep, fresh
 from api.problems import ApiProblem
 from api.schemas.common import DateIn
 from api.schemas.stats import (
+    ActivitiesHeld,
+    ActivityTotals,
     ContractTotals,
     DealGroup,
     ExhibitionTotals,
@@ -68,6 +70,11 @@ def stats_from_row(row: dict[str, Any]) -> StatsPublic:
         ),
         exhibitions=ExhibitionTotals(
             held=row["held"], signups=row["signups"], checked_in=row["checked_in"]
+        ),
+        activities=ActivityTotals(
+            held=ActivitiesHeld(**{k: row[f"held_{k}"] for k in ActivitiesHeld.model_fields}),
+            participants=row["participants"],
+            trained=row["trained"],
         ),
         services=ServiceTotals(
             providers=row["providers"],

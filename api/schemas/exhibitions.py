@@ -8,6 +8,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field, StrictBool, StrictInt, StringConstraints
 
+from aggregates.exhibition_signup import MAX_ATTENDEES
 from api.schemas.common import Party, Strict, TimeIn
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
@@ -34,8 +35,19 @@ class ExhibitionCancel(Strict):
     reason: Reason
 
 
+class SignupCreate(Strict):
+    attendees: Annotated[
+        StrictInt,
+        Field(ge=1, le=MAX_ATTENDEES, description="seats taken at lectures and trainings; else 1"),
+    ] = 1
+
+
 class CheckInCreate(Strict):
     organization_id: UUID = Field(description="an organization with a confirmed signup")
+    attended: Annotated[
+        StrictInt | None,
+        Field(ge=0, le=MAX_ATTENDEES, description="persons, 0…attendees (default all); else 1"),
+    ] = None
 
 
 class ExhibitionPublic(BaseModel):
@@ -54,6 +66,8 @@ class ExhibitionPublic(BaseModel):
     confirmed_count: int
     waitlist_count: int
     checked_in_count: int
+    seats_taken: int = Field(description="seats of confirmed signups (booths: one each)")
+    attended_count: int = Field(description="persons checked in")
     cancel_reason: str | None
     organizer: Party
     scheduled_at: datetime
@@ -71,6 +85,8 @@ class SignupPublic(BaseModel):
     waitlist_position: int | None = Field(description="1 is next in line; null unless waitlisted")
     signed_up_at: datetime
     checked_in_at: datetime | None
+    attendees: int = Field(description="seats taken (1 at exhibitions and matchmaking)")
+    attended: int | None = Field(description="persons checked in; null until checked in")
 
 
 class SignupWritten(SignupPublic):
@@ -79,4 +95,7 @@ class SignupWritten(SignupPublic):
 
 
 class SignupCancelled(SignupWritten):
-    promoted: Party | None = Field(description="the waitlisted signup confirmed in its place")
+    promoted: Party | None = Field(description="the first waitlisted signup confirmed in its place")
+    promoted_all: list[Party] = Field(
+        description="every waitlisted signup confirmed in its place, in waitlist order"
+    )

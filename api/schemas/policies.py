@@ -95,3 +95,7 @@ class PolicyWritten(PolicyPublic):
 
 class PolicyForMe(PolicyPublic):
     read: bool = Field(description="true once this enterprise has read GET /policies/{id}")
+
+
+class PolicyTargets(BaseModel):
+    enterprises: int = Field(description="registered enterprises the targeting concerns")

@@ -43,9 +43,25 @@ class FinancingTotals(BaseModel):
 
 
 class ExhibitionTotals(BaseModel):
-    held: int = Field(description="exhibitions not cancelled that have started")
+    held: int = Field(description="activities of every kind not cancelled that have started")
     signups: int = Field(description="confirmed signups of exhibitions not cancelled")
     checked_in: int = Field(description="check-ins at exhibitions not cancelled")
+
+
+class ActivitiesHeld(BaseModel):
+    exhibition: int
+    matchmaking: int
+    lecture: int
+    training: int
+
+
+class ActivityTotals(BaseModel):
+    held: ActivitiesHeld = Field(description="as exhibitions.held, by kind")
+    participants: int = Field(
+        description="persons checked in at activities not cancelled: one per check-in at "
+        "exhibitions and matchmaking, `attended` at lectures and trainings"
+    )
+    trained: int = Field(description="persons checked in at lectures and trainings")
 
 
 class ServiceTotals(BaseModel):
@@ -71,6 +87,7 @@ class StatsPublic(BaseModel):
     contracts: ContractTotals
     financing: FinancingTotals
     exhibitions: ExhibitionTotals
+    activities: ActivityTotals
     services: ServiceTotals
     position: int = Field(description="the event position these figures are the fold of")
 

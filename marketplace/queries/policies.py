@@ -59,6 +59,10 @@ class PolicyQueries:
             row["read"] = row["id"] in read
         return page
 
+    def preview_targets(self, regions: list[str], industries: list[str]) -> int:
+        """How many registered enterprises a policy with this targeting would concern."""
+        return self.policies.count_targets(regions, industries)
+
     def targeted_enterprises(self, policy_id: UUID) -> list[UUID]:
         """The registered enterprises the policy concerns while it is in force (for the
         workbench's `policy_published` notifications)."""

@@ -204,8 +204,7 @@ def _signup(event: Any, directory: Directory) -> Visibility:
 
 @_visibility.register
 def _(event: Exhibition.SignupCancelled, directory: Directory) -> Visibility:
-    promoted = getattr(event, "promoted_id", None)
-    return Visibility(event_data(event), _known(event.organization_id, promoted))
+    return Visibility(event_data(event), _known(event.organization_id, *event.promoted_ids))
 
 
 @_visibility.register

@@ -240,3 +240,37 @@ def test_only_operators_write_and_only_enterprises_read_for_me(
     assert_problem(client.get(f"{API}/policies/for-me"), 401)
     assert_problem(client.get(f"{API}/policies/for-me", headers=operator.auth), 403)
     assert_problem(client.get(f"{API}/policies/{UUID(int=7)}"), 404)
+
+
+def test_operators_preview_how_many_enterprises_a_targeting_concerns(
+    client: TestClient, services: Services, operator: Account
+) -> None:
+    """`GET /policies/preview-targets` (an addition): the targeting rule, before publishing."""
+    tag = sign_up(client, region="469030", industry="C13")  # nobody else in 4690
+    sign_up(client, region="469030", industry="C14")
+
+    def preview(**params: Any) -> int:
+        response = client.get(
+            f"{API}/policies/preview-targets", params=params, headers=operator.auth
+        )
+        assert response.status_code == 200, response.text
+        enterprises: int = response.json()["enterprises"]
+        return enterprises
+
+    everyone = preview()
+    assert everyone >= 2
+    assert preview(regions=["4690"]) == 2
+    assert preview(regions=["4690"], industries=["C13"]) == 1
+    assert preview(regions=["4690", "11"], industries=["c13", "C14"]) == 2
+    assert preview(industries=["C13"]) <= everyone
+    with no_new_events(services):
+        for params, field in [
+            ({"regions": ["4x"]}, "regions.0"),
+            ({"industries": ["Z99"]}, "industries.0"),
+        ]:
+            response = client.get(
+                f"{API}/policies/preview-targets", params=params, headers=operator.auth
+            )
+            assert_problem(response, 422, field=field)
+    assert_problem(client.get(f"{API}/policies/preview-targets", headers=tag.auth), 403)
+    assert_problem(client.get(f"{API}/policies/preview-targets"), 401)

@@ -33,6 +33,7 @@ TOP_KEYS = {
     "contracts",
     "financing",
     "exhibitions",
+    "activities",
     "services",
     "position",
 }

@@ -29,6 +29,8 @@ DESCRIPTION = "Grade 304, 2 mm, delivered to Hangzhou."
 MESSAGE = "Stock available, delivery on time"
 CONDITIONS = "Order receivables as repayment source"
 VENUE = "Hall A, Expo Centre"
+ISSUER = "Ministry of Industry and Information Technology"
+POLICY_BODY = "Subsidies for cloud and ERP adoption by small and medium enterprises."
 SERVICE = "Contract review by licensed lawyers, within two working days."
 ASKED = "Help with a labour arbitration"
 
@@ -84,6 +86,7 @@ class World:
     matched_need: str
     loan_contract: str
     exhibition: str
+    policy: str
     service_product: str
     service_request: str
     data: list[str]
@@ -185,6 +188,14 @@ def world(accounts: Accounts) -> World:
               "ends_at": future(11), "capacity": 20, "signup_deadline": future(9)},
     )  # fmt: skip
     accounts.api("POST", f"/exhibitions/{exhibition['id']}/signups", owner, json={})
+    policy_title = f"Digitalization subsidy for small firms {tag}"
+    policy = accounts.api(
+        "POST",
+        "/policies",
+        operator,
+        json={"title": policy_title, "body": POLICY_BODY, "issuer": ISSUER,
+              "topics": ["digitalization"], "regions": [], "industries": []},
+    )  # fmt: skip
     provider = accounts.provider("legal", name=f"Westlake Legal Partners {tag}")
     service = f"Contract Review for SMEs {tag}"
     service_product = accounts.api(
@@ -211,6 +222,7 @@ def world(accounts: Accounts) -> World:
     people["auditor"] = auditor
     data = [who.name for who in people.values()]
     data += [awarded["title"], opened["title"], DESCRIPTION, MESSAGE, CONDITIONS, VENUE]
+    data += [product, offered_purpose, matched_purpose, fair, policy_title, ISSUER]
     data += [product, offered_purpose, matched_purpose, fair, service, SERVICE, "visit", ASKED]
     return World(
         people=people,
@@ -221,6 +233,7 @@ def world(accounts: Accounts) -> World:
         matched_need=matched,
         loan_contract=loan["contract_id"],
         exhibition=exhibition["id"],
+        policy=policy["id"],
         service_product=service_product["id"],
         service_request=asked["id"],
         data=data,
@@ -241,6 +254,8 @@ def paths_for(role: str, world: World) -> list[str]:
         contracts.append(world.loan_contract)
     ids = {
         "/exhibitions/:id": [world.exhibition],
+        "/policies/:id": [world.policy],
+        "/policies/:id/edit": [world.policy] if role == "operator" else [],
         "/services/:id": [world.service_product],
         # Only the parties and staff read a request: not another enterprise.
         "/requests/:id": [] if role == "bidder" else [world.service_request],
@@ -388,7 +403,7 @@ def type_into(page: Page, name: str, text: str) -> None:
 def keyboard_log_in(page: Page, who: Credentials) -> None:
     page.goto("/#/login")
     expect(page.get_by_role("heading", name="登录")).to_be_visible()
-    tab_to(page, "#view input[name=credit_code]")
+    tab_to(page, "#view input[name=account]")
     page.keyboard.type(who.credit_code)
     type_into(page, "password", who.password)
     page.keyboard.press("Enter")

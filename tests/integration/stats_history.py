@@ -4,9 +4,10 @@ Eight simulated months: enterprises in six regions post supply and demand in eig
 categories (some in USD), bid, accept (some deals at exhibitions where both parties hold
 confirmed signups), sign, complete and cancel contracts; needs of all six product types are
 answered by four verified banks, matched, disbursed, withdrawn or left to expire; four
-exhibitions take signups (with a waitlist and promotions) and check-ins, three are held,
-one is cancelled. Actions run from a time-ordered queue on a simulated clock, so deals
-interleave and their dates spread over months and over China's midnight (UTC 16:00).
+exhibitions, a matchmaking event, two lectures and a training take signups (with a waitlist
+and promotions; lectures and trainings by seats) and check-ins (with the persons attended),
+one exhibition is cancelled. Actions run from a time-ordered queue on a simulated clock, so
+deals interleave and their dates spread over months and over China's midnight (UTC 16:00).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import Any
 from uuid import UUID
 
 from aggregates.errors import DomainError
+from aggregates.exhibition_terms import SEATED_KINDS
 from marketplace.application import Marketplace
 from tests.support import new_credit_code
 
@@ -119,8 +121,11 @@ class History:
 
     # Exhibitions -----------------------------------------------------------------------------
 
-    def exhibition(self, starts_in_days: int, *, cancel: bool = False) -> None:
+    def exhibition(
+        self, starts_in_days: int, *, cancel: bool = False, kind: str = "exhibition"
+    ) -> None:
         starts_at = START + timedelta(days=starts_in_days)
+        seated = kind in SEATED_KINDS
         outcome = self.app.schedule_exhibition(
             self.operator,
             name=f"中小企业产品交易会 {len(self.exhibitions) + 1}",
@@ -128,13 +133,15 @@ class History:
             online=False,
             starts_at=starts_at,
             ends_at=starts_at + timedelta(days=2),
-            capacity=9,
+            capacity=20 if seated else 9,
             signup_deadline=starts_at - timedelta(days=1),
+            kind=kind,
         )
         exhibition_id: UUID = outcome.aggregate.id
         self.exhibitions.append(exhibition_id)
         for index, enterprise in enumerate(self.pick(12)):
-            self.later(hours(2 + index), self.app.sign_up, exhibition_id, enterprise)
+            attendees = self.rng.randint(1, 5) if seated else 1
+            self.later(hours(2 + index), self.app.sign_up, exhibition_id, enterprise, attendees)
         for enterprise in self.pick(3):  # signed up or not: a refusal writes nothing
             self.later(hours(40), self.app.cancel_signup, exhibition_id, enterprise, enterprise)
         self.at(starts_at + hours(1), self.check_ins, exhibition_id)
@@ -148,7 +155,10 @@ class History:
         confirmed = [o for o, s in exhibition.signups.items() if s.status == "confirmed"]
         for organization in confirmed:
             if self.rng.random() < 0.7:
-                self.app.check_in(exhibition_id, organization, self.operator)
+                attendees = exhibition.signups[organization].attendees
+                seated = exhibition.kind in SEATED_KINDS
+                attended = self.rng.randint(0, attendees) if seated else 1
+                self.app.check_in(exhibition_id, organization, self.operator, attended)
 
     def venue(self, owner: UUID, bidder: UUID) -> UUID | None:
         """An exhibition, not cancelled, where both hold confirmed signups."""
@@ -337,6 +347,9 @@ def generate(
         also(history)
     for starts_in_days, cancel in ((45, False), (110, False), (165, True), (280, False)):
         history.exhibition(starts_in_days, cancel=cancel)
+    for starts_in_days, kind in ((70, "matchmaking"), (90, "lecture"), (140, "training")):
+        history.exhibition(starts_in_days, kind=kind)
+    history.exhibition(300, kind="lecture")  # still ahead
     for index in range(420):
         history.at(START + timedelta(days=20, hours=index * 12.4), history.posting)
     history.at(datetime(2025, 3, 28, 2, 0, tzinfo=UTC), history.boundary_deal)

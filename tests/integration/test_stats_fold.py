@@ -214,9 +214,10 @@ class Fold:
     def on_Exhibition_Scheduled(self, e: Any) -> None:
         self.exhibitions[e.originator_id] = {
             "starts_at": e.starts_at,
+            "kind": e.kind,
             "status": "scheduled",
             "signups": {},
-            "checked_in": set(),
+            "checked_in": {},  # organization → persons attended
         }
 
     def on_Exhibition_SignedUp(self, e: Any) -> None:
@@ -225,11 +226,11 @@ class Fold:
     def on_Exhibition_SignupCancelled(self, e: Any) -> None:
         signups = self.exhibitions[e.originator_id]["signups"]
         del signups[e.organization_id]
-        if e.promoted_id is not None:
-            signups[e.promoted_id] = "confirmed"
+        for promoted in e.promoted_ids:
+            signups[promoted] = "confirmed"
 
     def on_Exhibition_CheckedIn(self, e: Any) -> None:
-        self.exhibitions[e.originator_id]["checked_in"].add(e.organization_id)
+        self.exhibitions[e.originator_id]["checked_in"][e.organization_id] = e.attended
 
     def on_Exhibition_Cancelled(self, e: Any) -> None:
         self.exhibitions[e.originator_id]["status"] = "cancelled"
@@ -304,6 +305,18 @@ def is_overdue(need: dict[str, Any], now: datetime, days: int) -> bool:
     )
 
 
+def activities(held: list[dict[str, Any]], now: datetime) -> dict[str, Any]:
+    """Activities not cancelled: held by kind, persons checked in, those at lectures and
+    trainings (API.md, "Activities")."""
+    kinds = ("exhibition", "matchmaking", "lecture", "training")
+    persons = {k: sum(sum(x["checked_in"].values()) for x in held if x["kind"] == k) for k in kinds}
+    return {
+        "held": {k: sum(x["starts_at"] <= now and x["kind"] == k for x in held) for k in kinds},
+        "participants": sum(persons.values()),
+        "trained": persons["lecture"] + persons["training"],
+    }
+
+
 def expected_stats(fold: Fold, now: datetime, days: int, position: int) -> dict[str, Any]:
     done = [c for c in fold.contracts.values() if c["status"] in DONE]
     amounts = by_currency(done)
@@ -336,6 +349,7 @@ def expected_stats(fold: Fold, now: datetime, days: int, position: int) -> dict[
             "signups": sum(list(x["signups"].values()).count("confirmed") for x in exhibitions),
             "checked_in": sum(len(x["checked_in"]) for x in exhibitions),
         },
+        "activities": activities(exhibitions, now),
         "services": expected_block(fold.services),
         "position": position,
     }
@@ -466,7 +480,10 @@ def test_stats_equal_the_fold(world: World, fold: Fold) -> None:
     expected = expected_stats(fold, END, days, world.head)
     assert expected["financing"]["overdue"] > 0
     assert expected["postings"]["open"] > 0
-    assert expected["exhibitions"]["held"] == 2  # one cancelled, one still ahead
+    assert expected["exhibitions"]["held"] == 5  # one cancelled, two still ahead
+    activities = expected["activities"]
+    assert activities["held"] == {"exhibition": 2, "matchmaking": 1, "lecture": 1, "training": 1}
+    assert activities["trained"] > 0 and activities["participants"] > activities["trained"]
     assert answer == expected
 
 

@@ -220,7 +220,7 @@ def test_cancelling_a_confirmed_signup_promotes_the_first_waitlisted_in_the_same
     )
     assert event.cancelled_by == by
     assert (cancelled.organization_id, cancelled.status) == (first, SignupStatus.CANCELLED)
-    assert promoted == third
+    assert promoted == [third]
     assert exhibition.get_signup(third).status == SignupStatus.CONFIRMED
     assert exhibition.confirmed_count == 2
     assert exhibition.waitlist == [fourth, fifth]
@@ -234,7 +234,7 @@ def test_cancelling_a_waitlisted_signup_shifts_those_behind_it() -> None:
     confirmed, first, second, third = (sign_up(exhibition) for _ in range(4))
     _, promoted = exhibition.cancel_signup(second, second)
     (event,) = exhibition.collect_events()
-    assert (event.previous_status, event.promoted_id, promoted) == ("waitlisted", None, None)
+    assert (event.previous_status, event.promoted_id, promoted) == ("waitlisted", None, [])
     assert exhibition.waitlist == [first, third]
     assert exhibition.waitlist_position(third) == 2
     assert exhibition.confirmed_count == 1 and is_confirmed(exhibition, confirmed)
@@ -243,7 +243,7 @@ def test_cancelling_a_waitlisted_signup_shifts_those_behind_it() -> None:
 def test_cancelling_with_nobody_waiting_frees_the_booth() -> None:
     exhibition = schedule(capacity=1)
     org = sign_up(exhibition)
-    assert exhibition.cancel_signup(org, OPERATOR)[1] is None
+    assert exhibition.cancel_signup(org, OPERATOR)[1] == []
     exhibition.collect_events()
     assert exhibition.confirmed_count == 0
     later = sign_up(exhibition)

@@ -134,7 +134,7 @@ def test_cancelling_a_confirmed_signup_promotes_the_first_waitlisted(app: Market
     before = event_count(app)
     outcome = app.cancel_signup(exhibition_id, confirmed, confirmed)
     assert event_count(app) == before + 1  # cancellation and promotion: one event
-    assert outcome.promoted_id == first
+    assert outcome.promoted_ids == (first,)
     assert outcome.signup.status == SignupStatus.CANCELLED
     exhibition = app.get_exhibition(exhibition_id)
     assert exhibition.get_signup(first).status == SignupStatus.CONFIRMED

@@ -8,6 +8,14 @@ import { t, tCount } from "../i18n.js";
 import * as session from "../session.js";
 
 const ACTIVE = new Set(["scheduled", "ongoing"]);
+export const KINDS = ["exhibition", "matchmaking", "lecture", "training"];
+const SEATED = new Set(["lecture", "training"]);
+export const MAX_ATTENDEES = 50;
+
+/** Lectures and trainings count seats (a signup takes its attendees'); the others booths. */
+export function isSeated(exhibition) {
+  return SEATED.has(exhibition.kind);
+}
 
 export function exhibitionPath(id, rest = "") {
   return `/exhibitions/${encodeURIComponent(id)}${rest}`;
@@ -35,11 +43,15 @@ export function venueText(exhibition) {
 
 /** The facts every visitor sees, as `.fact` items for a <dl>. */
 export function exhibitionFacts(exhibition) {
+  const seated = isSeated(exhibition);
   return [
+    fact("events.fact.kind", t(`events.kind.${exhibition.kind ?? "exhibition"}`)),
     fact("events.fact.venue", venueText(exhibition)),
     fact("events.fact.startsAt", time(exhibition.starts_at)),
     fact("events.fact.endsAt", time(exhibition.ends_at)),
-    fact("events.fact.capacity", tCount("events.fact.booths", exhibition.capacity)),
+    seated
+      ? fact("events.fact.seats", t("events.fact.seatsTaken", { taken: exhibition.seats_taken ?? 0, capacity: exhibition.capacity }))
+      : fact("events.fact.capacity", tCount("events.fact.booths", exhibition.capacity)),
     fact("events.fact.confirmed", String(exhibition.confirmed_count)),
     fact("events.fact.waitlist", String(exhibition.waitlist_count)),
     fact("events.fact.deadline", time(exhibition.signup_deadline)),
@@ -69,8 +81,12 @@ export async function ownSignup(exhibitionId, params = {}) {
 }
 
 /** A signup's state: its badge (checked in counts as a state of its own) and waitlist place. */
-export function signupState(signup) {
+export function signupState(signup, exhibition = null) {
   const status = signup.checked_in_at ? "checked_in" : signup.status;
+  const persons =
+    exhibition && isSeated(exhibition)
+      ? el("span", { className: "signup-state__persons", text: tCount("events.signup.persons", signup.attendees ?? 1) })
+      : null;
   const place =
     signup.status === "waitlisted" && signup.waitlist_position
       ? el("span", {
@@ -78,37 +94,68 @@ export function signupState(signup) {
           text: t("events.signup.place", { position: signup.waitlist_position }),
         })
       : null;
-  return el("span", { className: "signup-state" }, [badge("signup", status), place]);
+  return el("span", { className: "signup-state" }, [badge("signup", status), persons, place]);
 }
 
-function signupMessage(result) {
-  return result.status === "waitlisted"
-    ? t("events.signup.doneWaitlisted", { position: result.waitlist_position ?? "?" })
-    : t("events.signup.doneConfirmed");
+function signupMessage(result, seated) {
+  if (result.status === "waitlisted") {
+    const key = seated ? "events.signup.doneWaitlistedSeats" : "events.signup.doneWaitlisted";
+    return t(key, { position: result.waitlist_position ?? "?" });
+  }
+  return seated ? t("events.signup.doneSeats", { count: result.attendees }) : t("events.signup.doneConfirmed");
+}
+
+/** The number of attendees as typed: an integer, or the text itself so the server names it. */
+function attendeesOf(input) {
+  const value = Number(input.value);
+  return Number.isInteger(value) && input.value !== "" ? value : input.value;
+}
+
+/** A number field for persons (attendees at signup, attended at check-in), labelled. */
+export function personsInput(id, labelKey, { value = 1, min = 1, max = MAX_ATTENDEES, label } = {}) {
+  const input = el("input", {
+    className: "persons__input",
+    attrs: { id, type: "number", min: String(min), max: String(max), step: "1", inputmode: "numeric" },
+  });
+  input.value = String(value);
+  const wrap = el("span", { className: "persons" }, [
+    el("label", { text: label ?? t(labelKey), attrs: { for: id } }),
+    input,
+  ]);
+  wrap.input = input;
+  return wrap;
 }
 
 function signUpButton(exhibition, message, reload) {
+  const seated = isSeated(exhibition);
+  const persons = seated
+    ? personsInput(`attendees-${exhibition.id}`, "events.signup.attendees", {
+        max: Math.min(MAX_ATTENDEES, Number(exhibition.capacity) || MAX_ATTENDEES),
+      })
+    : null;
   const node = button("events.signup.submit", async () => {
-    const result = await act(node, message, () => api.post(exhibitionPath(exhibition.id, "/signups")));
+    const body = seated ? { attendees: attendeesOf(persons.input) } : undefined;
+    const result = await act(node, message, () => api.post(exhibitionPath(exhibition.id, "/signups"), body));
     if (!result) return;
-    message.say(signupMessage(result));
+    message.say(signupMessage(result, seated));
     await reload();
   }, { primary: true, attrs: { "aria-label": t("events.signup.submitFor", { name: exhibition.name }) } });
-  return node;
+  return seated ? el("span", { className: "signup-box__form" }, [persons, node]) : node;
 }
 
 /** The confirmation of giving up a confirmed seat (a full event's seat goes to the waitlist). */
 export function seatCancellation(exhibition, name, run) {
-  const full = Number(exhibition.confirmed_count) >= Number(exhibition.capacity);
+  const taken = isSeated(exhibition) ? exhibition.seats_taken : exhibition.confirmed_count;
+  const full = Number(taken) >= Number(exhibition.capacity);
   return {
     titleKey: "events.seat.cancelTitle",
-    leadKey: full ? "events.seat.cancelLeadFull" : "events.seat.cancelLead",
+    leadKey: !full ? "events.seat.cancelLead" : isSeated(exhibition) ? "events.seat.cancelLeadSeats" : "events.seat.cancelLeadFull",
     confirmKey: "events.seat.cancelConfirm",
     danger: true,
     facts: [
       ["events.desk.organization", name],
       ["events.seat.exhibition", exhibition.name],
-      ["events.fact.confirmed", `${exhibition.confirmed_count} / ${exhibition.capacity}`],
+      [isSeated(exhibition) ? "events.fact.seats" : "events.fact.confirmed", `${taken} / ${exhibition.capacity}`],
     ],
     run,
   };
@@ -143,7 +190,7 @@ export function signupBox(exhibition, signup, message, reload) {
   }
   if (!session.is("enterprise")) return box;
   if (signup) {
-    box.append(el("span", { className: "signup-box__label", text: t("events.signup.mine") }), signupState(signup));
+    box.append(el("span", { className: "signup-box__label", text: t("events.signup.mine") }), signupState(signup, exhibition));
     if (isActive(exhibition) && !signup.checked_in_at) box.append(cancelButton(exhibition, signup, message, reload));
   } else if (exhibition.signups_open) {
     box.append(signUpButton(exhibition, message, reload));

@@ -1,11 +1,12 @@
-// The operator's check-in desk: every signup of an exhibition, found by name, checked in or
-// removed. The server decides (a waitlisted or checked-in signup is refused with a reason).
+// The operator's check-in desk: every signup of an exhibition, found by name, checked in (at
+// lectures and trainings with the persons who came) or removed. The server decides (a
+// waitlisted or checked-in signup is refused with a reason).
 
 import * as api from "../api.js";
 import { confirmed } from "../confirm.js";
 import { act, button, el, time } from "../dom.js";
 import { t } from "../i18n.js";
-import { exhibitionPath, isActive, seatCancellation, signupState } from "./events-common.js";
+import { exhibitionPath, isActive, isSeated, personsInput, seatCancellation, signupState } from "./events-common.js";
 
 const names = new Map(); // organization id → name, for signups the view had no name for yet
 
@@ -39,8 +40,25 @@ function actions(exhibition, signup, message, refresh) {
   const organizationId = signup.organization.id;
   const nodes = [];
   if (signup.status === "confirmed") {
+    const seated = isSeated(exhibition);
+    const attended = seated
+      ? personsInput(`attended-${organizationId}`, null, {
+          value: signup.attendees ?? 1,
+          min: 0,
+          max: signup.attendees ?? 1,
+          label: t("events.desk.attendedFor", { name: signup.name }),
+        })
+      : null;
+    if (attended) {
+      attended.firstChild.className = "visually-hidden";
+      nodes.push(attended);
+    }
     const checkIn = button("events.desk.checkIn", async () => {
       const body = { organization_id: organizationId };
+      if (attended) {
+        const value = Number(attended.input.value);
+        body.attended = Number.isInteger(value) && attended.input.value !== "" ? value : attended.input.value;
+      }
       const done = await act(checkIn, message, () => api.post(exhibitionPath(exhibition.id, "/check-ins"), body));
       if (done) {
         message.say(t("events.desk.checkedIn", { name: signup.name }));
@@ -73,23 +91,36 @@ function actions(exhibition, signup, message, refresh) {
   return nodes;
 }
 
+function persons(signup) {
+  const attended = signup.attended ?? null;
+  const text = attended === null
+    ? String(signup.attendees ?? 1)
+    : t("events.desk.attendedOf", { attended, attendees: signup.attendees ?? 1 });
+  return el("span", { text });
+}
+
 function row(exhibition, signup, message, refresh) {
   return el("tr", { attrs: { "data-name": signup.name.toLowerCase(), "data-status": signup.status } }, [
     el("th", { text: signup.name, attrs: { scope: "row", "data-label": t("events.desk.organization") } }),
     cell(t("events.desk.status"), [signupState(signup)]),
+    cell(t("events.desk.persons"), [persons(signup)]),
     cell(t("events.desk.signedUpAt"), [time(signup.signed_up_at)]),
     cell(t("events.desk.checkedInAt"), [signup.checked_in_at ? time(signup.checked_in_at) : el("span", { text: "—" })]),
     cell(t("events.desk.actions"), [el("div", { className: "desk__actions" }, actions(exhibition, signup, message, refresh))]),
   ]);
 }
 
-function summary(signups) {
+function summary(exhibition, signups) {
   const count = (test) => signups.filter(test).length;
-  return t("events.desk.summary", {
+  const text = t("events.desk.summary", {
     confirmed: count((s) => s.status === "confirmed"),
     waitlisted: count((s) => s.status === "waitlisted"),
     checkedIn: count((s) => Boolean(s.checked_in_at)),
   });
+  if (!isSeated(exhibition)) return text;
+  const attended = signups.reduce((sum, s) => sum + (s.attended ?? 0), 0);
+  const seats = { taken: exhibition.seats_taken ?? 0, capacity: exhibition.capacity, attended };
+  return t("events.desk.summarySeats", { summary: text, ...seats });
 }
 
 /** The desk section; `show(exhibition, signups)` fills it, keeping what was typed in the search. */
@@ -105,7 +136,7 @@ export function checkInDesk(message, refresh) {
     el("table", { className: "data-table desk__table" }, [
       el("caption", { className: "visually-hidden", text: t("events.desk.caption") }),
       el("thead", {}, [
-        el("tr", {}, ["organization", "status", "signedUpAt", "checkedInAt", "actions"].map((key) =>
+        el("tr", {}, ["organization", "status", "persons", "signedUpAt", "checkedInAt", "actions"].map((key) =>
           el("th", { text: t(`events.desk.${key}`), attrs: { scope: "col" } }),
         )),
       ]),
@@ -143,7 +174,7 @@ export function checkInDesk(message, refresh) {
     // button is gone because the action succeeded, back at the search for the next one).
     const focused = body.contains(document.activeElement) ? document.activeElement.dataset.focus : null;
     total = signups.length;
-    totals.textContent = summary(signups);
+    totals.textContent = summary(exhibition, signups);
     body.replaceChildren(...signups.map((signup) => row(exhibition, signup, message, refresh)));
     filter();
     if (focused) {

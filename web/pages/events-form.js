@@ -1,9 +1,10 @@
-// The operator's form to schedule an exhibition or matchmaking event.
+// The operator's form to schedule an activity: an exhibition, matchmaking event, lecture or
+// training (lectures and trainings count seats instead of booths).
 
 import * as api from "../api.js";
 import { el, field, notice, onSubmit } from "../dom.js";
 import { t } from "../i18n.js";
-import { localToIso } from "./events-common.js";
+import { KINDS, localToIso } from "./events-common.js";
 
 function bodyFrom(values) {
   const capacity = Number(values.capacity);
@@ -16,6 +17,8 @@ function bodyFrom(values) {
     // A non-integer goes as typed, so that the server's 422 names the field.
     capacity: Number.isInteger(capacity) && values.capacity ? capacity : values.capacity,
     signup_deadline: localToIso(values.signup_deadline),
+    kind: values.kind || "exhibition",
+    description: values.description ?? "",
   };
 }
 
@@ -26,7 +29,20 @@ function bodyFrom(values) {
 export function scheduleForm(created) {
   const message = notice();
   const titleId = "schedule-title";
+  const kind = field("kind", "events.form.kind", { options: KINDS.map((k) => [k, `events.kind.${k}`]) });
+  const capacity = field("capacity", "events.form.capacity", {
+    type: "number",
+    hintKey: "events.form.capacityHint",
+    attrs: { required: "", min: "1", step: "1", inputmode: "numeric" },
+  });
+  // Lectures and trainings count seats: the capacity's label and hint say so.
+  kind.querySelector("select").addEventListener("change", (event) => {
+    const seated = ["lecture", "training"].includes(event.target.value);
+    capacity.querySelector("label").textContent = t(seated ? "events.form.seats" : "events.form.capacity");
+    capacity.querySelector(".field__hint").textContent = t(seated ? "events.form.seatsHint" : "events.form.capacityHint");
+  });
   const form = el("form", { className: "form schedule-form", attrs: { novalidate: "", "aria-labelledby": titleId } }, [
+    kind,
     field("name", "events.form.name", { attrs: { required: "", maxlength: "120" } }),
     field("venue", "events.form.venue", { hintKey: "events.form.venueHint", attrs: { required: "", maxlength: "200" } }),
     field("online", "events.form.online", { type: "checkbox" }),
@@ -39,11 +55,8 @@ export function scheduleForm(created) {
         attrs: { required: "" },
       }),
     ]),
-    field("capacity", "events.form.capacity", {
-      type: "number",
-      hintKey: "events.form.capacityHint",
-      attrs: { required: "", min: "1", step: "1", inputmode: "numeric" },
-    }),
+    capacity,
+    field("description", "events.form.description", { type: "textarea", attrs: { maxlength: "5000" } }),
     el("p", {
       className: "field__hint",
       text: t("events.form.timeZone", { zone: Intl.DateTimeFormat().resolvedOptions().timeZone }),
@@ -55,6 +68,7 @@ export function scheduleForm(created) {
   onSubmit(form, message, async (values) => {
     const exhibition = await api.post("/exhibitions", bodyFrom(values));
     form.reset();
+    kind.querySelector("select").dispatchEvent(new Event("change"));
     message.say(t("events.form.done", { name: exhibition.name }));
     await created(exhibition);
   });

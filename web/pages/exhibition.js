@@ -46,6 +46,7 @@ function cancelForm(exhibition, message, refresh) {
 
 function factsOf(exhibition) {
   const extra = [fact("events.fact.checkedIn", String(exhibition.checked_in_count))];
+  if (exhibition.description) extra.push(fact("events.fact.description", exhibition.description));
   if (exhibition.status === "scheduled" && !exhibition.signups_open) {
     extra.push(fact("events.fact.signups", t("events.signup.closed")));
   }

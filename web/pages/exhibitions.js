@@ -1,5 +1,6 @@
-// Exhibitions and matchmaking events: the list for everyone, signing up for enterprises, and
-// the scheduling form for operators. Re-read live on exhibition events from the stream.
+// The activity calendar: exhibitions, matchmaking events, lectures and trainings, filtered by
+// kind, for everyone; signing up (with the attendees at lectures and trainings) for
+// enterprises; the scheduling form for operators. Re-read live on exhibition stream events.
 
 import * as api from "../api.js";
 import { badge, el, heading, notice } from "../dom.js";
@@ -7,6 +8,7 @@ import { t } from "../i18n.js";
 import * as session from "../session.js";
 import * as stream from "../stream.js";
 import {
+  KINDS,
   exhibitionFacts,
   exhibitionPath,
   isActive,
@@ -38,6 +40,7 @@ function card(exhibition, signup, message, refresh) {
         el("h3", { className: "exhibition-card__title", attrs: { id: titleId } }, [
           el("a", { text: exhibition.name, attrs: { href: `#${exhibitionPath(exhibition.id)}` } }),
         ]),
+        el("span", { className: "exhibition-card__kind", text: t(`events.kind.${exhibition.kind ?? "exhibition"}`) }),
         status,
       ]),
       el("dl", { className: "exhibition-card__facts" }, exhibitionFacts(exhibition)),
@@ -56,9 +59,18 @@ export async function render(view) {
   let limit = PAGE;
   let closed = false;
   const watch = promotionWatch(message);
+  const kind = el("select", { attrs: { id: "exhibitions-kind" } }, [
+    el("option", { text: t("events.kind.all"), attrs: { value: "" } }),
+    ...KINDS.map((k) => el("option", { text: t(`events.kind.${k}`), attrs: { value: k } })),
+  ]);
+  const filter = el("div", { className: "field exhibitions__filter" }, [
+    el("label", { text: t("events.list.kind"), attrs: { for: "exhibitions-kind" } }),
+    kind,
+  ]);
 
   const refresh = reloader(async (params) => {
-    const page = await api.get("/exhibitions", { ...params, limit });
+    const chosen = kind.value ? { kind: kind.value } : {};
+    const page = await api.get("/exhibitions", { ...params, ...chosen, limit });
     const items = page.items ?? [];
     const signups = await ownSignups(items, params);
     if (closed) return;
@@ -68,6 +80,10 @@ export async function render(view) {
     empty.hidden = items.length > 0;
     moreWrap.hidden = !page.next_cursor || limit >= 200;
   }, (error) => message.say(error, { error: true }));
+  kind.addEventListener("change", () => {
+    limit = PAGE;
+    refresh();
+  });
   more.addEventListener("click", () => {
     limit = Math.min(limit + PAGE, 200);
     refresh();
@@ -79,7 +95,7 @@ export async function render(view) {
     el("p", { className: "events-intro", text: t("events.list.intro") }),
     message,
     ...(session.is("operator") ? [scheduleForm(refresh)] : []),
-    el("section", { attrs: { "aria-labelledby": "exhibitions-all" } }, [listTitle, list, empty, moreWrap]),
+    el("section", { attrs: { "aria-labelledby": "exhibitions-all" } }, [listTitle, filter, list, empty, moreWrap]),
   );
   await refresh();
   const unsubscribe = stream.subscribe((event) => {

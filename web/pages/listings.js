@@ -5,7 +5,9 @@ import * as api from "../api.js";
 import { debounce, el, heading, showFieldErrors } from "../dom.js";
 import { formatTime } from "../format.js";
 import { language, t, tCount } from "../i18n.js";
+import * as session from "../session.js";
 import * as stream from "../stream.js";
+import { forMePanel } from "./policies-common.js";
 import { postingCard } from "./public-cards.js";
 import { emptyAdvice, filtersFrom, rememberFilters, searchForm } from "./public-search.js";
 
@@ -132,6 +134,7 @@ export function render(view, { query }) {
   });
   view.append(
     el("div", { className: "page-head" }, [heading("public.listings.title"), ui.live]),
+    ...(session.is("enterprise") ? [forMePanel(api)] : []),
     form,
     el("section", { className: "results", attrs: { "aria-labelledby": "results-heading" } }, [
       el("div", { className: "results__header" }, [
