@@ -6,10 +6,11 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from aggregates.contract import Contract
 from api.deps import ContractQueriesDep, IfMatch, MarketplaceDep, SignedIn, fresh
+from api.exports import EXPORTABLE, FormatQuery, every_page, export
 from api.reauth import PasswordCheckDep
 from api.schemas.common import ListOf
 from api.schemas.contracts import (
@@ -55,7 +56,12 @@ def contract_written(outcome: Outcome[Contract]) -> ContractWritten:
     )
 
 
-@router.get("", dependencies=[fresh(ContractsView)])
+@router.get(
+    "",
+    dependencies=[fresh(ContractsView)],
+    response_model=ListOf[ContractPublic],
+    responses=EXPORTABLE,
+)
 def read_contracts(
     caller: SignedIn,
     contracts: ContractQueriesDep,
@@ -63,12 +69,22 @@ def read_contracts(
     status: Literal["drafted", "signed", "completed", "cancelled"] | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(max_length=100)] = None,
-) -> ListOf[ContractPublic]:
-    """A party's own contracts, newest first; operators and auditors see all."""
-    page = contracts.list_contracts(caller, kind=kind, status=status, limit=limit, cursor=cursor)
-    return ListOf[ContractPublic](
-        items=[contract_public(r) for r in page.items], next_cursor=page.next_cursor
-    )
+    fmt: FormatQuery = None,
+) -> ListOf[ContractPublic] | Response:
+    """A party's own contracts, newest first; operators and auditors see all. *Exportable*."""
+
+    def read(cursor: str | None, limit: int = limit) -> ListOf[ContractPublic]:
+        page = contracts.list_contracts(
+            caller, kind=kind, status=status, limit=limit, cursor=cursor
+        )
+        return ListOf[ContractPublic](
+            items=[contract_public(r) for r in page.items], next_cursor=page.next_cursor
+        )
+
+    if fmt is not None:
+        items = every_page(read, cursor)
+        return export(fmt, "contracts", ContractPublic, items)
+    return read(cursor)
 
 
 @router.get("/{contract_id}", dependencies=[fresh(ContractsView)])

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal, TypeVar
 from uuid import UUID
 
-from fastapi import APIRouter, Body, Depends, Query
+from fastapi import APIRouter, Body, Depends, Query, Response
 
 from aggregates.exhibition import Exhibition
 from aggregates.exhibition_terms import public_status, signups_open
@@ -20,6 +20,7 @@ from api.deps import (
     fresh,
     role,
 )
+from api.exports import EXPORTABLE, FormatQuery, every_page, export
 from api.schemas.common import ListOf
 from api.schemas.exhibitions import (
     CheckInCreate,
@@ -159,6 +160,8 @@ def delete_signup(
 @router.get(
     "/{exhibition_id}/signups",
     dependencies=[fresh(ExhibitionsView, SignupsView, OrganizationsView)],
+    response_model=ListOf[SignupPublic],
+    responses=EXPORTABLE,
 )
 def read_signups(
     exhibition_id: UUID,
@@ -167,14 +170,23 @@ def read_signups(
     status: Literal["confirmed", "waitlisted", "cancelled"] | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(max_length=100)] = None,
-) -> ListOf[SignupPublic]:
-    """Signups in signup order: operators and auditors see all, an enterprise only its own."""
-    page = exhibitions.list_signups(
-        caller, exhibition_id, status=status, limit=limit, cursor=cursor
-    )
-    return ListOf[SignupPublic](
-        items=[answer(SignupPublic, r) for r in page.items], next_cursor=page.next_cursor
-    )
+    fmt: FormatQuery = None,
+) -> ListOf[SignupPublic] | Response:
+    """Signups in signup order: operators and auditors see all, an enterprise only its own.
+    *Exportable*."""
+
+    def read(cursor: str | None, limit: int = limit) -> ListOf[SignupPublic]:
+        page = exhibitions.list_signups(
+            caller, exhibition_id, status=status, limit=limit, cursor=cursor
+        )
+        return ListOf[SignupPublic](
+            items=[answer(SignupPublic, r) for r in page.items], next_cursor=page.next_cursor
+        )
+
+    if fmt is not None:
+        items = every_page(read, cursor)
+        return export(fmt, f"signups-{exhibition_id}", SignupPublic, items)
+    return read(cursor)
 
 
 @router.post("/{exhibition_id}/check-ins", status_code=201)

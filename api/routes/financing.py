@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Response
 
 from aggregates.errors import ForbiddenError
 from aggregates.financing_need import FinancingNeed
@@ -20,6 +20,7 @@ from api.deps import (
     SignedIn,
     fresh,
 )
+from api.exports import EXPORTABLE, FormatQuery, every_page, export
 from api.reauth import PasswordCheckDep
 from api.routes.bank_products import Bank
 from api.schemas.common import ListOf, RegionPrefixIn
@@ -93,7 +94,12 @@ def create_need(
     return need_written(outcome, financing, owner.name)
 
 
-@router.get("", dependencies=[fresh(FinancingBoardView, OrganizationsView)])
+@router.get(
+    "",
+    dependencies=[fresh(FinancingBoardView, OrganizationsView)],
+    response_model=ListOf[NeedPublic],
+    responses=EXPORTABLE,
+)
 def read_needs(
     caller: NeedReader,
     financing: FinancingQueriesDep,
@@ -105,22 +111,31 @@ def read_needs(
     overdue: bool | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(max_length=100)] = None,
-) -> ListOf[NeedPublic]:
-    """Needs, newest first: every need for verified banks and staff, its own for an enterprise."""
-    page = financing.list_needs(
-        caller,
-        product_type=product_type,
-        region=region,
-        status=status,
-        amount_min=amount_min,
-        amount_max=amount_max,
-        overdue=overdue,
-        limit=limit,
-        cursor=cursor,
-    )
-    return ListOf[NeedPublic](
-        items=[need_public(r, caller) for r in page.items], next_cursor=page.next_cursor
-    )
+    fmt: FormatQuery = None,
+) -> ListOf[NeedPublic] | Response:
+    """Needs, newest first: every need for verified banks and staff, its own for an enterprise.
+    *Exportable*."""
+
+    def read(cursor: str | None, limit: int = limit) -> ListOf[NeedPublic]:
+        page = financing.list_needs(
+            caller,
+            product_type=product_type,
+            region=region,
+            status=status,
+            amount_min=amount_min,
+            amount_max=amount_max,
+            overdue=overdue,
+            limit=limit,
+            cursor=cursor,
+        )
+        return ListOf[NeedPublic](
+            items=[need_public(r, caller) for r in page.items], next_cursor=page.next_cursor
+        )
+
+    if fmt is not None:
+        items = every_page(read, cursor)
+        return export(fmt, "financing-needs", NeedPublic, items)
+    return read(cursor)
 
 
 @router.get("/{need_id}", dependencies=[fresh(FinancingBoardView, OrganizationsView)])

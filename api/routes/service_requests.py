@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from aggregates.service_request import ServiceRequest
 from api.deps import (
@@ -18,6 +18,7 @@ from api.deps import (
     SignedIn,
     fresh,
 )
+from api.exports import EXPORTABLE, FormatQuery, every_page, export
 from api.schemas.common import ListOf, RegionPrefixIn
 from api.schemas.mapping import answer, party
 from api.schemas.service_requests import (
@@ -93,7 +94,9 @@ def create_service_request(
     return _written(outcome, names)
 
 
-@router.get("", dependencies=[READS])
+@router.get(
+    "", dependencies=[READS], response_model=ListOf[ServiceRequestPublic], responses=EXPORTABLE
+)
 def read_service_requests(
     caller: SignedIn,
     requests: ServiceRequestQueriesDep,
@@ -105,22 +108,31 @@ def read_service_requests(
     region: Annotated[RegionPrefixIn | None, Query(description="code or prefix")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(max_length=100)] = None,
-) -> ListOf[ServiceRequestPublic]:
-    """Newest first: an enterprise its own, a provider those dispatched to it now, staff all."""
-    page = requests.list_requests(
-        caller,
-        status=status,
-        category=category,
-        provider=provider,
-        urgency=urgency,
-        overdue=overdue,
-        region=region,
-        limit=limit,
-        cursor=cursor,
-    )
-    return ListOf[ServiceRequestPublic](
-        items=[_public(row) for row in page.items], next_cursor=page.next_cursor
-    )
+    fmt: FormatQuery = None,
+) -> ListOf[ServiceRequestPublic] | Response:
+    """Newest first: an enterprise its own, a provider those dispatched to it now, staff all.
+    *Exportable* (`format=csv|xlsx`: every page)."""
+
+    def read(cursor: str | None, limit: int = limit) -> ListOf[ServiceRequestPublic]:
+        page = requests.list_requests(
+            caller,
+            status=status,
+            category=category,
+            provider=provider,
+            urgency=urgency,
+            overdue=overdue,
+            region=region,
+            limit=limit,
+            cursor=cursor,
+        )
+        return ListOf[ServiceRequestPublic](
+            items=[_public(row) for row in page.items], next_cursor=page.next_cursor
+        )
+
+    if fmt is not None:
+        items = every_page(read, cursor)
+        return export(fmt, "service-requests", ServiceRequestPublic, items)
+    return read(cursor)
 
 
 @router.get("/{request_id}", dependencies=[READS])

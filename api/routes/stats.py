@@ -12,9 +12,11 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
+from pydantic import BaseModel
 
 from aggregates.errors import InvalidValueError
 from api.deps import MaybeSignedIn, StatsQueriesDep, fresh
+from api.exports import EXPORTABLE, ExportFormat, FormatQuery, export
 from api.problems import ApiProblem
 from api.schemas.common import DateIn
 from api.schemas.stats import (
@@ -89,6 +91,13 @@ def stats_from_row(row: dict[str, Any]) -> StatsPublic:
     )
 
 
+def _export(
+    fmt: ExportFormat, name: str, model: type[BaseModel], items: list[Any], position: str
+) -> Response:
+    """The same rows as the JSON answer, as a download; the position in the same header."""
+    return export(fmt, name, model, items, {POSITION_HEADER: position})
+
+
 def answered_at(stored: int, min_position: int | None) -> int:
     """The view stores its position with every batch holding events it folds, so the events
     past it change no figure: the answer is also the fold up to the position waited for."""
@@ -103,16 +112,21 @@ def period(start: date | None, end: date | None) -> Period:
     return Period(start, end)
 
 
-@router.get("")
-def read_stats(stats: StatsQueriesDep, min_position: MinPosition = None) -> StatsPublic:
+@router.get("", response_model=StatsPublic, responses=EXPORTABLE)
+def read_stats(
+    stats: StatsQueriesDep, min_position: MinPosition = None, fmt: FormatQuery = None
+) -> StatsPublic | Response:
     """The platform's figures: organizations, postings, bids, contracts, financing,
-    exhibitions, services."""
+    exhibitions, services. *Exportable*: one row, nested figures flattened with dots."""
     row = stats.totals()
     row["position"] = answered_at(row["position"], min_position)
-    return stats_from_row(row)
+    figures = stats_from_row(row)
+    if fmt is not None:
+        return _export(fmt, "stats", StatsPublic, [figures], str(figures.position))
+    return figures
 
 
-@router.get("/deals")
+@router.get("/deals", response_model=list[DealGroup], responses=EXPORTABLE)
 def read_deal_stats(
     stats: StatsQueriesDep,
     response: Response,
@@ -120,11 +134,12 @@ def read_deal_stats(
     start: From = None,
     end: To = None,
     min_position: MinPosition = None,
-) -> list[DealGroup]:
+    fmt: FormatQuery = None,
+) -> list[DealGroup] | Response:
     """Signed and completed sale contracts by month, region, category or exhibition."""
     groups, position = stats.deal_groups(group_by, period(start, end))
     response.headers[POSITION_HEADER] = str(answered_at(position, min_position))
-    return [
+    items = [
         DealGroup(
             key=row["key"],
             contracts=row["contracts"],
@@ -133,9 +148,13 @@ def read_deal_stats(
         )
         for row in groups
     ]
+    if fmt is not None:
+        name = f"stats-deals-by-{group_by}"
+        return _export(fmt, name, DealGroup, items, response.headers[POSITION_HEADER])
+    return items
 
 
-@router.get("/financing")
+@router.get("/financing", response_model=list[FinancingGroup], responses=EXPORTABLE)
 def read_financing_stats(
     stats: StatsQueriesDep,
     response: Response,
@@ -144,7 +163,8 @@ def read_financing_stats(
     start: Annotated[DateIn | None, Query(alias="from", description="first posting date")] = None,
     end: To = None,
     min_position: MinPosition = None,
-) -> list[FinancingGroup]:
+    fmt: FormatQuery = None,
+) -> list[FinancingGroup] | Response:
     """Financing needs by the month they were posted, matched bank, product type or region."""
     if group_by == "bank" and caller is None:
         raise ApiProblem(
@@ -156,10 +176,14 @@ def read_financing_stats(
         )
     groups, position = stats.financing_groups(caller or ANONYMOUS, group_by, period(start, end))
     response.headers[POSITION_HEADER] = str(answered_at(position, min_position))
-    return [FinancingGroup.model_validate(row) for row in groups]
+    items = [FinancingGroup.model_validate(row) for row in groups]
+    if fmt is not None:
+        name = f"stats-financing-by-{group_by}"
+        return _export(fmt, name, FinancingGroup, items, response.headers[POSITION_HEADER])
+    return items
 
 
-@router.get("/services")
+@router.get("/services", response_model=list[ServiceGroup], responses=EXPORTABLE)
 def read_service_stats(
     stats: StatsQueriesDep,
     response: Response,
@@ -169,9 +193,14 @@ def read_service_stats(
     ] = None,
     end: To = None,
     min_position: MinPosition = None,
-) -> list[ServiceGroup]:
+    fmt: FormatQuery = None,
+) -> list[ServiceGroup] | Response:
     """Service requests by provider, category, month or region submitted: counts, the three
     rates (响应率, 按时办结率, 满意率) and the median hours to accept and to resolve."""
     groups, position = stats.service_groups(group_by, period(start, end))
     response.headers[POSITION_HEADER] = str(answered_at(position, min_position))
-    return [ServiceGroup.model_validate(row) for row in groups]
+    items = [ServiceGroup.model_validate(row) for row in groups]
+    if fmt is not None:
+        name = f"stats-services-by-{group_by}"
+        return _export(fmt, name, ServiceGroup, items, response.headers[POSITION_HEADER])
+    return items
