@@ -108,3 +108,33 @@ export async function getAll(path, params = {}, max = 1000) {
   } while (cursor && items.length < max);
   return items;
 }
+
+/**
+ * Downloads a list as a file (`format` "csv" or "xlsx": every page, with the given filters).
+ * The API takes the session token in a header only, so the file is fetched and handed to the
+ * browser as a Blob; its name is the one the server gives in Content-Disposition.
+ */
+export async function download(path, params, format) {
+  const headers = { "Accept-Language": language() };
+  const token = session.token();
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const query = { ...params, format };
+  if (lastWrite > 0) query.min_position = lastWrite;
+  let response;
+  try {
+    response = await fetch(urlFor(path, query), { headers });
+  } catch {
+    throw new ApiError(t("error.network"));
+  }
+  if (response.status === 401 && token) session.expire();
+  if (!response.ok) throw await problemFrom(response);
+  const blob = await response.blob();
+  const given = /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") ?? "");
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(blob);
+  link.download = given ? given[1] : `export.${format}`;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  window.setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
+}

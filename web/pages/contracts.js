@@ -3,6 +3,7 @@
 
 import * as api from "../api.js";
 import { badge, el, field, heading, money, notice, time } from "../dom.js";
+import { downloadLinks } from "../downloads.js";
 import { t } from "../i18n.js";
 import { pagedList } from "../paging.js";
 import * as session from "../session.js";
@@ -68,7 +69,8 @@ export async function render(view, { query }) {
     event.preventDefault();
     reload();
   });
-  view.append(heading("trade.contracts.title"), filters, message, summary, table, el("div", { className: "results__more" }, [paging.more]));
+  const downloads = downloadLinks("/contracts", () => ({ kind: kindSelect.value, status: statusSelect.value }), message);
+  view.append(heading("trade.contracts.title"), filters, downloads, message, summary, table, el("div", { className: "results__more" }, [paging.more]));
   await paging.load();
   return paging.cancel;
 }

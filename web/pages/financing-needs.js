@@ -4,6 +4,7 @@
 
 import * as api from "../api.js";
 import { debounce, el, field, heading, notice } from "../dom.js";
+import { downloadLinks } from "../downloads.js";
 import { t } from "../i18n.js";
 import { regionPicker } from "../pickers.js";
 import { pagedList } from "../paging.js";
@@ -100,6 +101,7 @@ function needList(form, { board }) {
       el("h3", { text: t(board ? "financing.board.results" : "financing.mine.results"), attrs: { id: "financing-results-title" } }),
       status,
     ]),
+    downloadLinks("/financing-needs", () => filterValues(form), message),
     message,
     list,
     el("div", { className: "results__more" }, [paging.more]),

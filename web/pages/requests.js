@@ -2,7 +2,8 @@
 // operators and auditors every request; filtered by status, category, urgency and overdue.
 // Follows the stream: a request's new state shows without a reload.
 
-import { el, field, heading } from "../dom.js";
+import { el, field, heading, notice } from "../dom.js";
+import { downloadLinks } from "../downloads.js";
 import { t } from "../i18n.js";
 import * as session from "../session.js";
 import { followRequests, requestList, statusOptions, urgencyOptions } from "./requests-shared.js";
@@ -51,7 +52,8 @@ export async function render(view, { query }) {
     remember();
     list.load();
   }, 0));
-  view.append(form, list.section);
+  const message = notice();
+  view.append(form, downloadLinks("/service-requests", params, message), message, list.section);
   list.load();
   return followRequests([list]);
 }

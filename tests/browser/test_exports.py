@@ -1,0 +1,74 @@
+""" "下载 CSV / Excel" on the exportable list pages (web/downloads.js): the download carries the
+page's filters and the session token, and the file holds what the list shows."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+from openpyxl import load_workbook
+from playwright.sync_api import Page, expect
+
+from tests.api.financing_helpers import need_body
+from tests.browser.accounts import Accounts, log_in, open_page
+
+Shot = Callable[[Page, str], Path]
+
+
+def asked(title: str, urgency: str) -> dict[str, str]:
+    return {
+        "category": "legal",
+        "title": title,
+        "description": "导出测试 export test",
+        "urgency": urgency,
+    }
+
+
+def test_my_requests_download_as_csv_and_excel_with_the_filters_shown(
+    new_page: Callable[..., Page], accounts: Accounts, shot: Shot, tmp_path: Path
+) -> None:
+    enterprise, other = accounts.enterprise(), accounts.enterprise()
+    accounts.api("POST", "/service-requests", enterprise, json=asked("=1+1 紧急诉求", "urgent"))
+    accounts.api("POST", "/service-requests", enterprise, json=asked("一般诉求", "general"))
+    accounts.api("POST", "/service-requests", other, json=asked("别人的紧急诉求", "urgent"))
+    page = new_page()
+    log_in(page, enterprise)
+    open_page(page, "/requests")
+    page.get_by_label("紧急程度").select_option("urgent")
+    page.get_by_role("button", name="筛选").click()
+    expect(page.get_by_text("一般诉求")).to_have_count(0)
+
+    with page.expect_download() as csv_download:
+        page.get_by_role("button", name="下载 CSV").click()
+    assert csv_download.value.suggested_filename == "service-requests.csv"
+    data = Path(csv_download.value.path()).read_bytes()
+    assert data.startswith("\ufeff".encode())
+    header, *rows = data.decode("utf-8-sig").splitlines()
+    assert header.startswith("id,enterprise.id,enterprise.name,category,title,")
+    assert len(rows) == 1 and "'=1+1 紧急诉求" in rows[0] and enterprise.id in rows[0]
+
+    with page.expect_download() as xlsx_download:
+        page.get_by_role("button", name="下载 Excel").click()
+    assert xlsx_download.value.suggested_filename == "service-requests.xlsx"
+    workbook = load_workbook(io.BytesIO(Path(xlsx_download.value.path()).read_bytes()))
+    titles = [row[4] for row in workbook.worksheets[0].iter_rows(min_row=2, values_only=True)]
+    assert titles == ["'=1+1 紧急诉求"]
+    shot(page, "requests-downloads")
+
+
+def test_the_financing_board_downloads_every_need_for_a_verified_bank(
+    new_page: Callable[..., Page], accounts: Accounts
+) -> None:
+    owner, bank = accounts.enterprise(), accounts.bank()
+    need = need_body(amount="880000.00", purpose="+导出测试资金")
+    created = accounts.api("POST", "/financing-needs", owner, json=need)
+    page = new_page()
+    log_in(page, bank)
+    open_page(page, "/financing")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="下载 CSV").click()
+    assert download.value.suggested_filename == "financing-needs.csv"
+    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    line = next(row for row in text.splitlines() if row.startswith(created["id"]))
+    assert "'+导出测试资金" in line and "880000.00" in line

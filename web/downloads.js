@@ -1,0 +1,27 @@
+// "下载 CSV / Excel" beside an exportable list (docs/api.md, "Exports"): the whole list, with
+// the filters the page shows, through api.download (the token goes in a header, so a plain
+// link cannot carry it).
+
+import * as api from "./api.js";
+import { button, el } from "./dom.js";
+
+/**
+ * Two buttons that download `path` as CSV and as Excel with `params()` (the page's current
+ * filters); a failure is said in `message` (a notice from dom.js).
+ */
+export function downloadLinks(path, params, message) {
+  const buttons = [];
+  const fetchAs = (format) => async () => {
+    buttons.forEach((node) => (node.disabled = true));
+    try {
+      await api.download(path, params(), format);
+      message.say("");
+    } catch (error) {
+      message.say(error, { error: true });
+    } finally {
+      buttons.forEach((node) => (node.disabled = false));
+    }
+  };
+  buttons.push(button("common.downloadCsv", fetchAs("csv")), button("common.downloadExcel", fetchAs("xlsx")));
+  return el("p", { className: "downloads" }, buttons);
+}
