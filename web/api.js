@@ -119,7 +119,7 @@ export async function download(path, params, format) {
   const token = session.token();
   if (token) headers.Authorization = `Bearer ${token}`;
   const query = { ...params, format };
-  if (lastWrite > 0) query.min_position = lastWrite;
+  if (lastWrite > 0 && query.min_position === undefined) query.min_position = lastWrite;
   let response;
   try {
     response = await fetch(urlFor(path, query), { headers });

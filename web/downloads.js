@@ -4,12 +4,14 @@
 
 import * as api from "./api.js";
 import { button, el } from "./dom.js";
+import { t } from "./i18n.js";
 
 /**
  * Two buttons that download `path` as CSV and as Excel with `params()` (the page's current
- * filters); a failure is said in `message` (a notice from dom.js).
+ * filters); a failure is said in `message` (a notice from dom.js). `what` (optional) names
+ * the list in the buttons' accessible names, where a page has several.
  */
-export function downloadLinks(path, params, message) {
+export function downloadLinks(path, params, message, what = "") {
   const buttons = [];
   const fetchAs = (format) => async () => {
     buttons.forEach((node) => (node.disabled = true));
@@ -22,6 +24,10 @@ export function downloadLinks(path, params, message) {
       buttons.forEach((node) => (node.disabled = false));
     }
   };
-  buttons.push(button("common.downloadCsv", fetchAs("csv")), button("common.downloadExcel", fetchAs("xlsx")));
+  const named = (key) => (what ? { "aria-label": `${t(key)}: ${what}` } : {});
+  buttons.push(
+    button("common.downloadCsv", fetchAs("csv"), { attrs: named("common.downloadCsv") }),
+    button("common.downloadExcel", fetchAs("xlsx"), { attrs: named("common.downloadExcel") }),
+  );
   return el("p", { className: "downloads" }, buttons);
 }

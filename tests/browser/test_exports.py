@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -72,3 +73,52 @@ def test_the_financing_board_downloads_every_need_for_a_verified_bank(
     text = Path(download.value.path()).read_text(encoding="utf-8-sig")
     line = next(row for row in text.splitlines() if row.startswith(created["id"]))
     assert "'+导出测试资金" in line and "880000.00" in line
+
+
+def test_the_statistics_page_downloads_the_overview_and_each_chart(
+    new_page: Callable[..., Page],
+) -> None:
+    page = new_page()
+    open_page(page, "/stats")
+    with page.expect_download() as overview:
+        page.get_by_role("button", name="下载 CSV: 概览").click()
+    assert overview.value.suggested_filename == "stats.csv"
+    header, row = Path(overview.value.path()).read_text(encoding="utf-8-sig").splitlines()
+    assert "contracts.sale.signed" in header.split(",") and row
+    with page.expect_download() as chart:
+        page.get_by_role("button", name="下载 Excel: 按月份的成交额").click()
+    assert chart.value.suggested_filename == "stats-deals-by-month.xlsx"
+    sheet = load_workbook(io.BytesIO(Path(chart.value.path()).read_bytes())).worksheets[0]
+    assert next(sheet.iter_rows(max_row=1, values_only=True))[:2] == ("key", "contracts")
+
+
+def test_staff_download_an_exhibitions_signups(
+    new_page: Callable[..., Page], accounts: Accounts
+) -> None:
+    operator, joining = accounts.staff("operator"), [accounts.enterprise() for _ in range(2)]
+    starts_at = datetime.now(UTC) + timedelta(days=14)
+    exhibition = accounts.api(
+        "POST",
+        "/exhibitions",
+        operator,
+        json={
+            "name": "导出测试展会",
+            "venue": "杭州国际博览中心",
+            "online": False,
+            "starts_at": starts_at.isoformat(),
+            "ends_at": (starts_at + timedelta(days=2)).isoformat(),
+            "capacity": 10,
+            "signup_deadline": (starts_at - timedelta(days=3)).isoformat(),
+        },
+    )
+    for account in joining:
+        accounts.api("POST", f"/exhibitions/{exhibition['id']}/signups", account)
+    page = new_page()
+    log_in(page, operator)
+    open_page(page, f"/exhibitions/{exhibition['id']}")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="下载 CSV: 报名名单").click()
+    assert download.value.suggested_filename == f"signups-{exhibition['id']}.csv"
+    header, *rows = Path(download.value.path()).read_text(encoding="utf-8-sig").splitlines()
+    assert header.startswith("exhibition_id,organization.id,organization.name,status")
+    assert [row.split(",")[1] for row in rows] == [account.id for account in joining]

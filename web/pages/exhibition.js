@@ -3,6 +3,7 @@
 
 import * as api from "../api.js";
 import { badge, el, fact, field, heading, notice, onSubmit } from "../dom.js";
+import { downloadLinks } from "../downloads.js";
 import { t } from "../i18n.js";
 import * as session from "../session.js";
 import * as stream from "../stream.js";
@@ -101,6 +102,8 @@ export async function render(view, { params }) {
     mine,
     staffArea,
   );
+  // The signups as a file, for staff (an enterprise's own signup is shown above).
+  if (session.is("operator", "auditor")) view.append(downloadLinks(`/exhibitions/${id}/signups`, () => ({}), message, t("events.detail.signups")));
   await refresh();
   const unsubscribe = stream.subscribe((event) => {
     if (event.stream_id === id) refresh.after(event.position);

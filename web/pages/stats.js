@@ -3,6 +3,7 @@
 
 import * as api from "../api.js";
 import { debounce, el, field, heading, moneyAggregate, notice } from "../dom.js";
+import { downloadLinks } from "../downloads.js";
 import { language, t } from "../i18n.js";
 import * as session from "../session.js";
 import * as stream from "../stream.js";
@@ -118,12 +119,16 @@ function filterForm(months, onChange) {
   return form;
 }
 
-async function charts(kind, groups, params) {
+async function charts(kind, groups, params, message) {
   const draw = kind === "deals" ? dealChart : financingChart;
   return Promise.all(groups.map(async (group) => {
-    const rows = await api.get(`/stats/${kind}`, { ...params, group_by: group });
+    const query = { ...params, group_by: group };
+    const rows = await api.get(`/stats/${kind}`, query);
     const list = Array.isArray(rows) ? rows : [];
-    return draw(group, list, await labelsFor(group, list));
+    const figure = draw(group, list, await labelsFor(group, list));
+    const what = t(`public.chart.${kind}.${group}`);
+    figure.append(downloadLinks(`/stats/${kind}`, () => query, message, what));
+    return figure;
   }));
 }
 
@@ -158,8 +163,8 @@ export function render(view, { query }) {
     try {
       const [stats, dealFigures, financingFigures] = await Promise.all([
         api.get("/stats", params.min_position ? { min_position: params.min_position } : {}),
-        charts("deals", DEAL_GROUPS, params),
-        charts("financing", financingGroups, params),
+        charts("deals", DEAL_GROUPS, params, message),
+        charts("financing", financingGroups, params, message),
       ]);
       if (current !== generation || left) return;
       live.hidden = !stream.isLive();
@@ -197,6 +202,7 @@ export function render(view, { query }) {
     el("section", { className: "stats-section", attrs: { "aria-labelledby": "stats-overview" } }, [
       el("h3", { text: t("public.stats.overview"), attrs: { id: "stats-overview" } }),
       figures,
+      downloadLinks("/stats", () => ({}), message, t("public.stats.overview")),
     ]),
     filterForm(months, (chosen) => {
       months = chosen;
