@@ -277,6 +277,18 @@ def test_the_statistics_page_shows_the_figures_and_bars_of_a_signed_deal(
     expect(page.locator('[data-stat="organizations.enterprise"]')).to_have_text(
         re.compile(r"^[\d,]+$")
     )
+    # The service hall and the activities (GET /stats services / activities).
+    expect(page.get_by_role("heading", name="服务大厅")).to_be_visible()
+    expect(page.locator('[data-stat="services.providers"]')).to_have_text(
+        str(stats["services"]["providers"])
+    )
+    rate = stats["services"]["response_rate"]
+    expect(page.locator('[data-stat="services.response_rate"]')).to_have_text(
+        "—" if rate is None else re.compile(r"^\d+(\.\d)?%$")
+    )
+    expect(page.locator('[data-stat="activities.trained"]')).to_have_text(
+        str(stats["activities"]["trained"])
+    )
 
     by_month = page.locator("#chart-deals-month")
     expect(by_month.locator("figcaption")).to_have_text("按月份的成交额")

@@ -32,7 +32,17 @@ const OVERVIEW = [
     "financing.amount_disbursed", "financing.overdue",
   ]],
   ["exhibitions", ["exhibitions.held", "exhibitions.signups", "exhibitions.checked_in"]],
+  ["activities", [
+    "activities.held.exhibition", "activities.held.matchmaking", "activities.held.lecture",
+    "activities.held.training", "activities.participants", "activities.trained",
+  ]],
+  ["services", [
+    "services.providers", "services.products", "services.requests", "services.closed",
+    "services.response_rate", "services.resolution_rate", "services.satisfaction_rate",
+  ]],
 ];
+// The service hall's three rates (响应率, 按时办结率, 满意率): fractions shown as percentages.
+const RATES = new Set(["services.response_rate", "services.resolution_rate", "services.satisfaction_rate"]);
 const MONEY = new Set([
   "contracts.amount", "contracts.sale.amount", "contracts.loan.amount",
   "financing.amount_matched", "financing.amount_disbursed",
@@ -42,11 +52,17 @@ function pick(data, path) {
   return path.split(".").reduce((value, part) => value?.[part], data);
 }
 
+function rate(value) {
+  if (value === null || value === undefined) return "—"; // nothing to rate yet
+  return new Intl.NumberFormat(language(), { style: "percent", maximumFractionDigits: 1 }).format(Number(value));
+}
+
 function figure(stats, path) {
   const value = pick(stats, path);
-  const shown = MONEY.has(path)
-    ? moneyAggregate(value ?? "0")
-    : document.createTextNode(new Intl.NumberFormat(language()).format(Number(value) || 0));
+  let shown;
+  if (MONEY.has(path)) shown = moneyAggregate(value ?? "0");
+  else if (RATES.has(path)) shown = document.createTextNode(rate(value));
+  else shown = document.createTextNode(new Intl.NumberFormat(language()).format(Number(value) || 0));
   return el("div", { className: "stat" }, [
     el("dt", { text: t(`public.stat.${path}`) }),
     el("dd", { attrs: { "data-stat": path } }, [shown]),
@@ -56,7 +72,7 @@ function figure(stats, path) {
 function overview(stats) {
   const apart = Boolean(stats.contracts?.sale && stats.contracts?.loan);
   const groups = OVERVIEW.filter(([group, paths]) =>
-    group !== "contracts" || apart === paths.includes("contracts.sale.amount"));
+    (group !== "contracts" || apart === paths.includes("contracts.sale.amount")) && group in stats);
   return groups.map(([group, paths]) =>
     // "stats-group-" keeps these ids apart from the chart sections' ("stats-financing").
     el("section", { className: "stats-group", attrs: { "aria-labelledby": `stats-group-${group}` } }, [
