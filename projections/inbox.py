@@ -58,16 +58,18 @@ class Inbox:
         organization_id: UUID | str | None,
         kind: str,
         subject: tuple[str, UUID],
-        title: str,
+        title: str | tuple[str, str],
         *,
         action_key: str | None = None,
         due_at: Any = None,
     ) -> None:
-        """A notification for the organization; an action item when it has an action key."""
+        """A notification for the organization; an action item when it has an action key. The
+        title's subject: one text for both languages, or (zh, en)."""
         if organization_id is None:
             return
         org = UUID(str(organization_id))
         zh, en = TITLES[kind]
+        zh_title, en_title = (title, title) if isinstance(title, str) else title
         row = NOTIFICATIONS.row(
             id=notification_id(self.position, org, kind),
             organization_id=org,
@@ -79,8 +81,8 @@ class Inbox:
             due_at=due_at,
             subject_type=subject[0],
             subject_id=subject[1],
-            title_zh=zh.format(title),
-            title_en=en.format(title),
+            title_zh=zh.format(zh_title),
+            title_en=en.format(en_title),
             action_key=action_key,
         )
         self.rows.put(NOTIFICATIONS.name, row)
@@ -89,6 +91,10 @@ class Inbox:
         """The action item(s) with this key are done now."""
         for row in self.rows.where(NOTIFICATIONS.name, "action_key", action_key):
             self._done(row)
+
+    def all_of(self, type: str) -> list[Row]:
+        """Every subject of the type (`operator`, `enterprise`, `policy`)."""
+        return list(self.rows.where(NOTIFICATION_SUBJECTS.name, "type", type))
 
     def done_all(self, subject_id: UUID, kind: str) -> None:
         """Every open action item of this kind about the subject is done now."""

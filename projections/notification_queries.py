@@ -35,7 +35,8 @@ NOTIFICATIONS = Table(
     lookups=("action_key", "subject_id"),
 )
 # What the folding needs to know of earlier events: who owns a posting, a bid, a need, an
-# offer; the parties of a contract; a subject's title and due time.
+# offer; the parties of a contract; a subject's title and due time; which organizations are
+# operators and enterprises (where), for the kinds that go to all of those.
 NOTIFICATION_SUBJECTS = Table(
     "notification_subjects",
     (
@@ -45,8 +46,11 @@ NOTIFICATION_SUBJECTS = Table(
         "parent_id uuid",
         "title text NOT NULL DEFAULT ''",
         "due_at timestamptz",
-        "members jsonb",  # organization ids (a contract's parties)
+        "region text",  # an enterprise's
+        "industry text",
+        "data jsonb",  # a contract's parties, an exhibition's signups, a policy's targeting
     ),
+    lookups=("type",),
 )
 
 _SELECT = SQL(

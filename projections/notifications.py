@@ -1,9 +1,9 @@
 """Notifications view: one inbox per organization, derived from the log (API.md, "Workbench").
 
-Each kind comes from the event that should produce it (`notify_trade.py`, …); an action item
-is marked done by the later event that answers it. Ids follow from (position, organization,
-kind), so a rebuild gives the same ids, and read marks (`notification_reads`, a store beside
-the view) survive it."""
+Each kind comes from the event that should produce it (`notify_trade.py`, `notify_services.py`,
+`notify_community.py`); an action item is marked done by the later event that answers it. Ids
+follow from (position, organization, kind), so a rebuild gives the same ids, and read marks
+(`notification_reads`, a store beside the view) survive it."""
 
 from __future__ import annotations
 
@@ -19,10 +19,12 @@ from projections.notification_queries import (
     NOTIFICATIONS,
     NotificationsQueries,
 )
+from projections.notify_community import COMMUNITY
+from projections.notify_services import SERVICES
 from projections.notify_trade import TRADE
 from projections.rows import Rows
 
-HANDLERS: dict[type, Callable[[Inbox, Any], None]] = {**TRADE}
+HANDLERS: dict[type, Callable[[Inbox, Any], None]] = {**TRADE, **SERVICES, **COMMUNITY}
 
 
 class NotificationsView(NotificationsQueries, View):
@@ -41,6 +43,10 @@ class NotificationsView(NotificationsQueries, View):
             " ON notifications (action_key) WHERE action_key IS NOT NULL"
         ),
         SQL("CREATE INDEX IF NOT EXISTS notifications_subject_idx ON notifications (subject_id)"),
+        SQL(
+            "CREATE INDEX IF NOT EXISTS notification_subjects_type_idx"
+            " ON notification_subjects (type)"
+        ),
     )
 
     def fold(self, event: Any, rows: Rows, position: int) -> None:

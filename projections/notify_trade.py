@@ -53,7 +53,7 @@ def _posting_closed(inbox: Inbox, e: Any) -> None:
 def _drafted(inbox: Inbox, e: Contract.Drafted) -> None:
     title = str(e.terms.get("title") or e.terms.get("purpose") or "")
     parties = [p["organization_id"] for p in e.parties]
-    inbox.remember(e.originator_id, CONTRACT, title=title, members=parties)
+    inbox.remember(e.originator_id, CONTRACT, title=title, data=parties)
     for party in parties:
         inbox.notify(party, "contract_to_sign", (CONTRACT, e.originator_id), title,
                      action_key=f"contract:{e.originator_id}:{party}")  # fmt: skip
@@ -64,7 +64,7 @@ def _signed(inbox: Inbox, e: Contract.Signed) -> None:
     contract = inbox.subject(e.originator_id)
     if contract is None:
         return
-    parties = contract["members"] or []
+    parties = contract["data"] or []
     if all(inbox.is_done(f"contract:{e.originator_id}:{p}") for p in parties):
         for party in parties:
             inbox.notify(party, "contract_signed", (CONTRACT, e.originator_id), contract["title"])

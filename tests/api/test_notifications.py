@@ -102,7 +102,7 @@ def test_offers_and_a_loan_notify_the_borrower_and_the_bank(
     assert received[0]["subject"] == {"type": "financing_need", "id": need["id"]}
     assert received[0]["title"]["zh"] == "收到融资报价：流动资金 working capital"
     assert all(n["action_required"] and n["done_at"] is None for n in received)
-    assert inbox(client, lender) == [] and inbox(client, other) == []
+    assert of_kind(client, lender, "offer_received") == [] and inbox(client, other) == []
 
     contract_id = accept_offer(client, owner, need["id"], offer["id"])["contract_id"]
     assert all(n["done_at"] for n in of_kind(client, owner, "offer_received"))
