@@ -58,6 +58,15 @@ class ContractUseCases(MarketplaceBase):
             party_only(by),
         )
 
+    def contract_signers(self, contract_id: UUID) -> dict[str, str | None]:
+        """Who signed for each party that signed: its organization id → the member's id
+        (`actor`, stored with the signature event; None for a signature made by no member)."""
+        return {
+            str(event.organization_id): getattr(event, "actor", None)
+            for event in self.events.get(contract_id)
+            if isinstance(event, Contract.Signed)
+        }
+
     def cancel_contract(
         self, contract_id: UUID, by: UUID, reason: str, if_match: int | None = None
     ) -> Outcome[Contract]:

@@ -30,6 +30,8 @@ CONTRACTS = Table(
         "source jsonb NOT NULL",
         "exhibition_id uuid",
         "signatures jsonb NOT NULL",
+        # Who signed for each party: organization id → the member's id (`actor`), or null.
+        "signers jsonb NOT NULL DEFAULT '{}'",
         "drafted_at timestamptz NOT NULL",
         "signed_at timestamptz",
         "completed_at timestamptz",
@@ -42,6 +44,7 @@ CONTRACTS = Table(
 
 class ContractsView(View):
     name = "contracts"
+    version = 2  # signers
     tables = (CONTRACTS,)
     event_classes = (Contract.Drafted, Contract.Signed, Contract.Cancelled, Contract.Completed)
     schema = (
@@ -74,6 +77,7 @@ class ContractsView(View):
                 "source": event.source,
                 "exhibition_id": event.exhibition_id,
                 "signatures": {},
+                "signers": {},
                 "drafted_at": event.timestamp,
                 "signed_at": None,
                 "completed_at": None,
@@ -89,11 +93,13 @@ class ContractsView(View):
         if row is None:
             return
         signatures = {**row["signatures"], str(event.organization_id): event.signed_at.isoformat()}
+        signers = {**row["signers"], str(event.organization_id): getattr(event, "actor", None)}
         everyone = len(signatures) == len(row["parties"])
         rows.update(
             "contracts",
             event.originator_id,
             signatures=signatures,
+            signers=signers,
             status="signed" if everyone else row["status"],
             signed_at=event.signed_at if everyone else None,
             version=event.originator_version,

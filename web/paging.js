@@ -2,7 +2,7 @@
 // list this way (contracts, own postings, financing needs, bank products); the subtle parts
 // live here once: which answer may still be shown, and when the button may be pressed.
 
-import { button } from "./dom.js";
+import { button, el } from "./dom.js";
 import { t } from "./i18n.js";
 
 /**
@@ -57,4 +57,14 @@ export function pagedList({ fetchPage, renderItems, onShown = () => {}, message,
   }
 
   return { more, load, cancel };
+}
+
+/** A titled section of results: heading and status line, notice, the list, "load more". */
+export function resultsSection(id, titleKey, { status, message, list, more }) {
+  return el("section", { className: "results", attrs: { "aria-labelledby": id } }, [
+    el("div", { className: "results__header" }, [el("h3", { text: t(titleKey), attrs: { id } }), status]),
+    message,
+    list,
+    el("div", { className: "results__more" }, [more]),
+  ]);
 }

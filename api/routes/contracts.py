@@ -20,13 +20,16 @@ from api.schemas.contracts import (
     ContractWritten,
 )
 from api.schemas.mapping import answer, written
+from marketplace.application import Marketplace
 from marketplace.commands import Outcome
 from projections.contracts import ContractsView
 
 router = APIRouter(prefix="/contracts", tags=["contracts"])
 
 
-def _parties(parties: list[dict[str, str]], signatures: dict[str, Any]) -> list[ContractParty]:
+def _parties(
+    parties: list[dict[str, str]], signatures: dict[str, Any], signers: dict[str, Any]
+) -> list[ContractParty]:
     def signed_at(org: str) -> datetime | None:
         value = signatures.get(org)
         return datetime.fromisoformat(value) if isinstance(value, str) else value
@@ -36,21 +39,24 @@ def _parties(parties: list[dict[str, str]], signatures: dict[str, Any]) -> list[
             organization_id=p["organization_id"],
             role=p["role"],
             signed_at=signed_at(p["organization_id"]),
+            actor=signers.get(p["organization_id"]),
         )
         for p in parties
     ]
 
 
 def contract_public(row: dict[str, Any]) -> ContractPublic:
-    return answer(ContractPublic, row, parties=_parties(row["parties"], row["signatures"]))
+    parties = _parties(row["parties"], row["signatures"], row["signers"])
+    return answer(ContractPublic, row, parties=parties)
 
 
-def contract_written(outcome: Outcome[Contract]) -> ContractWritten:
+def contract_written(outcome: Outcome[Contract], app: Marketplace) -> ContractWritten:
     contract: Contract = outcome.aggregate
+    signers = app.contract_signers(contract.id) if contract.signatures else {}
     return written(
         ContractWritten,
         outcome,
-        parties=_parties(contract.parties, contract.signatures),
+        parties=_parties(contract.parties, contract.signatures, signers),
         drafted_at=contract.created_on,
     )
 
@@ -91,7 +97,7 @@ def sign_contract(
     """Sign the contract whose content has this digest; all parties signed → `signed`."""
     confirm_password(caller, body.password)
     outcome = app.sign_contract(contract_id, caller.id, body.digest, expected_version)
-    return contract_written(outcome)
+    return contract_written(outcome, app)
 
 
 @router.post("/{contract_id}/cancel")
@@ -104,7 +110,7 @@ def cancel_contract(
 ) -> ContractWritten:
     """A party cancels a contract that is not signed yet."""
     outcome = app.cancel_contract(contract_id, caller.id, body.reason, expected_version)
-    return contract_written(outcome)
+    return contract_written(outcome, app)
 
 
 @router.post("/{contract_id}/complete")
@@ -113,4 +119,4 @@ def complete_contract(
 ) -> ContractWritten:
     """The buyer or lender confirms a signed contract was carried out."""
     outcome = app.complete_contract(contract_id, caller.id, expected_version)
-    return contract_written(outcome)
+    return contract_written(outcome, app)

@@ -5,7 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, StringConstraints
+from pydantic import (
+    BaseModel,
+    Field,
+    SerializerFunctionWrapHandler,
+    StringConstraints,
+    model_serializer,
+)
 
 from api.schemas.common import DecimalOut, ReauthPassword, Strict
 
@@ -26,6 +32,21 @@ class ContractParty(BaseModel):
     organization_id: str
     role: str
     signed_at: datetime | None
+    actor: str | None = Field(
+        default=None,
+        description="the member who signed for the party (its `actor` in the audit log); "
+        "only on a party's signature made by a signed-in member",
+    )
+
+    # No return annotation on purpose: with one, pydantic would publish the return type's
+    # schema (a bare object) in OpenAPI instead of this model's fields.
+    @model_serializer(mode="wrap")
+    def _without_absent_actor(self, handler: SerializerFunctionWrapHandler):  # type: ignore[no-untyped-def]
+        """A party not signed (or signed by no member) keeps the contract's original shape."""
+        data: dict[str, Any] = handler(self)
+        if data.get("actor") is None:
+            data.pop("actor", None)
+        return data
 
 
 class ContractPublic(BaseModel):

@@ -25,6 +25,10 @@ EXHIBITIONS = [
 ]  # fmt: skip
 
 
+# Persons each enterprise sends to the lecture and the training (seats), in signup order.
+ATTENDEES = {"lecture": [3, 2, 5], "training": [2, 4, 1, 3]}
+
+
 def load_exhibitions_demo(app: ExhibitionUseCases, ids: dict[str, UUID]) -> int:
     """The demo operator's exhibitions and the demo enterprises' signups; the events written.
     The online event has three booths, so its last two signups are waitlisted."""
@@ -38,7 +42,8 @@ def load_exhibitions_demo(app: ExhibitionUseCases, ids: dict[str, UUID]) -> int:
             signup_deadline=starts_at - timedelta(days=before), kind=kind, description=text,
         )  # fmt: skip
         written += 1
-        for enterprise in enterprises:
-            app.sign_up(outcome.aggregate.id, ids[enterprise])
+        seats = ATTENDEES.get(kind, [1] * len(enterprises))
+        for enterprise, attendees in zip(enterprises, seats, strict=True):
+            app.sign_up(outcome.aggregate.id, ids[enterprise], attendees)
             written += 1
     return written

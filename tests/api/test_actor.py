@@ -55,3 +55,29 @@ def test_the_stream_does_not_show_the_actor(client: TestClient, services: Servic
             receive_until(ws, has("Posting.Published", posting["id"])), "Posting.Published"
         )
     assert "actor" not in message["data"]
+
+
+def test_a_contract_names_the_member_who_signed_for_each_party(
+    client: TestClient, auditor: Account
+) -> None:
+    from tests.api.test_contracts import make_deal, read, signed_ok
+
+    buyer, seller = sign_up(client), sign_up(client)
+    added = add(client, buyer, "actor.signer")
+    signer = member_account(client, buyer, "actor.signer")
+    deal = make_deal(client, buyer, seller)
+    before = read(client, buyer, deal.url)
+    assert ["actor" in p for p in before["parties"]] == [False, False]  # not signed yet
+
+    answer = signed_ok(client, signer, deal.url)  # the member signs for the buyer
+    by_org = {p["organization_id"]: p.get("actor") for p in answer["parties"]}
+    assert by_org == {buyer.id: added["id"], seller.id: None}
+    last = signed_ok(client, seller, deal.url)  # the seller's first admin signs
+    expected = {buyer.id: added["id"], seller.id: str(first_admin_id(UUID(seller.id)))}
+    assert {p["organization_id"]: p["actor"] for p in last["parties"]} == expected
+    shown = read(client, auditor, deal.url, last["position"])
+    assert {p["organization_id"]: p["actor"] for p in shown["parties"]} == expected
+    signatures = [
+        i for i in audit_items(client, auditor, deal.contract_id) if "Signed" in i["type"]
+    ]
+    assert [i["data"]["actor"] for i in signatures] == [added["id"], expected[seller.id]]

@@ -107,6 +107,14 @@ def test_the_demo_has_service_requests_in_every_state(client: TestClient, demo: 
     assert [step["type"] for step in steps["timeline"]] == ["submitted", "dispatched", "returned"]
 
 
+def test_the_demo_lecture_and_training_fill_seats(client: TestClient, demo: int) -> None:
+    query = {"min_position": demo, "limit": 200}
+    for kind, seats in (("lecture", 10), ("training", 10)):
+        found = client.get(f"{API}/exhibitions", params={**query, "kind": kind}).json()["items"]
+        (activity,) = [a for a in found if a["name"].startswith(("企业微课堂", "中小企业数字化"))]
+        assert activity["seats_taken"] == seats, activity
+
+
 def demo_enterprises() -> set[str]:
     return {str(organization_id(code)) for kind, _, code in demo_accounts() if kind == "enterprise"}
 

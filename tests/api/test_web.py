@@ -19,7 +19,17 @@ from api.main import WEB_DIR
 SCRIPTS = sorted(str(path.relative_to(WEB_DIR)) for path in WEB_DIR.rglob("*.js"))
 LANGUAGES = ["zh-CN", "en"]
 SVG_NAMESPACE = "http://www.w3.org/2000/svg"  # a name, never fetched
-AREAS = ["common", "public", "trade", "financing", "events", "audit", "services", "accounts"]
+AREAS = [
+    "common",
+    "public",
+    "trade",
+    "financing",
+    "events",
+    "audit",
+    "services",
+    "accounts",
+    "policies",
+]
 # Calls whose first string argument is a message key; field(name, "key") has it second.
 KEY_CALLS = re.compile(r"""\b(?:t|heading|button|fact)\(\s*["']([\w.-]+)["']""")
 FIELD_CALLS = re.compile(r"""\bfield\(\s*["'][\w.-]+["']\s*,\s*["']([\w.-]+)["']""")

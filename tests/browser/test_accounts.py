@@ -128,3 +128,39 @@ def test_an_operator_removes_a_posting_with_a_reason(
     expect(page.get_by_role("button", name="下架信息")).to_have_count(0)
     seen = accounts.http.get(f"/postings/{posting['id']}", headers=owner.auth).json()
     assert (seen["status"], seen["removal_reason"]) == ("removed", "发布违法信息")
+
+
+def test_a_provider_registers_with_its_categories_and_changes_them(
+    accounts: Accounts, new_page: Callable[..., Page], shot: Shot
+) -> None:
+    from tests.browser.accounts import pick_region
+    from tests.support import new_credit_code
+
+    name = f"杭州之江律师事务所 {new_credit_code()[-6:]}"
+    code = new_credit_code()
+    page = new_page()
+    page.goto("/#/register")
+    page.get_by_label("机构类型").select_option("provider")
+    page.get_by_label("机构名称").fill(name)
+    page.get_by_label("统一社会信用代码").fill(code)
+    pick_region(page, "330106")
+    page.get_by_label("法律").check()
+    page.get_by_label("认证认可").check()
+    page.get_by_label("密码").fill("a-long-password-2026")
+    shot(page, "register-provider")
+    page.get_by_role("button", name="注册并登录").click()
+    expect(page.locator("#account .account__name")).to_have_text(name)
+    operator = accounts.staff("operator")
+    (created,) = accounts.api("GET", "/organizations", operator, params={"q": code})["items"]
+    assert (created["kind"], created["verified"]) == ("provider", False)
+    assert sorted(created["service_categories"]) == ["certification", "legal"]
+
+    open_page(page, "/account")
+    profile = page.locator("#profile-form")
+    expect(profile.get_by_label("法律")).to_be_checked()
+    profile.get_by_label("认证认可").uncheck()
+    profile.get_by_label("检验检测").check()
+    profile.get_by_role("button", name="保存资料").click()
+    expect(profile.get_by_role("status")).to_be_visible()
+    public = accounts.http.get(f"/organizations/{created['id']}").json()
+    assert sorted(public["service_categories"]) == ["legal", "testing_inspection"]

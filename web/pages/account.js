@@ -8,6 +8,7 @@ import { t } from "../i18n.js";
 import { industryPicker, regionPicker } from "../pickers.js";
 import * as session from "../session.js";
 import { membersSection, section } from "./account-members.js";
+import { categoryChecks, chosenCategories } from "./services-shared.js";
 
 function submitButton(key) {
   return el("div", { className: "form__actions" }, [
@@ -15,8 +16,9 @@ function submitButton(key) {
   ]);
 }
 
-function profileBody(values) {
+function profileBody(values, kind) {
   const body = { name: values.name ?? "", region: values.region ?? "" };
+  if (kind === "provider") body.service_categories = chosenCategories(values);
   if (values.industry) body.industry = values.industry.toUpperCase();
   const contact = { name: values.contact_name, phone: values.contact_phone, email: values.contact_email };
   if (Object.values(contact).some(Boolean)) body.contact = contact;
@@ -50,12 +52,13 @@ function profileForm(profile, admin) {
     profile.kind === "enterprise" || profile.industry
       ? industryPicker("industry", "account.industry", { value: profile.industry ?? "", disabled, fallback: { maxlength: "3", disabled } })
       : null,
+    profile.kind === "provider" ? categoryChecks(profile.service_categories ?? [], { disabled }) : null,
     contactFields(profile.contact ?? {}, disabled),
     admin ? submitButton("account.save") : el("p", { className: "field__hint", text: t("account.adminsOnly") }),
     message,
   ]);
   onSubmit(form, message, async (values) => {
-    const saved = await api.patch("/organizations/me", profileBody(values));
+    const saved = await api.patch("/organizations/me", profileBody(values, profile.kind));
     session.update({ name: saved.name, verified: saved.verified });
     message.say(t(saved.verified ? "account.saved" : "account.savedUnverified"));
   });

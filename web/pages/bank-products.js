@@ -6,7 +6,7 @@ import { confirmed } from "../confirm.js";
 import { button, debounce, el, field, heading, notice, onSubmit } from "../dom.js";
 import { t } from "../i18n.js";
 import { regionPicker } from "../pickers.js";
-import { pagedList } from "../paging.js";
+import { pagedList, resultsSection } from "../paging.js";
 import * as session from "../session.js";
 import * as stream from "../stream.js";
 import { fillProductForm, productBody, productCard, productForm } from "./financing-products.js";
@@ -89,13 +89,7 @@ function productList(id, titleKey, params, actions = null) {
     message,
     status,
   });
-  const section = el("section", { className: "results", attrs: { "aria-labelledby": id } }, [
-    el("div", { className: "results__header" }, [el("h3", { text: t(titleKey), attrs: { id } }), status]),
-    message,
-    list,
-    el("div", { className: "results__more" }, [paging.more]),
-  ]);
-  return { section, ...paging };
+  return { section: resultsSection(id, titleKey, { status, message, list, more: paging.more }), ...paging };
 }
 
 function ownProducts(own, publicList) {

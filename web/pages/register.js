@@ -1,10 +1,12 @@
-// Register an enterprise or a bank, then log straight in.
+// Register an enterprise, a bank or a service provider (with its service categories), then log
+// straight in.
 
 import * as api from "../api.js";
 import { el, field, heading, notice, onSubmit } from "../dom.js";
 import { t } from "../i18n.js";
 import { industryPicker, regionPicker } from "../pickers.js";
 import * as session from "../session.js";
+import { categoryChecks, chosenCategories } from "./services-shared.js";
 
 function contactFrom(values) {
   const contact = {
@@ -24,8 +26,11 @@ function bodyFrom(values) {
     industry: values.industry ? values.industry.toUpperCase() : undefined,
     contact: contactFrom(values),
     password: values.password ?? "",
+    service_categories: values.kind === "provider" ? chosenCategories(values) : undefined,
   };
 }
+
+const HOME = { bank: "#/financing", provider: "#/provider/products" };
 
 function contactFields() {
   return el("fieldset", { className: "form__group" }, [
@@ -38,11 +43,18 @@ function contactFields() {
 
 export function render(view, { navigate }) {
   const message = notice();
+  const categories = categoryChecks([], { hintKey: "register.categoriesHint" });
+  categories.hidden = true;
   const form = el("form", { className: "form", attrs: { id: "register-form", novalidate: "" } }, [
     field("kind", "register.kind", {
-      options: [["enterprise", "register.kind.enterprise"], ["bank", "register.kind.bank"]],
+      options: [
+        ["enterprise", "register.kind.enterprise"],
+        ["bank", "register.kind.bank"],
+        ["provider", "register.kind.provider"],
+      ],
     }),
     el("p", { className: "field__hint", text: t("register.bankNote") }),
+    categories,
     field("name", "register.name", { attrs: { required: "", maxlength: "100", autocomplete: "organization" } }),
     field("credit_code", "register.creditCode", {
       hintKey: "register.creditCodeHint",
@@ -63,12 +75,15 @@ export function render(view, { navigate }) {
       el("button", { className: "button button--primary", text: t("register.submit"), attrs: { type: "submit" } }),
     ]),
   ]);
+  form.elements.namedItem("kind").addEventListener("change", (event) => {
+    categories.hidden = event.target.value !== "provider";
+  });
   onSubmit(form, message, async (values) => {
     const body = bodyFrom(values);
     await api.post("/organizations", body);
     const created = await api.post("/sessions", { credit_code: body.credit_code, password: body.password });
     session.start(created);
-    navigate(body.kind === "bank" ? "#/financing" : "#/my/postings");
+    navigate(HOME[body.kind] ?? "#/my/postings");
   });
   view.append(
     heading("register.title"),

@@ -4,7 +4,7 @@
 import * as api from "../api.js";
 import { badge, debounce, el, fact, notice, time } from "../dom.js";
 import { t } from "../i18n.js";
-import { pagedList } from "../paging.js";
+import { pagedList, resultsSection } from "../paging.js";
 import * as stream from "../stream.js";
 import { regionLabel } from "./public-labels.js";
 import { sameItems } from "./services-shared.js";
@@ -134,13 +134,7 @@ export function requestList({ id, titleKey, params, card = requestCard, noneKey 
     message,
     status,
   });
-  const section = el("section", { className: "results", attrs: { "aria-labelledby": id } }, [
-    el("div", { className: "results__header" }, [el("h3", { text: t(titleKey), attrs: { id } }), status]),
-    message,
-    list,
-    el("div", { className: "results__more" }, [paging.more]),
-  ]);
-  return { section, ...paging };
+  return { section: resultsSection(id, titleKey, { status, message, list, more: paging.more }), ...paging };
 }
 
 /** Re-read `lists` on request events; returns the cleanup. */

@@ -21,6 +21,31 @@ export function categoryOptions(anyKey, only = SERVICE_CATEGORIES) {
   return anyKey ? [["", anyKey], ...options] : options;
 }
 
+/**
+ * A provider's service categories as twelve checkboxes (`cat_<code>`), in one field named
+ * `service_categories` (where a 422 on it shows); `chosenCategories(values)` reads them back.
+ */
+export function categoryChecks(selected = [], { disabled = false, hintKey } = {}) {
+  const boxes = SERVICE_CATEGORIES.map((code) => {
+    const node = field(`cat_${code}`, `serviceCategory.${code}`, { type: "checkbox", attrs: { disabled } });
+    node.querySelector("input").checked = selected.includes(code);
+    node.querySelector(".field__error").remove();
+    return node;
+  });
+  return el("div", { className: "field category-checks", attrs: { "data-field": "service_categories" } }, [
+    el("fieldset", { className: "form__group" }, [
+      el("legend", { text: t("services.field.categories") }),
+      el("div", { className: "category-checks__boxes" }, boxes),
+    ]),
+    hintKey ? el("small", { className: "field__hint", text: t(hintKey) }) : null,
+    el("small", { className: "field__error" }),
+  ]);
+}
+
+export function chosenCategories(values) {
+  return SERVICE_CATEGORIES.filter((code) => values[`cat_${code}`] === true);
+}
+
 export function pricingOptions(anyKey) {
   const options = PRICINGS.map((pricing) => [pricing, `pricing.${pricing}`]);
   return anyKey ? [["", anyKey], ...options] : options;
