@@ -115,3 +115,15 @@ class NotificationsQueries:
             row = cur.execute(query, (organization_id,)).fetchone()
         assert row is not None
         return {"unread": row["unread"], "action_required": row["action_required"]}
+
+    def new_for(self, after: int, until: int, organization_ids: list[UUID]) -> list[dict[str, Any]]:
+        """The notifications of these organizations that events in (after, until] created,
+        in inbox order (for the live stream)."""
+        query = _SELECT + SQL(
+            "n.position > %s AND n.position <= %s AND n.organization_id = ANY (%s) ORDER BY n.seq"
+        )
+        with self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
+            rows: list[dict[str, Any]] = cur.execute(
+                query, (after, until, organization_ids)
+            ).fetchall()
+        return rows
