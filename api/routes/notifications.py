@@ -8,7 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query
 
 from aggregates.errors import InvalidValueError
-from api.deps import NotificationQueriesDep, SignedIn, fresh
+from api.deps import NotificationQueriesDep, SignedIn, SignedInEvenSuspended, fresh
 from api.schemas.common import ListOf
 from api.schemas.mapping import answer
 from api.schemas.notifications import (
@@ -72,15 +72,16 @@ def read_notification_summary(
 
 @router.post("/read-all", dependencies=Fresh)
 def mark_all_notifications_read(
-    body: ReadAll, caller: SignedIn, inbox: NotificationQueriesDep
+    body: ReadAll, caller: SignedInEvenSuspended, inbox: NotificationQueriesDep
 ) -> Marked:
-    """Mark the caller's notifications at or before `before_position` read."""
+    """Mark the caller's notifications at or before `before_position` read (a read mark is
+    reading, not a market write: a suspended organization may make it)."""
     return Marked(marked=inbox.mark_all_read(caller, body.before_position))
 
 
 @router.post("/{notification_id}/read", dependencies=Fresh)
 def mark_notification_read(
-    notification_id: UUID, caller: SignedIn, inbox: NotificationQueriesDep
+    notification_id: UUID, caller: SignedInEvenSuspended, inbox: NotificationQueriesDep
 ) -> NotificationPublic:
-    """Its organization marks a notification read."""
+    """Its organization marks a notification read (suspended or not)."""
     return _public(inbox.mark_read(caller, notification_id))

@@ -210,3 +210,19 @@ def test_a_rebuild_keeps_ids_and_read_marks(client: TestClient, services: Servic
     after = inbox(client, owner)
     assert after == before
     assert [n["read_at"] is not None for n in after] == [False, True, False]
+
+
+def test_a_suspended_organization_still_reads_and_marks_its_inbox(
+    client: TestClient, operator: Account
+) -> None:
+    owner, _, items = deal(client)
+    suspend = {"reason": "虚假信息核查中"}
+    suspended = client.post(f"{API}/organizations/{owner.id}/suspend", json=suspend,
+                            headers=operator.auth)  # fmt: skip
+    assert suspended.status_code == 200, suspended.text
+    assert client.post(f"{INBOX}/{items[0]['id']}/read", headers=owner.auth).status_code == 200
+    everything = {"before_position": items[0]["position"]}
+    marked = client.post(f"{INBOX}/read-all", json=everything, headers=owner.auth)
+    assert marked.status_code == 200, marked.text
+    assert marked.json() == {"marked": 2}
+    assert summary(client, owner)["unread"] == 0
