@@ -147,6 +147,7 @@ def test_read_marks_summary_and_filters(client: TestClient) -> None:
     assert len(inbox(client, owner, action_required=True)) == 3
     assert inbox(client, owner, action_required=False) == []
     assert inbox(client, owner, kind="bid_accepted") == []
+    assert inbox(client, owner, kind="need_without_offer") == []  # a kind of the contract
 
     marked = client.post(f"{INBOX}/read-all", json={"before_position": middle["position"]},
                          headers=owner.auth)  # fmt: skip
