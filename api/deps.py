@@ -20,6 +20,7 @@ from marketplace.own_writes import caller_key, writer
 from marketplace.queries.contracts import ContractQueries
 from marketplace.queries.exhibitions import ExhibitionQueries
 from marketplace.queries.financing import FinancingQueries
+from marketplace.queries.notifications import NotificationQueries
 from marketplace.queries.organizations import OrganizationQueries
 from marketplace.queries.policies import PolicyQueries
 from marketplace.queries.postings import PostingQueries
@@ -65,6 +66,7 @@ ServiceRequestQueriesDep = Annotated[
     ServiceRequestQueries, _part(lambda s: s.queries.service_requests)
 ]
 PolicyQueriesDep = Annotated[PolicyQueries, _part(lambda s: s.queries.policies)]
+NotificationQueriesDep = Annotated[NotificationQueries, _part(lambda s: s.queries.notifications)]
 SettingsDep = Annotated[Settings, _part(lambda s: s.settings)]
 SecurityDep = Annotated[SecurityStore, _part(lambda s: s.security)]
 AuditLogDep = Annotated[

@@ -32,6 +32,7 @@ from marketplace.settings import Settings
 from marketplace.stores.security import token_digest
 from marketplace.stream.hub import StreamHub, Subscriber
 from marketplace.stream.matches import MatchNotifier
+from marketplace.stream.notifications import NotificationFeed
 
 router = APIRouter(tags=["stream"])
 
@@ -164,21 +165,27 @@ async def _send_live(
 
 @contextlib.asynccontextmanager
 async def live_stream(app: Any, services: Services) -> AsyncIterator[StreamHub]:
-    """Run this process's hub (and its match notifier) for the app's lifetime."""
+    """Run this process's hub (and its match notifier and notification feed) for the app's
+    lifetime."""
     settings = services.settings
     hub = StreamHub(
         services.app, services.url, settings.stream_page_size, settings.stream_session_check_seconds
     )
     notifier = MatchNotifier(services, hub)
     hub.listeners.append(notifier)
+    feed = NotificationFeed(services.url, services.views.notifications, hub)
     notifier.start()
+    feed.start()
     hub.start()
     await asyncio.to_thread(hub.ready.wait, 10)
+    await asyncio.to_thread(feed.ready.wait, 10)
     app.state.stream_hub = hub
     try:
         yield hub
     finally:
         hub.stop()
         notifier.stop()
+        feed.stop()
         await asyncio.to_thread(hub.join, 5)
         await asyncio.to_thread(notifier.join, 5)
+        await asyncio.to_thread(feed.join, 5)

@@ -15,6 +15,7 @@ from projections.exhibitions import ExhibitionsView
 from projections.financing import FinancingBoardView
 from projections.financing_offers import OffersView
 from projections.listings import ListingsView
+from projections.notifications import NotificationsView
 from projections.organizations import OrganizationsView
 from projections.policies import PoliciesView
 from projections.service_products import ServiceProductsView
@@ -38,6 +39,7 @@ class Views:
     service_products: ServiceProductsView
     service_requests: ServiceRequestsView
     policies: PoliciesView
+    notifications: NotificationsView
 
     def all(self) -> list[View]:
         return [
@@ -54,6 +56,7 @@ class Views:
             self.service_products,
             self.service_requests,
             self.policies,
+            self.notifications,
         ]
 
 
@@ -72,4 +75,5 @@ def build_views(pool: ConnectionPool[Any]) -> Views:
         service_products=ServiceProductsView(pool),
         service_requests=ServiceRequestsView(pool),
         policies=PoliciesView(pool),
+        notifications=NotificationsView(pool),
     )

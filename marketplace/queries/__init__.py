@@ -2,9 +2,9 @@
 
 Routes and the live stream ask here; nothing else decides visibility. Each context has one
 query object reading its views (`postings`, `financing`, `exhibitions`, `contracts`,
-`organizations`, `stats`, `services`, `service_requests`, `policies`); `viewer.Viewer` is the
-one caller model; `visibility` says how each event shows on the live stream, on the same rules
-(`Viewer.sees_as_party`).
+`organizations`, `stats`, `services`, `service_requests`, `policies`, `notifications`);
+`viewer.Viewer` is the one caller model; `visibility` says how each event shows on the live
+stream, on the same rules (`Viewer.sees_as_party`).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from marketplace.application import Marketplace
 from marketplace.queries.contracts import ContractQueries
 from marketplace.queries.exhibitions import ExhibitionQueries
 from marketplace.queries.financing import FinancingQueries
+from marketplace.queries.notifications import NotificationQueries
 from marketplace.queries.organizations import OrganizationQueries
 from marketplace.queries.policies import PolicyQueries
 from marketplace.queries.postings import PostingQueries
@@ -23,6 +24,7 @@ from marketplace.queries.service_requests import ServiceRequestQueries
 from marketplace.queries.services import ServiceQueries
 from marketplace.queries.stats import StatsQueries
 from marketplace.settings import Settings
+from marketplace.stores.notification_reads import NotificationReads
 from marketplace.stores.personal_data import ContactVault
 from marketplace.stores.policy_reads import PolicyReads
 from marketplace.stores.security import SecurityStore
@@ -40,6 +42,7 @@ class Queries:
     services: ServiceQueries
     service_requests: ServiceRequestQueries
     policies: PolicyQueries
+    notifications: NotificationQueries
 
 
 def build_queries(
@@ -69,5 +72,8 @@ def build_queries(
         service_requests=ServiceRequestQueries(views.service_requests),
         policies=PolicyQueries(
             views.policies, views.organizations, PolicyReads(security.db), clock
+        ),
+        notifications=NotificationQueries(
+            views.notifications, NotificationReads(security.db), clock
         ),
     )

@@ -6,5 +6,6 @@
 - `personal_data`: the contact vault (encrypted contact details, erasable per organization);
 - `idempotency`: Idempotency-Key answers; `in_flight`: keys claimed while their request runs;
 - `budgets`: per-client request budgets; `policy_reads`: which policies an enterprise has read;
+- `notification_reads`: which of its notifications an organization has read;
 - `database`: connections for all of these, and schema migration.
 """

@@ -5,6 +5,8 @@
 - `delivery`: one stream message per event, classified by `marketplace.queries.visibility`
   and encoded once for all sockets;
 - `matches`: the `MatchNotifier` worker (`match` messages when a posting is published);
+- `notifications`: the `NotificationFeed` worker (`notification` messages: new workbench
+  notifications to their organization's sockets);
 - `sessions`: sockets never outlive their session (the `market_sessions` channel and the
   periodic check).
 """

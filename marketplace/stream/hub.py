@@ -133,6 +133,11 @@ class StreamHub(Worker):
         with self.lock:
             return any(s.viewer.id is not None for s in self.subscribers)
 
+    def signed_in_ids(self) -> list[UUID]:
+        """The organizations with a socket open in this process."""
+        with self.lock:
+            return list({s.viewer.id for s in self.subscribers if s.viewer.id is not None})
+
     # Backlog (called in worker threads) --------------------------------------------------
 
     def read_backlog(self, after: int, until: int) -> list[Delivery]:

@@ -226,3 +226,24 @@ def test_text_of_an_old_poisoned_event_is_shown_cleaned_as_the_views_show_it(
         assert (data["title"], data["unit"]) == ("steel plates", "吨")
         assert data["description"] == "line 1\r\n\tline 2"  # tab, LF and CR are kept
         assert not any(ch in str(got) for ch in ("\u0000", "\u001b", "\u0007"))
+
+
+def test_signed_in_sockets_receive_their_own_notifications_only(
+    client: TestClient, services: Services, enterprise: Account, other_enterprise: Account
+) -> None:
+    bidder = sign_up(client)
+    mine, theirs = publish(client, enterprise), publish(client, other_enterprise)
+    after = head(services) + 10**9  # no event backlog: only what comes live
+    with connect(client, after, enterprise) as ws, connect(client, after, other_enterprise) as ws2:
+        placed = bid(client, bidder, mine["id"])
+        got = receive_until(ws, lambda ms: bool(of(ms, "notification")))
+        [message] = of(got, "notification")
+        assert message["position"] == placed["position"]
+        inbox = client.get(f"{API}/notifications", headers=enterprise.auth).json()["items"]
+        assert message["notification"] == inbox[0]
+        assert message["notification"]["kind"] == "bid_received"
+        assert message["notification"]["subject"] == {"type": "posting", "id": mine["id"]}
+
+        own = bid(client, bidder, theirs["id"])  # delivered in order: the other's came first
+        got2 = receive_until(ws2, lambda ms: bool(of(ms, "notification")))
+        assert [m["position"] for m in of(got2, "notification")] == [own["position"]]

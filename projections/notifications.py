@@ -1,0 +1,53 @@
+"""Notifications view: one inbox per organization, derived from the log (API.md, "Workbench").
+
+Each kind comes from the event that should produce it (`notify_trade.py`, `notify_services.py`,
+`notify_community.py`); an action item is marked done by the later event that answers it. Ids
+follow from (position, organization, kind), so a rebuild gives the same ids, and read marks
+(`notification_reads`, a store beside the view) survive it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from psycopg.sql import SQL
+
+from projections.engine import View
+from projections.inbox import Inbox
+from projections.notification_queries import (
+    NOTIFICATION_SUBJECTS,
+    NOTIFICATIONS,
+    NotificationsQueries,
+)
+from projections.notify_community import COMMUNITY
+from projections.notify_services import SERVICES
+from projections.notify_trade import TRADE
+from projections.rows import Rows
+
+HANDLERS: dict[type, Callable[[Inbox, Any], None]] = {**TRADE, **SERVICES, **COMMUNITY}
+
+
+class NotificationsView(NotificationsQueries, View):
+    name = "notifications"
+    tables = (NOTIFICATIONS, NOTIFICATION_SUBJECTS)
+    event_classes = tuple(HANDLERS)
+    schema = (
+        NOTIFICATIONS.create,
+        NOTIFICATION_SUBJECTS.create,
+        SQL(
+            "CREATE INDEX IF NOT EXISTS notifications_inbox_idx"
+            " ON notifications (organization_id, seq DESC)"
+        ),
+        SQL(
+            "CREATE INDEX IF NOT EXISTS notifications_action_idx"
+            " ON notifications (action_key) WHERE action_key IS NOT NULL"
+        ),
+        SQL("CREATE INDEX IF NOT EXISTS notifications_subject_idx ON notifications (subject_id)"),
+        SQL(
+            "CREATE INDEX IF NOT EXISTS notification_subjects_type_idx"
+            " ON notification_subjects (type)"
+        ),
+    )
+
+    def fold(self, event: Any, rows: Rows, position: int) -> None:
+        HANDLERS[type(event)](Inbox(rows, position, event), event)
