@@ -105,6 +105,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "cursor": ("Cursor", "游标"),
     "sort": ("Order", "排序"),
     "min_position": ("Minimum position", "最小位置"),
+    "format": ("Format", "格式"),
     "body": ("Request body", "请求内容"),
     # path parameters (exhibition_id and organization_id are above)
     "posting_id": ("Posting ID", "供需信息编号"),

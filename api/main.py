@@ -30,6 +30,7 @@ from api.routes import (
     organizations,
     policies,
     postings,
+    reports,
     service_products,
     service_requests,
     sessions,
@@ -110,6 +111,7 @@ def create_app(services: Services | None = None, settings: Settings | None = Non
         audit,
         ocds,
         stats,
+        reports,
         status,
     ):
         api.include_router(module.router)

@@ -4,7 +4,8 @@ One view with several small tables, so that every figure is read at one position
 region and category are copied from its posting's row when the contract is drafted, which is
 always there because the same view folded the posting first. The queries are in
 `projections.stats_queries` (the service figures' SQL in `projections.stats_service_queries`),
-the service hall's folds in `projections.stats_services`.
+the service hall's folds in `projections.stats_services`, the programme report's in
+`projections.stats_report` (its SQL in `projections.stats_report_queries`).
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from aggregates.posting import Posting
 from projections.engine import View
 from projections.rows import Rows
 from projections.stats_changes import STATUSES, change_contract, count_signups, origin
-from projections.stats_queries import StatsQueries
+from projections.stats_report import REPORT_FOLDS, act
+from projections.stats_report_queries import ReportQueries
 from projections.stats_services import SERVICE_FOLDS
 from projections.stats_tables import CONTRACTS, NEEDS, SCHEMA, TABLES
 
@@ -29,9 +31,9 @@ from projections.stats_tables import CONTRACTS, NEEDS, SCHEMA, TABLES
 REVISED = frozenset({"title", "description", "quantity", "unit", "expires_at"})
 
 
-class StatsView(StatsQueries, View):
+class StatsView(ReportQueries, View):
     name = "stats"
-    version = 5  # 3: the service hall; 4: removed service products; 5: activities by kind
+    version = 6  # 3: service hall; 4: removed products; 5: activities by kind; 6: the report
     tables = TABLES
     event_classes = (
         Organization.Registered,
@@ -53,6 +55,7 @@ class StatsView(StatsQueries, View):
         Exhibition.CheckedIn,
         *STATUSES,
         *SERVICE_FOLDS,
+        *REPORT_FOLDS,
     )
     schema = SCHEMA
 
@@ -98,6 +101,7 @@ class StatsView(StatsQueries, View):
                 "bids": 0,
             },
         )
+        act(rows, event, event.owner_id, event.timestamp)
 
     @fold.register
     def _(self, event: Posting.Revised, rows: Rows, position: int) -> None:
@@ -109,6 +113,7 @@ class StatsView(StatsQueries, View):
         row = rows.get("stats_postings", event.originator_id)
         if row is not None:
             rows.update("stats_postings", event.originator_id, bids=row["bids"] + 1)
+        act(rows, event, event.bidder_id, event.placed_at)
 
     # Contracts -----------------------------------------------------------------------------
 
@@ -169,8 +174,10 @@ class StatsView(StatsQueries, View):
             amount=event.amount,
             status="open",
             posted_at=event.timestamp,
+            owner_id=event.owner_id,
         )
         rows.put("stats_needs", row)
+        act(rows, event, event.owner_id, event.timestamp)
 
     @fold.register
     def _(self, event: FinancingNeed.OfferMade, rows: Rows, position: int) -> None:
@@ -224,6 +231,7 @@ class StatsView(StatsQueries, View):
             count_signups(rows, event, confirmed=+1)
         else:
             count_signups(rows, event, waitlisted=+1)
+        act(rows, event, event.organization_id, event.signed_up_at)
 
     @fold.register
     def _(self, event: Exhibition.SignupCancelled, rows: Rows, position: int) -> None:
@@ -243,11 +251,11 @@ class StatsView(StatsQueries, View):
         rows.update(table, event.originator_id, status=status)
 
     def _service(self, event: Any, rows: Rows, position: int) -> None:
-        """An event of the service hall (`stats_services.SERVICE_FOLDS`, registered below)."""
-        SERVICE_FOLDS[type(event)](event, rows)
+        """An event of the service hall or the report (`SERVICE_FOLDS`, `REPORT_FOLDS`)."""
+        (SERVICE_FOLDS.get(type(event)) or REPORT_FOLDS[type(event)])(event, rows)
 
     for _cls in STATUSES:
         fold.register(_cls, _status)
-    for _cls in SERVICE_FOLDS:
+    for _cls in (*SERVICE_FOLDS, *REPORT_FOLDS):
         fold.register(_cls, _service)
     del _cls

@@ -17,6 +17,7 @@ from aggregates.organization import Organization
 from aggregates.service_product import ServiceProduct
 from aggregates.service_request import ServiceRequest
 from projections.rows import Rows
+from projections.stats_report import act
 from projections.stats_tables import SERVICE_STEPS
 
 R = ServiceRequest
@@ -42,6 +43,7 @@ def _submitted(event: R.Submitted, rows: Rows) -> None:
             "closed": False,
         },
     )
+    act(rows, event, event.enterprise_id, event.submitted_at)
 
 
 def _step(event: Any, rows: Rows, kind: str, **values: Any) -> None:

@@ -68,6 +68,7 @@ NEEDS = Table(
         "amount numeric NOT NULL",
         "status text NOT NULL",
         "posted_at timestamptz NOT NULL",
+        "owner_id uuid",  # the enterprise asking
         "first_offer_at timestamptz",
         "bank_id uuid",
         "amount_matched numeric",
@@ -122,6 +123,22 @@ SERVICE_STEPS = Table(
         "satisfaction int",  # feedback only
     ),
 )
+# One row per act that makes an enterprise served, keyed "<aggregate id>:<version>".
+ACTS = Table(
+    "stats_acts",
+    (
+        "id text PRIMARY KEY",
+        "organization_id uuid NOT NULL",
+        "at timestamptz NOT NULL",
+    ),
+)
+POLICIES = Table(
+    "stats_policies",
+    (
+        "id uuid PRIMARY KEY",
+        "published_at timestamptz NOT NULL",
+    ),
+)
 TABLES = (
     ORGANIZATIONS,
     POSTINGS,
@@ -131,6 +148,8 @@ TABLES = (
     SERVICE_PRODUCTS,
     SERVICE_REQUESTS,
     SERVICE_STEPS,
+    ACTS,
+    POLICIES,
 )
 
 SCHEMA = (

@@ -45,6 +45,10 @@ class StatsQueries:
     def service_groups(self, group_by: ServiceKey, period: Period) -> tuple[list[Row], int]:
         return self.stats.service_groups(group_by, period)
 
+    def programme(self, period: Period) -> Row:
+        """The programme report's figures for the period (staff: the router checks)."""
+        return self.stats.programme(period, now=self.clock())
+
     def sale_contracts_after(self, after: int, limit: int) -> list[Row]:
         """Signed sale contracts in log order, for OCDS releases (staff: the router checks)."""
         return self.stats.sale_contracts_after(after, limit)
