@@ -34,6 +34,7 @@ from marketplace.stores import security
 from projections.engine import ViewRunner
 from projections.rebuild import rebuild
 from tests.budgets import GENEROUS_BUDGETS
+from tests.integration.report_fold import ReportFold, answered, expected_report, plan_policies
 from tests.integration.service_fold import ServiceFold, expected_block, expected_services
 from tests.integration.service_history import BOUNDARY, plan
 from tests.integration.stats_history import END, PASSWORD, START, History, SimClock, generate
@@ -67,7 +68,7 @@ def world(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterat
         services = open_services(_settings(database_url, tmp_path_factory.mktemp("data")))
         try:
             services.app.clock = clock
-            history = generate(services.app, clock, also=lambda h: plan(h, seed=2026))
+            history = generate(services.app, clock, also=lambda h: _also(h))
             head = head_position(services.db)
             _start_views(services)  # they catch up; no scheduler: nothing else writes
             with TestClient(create_app(services), raise_server_exceptions=False) as client:
@@ -75,6 +76,12 @@ def world(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterat
                 yield World(services, client, history, head, operator)
         finally:
             services.close()
+
+
+def _also(history: History) -> None:
+    """The service hall's and the programme report's parts of the history."""
+    plan(history, seed=2026)
+    plan_policies(history)
 
 
 def _settings(url: str, data_dir: Path) -> Settings:
@@ -112,12 +119,14 @@ class Fold:
     needs: dict[UUID, dict[str, Any]] = field(default_factory=dict)
     exhibitions: dict[UUID, dict[str, Any]] = field(default_factory=dict)
     services: ServiceFold = field(default_factory=ServiceFold)  # tests/integration/service_fold.py
+    report: ReportFold = field(default_factory=ReportFold)  # tests/integration/report_fold.py
 
     def apply(self, event: Any) -> None:
         handler = getattr(self, "on_" + type(event).__qualname__.replace(".", "_"), None)
         if handler is not None:
             handler(event)
         self.services.apply(event)
+        self.report.apply(event)
 
     # Organizations and postings
 
@@ -594,6 +603,29 @@ def test_services_in_a_period_equal_the_fold(
         assert answer == expected_services(fold.services, group_by, start, end)
 
 
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        (date(2025, 1, 1), date(2025, 12, 31)),  # everything
+        (date(2025, 4, 1), date(2025, 4, 30)),  # the boundary deal, signed 31 March in UTC
+        (date(2025, 5, 17), date(2025, 7, 2)),
+    ],
+)
+def test_the_programme_report_equals_the_fold(
+    world: World, fold: Fold, start: date, end: date
+) -> None:
+    params = {"from": start.isoformat(), "to": end.isoformat()}
+    answer = read(world, "/reports/programme", **params)
+    assert answer["position"] == world.head
+    expected = expected_report(
+        fold.report, fold.contracts, fold.exhibitions, fold.services, start, end, END
+    )
+    assert answered(answer) == expected
+    if start == date(2025, 1, 1):  # every kind of figure is counted somewhere
+        assert all(v for k, v in expected.items() if not k.startswith("activities."))
+        assert expected["activities.participants"] > expected["activities.trained"] > 0
+
+
 def test_a_rebuilt_view_answers_the_same(world: World, fold: Fold) -> None:
     def answers() -> list[Any]:
         return [
@@ -601,6 +633,7 @@ def test_a_rebuilt_view_answers_the_same(world: World, fold: Fold) -> None:
             read(world, "/stats/deals", group_by="exhibition"),
             read(world, "/stats/services", group_by="provider"),
             read(world, "/stats/services", group_by="month"),
+            read(world, "/reports/programme", **{"from": "2025-01-01", "to": "2025-12-31"}),
         ]
 
     before = answers()
