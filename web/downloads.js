@@ -9,9 +9,10 @@ import { t } from "./i18n.js";
 /**
  * Two buttons that download `path` as CSV and as Excel with `params()` (the page's current
  * filters); a failure is said in `message` (a notice from dom.js). `what` (optional) names
- * the list in the buttons' accessible names, where a page has several.
+ * the list in the buttons' accessible names, where a page has several; `formats` (optional)
+ * keeps only some of the two (the programme report has no CSV).
  */
-export function downloadLinks(path, params, message, what = "") {
+export function downloadLinks(path, params, message, what = "", formats = ["csv", "xlsx"]) {
   const buttons = [];
   const fetchAs = (format) => async () => {
     buttons.forEach((node) => (node.disabled = true));
@@ -25,9 +26,11 @@ export function downloadLinks(path, params, message, what = "") {
     }
   };
   const named = (key) => (what ? { "aria-label": `${t(key)}: ${what}` } : {});
-  buttons.push(
-    button("common.downloadCsv", fetchAs("csv"), { attrs: named("common.downloadCsv") }),
-    button("common.downloadExcel", fetchAs("xlsx"), { attrs: named("common.downloadExcel") }),
-  );
+  if (formats.includes("csv")) {
+    buttons.push(button("common.downloadCsv", fetchAs("csv"), { attrs: named("common.downloadCsv") }));
+  }
+  if (formats.includes("xlsx")) {
+    buttons.push(button("common.downloadExcel", fetchAs("xlsx"), { attrs: named("common.downloadExcel") }));
+  }
   return el("p", { className: "downloads" }, buttons);
 }

@@ -36,6 +36,7 @@ export const ROUTES = [
   { path: "/provider/requests", page: "provider-requests", roles: ["provider"], nav: "nav.providerRequests" },
   { path: "/operator/dispatch", page: "dispatch-board", roles: ["operator"], nav: "nav.dispatch" },
   { path: "/operator/providers", page: "provider-assessment", roles: ["operator", "auditor"], nav: "nav.assessment" },
+  { path: "/reports/programme", page: "programme-report", roles: ["operator", "auditor"], nav: "nav.report" },
 
   { path: "/operator/banks", page: "banks", roles: ["operator"], nav: "nav.banks" },
   { path: "/operator/organizations", page: "organizations", roles: ["operator", "auditor"], nav: "nav.organizations" },
