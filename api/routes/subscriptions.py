@@ -1,0 +1,44 @@
+"""Saved listing searches (订阅): an enterprise is notified of new postings that match one
+(`posting_matches_subscription`, API.md "Workbench")."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from fastapi import APIRouter, Response
+
+from api.deps import Enterprise, MarketplaceDep
+from api.schemas.common import ListOf
+from api.schemas.subscriptions import SubscriptionCreate, SubscriptionPublic
+
+router = APIRouter(prefix="/subscriptions", tags=["workbench"])
+
+
+def _public(search: dict[str, Any]) -> SubscriptionPublic:
+    return SubscriptionPublic(**{**search, "id": str(search["id"])})
+
+
+@router.post("", status_code=201)
+def create_subscription(
+    body: SubscriptionCreate, enterprise: Enterprise, app: MarketplaceDep
+) -> SubscriptionPublic:
+    """Save a listing search (at least one filter; at most 20 per organization, else `409`)."""
+    subscription_id, outcome = app.save_search(enterprise.id, **body.model_dump())
+    return _public(outcome.aggregate.searches[subscription_id])
+
+
+@router.get("")
+def read_subscriptions(enterprise: Enterprise, app: MarketplaceDep) -> ListOf[SubscriptionPublic]:
+    """The caller's saved searches, oldest first."""
+    searches = app.saved_searches(enterprise.id)
+    return ListOf[SubscriptionPublic](items=[_public(s) for s in searches], next_cursor=None)
+
+
+@router.delete("/{subscription_id}", status_code=204)
+def delete_subscription(
+    subscription_id: UUID, enterprise: Enterprise, app: MarketplaceDep
+) -> Response:
+    """Delete one of the caller's saved searches (another organization's: `404`)."""
+    app.delete_saved_search(enterprise.id, subscription_id)
+    return Response(status_code=204)
