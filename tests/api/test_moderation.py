@@ -23,6 +23,9 @@ NOT_REFUSED = {
     ("POST", "/api/v1/organizations"),  # registering: no session
     ("POST", "/api/v1/sessions"),  # signing in: no session
     ("DELETE", "/api/v1/sessions/current"),  # logging out
+    # Marking its own notifications read is reading, not a market write (it may read).
+    ("POST", "/api/v1/notifications/{notification_id}/read"),
+    ("POST", "/api/v1/notifications/read-all"),
 }
 
 
