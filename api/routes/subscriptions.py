@@ -8,9 +8,14 @@ from uuid import UUID
 
 from fastapi import APIRouter, Response
 
-from api.deps import Enterprise, MarketplaceDep
+from api.deps import Enterprise, MarketplaceDep, fresh
 from api.schemas.common import ListOf
-from api.schemas.subscriptions import SubscriptionCreate, SubscriptionPublic
+from api.schemas.subscriptions import (
+    SubscriptionCreate,
+    SubscriptionPublic,
+    SubscriptionWritten,
+)
+from projections.notifications import NotificationsView
 
 router = APIRouter(prefix="/subscriptions", tags=["workbench"])
 
@@ -22,15 +27,19 @@ def _public(search: dict[str, Any]) -> SubscriptionPublic:
 @router.post("", status_code=201)
 def create_subscription(
     body: SubscriptionCreate, enterprise: Enterprise, app: MarketplaceDep
-) -> SubscriptionPublic:
+) -> SubscriptionWritten:
     """Save a listing search (at least one filter; at most 20 per organization, else `409`)."""
     subscription_id, outcome = app.save_search(enterprise.id, **body.model_dump())
-    return _public(outcome.aggregate.searches[subscription_id])
+    search = _public(outcome.aggregate.searches[subscription_id])
+    return SubscriptionWritten(
+        **search.model_dump(), version=outcome.version, position=outcome.position
+    )
 
 
-@router.get("")
+@router.get("", dependencies=[fresh(NotificationsView)])
 def read_subscriptions(enterprise: Enterprise, app: MarketplaceDep) -> ListOf[SubscriptionPublic]:
-    """The caller's saved searches, oldest first."""
+    """The caller's saved searches, oldest first (read from the log itself; `min_position`
+    waits for the notifications view, which matches new postings against them)."""
     searches = app.saved_searches(enterprise.id)
     return ListOf[SubscriptionPublic](items=[_public(s) for s in searches], next_cursor=None)
 

@@ -24,3 +24,8 @@ class SubscriptionPublic(BaseModel):
     region: str | None
     q: str | None
     price_max: DecimalOut | None
+
+
+class SubscriptionWritten(SubscriptionPublic):
+    version: int = Field(description="of the organization's saved searches")
+    position: int | None

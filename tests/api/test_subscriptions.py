@@ -42,10 +42,11 @@ def test_save_list_and_delete(client: TestClient) -> None:
     firm = sign_up(client)
     search = save(client, firm, side="supply", category="C31", region="33", q="不锈钢",
                   price_max="15000")  # fmt: skip
+    assert search.pop("version") == 2 and search.pop("position") > 0
     assert search == {"id": search["id"], "side": "supply", "category": "C31", "region": "33",
                       "q": "不锈钢", "price_max": "15000"}  # fmt: skip
     only_q = save(client, firm, q="浙江 钢板")  # a province named in q is its region, as listed
-    assert (only_q["region"], only_q["q"]) == ("33", "钢板")
+    assert (only_q["region"], only_q["q"], only_q["version"]) == ("33", "钢板", 3)
     assert [s["id"] for s in saved(client, firm)] == [search["id"], only_q["id"]]
     assert client.delete(f"{SUBS}/{search['id']}", headers=firm.auth).status_code == 204
     assert [s["id"] for s in saved(client, firm)] == [only_q["id"]]
