@@ -15,6 +15,7 @@ from tests.api.conftest import Account, sign_up
 from tests.api.helpers import API, ZH, assert_problem, is_chinese, listed_ids, no_new_events
 from tests.api.helpers import publish as publish_posting
 from tests.api.test_notifications import of_kind
+from tests.concurrency import responses_at_once
 
 SUBS = f"{API}/subscriptions"
 KIND = "posting_matches_subscription"
@@ -94,6 +95,17 @@ def test_at_most_twenty_per_organization(client: TestClient, services: Services)
         assert_problem(client.post(SUBS, json={"q": "再来一个"}, headers=firm.auth), 409)
     client.delete(f"{SUBS}/{searches[0]['id']}", headers=firm.auth)
     save(client, firm, q="再来一个")
+    assert len(saved(client, firm)) == 20
+
+
+def test_concurrent_saves_never_pass_twenty(client: TestClient) -> None:
+    """The first saves open the organization's saved searches at once; the limit holds."""
+    firm = sign_up(client)
+    calls = [
+        lambda n=n: client.post(SUBS, json={"q": f"钢板 {n}"}, headers=firm.auth) for n in range(24)
+    ]
+    codes = sorted(r.status_code for r in responses_at_once(calls))
+    assert codes == [201] * 20 + [409] * 4
     assert len(saved(client, firm)) == 20
 
 
