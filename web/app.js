@@ -7,6 +7,7 @@
 import * as api from "./api.js";
 import { button, el } from "./dom.js";
 import { loadDivisions } from "./divisions.js";
+import { inboxBadge, startInboxBadge } from "./inbox-badge.js";
 import { language, savedLanguage, setLanguage, t, translatePage } from "./i18n.js";
 import { match, ROUTES } from "./routes.js";
 import * as session from "./session.js";
@@ -36,7 +37,9 @@ function renderNav() {
     const href = `#${route.path}`;
     const attrs = { href };
     if (here === href) attrs["aria-current"] = "page";
-    return el("li", {}, [el("a", { text: t(route.nav), attrs })]);
+    const link = el("a", { text: t(route.nav), attrs });
+    if (route.page === "inbox") link.append(" ", inboxBadge());
+    return el("li", {}, [link]);
   });
   ui.nav.replaceChildren(...links);
 }
@@ -157,6 +160,7 @@ async function start() {
     renderAccount();
     renderNav();
   });
+  startInboxBadge();
   window.addEventListener("hashchange", route);
   await route();
   document.body.dataset.ready = "true";

@@ -7,7 +7,7 @@
 
 export const LANGUAGES = ["zh-CN", "en"];
 export const DEFAULT_LANGUAGE = "zh-CN";
-export const AREAS = ["common", "public", "trade", "financing", "events", "audit", "services", "accounts", "policies"];
+export const AREAS = ["common", "public", "trade", "financing", "events", "audit", "services", "accounts", "policies", "workbench"];
 
 const STORAGE_KEY = "market.language";
 const catalogues = new Map();

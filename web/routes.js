@@ -18,6 +18,7 @@ export const ROUTES = [
   { path: "/requests/:id", page: "service-request", roles: ["enterprise", "provider", "operator", "auditor"] },
   { path: "/login", page: "login", roles: null },
   { path: "/register", page: "register", roles: null },
+  { path: "/inbox", page: "inbox", roles: ["enterprise", "bank", "provider", "operator", "auditor"], nav: "nav.inbox" },
   { path: "/account", page: "account", roles: ["enterprise", "bank", "provider", "operator", "auditor"], nav: "nav.account" },
 
   { path: "/postings/new", page: "posting-form", roles: ["enterprise"], nav: "nav.publish" },

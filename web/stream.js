@@ -39,8 +39,9 @@ function open(position) {
 function deliver(message) {
   if (!message || message.type === "ping") return;
   const position = Number(message.position);
-  // A "match" note reuses the position of the event that caused it: not a new position.
-  if (message.type !== "match" && Number.isSafeInteger(position)) {
+  // A "match" or "notification" note reuses the position of the event that caused it (sent
+  // before it, mostly): not a new position, and not part of the resumable sequence.
+  if (message.type !== "match" && message.type !== "notification" && Number.isSafeInteger(position)) {
     if (position <= after) return; // already delivered before a reconnect
     after = position;
   }

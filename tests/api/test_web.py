@@ -29,6 +29,7 @@ AREAS = [
     "services",
     "accounts",
     "policies",
+    "workbench",
 ]
 # Calls whose first string argument is a message key; field(name, "key") has it second.
 KEY_CALLS = re.compile(r"""\b(?:t|heading|button|fact)\(\s*["']([\w.-]+)["']""")
