@@ -121,6 +121,7 @@ LABELS: dict[str, tuple[str, str]] = {
     # policies
     "policy_id": ("Policy ID", "政策编号"),
     "request_id": ("Service request ID", "服务诉求编号"),
+    "subscription_id": ("Subscription ID", "订阅编号"),
     "issuer": ("Issuer", "发文机关"),
     "document_number": ("Document number", "文号"),
     "topic": ("Topic", "主题"),

@@ -36,6 +36,7 @@ from api.routes import (
     sessions,
     stats,
     status,
+    subscriptions,
 )
 from api.stream import live_stream
 from api.stream import router as stream_router
@@ -108,6 +109,7 @@ def create_app(services: Services | None = None, settings: Settings | None = Non
         contracts,
         policies,
         notifications,
+        subscriptions,
         audit,
         ocds,
         stats,

@@ -10,6 +10,7 @@ from marketplace.organizations import OrganizationUseCases
 from marketplace.policies import PolicyUseCases
 from marketplace.postings import PostingUseCases
 from marketplace.profiles import ProfileUseCases
+from marketplace.saved_searches import SavedSearchUseCases
 from marketplace.service_requests import ServiceRequestUseCases
 from marketplace.services import ServiceUseCases
 
@@ -25,5 +26,6 @@ class Marketplace(
     ServiceUseCases,
     ServiceRequestUseCases,
     PolicyUseCases,
+    SavedSearchUseCases,
 ):
     """Every use case of the platform, on one event store with one global order."""

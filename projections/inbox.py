@@ -27,8 +27,8 @@ TITLES: dict[str, tuple[str, str]] = {
     "service_request_resolved": ("服务已办结，请评价：{}", "Service resolved, rate it: {}"),
     "service_request_overdue": ("服务需求已超时：{}", "Service request overdue: {}"),
     "policy_published": ("新政策：{}", "New policy: {}"),
-    # In the contract, not produced yet (subscriptions; a scheduler event): filters accept them.
     "posting_matches_subscription": ("订阅的新信息：{}", "Matches your subscription: {}"),
+    # In the contract, not produced yet (a scheduler event): filters accept it.
     "need_without_offer": ("融资需求暂无报价：{}", "Financing need without offers: {}"),
 }
 KINDS = tuple(TITLES)

@@ -18,9 +18,15 @@ _REVISABLE = frozenset(
 )
 
 
+def search_terms(title: str, description: str) -> tuple[str, str]:
+    """A posting's `search_zh` and `search_en` (the notifications view matches saved searches'
+    `q` against the same terms)."""
+    zh, en = document_terms(title, description)
+    return f"{zh} {title_terms(title)}", en
+
+
 def _with_search(row: Row) -> Row:
-    zh, en = document_terms(row["title"], row["description"])
-    row["search_zh"], row["search_en"] = f"{zh} {title_terms(row['title'])}", en
+    row["search_zh"], row["search_en"] = search_terms(row["title"], row["description"])
     return row
 
 

@@ -1,9 +1,9 @@
 """Notifications view: one inbox per organization, derived from the log (API.md, "Workbench").
 
 Each kind comes from the event that should produce it (`notify_trade.py`, `notify_services.py`,
-`notify_community.py`); an action item is marked done by the later event that answers it. Ids
-follow from (position, organization, kind), so a rebuild gives the same ids, and read marks
-(`notification_reads`, a store beside the view) survive it."""
+`notify_community.py`, `notify_subscriptions.py`); an action item is marked done by the later
+event that answers it. Ids follow from (position, organization, kind), so a rebuild gives the
+same ids, and read marks (`notification_reads`, a store beside the view) survive it."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from typing import Any
 
 from psycopg.sql import SQL
 
+from aggregates.posting import Posting
 from projections.engine import View
 from projections.inbox import Inbox
 from projections.notification_queries import (
@@ -21,19 +22,43 @@ from projections.notification_queries import (
 )
 from projections.notify_community import COMMUNITY
 from projections.notify_services import SERVICES
+from projections.notify_subscriptions import (
+    MATCH_PUBLISHED,
+    NOTIFICATION_SEARCHES,
+    SUBSCRIPTIONS,
+)
 from projections.notify_trade import TRADE
 from projections.rows import Rows
 
-HANDLERS: dict[type, Callable[[Inbox, Any], None]] = {**TRADE, **SERVICES, **COMMUNITY}
+HANDLERS: dict[type, Callable[[Inbox, Any], None]] = {
+    **TRADE,
+    **SERVICES,
+    **COMMUNITY,
+    **SUBSCRIPTIONS,
+}
+
+
+def _published(inbox: Inbox, event: Posting.Published) -> None:
+    TRADE[Posting.Published](inbox, event)
+    MATCH_PUBLISHED(inbox, event)
+
+
+HANDLERS[Posting.Published] = _published
 
 
 class NotificationsView(NotificationsQueries, View):
     name = "notifications"
-    tables = (NOTIFICATIONS, NOTIFICATION_SUBJECTS)
+    version = 2  # 2: saved searches (`notify_subscriptions.py`)
+    tables = (NOTIFICATIONS, NOTIFICATION_SUBJECTS, NOTIFICATION_SEARCHES)
     event_classes = tuple(HANDLERS)
     schema = (
         NOTIFICATIONS.create,
         NOTIFICATION_SUBJECTS.create,
+        NOTIFICATION_SEARCHES.create,
+        SQL(
+            "CREATE INDEX IF NOT EXISTS notification_searches_key_idx"
+            " ON notification_searches (match_key)"
+        ),
         SQL(
             "CREATE INDEX IF NOT EXISTS notifications_inbox_idx"
             " ON notifications (organization_id, seq DESC)"

@@ -45,6 +45,7 @@ STORED = {
         "ProfileChanged",
     ],
     "aggregates.policy:Policy": ["Published", "Revised", "Withdrawn"],
+    "aggregates.saved_searches:SavedSearches": ["Opened", "Added", "Deleted"],
     "aggregates.service_product:ServiceProduct": ["Published", "Revised", "Retired", "Removed"],
     "aggregates.service_request:ServiceRequest": [
         "Submitted",

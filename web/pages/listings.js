@@ -10,6 +10,7 @@ import * as stream from "../stream.js";
 import { forMePanel } from "./policies-common.js";
 import { postingCard } from "./public-cards.js";
 import { emptyAdvice, filtersFrom, rememberFilters, searchForm } from "./public-search.js";
+import { savedSearchesPanel } from "./saved-searches.js";
 
 const PAGE_SIZE = 20;
 const MAX_LIMIT = 200; // the API's largest `limit`
@@ -136,6 +137,7 @@ export function render(view, { query }) {
     el("div", { className: "page-head" }, [heading("public.listings.title"), ui.live]),
     ...(session.is("enterprise") ? [forMePanel(api)] : []),
     form,
+    ...(session.is("enterprise") ? [savedSearchesPanel(() => state.filters)] : []),
     el("section", { className: "results", attrs: { "aria-labelledby": "results-heading" } }, [
       el("div", { className: "results__header" }, [
         el("h3", { text: t("public.results.heading"), attrs: { id: "results-heading" } }),
