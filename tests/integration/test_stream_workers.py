@@ -162,6 +162,9 @@ class Listener:
     token: str | None = None
     drop_after: int | None = None  # messages before a disconnect and resume
     messages: list[dict[str, Any]] = field(default_factory=list)
+    # Inbox items sent to signed-in sockets: not part of the resumable event sequence (they
+    # reuse their event's position), like `match`.
+    notifications: list[dict[str, Any]] = field(default_factory=list)
     reconnects: int = 0
 
     @property
@@ -182,7 +185,9 @@ class Listener:
         while not (target.done() and self.positions and self.positions[-1] >= target.result()):
             with contextlib.suppress(TimeoutError):
                 message = json.loads(await asyncio.wait_for(ws.recv(), 0.5))
-                if message["type"] not in ("ping", "match"):
+                if message["type"] == "notification":
+                    self.notifications.append(message)
+                elif message["type"] not in ("ping", "match"):
                     self.messages.append(message)
             if self.drop_after is not None and len(self.messages) >= self.drop_after:
                 self.drop_after = None
@@ -222,6 +227,8 @@ def test_a_hundred_sockets_get_every_public_event_in_order_once_and_resume(
     assert third_l.positions == expected
     everything = [p for p, _ in events]
     assert owner_l.positions == everything and bidder_l.positions == everything
+    kinds = {m["notification"]["kind"] for m in owner_l.notifications}
+    assert "bid_received" in kinds and not third_l.notifications  # the owner's inbox only
     for listener, sees in ((owner_l, True), (bidder_l, True), (third_l, False)):
         placed = [m["data"] for m in listener.messages if m["type"] == "Posting.BidPlaced"]
         assert len(placed) == ROUNDS
