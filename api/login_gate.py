@@ -17,8 +17,9 @@ from starlette.requests import Request
 
 from api.problems import ApiProblem
 from marketplace.settings import Settings
+from marketplace.stores.login_throttle import LoginAttempt, TooManyAttemptsError
 from marketplace.stores.password_work import PasswordWorkBusyError
-from marketplace.stores.security import LoginAttempt, SecurityStore, Session, TooManyAttemptsError
+from marketplace.stores.security import SecurityStore, Session
 
 BUSY_EN = "too many logins or registrations at once; try again in a moment"
 BUSY_ZH = "当前登录或注册请求过多，请稍后再试"

@@ -21,8 +21,9 @@ from api.deps import Principal, SecurityDep, SettingsDep
 from api.login_gate import busy, too_many_attempts
 from api.problems import ApiProblem
 from marketplace.settings import Settings
+from marketplace.stores.login_throttle import TooManyAttemptsError
 from marketplace.stores.password_work import PasswordWorkBusyError
-from marketplace.stores.security import SecurityStore, TooManyAttemptsError
+from marketplace.stores.security import SecurityStore
 
 WRONG_EN = "the password is wrong; nothing was signed or paid out"
 WRONG_ZH = "密码错误，未执行签署或放款"

@@ -25,8 +25,9 @@ from api.schemas.organizations import (
     SessionPublic,
 )
 from api.stream_sessions import announce_ended, announce_logout
+from marketplace.stores.login_throttle import TooManyAttemptsError
 from marketplace.stores.members import change_password
-from marketplace.stores.security import TooManyAttemptsError, token_digest
+from marketplace.stores.security import token_digest
 
 WRONG_OLD_EN = "the old password is wrong; the password was not changed"
 WRONG_OLD_ZH = "原密码错误，密码未修改"

@@ -1,11 +1,10 @@
-"""Credentials, sessions and login throttling, kept in their own tables and never in events."""
+"""Credentials and sessions, kept in their own tables and never in events (the login throttle
+that counts every password check: `login_throttle`)."""
 
 from __future__ import annotations
 
 import hashlib
-import math
 import secrets
-import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -17,6 +16,7 @@ from psycopg.sql import SQL, Composable
 
 from aggregates.members import first_admin_id
 from marketplace.stores.database import Conn, Database
+from marketplace.stores.login_throttle import THROTTLE_SCHEMA, LoginAttempt, LoginThrottle
 from marketplace.stores.password_work import PASSWORD_WORK
 from marketplace.stores.recorder import SideEffect
 
@@ -40,59 +40,13 @@ SCHEMA = [
     # The member signed in; sessions from before members have none: the first admin's.
     SQL("ALTER TABLE sessions ADD COLUMN IF NOT EXISTS member_id uuid"),
     SQL("CREATE INDEX IF NOT EXISTS sessions_member_idx ON sessions (member_id)"),
-    # Throttle state only: one counter row per (credit code, client address) and window.
-    SQL("DROP TABLE IF EXISTS login_failures"),
-    SQL(
-        "CREATE UNLOGGED TABLE IF NOT EXISTS login_attempts ("
-        " credit_code text NOT NULL,"
-        " address text NOT NULL,"
-        " window_start timestamptz NOT NULL,"
-        " attempts integer NOT NULL,"
-        " PRIMARY KEY (credit_code, address))"
-    ),
-    SQL("CREATE INDEX IF NOT EXISTS login_attempts_window_idx ON login_attempts (window_start)"),
+    *THROTTLE_SCHEMA,
 ]
-
-# One attempt more for the pair, atomically: the counter restarts when its window is over.
-# Counting happens before the password is verified, so N concurrent guesses get exactly
-# `max_failures` verifications; a successful login gives its attempt back.
-_COUNT_ATTEMPT = SQL(
-    "INSERT INTO login_attempts AS a (credit_code, address, window_start, attempts)"
-    " VALUES (%(code)s, %(address)s, now(), 1)"
-    " ON CONFLICT (credit_code, address) DO UPDATE SET"
-    " window_start = CASE WHEN a.window_start <= now() - %(window)s"
-    "  THEN now() ELSE a.window_start END,"
-    " attempts = CASE WHEN a.window_start <= now() - %(window)s"
-    "  THEN 1 ELSE a.attempts + 1 END"
-    " RETURNING attempts, window_start,"
-    " extract(epoch FROM window_start + %(window)s - now()) AS remaining"
-)
-_GIVE_BACK = SQL(
-    "UPDATE login_attempts SET attempts = attempts - 1"
-    " WHERE credit_code = %s AND address = %s AND window_start = %s AND attempts > 0"
-)
 
 _hasher = PasswordHasher()
 # A fixed hash to verify against when the credit code is unknown, so that both failures
 # take the same time and give nothing away.
 _DUMMY_HASH = _hasher.hash("not a real password, only for timing")
-
-
-class TooManyAttemptsError(Exception):
-    """Too many failed logins for one credit code from one address inside the window."""
-
-    def __init__(self, retry_after: int) -> None:
-        super().__init__("too many failed logins")
-        self.retry_after = retry_after
-
-
-@dataclass(frozen=True)
-class LoginAttempt:
-    """A counted attempt of one (credit code, address) pair, before its password is checked."""
-
-    credit_code: str
-    address: str
-    window_start: datetime
 
 
 @dataclass(frozen=True)
@@ -107,8 +61,8 @@ def token_digest(token: str) -> bytes:
     return hashlib.sha256(token.encode()).digest()
 
 
-class SecurityStore:
-    """Password checks and bearer sessions."""
+class SecurityStore(LoginThrottle):
+    """Password checks and bearer sessions (counted by the login throttle it extends)."""
 
     def __init__(
         self,
@@ -122,11 +76,8 @@ class SecurityStore:
     ) -> None:
         if password_slots is not None:
             PASSWORD_WORK.configure(password_slots, password_wait)
-        self.db = db
+        super().__init__(db, max_failures=max_failures, window=window)
         self.token_ttl = token_ttl
-        self.max_failures = max_failures
-        self.window = window
-        self._swept_at = -math.inf
 
     @staticmethod
     def store_credentials(organization_id: UUID, credit_code: str, password: str) -> SideEffect:
@@ -138,18 +89,6 @@ class SecurityStore:
         with PASSWORD_WORK.slot(patient=True):
             password_hash = _hasher.hash(password)
         return query, (organization_id, credit_code, password_hash)
-
-    def count_attempt(self, credit_code: str, address: str) -> LoginAttempt:
-        """Count one attempt of the pair; TooManyAttemptsError once it is over its limit."""
-        self._sweep_now_and_then()
-        with self.db.connection() as conn:
-            row = conn.execute(
-                _COUNT_ATTEMPT, {"code": credit_code, "address": address, "window": self.window}
-            ).fetchone()
-        assert row is not None
-        if row["attempts"] > self.max_failures:
-            raise TooManyAttemptsError(max(1, math.ceil(float(row["remaining"]))))
-        return LoginAttempt(credit_code, address, row["window_start"])
 
     def check_password(self, attempt: LoginAttempt, password: str) -> Session | None:
         """A new session if the attempt's password is right; None for a wrong one or an unknown
@@ -209,22 +148,6 @@ class SecurityStore:
                 (organization_id,),
             ).fetchone()
         return None if row is None else str(row["credit_code"])
-
-    def give_back(self, attempt: LoginAttempt) -> None:
-        """Uncount an attempt that was no failure (it succeeded, or was never checked)."""
-        with self.db.connection() as conn:
-            conn.execute(_GIVE_BACK, (attempt.credit_code, attempt.address, attempt.window_start))
-
-    def _sweep_now_and_then(self) -> None:
-        """Delete the counters of windows that are over, at most once a window per process."""
-        now = time.monotonic()
-        if now - self._swept_at < self.window.total_seconds():
-            return
-        self._swept_at = now
-        with self.db.connection() as conn:
-            conn.execute(
-                "DELETE FROM login_attempts WHERE window_start < now() - %s", (self.window,)
-            )
 
     def _new_session(self, conn: Conn, organization_id: UUID, member_id: UUID | None) -> Session:
         token = secrets.token_urlsafe(32)
