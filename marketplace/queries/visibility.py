@@ -239,19 +239,15 @@ def _known(*ids: UUID | None) -> frozenset[UUID]:
     return frozenset(i for i in ids if i is not None)
 
 
-@_visibility.register(ServiceRequest.Submitted)
-@_visibility.register(ServiceRequest.Dispatched)
-@_visibility.register(ServiceRequest.Accepted)
-@_visibility.register(ServiceRequest.Returned)
-@_visibility.register(ServiceRequest.NoteAdded)
-@_visibility.register(ServiceRequest.Resolved)
-@_visibility.register(ServiceRequest.FeedbackGiven)
-@_visibility.register(ServiceRequest.Withdrawn)
-@_visibility.register(ServiceRequest.Overdue)
-@_visibility.register(ServiceRequest.Closed)
 def _service_request(event: Any, directory: Directory) -> Visibility:
     if isinstance(event, ServiceRequest.Submitted):
         directory.learn(event.originator_id, lambda f: setattr(f, "owner", event.enterprise_id))
     enterprise = directory.facts(event.originator_id).owner
     provider = getattr(event, "provider_id", None)
     return Visibility(event_data(event), _known(enterprise, provider))
+
+
+_R = ServiceRequest
+for _step in (_R.Submitted, _R.Dispatched, _R.Accepted, _R.Returned, _R.NoteAdded, _R.Resolved,
+              _R.FeedbackGiven, _R.Withdrawn, _R.Overdue, _R.Closed):  # fmt: skip
+    _visibility.register(_step, _service_request)
