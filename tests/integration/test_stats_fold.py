@@ -71,6 +71,9 @@ def world(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterat
             history = generate(services.app, clock, also=lambda h: _also(h))
             head = head_position(services.db)
             _start_views(services)  # they catch up; no scheduler: nothing else writes
+            # The routes wait `read_wait_seconds` for `min_position`; on a loaded machine the
+            # first catch-up of the whole history can take longer, which is not what is tested.
+            assert services.watcher.wait_sync(head, timeout=300), "views did not catch up"
             with TestClient(create_app(services), raise_server_exceptions=False) as client:
                 operator = _operator_auth(client, services, history)
                 yield World(services, client, history, head, operator)
