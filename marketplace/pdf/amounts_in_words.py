@@ -1,0 +1,71 @@
+"""An amount of money in Chinese capitals (大写金额), as written on contracts and cheques.
+
+The convention is the People's Bank of China's rules for filling in payment instruments
+(《正确填写票据和结算凭证的基本规定》), with one choice fixed where they allow two:
+
+- The capitals 零壹贰叁肆伍陆柒捌玖 and the units 拾佰仟万亿元角分; a ten is always
+  written with its one: 10 is 壹拾元整, 100000 is 壹拾万元整 (never 拾万元整).
+- Zeros inside the number are read as one 零, however many there are (10005: 壹万零伍元整;
+  6007.14: 陆仟零柒元壹角肆分); trailing zeros of a part are not read (100000: 壹拾万元整).
+  Where the rules allow either, a zero at the 万 or 亿 place followed by a full lower part is
+  not read (101000: 壹拾万壹仟元整), and nor is a zero 元 place before a non-zero 角
+  (1680.32: 壹仟陆佰捌拾元叁角贰分).
+- A zero 角 before a non-zero 分 is always read, after 元 (16409.02: 壹万陆仟肆佰零玖元零贰分).
+- 整 follows an amount that ends at 元 or 角 (1.50: 壹元伍角整); none follows 分.
+- Zero is 零元整. Above 9999万 the groups go on with 亿 (10^12: 壹万亿元整; 10^16: 壹亿亿元整).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+DIGITS = "零壹贰叁肆伍陆柒捌玖"
+_PLACES = ("", "拾", "佰", "仟")
+_WAN = 10**4
+_YI = 10**8
+
+
+def amount_in_capitals(amount: Decimal) -> str:
+    """The amount (≥ 0, at most 2 decimal places) in Chinese capitals, ending 元整, 角整 or 分."""
+    if not amount.is_finite() or amount < 0:
+        raise ValueError(f"not an amount of money: {amount}")
+    cents = amount * 100
+    if cents != cents.to_integral_value():
+        raise ValueError(f"an amount of money has at most 2 decimal places: {amount}")
+    yuan, rest = divmod(int(cents), 100)
+    jiao, fen = divmod(rest, 10)
+    words = _integer(yuan) + "元" if yuan else ""
+    if not jiao and not fen:
+        return (words or "零元") + "整"
+    if jiao:
+        words += DIGITS[jiao] + "角"
+    elif yuan:
+        words += "零"  # 元 then 零 then 分: no 角 to be added later
+    return words + (DIGITS[fen] + "分" if fen else "整")
+
+
+def _integer(n: int) -> str:
+    """A whole number > 0 in capitals, split at 亿 and then at 万 (each part read on its own)."""
+    for unit, size in (("亿", _YI), ("万", _WAN)):
+        if n >= size:
+            high, low = divmod(n, size)
+            words = _integer(high) + unit
+            if low == 0:
+                return words
+            return words + ("零" if low < size // 10 else "") + _integer(low)
+    return _group(n)
+
+
+def _group(n: int) -> str:
+    """1–9999: each non-zero digit with its place, one 零 for a run of zeros between them."""
+    words, pending_zero = "", False
+    for place in range(3, -1, -1):
+        digit = n // 10**place % 10
+        if digit == 0:
+            pending_zero = bool(words)
+            continue
+        if pending_zero:
+            words += "零"
+            pending_zero = False
+        words += DIGITS[digit] + _PLACES[place]
+    return words
