@@ -1,18 +1,21 @@
 """An amount of money in Chinese capitals (大写金额), as written on contracts and cheques.
 
 The convention is the People's Bank of China's rules for filling in payment instruments
-(《正确填写票据和结算凭证的基本规定》), with one choice fixed where they allow two:
+(《支付结算办法》, 正确填写票据和结算凭证的基本规定), the same as the web pages' `chineseCapitals`
+(web/format.js), with one choice fixed where the rules allow two:
 
 - The capitals 零壹贰叁肆伍陆柒捌玖 and the units 拾佰仟万亿元角分; a ten is always
   written with its one: 10 is 壹拾元整, 100000 is 壹拾万元整 (never 拾万元整).
-- Zeros inside the number are read as one 零, however many there are (10005: 壹万零伍元整;
-  6007.14: 陆仟零柒元壹角肆分); trailing zeros of a part are not read (100000: 壹拾万元整).
-  Where the rules allow either, a zero at the 万 or 亿 place followed by a full lower part is
-  not read (101000: 壹拾万壹仟元整), and nor is a zero 元 place before a non-zero 角
-  (1680.32: 壹仟陆佰捌拾元叁角贰分).
-- A zero 角 before a non-zero 分 is always read, after 元 (16409.02: 壹万陆仟肆佰零玖元零贰分).
-- 整 follows an amount that ends at 元 or 角 (1.50: 壹元伍角整); none follows 分.
-- Zero is 零元整. Above 9999万 the groups go on with 亿 (10^12: 壹万亿元整; 10^16: 壹亿亿元整).
+- Zeros between two non-zero digits of the yuan are read as one 零, however many there are
+  and across the 万 and 亿 places too (10005: 壹万零伍元整; 6007.14: 陆仟零柒元壹角肆分;
+  107000.53: 壹拾万零柒仟元伍角叁分); trailing zeros are not read (100000: 壹拾万元整).
+- A zero 元 place before a non-zero 角 is not read (1680.32: 壹仟陆佰捌拾元叁角贰分; the
+  rules allow either); a zero 角 before a non-zero 分 always is (16409.02:
+  壹万陆仟肆佰零玖元零贰分).
+- 整 follows an amount that ends at 元; none follows 角 (1409.50: 壹仟肆佰零玖元伍角, as in the
+  rules' own example) or 分.
+- Zero is 零元整. Above 9999万 the parts go on with 亿, read whole (10^12: 壹万亿元整;
+  1,2345,0000,0000: 壹万贰仟叁佰肆拾伍亿元整; 10^16: 壹亿亿元整).
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ _YI = 10**8
 
 
 def amount_in_capitals(amount: Decimal) -> str:
-    """The amount (≥ 0, at most 2 decimal places) in Chinese capitals, ending 元整, 角整 or 分."""
+    """The amount (≥ 0, at most 2 decimal places) in Chinese capitals, ending 元整, 角 or 分."""
     if not amount.is_finite() or amount < 0:
         raise ValueError(f"not an amount of money: {amount}")
     cents = amount * 100
@@ -40,19 +43,21 @@ def amount_in_capitals(amount: Decimal) -> str:
     if jiao:
         words += DIGITS[jiao] + "角"
     elif yuan:
-        words += "零"  # 元 then 零 then 分: no 角 to be added later
-    return words + (DIGITS[fen] + "分" if fen else "整")
+        words += "零"  # 元 then 零 then 分
+    return words + (DIGITS[fen] + "分" if fen else "")
 
 
 def _integer(n: int) -> str:
-    """A whole number > 0 in capitals, split at 亿 and then at 万 (each part read on its own)."""
+    """A whole number > 0 in capitals, split at 亿 and then at 万 (each part read on its own,
+    with a 零 where zeros stand between the two parts' non-zero digits)."""
     for unit, size in (("亿", _YI), ("万", _WAN)):
         if n >= size:
             high, low = divmod(n, size)
             words = _integer(high) + unit
             if low == 0:
                 return words
-            return words + ("零" if low < size // 10 else "") + _integer(low)
+            gap = low < size // 10 or high % 10 == 0
+            return words + ("零" if gap else "") + _integer(low)
     return _group(n)
 
 

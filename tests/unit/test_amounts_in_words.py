@@ -1,5 +1,7 @@
 """Amounts in Chinese capitals (大写金额): known answers, the zero rules of the People's Bank
-of China's rules for payment instruments, and the convention chosen where they allow two."""
+of China's rules for payment instruments (their examples included), and the convention chosen
+where they allow two, which is the web pages' (web/format.js; the browser test of the contract
+download compares the two)."""
 
 from __future__ import annotations
 
@@ -20,17 +22,17 @@ KNOWN = [
     ("10005", "壹万零伍元整"),
     ("100000", "壹拾万元整"),  # not 拾万元整
     ("12345.67", "壹万贰仟叁佰肆拾伍元陆角柒分"),
-    ("1409.50", "壹仟肆佰零玖元伍角整"),  # PBoC example; 整 after 角
+    ("1409.50", "壹仟肆佰零玖元伍角"),  # the rules' example: no 整 after 角
     ("6007.14", "陆仟零柒元壹角肆分"),  # several zeros: one 零
     ("16409.02", "壹万陆仟肆佰零玖元零贰分"),  # zero 角 before 分: 零 after 元
     ("325.04", "叁佰贰拾伍元零肆分"),
     ("1680.32", "壹仟陆佰捌拾元叁角贰分"),  # zero 元 place before 角: not read (allowed)
-    ("107000.53", "壹拾万柒仟元伍角叁分"),  # zero 万 place before 仟: not read (allowed)
-    ("101000", "壹拾万壹仟元整"),
+    ("107000.53", "壹拾万零柒仟元伍角叁分"),  # the rules' example
+    ("101000", "壹拾万零壹仟元整"),  # zeros across the 万 place: one 零
     ("100100", "壹拾万零壹佰元整"),
     ("0.05", "伍分"),
-    ("0.5", "伍角整"),
-    ("0.50", "伍角整"),
+    ("0.5", "伍角"),
+    ("0.50", "伍角"),
     ("0.55", "伍角伍分"),
     ("1.01", "壹元零壹分"),
     ("100.05", "壹佰元零伍分"),
@@ -42,6 +44,9 @@ KNOWN = [
     ("110000000", "壹亿壹仟万元整"),
     ("120000000", "壹亿贰仟万元整"),
     ("1000000000000", "壹万亿元整"),
+    ("1234500000000", "壹万贰仟叁佰肆拾伍亿元整"),
+    ("1010000000", "壹拾亿零壹仟万元整"),
+    ("1200005000", "壹拾贰亿零伍仟元整"),
     ("123456789012.34", "壹仟贰佰叁拾肆亿伍仟陆佰柒拾捌万玖仟零壹拾贰元叁角肆分"),
     ("10000000000000000", "壹亿亿元整"),
     # the largest contract amount (18 whole digits): 99,9999,9999 亿 and the rest
