@@ -51,6 +51,11 @@ CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_STARTS = ("=", "+", "-", "@")
 # For the OpenAPI document of an exportable route: the two file answers beside the JSON.
+PDF_TYPE = "application/pdf"
+# For the OpenAPI document of a route answering a PDF document (not a list export).
+PDF_ANSWER: dict[int | str, dict[str, Any]] = {
+    200: {"content": {PDF_TYPE: {"schema": {"type": "string", "format": "binary"}}}}
+}
 EXPORTABLE: dict[int | str, dict[str, Any]] = {
     200: {
         "content": {
@@ -194,3 +199,8 @@ def export(
         media_type=CSV_TYPE if fmt == "csv" else XLSX_TYPE,
         headers={**(headers or {}), **disposition},
     )
+
+
+def attachment(filename: str) -> dict[str, str]:
+    """The header that makes a browser save the answer as `filename` (ASCII, no quotes)."""
+    return {"Content-Disposition": f'attachment; filename="{filename}"'}

@@ -110,7 +110,8 @@ export async function getAll(path, params = {}, max = 1000) {
 }
 
 /**
- * Downloads a list as a file (`format` "csv" or "xlsx": every page, with the given filters).
+ * Downloads a list as a file (`format` "csv", "xlsx" or "pdf": every page, with the given
+ * filters), or a document that has one form only (`format` null: no `format` is sent).
  * The API takes the session token in a header only, so the file is fetched and handed to the
  * browser as a Blob; its name is the one the server gives in Content-Disposition.
  */
@@ -118,7 +119,7 @@ export async function download(path, params, format) {
   const headers = { "Accept-Language": language() };
   const token = session.token();
   if (token) headers.Authorization = `Bearer ${token}`;
-  const query = { ...params, format };
+  const query = format ? { ...params, format } : { ...params };
   if (lastWrite > 0 && query.min_position === undefined) query.min_position = lastWrite;
   let response;
   try {
@@ -132,7 +133,7 @@ export async function download(path, params, format) {
   const given = /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") ?? "");
   const link = document.createElement("a");
   link.href = URL.createObjectURL(blob);
-  link.download = given ? given[1] : `export.${format}`;
+  link.download = given ? given[1] : `export.${format ?? "pdf"}`;
   document.body.append(link);
   link.click();
   link.remove();

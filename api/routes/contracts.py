@@ -9,8 +9,24 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Response
 
 from aggregates.contract import Contract
-from api.deps import ContractQueriesDep, IfMatch, MarketplaceDep, SignedIn, fresh
-from api.exports import EXPORTABLE, FormatQuery, every_page, export
+from api.deps import (
+    AuditLogDep,
+    ContractQueriesDep,
+    IfMatch,
+    MarketplaceDep,
+    OrganizationQueriesDep,
+    SignedIn,
+    fresh,
+)
+from api.exports import (
+    EXPORTABLE,
+    PDF_ANSWER,
+    PDF_TYPE,
+    FormatQuery,
+    attachment,
+    every_page,
+    export,
+)
 from api.reauth import PasswordCheckDep
 from api.schemas.common import ListOf
 from api.schemas.contracts import (
@@ -23,6 +39,8 @@ from api.schemas.contracts import (
 from api.schemas.mapping import answer, written
 from marketplace.application import Marketplace
 from marketplace.commands import Outcome
+from marketplace.pdf.contract_facts import contract_facts
+from marketplace.pdf.contract_pdf import contract_pdf
 from projections.contracts import ContractsView
 
 router = APIRouter(prefix="/contracts", tags=["contracts"])
@@ -99,6 +117,31 @@ def read_contract(
 ) -> ContractPublic:
     """One contract, for its parties, operators and auditors."""
     return contract_public(contracts.contract(caller, contract_id))
+
+
+@router.get(
+    "/{contract_id}/document",
+    dependencies=[fresh(ContractsView)],
+    response_class=Response,
+    responses=PDF_ANSWER,
+)
+def read_contract_document(
+    contract_id: UUID,
+    caller: SignedIn,
+    contracts: ContractQueriesDep,
+    organizations: OrganizationQueriesDep,
+    audit: AuditLogDep,
+) -> Response:
+    """The contract as PDF, for its parties, operators and auditors: parties, terms, the
+    amount in figures and in Chinese capitals, the digest, each signature and its audit leaf."""
+    row = contracts.contract(caller, contract_id)
+    history = audit.stream_history(contract_id).items
+    facts = contract_facts(row, organizations.load, history)
+    return Response(
+        contract_pdf(facts),
+        media_type=PDF_TYPE,
+        headers=attachment(f"contract-{contract_id}.pdf"),
+    )
 
 
 @router.post("/{contract_id}/sign")

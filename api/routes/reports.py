@@ -1,5 +1,5 @@
 """The programme report, for operators and auditors: the figures a service centre reports
-upward for a period, as JSON or one XLSX sheet (PDF: not available yet)."""
+upward for a period, as JSON, one XLSX sheet or a PDF document."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Response
 from openpyxl import Workbook
 
-from aggregates.errors import InvalidValueError
 from api.deps import StaffOnly, StatsQueriesDep, fresh
-from api.exports import XLSX_TYPE
+from api.exports import PDF_TYPE, XLSX_TYPE, attachment
 from api.routes.stats import POSITION_HEADER, MinPosition, answered_at, period
 from api.schemas.common import DateIn
 from api.schemas.reports import ProgrammeReport, ReportSection
+from marketplace.pdf.report_pdf import report_pdf
 from marketplace.report import report_sections
 from projections.stats import StatsView
 
@@ -23,8 +23,13 @@ router = APIRouter(
 )
 
 ReportFormat = Literal["json", "xlsx", "pdf"]
-XLSX_ANSWER: dict[int | str, dict[str, Any]] = {
-    200: {"content": {XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}}}}
+FILE_ANSWERS: dict[int | str, dict[str, Any]] = {
+    200: {
+        "content": {
+            XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}},
+            PDF_TYPE: {"schema": {"type": "string", "format": "binary"}},
+        }
+    }
 }
 
 
@@ -44,7 +49,7 @@ def _xlsx(report: ProgrammeReport) -> bytes:
     return buffer.getvalue()
 
 
-@router.get("/programme", response_model=ProgrammeReport, responses=XLSX_ANSWER)
+@router.get("/programme", response_model=ProgrammeReport, responses=FILE_ANSWERS)
 def read_programme_report(
     stats: StatsQueriesDep,
     response: Response,
@@ -55,29 +60,21 @@ def read_programme_report(
 ) -> ProgrammeReport | Response:
     """Enterprises served, service requests, policies, activities, persons trained,
     supply–demand postings and deals, financing, exhibitions and contracts in the period."""
-    if fmt == "pdf":
-        raise InvalidValueError(
-            "the PDF report is not available yet: use json or xlsx",
-            "PDF 格式的报表暂未提供，请使用 json 或 xlsx",
-            field="format",
-        )
     row = stats.programme(period(start, end))
     position = answered_at(int(row["position"]), min_position)
+    sections = report_sections(row)
     report = ProgrammeReport(
         start=start,
         end=end,
         position=position,
-        sections=[ReportSection.model_validate(s) for s in report_sections(row)],
+        sections=[ReportSection.model_validate(s) for s in sections],
     )
     response.headers[POSITION_HEADER] = str(position)
-    if fmt == "xlsx":
-        name = f"programme-report-{start.isoformat()}-{end.isoformat()}.xlsx"
-        return Response(
-            _xlsx(report),
-            media_type=XLSX_TYPE,
-            headers={
-                POSITION_HEADER: str(position),
-                "Content-Disposition": f'attachment; filename="{name}"',
-            },
-        )
-    return report
+    if fmt == "json":
+        return report
+    name = f"programme-report-{start.isoformat()}-{end.isoformat()}.{fmt}"
+    headers = {POSITION_HEADER: str(position), **attachment(name)}
+    if fmt == "pdf":
+        content = report_pdf(start, end, position, sections)
+        return Response(content, media_type=PDF_TYPE, headers=headers)
+    return Response(_xlsx(report), media_type=XLSX_TYPE, headers=headers)

@@ -34,6 +34,7 @@ from tests.api.stats_helpers import make_deal, sign_all
 from tests.api.test_exhibitions import schedule
 from tests.api.test_policies import publish as publish_policy
 from tests.api.test_stats import shifted_clock
+from tests.pdf_text import PDF, pdf_text, squeezed
 
 __all__ = ["shifted_clock"]  # the fixture, used by name
 
@@ -265,11 +266,38 @@ def test_bad_periods_and_formats_answer_422(
     assert_problem(response, 422, field=field)
 
 
-def test_pdf_is_not_available_yet(
-    client: TestClient, services: Services, operator: Account
+def test_pdf_holds_the_same_figures(
+    client: TestClient, operator: Account, history: History
 ) -> None:
-    params = {"from": "2026-01-01", "to": "2026-12-31", "format": "pdf"}
-    with no_new_events(services):
-        response = client.get(REPORT, params=params, headers=operator.auth)
-    problem = assert_problem(response, 422, field="format")
-    assert "not available" in str(problem)
+    report = read(client, operator, history.today, history.today, min_position=history.position)
+    params = {"from": history.today.isoformat(), "to": history.today.isoformat(), "format": "pdf"}
+    response = client.get(REPORT, params=params, headers=operator.auth)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == PDF
+    assert "attachment" in response.headers["content-disposition"]
+    position = int(response.headers["Market-Position"])
+    lines = pdf_text(response.content).splitlines()
+    assert f"日志位置 Log position {position}" in lines
+    assert any(history.today.isoformat() in line and "Period" in line for line in lines)
+    values = [f["value"] for s in report["sections"] for f in s["figures"]]
+    assert any(isinstance(v, str) and "." in v for v in values)  # amounts and rates too
+    for section in report["sections"]:
+        assert f"{section['label']['zh']}  {section['label']['en']}" in lines
+        for figure in section["figures"]:
+            row = f"{figure['label']['zh']} {figure['label']['en']} {value_text(figure)}"
+            assert row in lines or _wrapped(row, lines), row
+
+
+def _wrapped(row: str, lines: list[str]) -> bool:
+    """A long English label wraps in its cell: the row's text is there without line breaks."""
+    return squeezed(row) in squeezed("".join(lines))
+
+
+def value_text(figure: dict[str, Any]) -> str:
+    """As the JSON has it; a rate with its percentage."""
+    value = figure["value"]
+    if value is None:
+        return "—（无 / none）"
+    if figure["key"].endswith("_rate"):
+        return f"{value} ({Decimal(value) * 100:.2f}%)"
+    return str(value)

@@ -1,5 +1,6 @@
 """ "下载 CSV / Excel" on the exportable list pages (web/downloads.js): the download carries the
-page's filters and the session token, and the file holds what the list shows."""
+page's filters and the session token, and the file holds what the list shows; "下载 PDF" on
+a contract's page."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from playwright.sync_api import Page, expect
 
 from tests.api.financing_helpers import need_body
 from tests.browser.accounts import Accounts, log_in, open_page
+from tests.pdf_text import pdf_text
+from tests.support import bid_body, posting_body
 
 Shot = Callable[[Page, str], Path]
 
@@ -122,3 +125,32 @@ def test_staff_download_an_exhibitions_signups(
     header, *rows = Path(download.value.path()).read_text(encoding="utf-8-sig").splitlines()
     assert header.startswith("exhibition_id,organization.id,organization.name,status")
     assert [row.split(",")[1] for row in rows] == [account.id for account in joining]
+
+
+def test_a_party_downloads_the_contract_as_pdf(
+    new_page: Callable[..., Page], accounts: Accounts, shot: Shot
+) -> None:
+    """ "下载 PDF" on the contract page (web/pages/contract.js): the document with both parties,
+    the amount in capitals, and no signature yet."""
+    buyer, seller = accounts.enterprise(), accounts.enterprise()
+    posting = accounts.api("POST", "/postings", buyer, json=posting_body())
+    body = bid_body(unit_price="10100.00", quantity="10")  # 101,000: a zero at the 万 place
+    placed = accounts.api("POST", f"/postings/{posting['id']}/bids", seller, json=body)
+    accepted = accounts.api(
+        "POST", f"/postings/{posting['id']}/bids/{placed['id']}/accept", buyer, json={}
+    )
+    contract_id = accepted["contract_id"]
+    page = new_page()
+    log_in(page, seller)
+    open_page(page, f"/contracts/{contract_id}")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="下载 PDF").click()
+    assert download.value.suggested_filename == f"contract-{contract_id}.pdf"
+    text = pdf_text(Path(download.value.path()).read_bytes())
+    for party in (buyer, seller):
+        assert party.name in text and party.credit_code in text
+    capitals = page.locator(".fact", has_text="金额（大写）").locator("dd")
+    expect(capitals).to_have_text("壹拾万零壹仟元整")  # web/format.js, as the PDF writes it
+    assert "人民币壹拾万零壹仟元整" in text and "CNY 101,000.00" in text
+    assert text.count("未签署 / not signed") == 2
+    shot(page, "contract-pdf")

@@ -1,5 +1,6 @@
 """The programme report page (#/reports/programme) for an auditor: the table for the period
-picked, the same figures as GET /reports/programme, and the Excel download holding them."""
+picked, the same figures as GET /reports/programme, and the Excel and PDF downloads holding
+them."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
 from tests.browser.accounts import Accounts, log_in, open_page
+from tests.pdf_text import pdf_text, squeezed
 
 Shot = Callable[[Page, str], Path]
 
@@ -62,4 +64,11 @@ def test_an_auditor_reads_and_downloads_the_programme_report(
     ]
     by_key = {(r[0], r[1]): r[4] for r in rows}
     assert Decimal(str(by_key[("enterprises", "served")])) == served["value"]
+
+    with page.expect_download() as pdf:
+        page.get_by_role("button", name="下载 PDF").click()
+    assert pdf.value.suggested_filename == f"programme-report-{start}-{end}.pdf"
+    text = squeezed(pdf_text(Path(pdf.value.path()).read_bytes()))
+    label = served["label"]
+    assert squeezed(f"{label['zh']}{label['en']}{served['value']}") in text
     shot(page, "programme-report")

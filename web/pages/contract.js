@@ -5,6 +5,7 @@
 import * as api from "../api.js";
 import { confirmed } from "../confirm.js";
 import { act, badge, button, debounce, el, fact, field, heading, money, notice, onSubmit, time } from "../dom.js";
+import { downloadLinks } from "../downloads.js";
 import { chineseCapitals, formatMoneyExact } from "../format.js";
 import { language, t } from "../i18n.js";
 import * as session from "../session.js";
@@ -108,6 +109,7 @@ async function sections(contract, message, changed) {
   return [
     actions(contract, digest, message, changed) ?? "",
     panel("trade.contract.summary", "contract-summary", [
+      downloadLinks(`/contracts/${encodeURIComponent(contract.id)}/document`, () => ({}), message, "", [null]),
       el("dl", { className: "trade-facts" }, [
         fact("trade.contract.kind", t(`trade.contract.kind.${contract.kind === "loan" ? "loan" : "sale"}`)),
         fact("trade.contract.status", badge("contract", contract.status)),

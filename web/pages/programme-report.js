@@ -63,7 +63,7 @@ export async function render(view) {
   const position = el("p", { className: "muted" });
   const section = el("section", { className: "panel", attrs: { "aria-labelledby": "report-title" } }, [
     el("h3", { className: "events-panel__title", text: t("report.table"), attrs: { id: "report-title" } }),
-    downloadLinks("/reports/programme", params, message, "", ["xlsx"]),
+    downloadLinks("/reports/programme", params, message, "", ["xlsx", "pdf"]),
     message,
     holder,
     position,
