@@ -28,7 +28,7 @@ TITLES: dict[str, tuple[str, str]] = {
     "service_request_overdue": ("服务需求已超时：{}", "Service request overdue: {}"),
     "policy_published": ("新政策：{}", "New policy: {}"),
     "posting_matches_subscription": ("订阅的新信息：{}", "Matches your subscription: {}"),
-    # In the contract, not produced yet (a scheduler event): filters accept it.
+    # From the scheduler's `FinancingNeed.BecameOverdue` (last: added after the others).
     "need_without_offer": ("融资需求暂无报价：{}", "Financing need without offers: {}"),
 }
 KINDS = tuple(TITLES)
