@@ -36,6 +36,7 @@ bench: install  ## benchmarks with their raw-PostgreSQL baselines (see README); 
 	$(BIN)/python tests/bench/projections.py
 	$(BIN)/python tests/bench/stream.py
 	$(BIN)/python tests/bench/listings.py
+	$(BIN)/python tests/bench/fanout.py
 
 screenshots: install browser  ## docs/screenshots/*.png from the real pages over the demo data
 	$(BIN)/python -m tests.browser.readme_screenshots

@@ -6,19 +6,20 @@ need" is decided by one aggregate version, also when two offers are accepted at 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from aggregates.errors import ConflictError, ForbiddenError
+from aggregates.errors import ConflictError
 from aggregates.financing import check_product_type, check_term
 from aggregates.financing_need_terms import (
-    NEED_STATUS_ZH,
     NeedStatus,
     check_disbursement,
     check_offer_terms,
+    check_overdue,
+    require_matched_bank,
     require_open,
     require_status,
 )
@@ -53,6 +54,11 @@ class FinancingNeed(Aggregate):
 
     class Expired(Aggregate.Event):
         pass
+
+    class BecameOverdue(Aggregate.Event):
+        # `due`: posted + the response days; `at`: the scheduler's clock when it noticed.
+        due: datetime
+        at: datetime
 
     class OfferMade(Aggregate.Event):
         offer_id: UUID
@@ -109,6 +115,7 @@ class FinancingNeed(Aggregate):
         self.contract_id: UUID | None = None
         self.amount_disbursed: Decimal | None = None
         self.disbursed_at: datetime | None = None
+        self.overdue_at: datetime | None = None
 
     # Queries ---------------------------------------------------------------------------
 
@@ -147,6 +154,19 @@ class FinancingNeed(Aggregate):
     @event(Expired)
     def _expired(self) -> None:
         self.status = NeedStatus.EXPIRED
+
+    def mark_overdue(self, response_days: int, now: datetime) -> None:
+        """The scheduler's mark, once: still open and without any offer `response_days` after it
+        was posted (and not past `respond_by` by then: it expired first)."""
+        require_status(self.status, NeedStatus.OPEN)
+        due = self.created_on + timedelta(days=response_days)
+        check_overdue(due, now, self.respond_by, offered=bool(self.offers),
+                      marked=self.overdue_at is not None)  # fmt: skip
+        self._became_overdue(due=due, at=now)
+
+    @event(BecameOverdue)
+    def _became_overdue(self, due: datetime, at: datetime) -> None:
+        self.overdue_at = at
 
     def accept_offer(self, offer_id: UUID, contract_id: UUID, now: datetime) -> Offer:
         offer = self.get_offer(offer_id)
@@ -229,15 +249,8 @@ class FinancingNeed(Aggregate):
     def disburse(self, by: UUID, amount: Decimal, now: datetime, *, contract_signed: bool) -> None:
         """The matched bank pays out the signed loan: at most the accepted offer's amount."""
         offer = self.matched_offer
-        if offer is None:
-            raise ConflictError(
-                f"financing need is {self.status}: only a matched need can be disbursed",
-                f"该融资需求{NEED_STATUS_ZH[self.status]}，只有已匹配的需求才能放款",
-            )
-        if by != offer.bank_id:
-            raise ForbiddenError("only the matched bank may disburse", "只有匹配的银行可以放款")
-        if self.status == NeedStatus.DISBURSED:
-            raise ConflictError("the loan has already been disbursed", "该笔贷款已放款")
+        require_matched_bank(self.status, None if offer is None else offer.bank_id, by)
+        assert offer is not None
         check_disbursement(amount, offer.amount, contract_signed=contract_signed)
         self._disbursed(amount=amount, disbursed_at=now)
 

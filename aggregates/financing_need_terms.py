@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
+from uuid import UUID
 
-from aggregates.errors import ConflictError, InvalidValueError
+from aggregates.errors import ConflictError, ForbiddenError, InvalidValueError
 from aggregates.financing import check_deadline, check_term
 from aggregates.values import format_decimal
 
@@ -44,6 +45,19 @@ def require_open(status: str, respond_by: datetime | None, now: datetime) -> Non
         )
 
 
+def check_overdue(
+    due: datetime, now: datetime, respond_by: datetime | None, *, offered: bool, marked: bool
+) -> None:
+    """A need becomes overdue once, when `due` passes with no offer ever made (a withdrawn offer
+    was an answer too), unless `respond_by` came first (it expired instead)."""
+    if marked:
+        raise ConflictError("financing need is already overdue", "该融资需求已标记为逾期无报价")
+    if offered:
+        raise ConflictError("financing need has offers", "该融资需求已有银行报价")
+    if now < due or (respond_by is not None and respond_by <= due):
+        raise ConflictError("financing need is not overdue", "该融资需求未逾期")
+
+
 def check_offer_terms(
     amount: Decimal, asked: Decimal, term_months: int, valid_until: datetime | None, now: datetime
 ) -> None:
@@ -58,6 +72,19 @@ def check_offer_terms(
     check_term(term_months)
     if valid_until is not None:
         check_deadline(valid_until, now, "valid_until")
+
+
+def require_matched_bank(status: str, matched_bank: UUID | None, by: UUID) -> None:
+    """Only a matched need, not yet disbursed, is paid out, and only by the matched bank."""
+    if matched_bank is None:
+        raise ConflictError(
+            f"financing need is {status}: only a matched need can be disbursed",
+            f"该融资需求{NEED_STATUS_ZH[status]}，只有已匹配的需求才能放款",
+        )
+    if by != matched_bank:
+        raise ForbiddenError("only the matched bank may disburse", "只有匹配的银行可以放款")
+    if status == NeedStatus.DISBURSED:
+        raise ConflictError("the loan has already been disbursed", "该笔贷款已放款")
 
 
 def check_disbursement(amount: Decimal, offered: Decimal, *, contract_signed: bool) -> None:

@@ -175,6 +175,7 @@ def open_services(settings: Settings, *, url: str | None = None) -> Services:
     app.command_retries = settings.command_retries
     app.aggregates = AggregateCache(settings.aggregate_cache_size)
     app.enterprise_verification = settings.enterprise_verification
+    app.financing_response_days = settings.financing_response_days
     app.service_deadlines = ServiceDeadlines(
         settings.service_accept_hours,
         settings.service_resolve_hours,

@@ -66,6 +66,8 @@ def need_owner_only(by: UUID) -> Callable[[FinancingNeed], None]:
 
 
 class FinancingUseCases(VerificationGate):
+    financing_response_days = 7  # the setting `MARKET_FINANCING_RESPONSE_DAYS` (bootstrap)
+
     def post_financing_need(
         self,
         owner_id: UUID,
@@ -107,6 +109,13 @@ class FinancingUseCases(VerificationGate):
     def expire_financing_need(self, need_id: UUID) -> Outcome[FinancingNeed]:
         """Called by the deadline scheduler once `respond_by` passed without a match."""
         return self.change(FinancingNeed, need_id, NEED, lambda n: n.expire(self.clock()))
+
+    def mark_financing_need_overdue(self, need_id: UUID) -> Outcome[FinancingNeed]:
+        """Called by the deadline scheduler once a need has gone the response days unanswered."""
+        days = self.financing_response_days
+        return self.change(
+            FinancingNeed, need_id, NEED, lambda n: n.mark_overdue(days, self.clock())
+        )
 
     def require_verified_bank(self, bank_id: UUID) -> Organization:
         """Only banks an operator has verified may answer needs (403 otherwise)."""

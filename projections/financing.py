@@ -40,6 +40,7 @@ FINANCING_NEEDS = Table(
         "matched_at timestamptz",
         "amount_disbursed numeric",
         "disbursed_at timestamptz",
+        "overdue_at timestamptz",  # when the scheduler marked it overdue (`BecameOverdue`)
         "version int NOT NULL",
         "updated_at timestamptz NOT NULL",
     ),
@@ -48,11 +49,13 @@ FINANCING_NEEDS = Table(
 
 class FinancingBoardView(FinancingBoardQueries, View):
     name = "financing_needs"
+    version = 2  # 2: the scheduler's overdue mark
     tables = (FINANCING_NEEDS,)
     event_classes = (
         FinancingNeed.Posted,
         FinancingNeed.Withdrawn,
         FinancingNeed.Expired,
+        FinancingNeed.BecameOverdue,
         FinancingNeed.OfferMade,
         FinancingNeed.OfferWithdrawn,
         FinancingNeed.OfferExpired,
@@ -118,6 +121,10 @@ class FinancingBoardView(FinancingBoardQueries, View):
     @fold.register
     def _(self, event: FinancingNeed.Expired, rows: Rows, position: int) -> None:
         self._touch(rows, event, status="expired")
+
+    @fold.register
+    def _(self, event: FinancingNeed.BecameOverdue, rows: Rows, position: int) -> None:
+        self._touch(rows, event, overdue_at=event.at)
 
     @fold.register
     def _(self, event: FinancingNeed.OfferMade, rows: Rows, position: int) -> None:

@@ -1,8 +1,10 @@
 """Queries of the financing board (`projections.financing`), and the overdue rule.
 
 A need is overdue while it is open and no bank has made an offer within the response time
-(`FINANCING_RESPONSE_DAYS`). That is derived here at read time from `posted_at` and
-`first_offer_at`, not recorded as an event: nothing happened, time only passed.
+(`FINANCING_RESPONSE_DAYS`). The board derives that at read time from `posted_at` and
+`first_offer_at`, so it holds from the very moment; the deadline scheduler also appends
+`FinancingNeed.BecameOverdue` once per need (found by `needs_without_offer`), from which the
+owner's `need_without_offer` notification comes.
 """
 
 from __future__ import annotations
@@ -126,5 +128,21 @@ def needs_past_respond_by(pool: ConnectionPool[Any], now: datetime, limit: int =
             "SELECT id FROM financing_needs WHERE status = 'open' AND respond_by <= %s"
             " ORDER BY respond_by LIMIT %s",
             (now, limit),
+        ).fetchall()
+    return [row[0] if isinstance(row, tuple) else row["id"] for row in rows]
+
+
+def needs_without_offer(
+    pool: ConnectionPool[Any], now: datetime, response_days: int, limit: int = 500
+) -> list[UUID]:
+    """Open needs gone the response days without any offer and not marked overdue yet (nor
+    past `respond_by` by then: those expire instead), for the deadline scheduler."""
+    with pool.connection() as conn:
+        rows = conn.execute(
+            "SELECT id FROM financing_needs WHERE status = 'open' AND first_offer_at IS NULL"
+            " AND overdue_at IS NULL AND posted_at <= %(now)s - %(days)s"
+            " AND (respond_by IS NULL OR respond_by > posted_at + %(days)s)"
+            " ORDER BY posted_at LIMIT %(limit)s",
+            {"now": now, "days": timedelta(days=response_days), "limit": limit},
         ).fetchall()
     return [row[0] if isinstance(row, tuple) else row["id"] for row in rows]

@@ -3,6 +3,7 @@ organization, and mark action items done. Each kind's title names its subject in
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from typing import Any
 from uuid import UUID, uuid5
 
@@ -28,7 +29,7 @@ TITLES: dict[str, tuple[str, str]] = {
     "service_request_overdue": ("服务需求已超时：{}", "Service request overdue: {}"),
     "policy_published": ("新政策：{}", "New policy: {}"),
     "posting_matches_subscription": ("订阅的新信息：{}", "Matches your subscription: {}"),
-    # In the contract, not produced yet (a scheduler event): filters accept it.
+    # From the scheduler's `FinancingNeed.BecameOverdue` (last: added after the others).
     "need_without_offer": ("融资需求暂无报价：{}", "Financing need without offers: {}"),
 }
 KINDS = tuple(TITLES)
@@ -70,12 +71,37 @@ class Inbox:
         title's subject: one text for both languages, or (zh, en)."""
         if organization_id is None:
             return
-        org = UUID(str(organization_id))
+        row = self._row(kind, subject, title, action_key=action_key, due_at=due_at)
+        row["id"], row["organization_id"] = self._ids(organization_id, kind)
+        self.rows.put(NOTIFICATIONS.name, row)
+
+    def broadcast(
+        self, organizations: Iterable[UUID], kind: str, subject: tuple[str, UUID], title: str
+    ) -> None:
+        """The same notification, not an action item, to each of very many organizations (a
+        policy to the enterprises it targets): appended, not kept as rows (`Rows.appender`), as
+        no later event reads them back."""
+        add = self.rows.appender(NOTIFICATIONS.name, self._row(kind, subject, title))
+        for organization_id in organizations:
+            notification, org = self._ids(organization_id, kind)
+            add(id=notification, organization_id=org)
+
+    def _ids(self, organization_id: UUID | str, kind: str) -> tuple[UUID, UUID]:
+        org = organization_id if isinstance(organization_id, UUID) else UUID(organization_id)
+        return notification_id(self.position, org, kind), org
+
+    def _row(
+        self,
+        kind: str,
+        subject: tuple[str, UUID],
+        title: str | tuple[str, str],
+        *,
+        action_key: str | None = None,
+        due_at: Any = None,
+    ) -> Row:
         zh, en = TITLES[kind]
         zh_title, en_title = (title, title) if isinstance(title, str) else title
-        row = NOTIFICATIONS.row(
-            id=notification_id(self.position, org, kind),
-            organization_id=org,
+        return NOTIFICATIONS.row(
             kind=kind,
             position=self.position,
             seq=self.position * 64 + KINDS.index(kind),
@@ -88,7 +114,6 @@ class Inbox:
             title_en=en.format(en_title),
             action_key=action_key,
         )
-        self.rows.put(NOTIFICATIONS.name, row)
 
     def done(self, action_key: str) -> None:
         """The action item(s) with this key are done now."""
@@ -98,6 +123,11 @@ class Inbox:
     def all_of(self, type: str) -> list[Row]:
         """Every subject of the type (`operator`, `enterprise`, `policy`)."""
         return list(self.rows.where(NOTIFICATION_SUBJECTS.name, "type", type))
+
+    def each(self, type: str) -> Iterator[Row]:
+        """Every subject of the type, streamed (for one read-only pass over the enterprises):
+        read nothing else of the view while iterating."""
+        return self.rows.scan(NOTIFICATION_SUBJECTS.name, "type", type)
 
     def done_all(self, subject_id: UUID, kind: str) -> None:
         """Every open action item of this kind about the subject is done now."""

@@ -113,9 +113,13 @@ def _published(inbox: Inbox, e: Policy.Published) -> None:
     inbox.remember(e.originator_id, POLICY, title=e.title, data=_targeting(e))
     policy = inbox.subject(e.originator_id)
     assert policy is not None
-    for enterprise in inbox.all_of("enterprise"):
-        if _concerns(policy, enterprise, _today(e), started=False):
-            inbox.notify(enterprise["id"], "policy_published", (POLICY, e.originator_id), e.title)
+    today = _today(e)
+    targeted = (
+        enterprise["id"]
+        for enterprise in inbox.each("enterprise")
+        if _concerns(policy, enterprise, today, started=False)
+    )
+    inbox.broadcast(targeted, "policy_published", (POLICY, e.originator_id), e.title)
 
 
 def _revised(inbox: Inbox, e: Policy.Revised) -> None:

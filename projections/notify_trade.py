@@ -101,10 +101,15 @@ def _need_closed(inbox: Inbox, e: Any) -> None:
     inbox.done_all(e.originator_id, "offer_received")
 
 
-def _disbursed(inbox: Inbox, e: Need.Disbursed) -> None:
-    need = inbox.subject(e.originator_id)
-    if need is not None:
-        inbox.notify(need["owner_id"], "loan_disbursed", (NEED, e.originator_id), need["title"])
+def _to_owner(kind: str) -> Callable[[Inbox, Any], None]:
+    """The need's owner, and nobody else, is told (`loan_disbursed`, `need_without_offer`)."""
+
+    def fold(inbox: Inbox, e: Any) -> None:
+        need = inbox.subject(e.originator_id)
+        if need is not None:
+            inbox.notify(need["owner_id"], kind, (NEED, e.originator_id), need["title"])
+
+    return fold
 
 
 TRADE: dict[type, Callable[[Inbox, Any], None]] = {
@@ -127,5 +132,6 @@ TRADE: dict[type, Callable[[Inbox, Any], None]] = {
     Need.OfferAccepted: _offer_accepted,
     Need.Withdrawn: _need_closed,
     Need.Expired: _need_closed,
-    Need.Disbursed: _disbursed,
+    Need.BecameOverdue: _to_owner("need_without_offer"),
+    Need.Disbursed: _to_owner("loan_disbursed"),
 }

@@ -6,28 +6,21 @@ COPY into a temporary table and one `INSERT … ON CONFLICT DO UPDATE`. The live
 small batches this way; a rebuild folds very large ones into empty tables in another schema,
 which is what makes it fast.
 
-Every string written (jsonb contents included) loses NUL and the other C0 controls but tab, LF
-and CR: PostgreSQL cannot store NUL, and text that entered the log before the API refused it
-must not stop a view for good (API.md, "Text"). Likewise every time written is clamped into
-[2000-01-01, 2100-01-01) UTC, the era the API and the use cases accept (`aggregates/times.py`):
-a time from before that rule (9999-12-31T23:59:59-14:00 is year 10000 in UTC) would be stored
-by PostgreSQL but could not be read back into Python, breaking every read and later event.
+Every value written (and every key looked up) is cleaned first (`projections.cleaning`).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import psycopg
 from psycopg.sql import SQL, Composed, Identifier
 from psycopg.types.json import Jsonb
 
-from aggregates.text import CONTROL_CHARACTERS
-from aggregates.times import EARLIEST, LATEST
+from projections.cleaning import clean
 from projections.table import Table
 
 Row = dict[str, Any]
@@ -39,6 +32,7 @@ class _TableRows:
     dirty: set[Any] = field(default_factory=set)
     index: dict[str, dict[Any, set[Any]]] = field(default_factory=lambda: defaultdict(dict))
     loaded_lookups: set[tuple[str, Any]] = field(default_factory=set)
+    appended: list[tuple[Any, ...]] = field(default_factory=list)  # new rows, written values
 
 
 class Rows:
@@ -77,6 +71,23 @@ class Rows:
             if found is not None and found.get(column) == value:
                 yield found
 
+    def scan(self, table: str, column: str, value: Any) -> Iterator[Row]:
+        """As `where`, for one read-only pass over very many rows (a fan-out to every
+        enterprise): the table's rows are streamed, not kept. The caller must not read other
+        rows from the table while iterating (the connection is busy streaming)."""
+        spec, data = self.tables[table], self._data[table]
+        for key in list(data.index[column].get(value, ())):
+            found = data.rows.get(key)
+            if found is not None and found.get(column) == value:
+                yield found
+        if self.empty or (column, value) in data.loaded_lookups:
+            return
+        query = self._select(spec) + SQL(" WHERE {} = %s").format(Identifier(column))
+        with self.conn.cursor(row_factory=psycopg.rows.dict_row) as cur:
+            for row in cur.stream(query, (clean(value),), size=SCAN_CHUNK):
+                if row[spec.key] not in data.rows:  # else known here, perhaps changed
+                    yield row
+
     # Changing ----------------------------------------------------------------------------
 
     def put(self, table: str, row: Row) -> None:
@@ -85,6 +96,23 @@ class Rows:
         data.rows[key] = row
         data.dirty.add(key)
         self._index(table, key, row)
+
+    def appender(self, table: str, common: Row) -> Callable[..., None]:
+        """A function that adds a new row of `common` values but the columns it is given: rows
+        that nothing folded after them in this batch reads or changes (a fan-out's
+        notifications). Only their values are kept (the common ones adapted once), and they
+        are COPYed in at the flush."""
+        spec = self.tables[table]
+        values = [_adapt(spec, c, common.get(c)) for c in spec.written]
+        slots = {c: i for i, c in enumerate(spec.written)}
+
+        def add(**varying: Any) -> None:
+            row = values.copy()
+            for column, value in varying.items():
+                row[slots[column]] = _adapt(spec, column, value)
+            self._data[table].appended.append(tuple(row))
+
+        return add
 
     def update(self, table: str, key: Any, **changes: Any) -> Row | None:
         """Change some columns of a row; None (and nothing changed) if there is no such row."""
@@ -114,8 +142,11 @@ class Rows:
                 _copy(cur, self.tables[name], Identifier(name), rows)
             elif rows:
                 _upsert(cur, self.tables[name], rows)
-            written += len(rows)
+            if data.appended:
+                _copy_values(cur, self.tables[name], Identifier(name), data.appended)
+            written += len(rows) + len(data.appended)
             data.dirty.clear()
+            data.appended = []
         self.empty = False  # the tables hold these rows now
         return written
 
@@ -126,7 +157,7 @@ class Rows:
 
     @property
     def size(self) -> int:
-        return sum(len(d.rows) for d in self._data.values())
+        return sum(len(d.rows) + len(d.appended) for d in self._data.values())
 
     # Loading -----------------------------------------------------------------------------
 
@@ -149,6 +180,7 @@ class Rows:
 
 
 SMALL_BATCH = 32  # rows; below this, plain pipelined upserts beat a staging table
+SCAN_CHUNK = 2000  # rows a `scan` holds at a time
 
 
 def _upsert(cur: psycopg.Cursor[Any], spec: Table, rows: list[Row]) -> None:
@@ -182,42 +214,21 @@ def _upsert(cur: psycopg.Cursor[Any], spec: Table, rows: list[Row]) -> None:
 
 def _copy(cur: psycopg.Cursor[Any], spec: Table, target: Identifier, rows: list[Row]) -> None:
     columns = spec.written
-    names = SQL(", ").join(Identifier(c) for c in columns)
+    _copy_values(
+        cur, spec, target, ([_adapt(spec, c, row.get(c)) for c in columns] for row in rows)
+    )
+
+
+def _copy_values(
+    cur: psycopg.Cursor[Any], spec: Table, target: Identifier, values: Iterable[Sequence[Any]]
+) -> None:
+    """COPY rows given as their written columns' values, adapted already."""
+    names = SQL(", ").join(Identifier(c) for c in spec.written)
     with cur.copy(SQL("COPY {} ({}) FROM STDIN").format(target, names)) as copy:
-        for row in rows:
-            copy.write_row([_adapt(spec, c, row.get(c)) for c in columns])
+        for row in values:
+            copy.write_row(row)
 
 
 def _adapt(spec: Table, column: str, value: Any) -> Any:
     value = clean(value)
     return Jsonb(value) if value is not None and column in spec.json else value
-
-
-def clean(value: Any) -> Any:
-    """The value with control characters removed from every string in it (keys included) and
-    every time clamped into the era."""
-    if isinstance(value, str):
-        return CONTROL_CHARACTERS.sub("", value) if CONTROL_CHARACTERS.search(value) else value
-    if isinstance(value, datetime):
-        return clamped(value)
-    if isinstance(value, dict):
-        return {clean(k): clean(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        cleaned = [clean(v) for v in value]
-        return cleaned if isinstance(value, list) else tuple(cleaned)
-    return value
-
-
-LAST = LATEST - timedelta(microseconds=1)
-
-
-def clamped(value: datetime) -> datetime:
-    """The time itself if it lies in [2000-01-01, 2100-01-01) UTC; else the nearest end of that
-    range (the last microsecond before 2100 for later times). Clamping, not dropping, keeps
-    every row storable and readable and keeps the order: a year-10000 end still sorts after
-    every real one, a year-1 start before. A time without an offset counts as UTC."""
-    aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-    if EARLIEST <= aware < LATEST:
-        return value
-    end = EARLIEST if aware < EARLIEST else LAST
-    return end if value.tzinfo is not None else end.replace(tzinfo=None)

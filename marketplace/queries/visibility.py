@@ -156,6 +156,7 @@ def _sealed_bid(event: Any, parties: set[UUID | None], shared: dict[str, Any]) -
 @_visibility.register(FinancingNeed.Posted)
 @_visibility.register(FinancingNeed.Withdrawn)
 @_visibility.register(FinancingNeed.Expired)
+@_visibility.register(FinancingNeed.BecameOverdue)  # the board shows overdue to banks too
 def _need(event: Any, directory: Directory) -> Visibility:
     if isinstance(event, FinancingNeed.Posted):
         directory.learn(event.originator_id, lambda f: setattr(f, "owner", event.owner_id))

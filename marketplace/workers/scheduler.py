@@ -1,5 +1,9 @@
-"""Deadline scheduler: appends `Expired`, `Closed` and `Overdue` events as deadlines pass (like
-ProZorro's chronograph)."""
+"""Deadline scheduler: appends `Expired`, `Closed` and `Overdue` events (a financing need's
+`BecameOverdue`) as deadlines pass (like ProZorro's chronograph).
+
+Every scan reads what is due from the views and acts through the use cases, whose aggregates
+decide: a second scheduler, a restart or a view that lags only gets a refusal, which is skipped,
+so each event is appended once."""
 
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ from marketplace.application import Marketplace
 from marketplace.workers import Worker
 from projections.exhibitions import ended_exhibitions
 from projections.financing_offers import offers_past_valid_until
-from projections.financing_queries import needs_past_respond_by
+from projections.financing_queries import needs_past_respond_by, needs_without_offer
 from projections.listing_queries import overdue_postings
 from projections.service_request_queries import overdue_requests, unrated_requests
 
@@ -34,7 +38,8 @@ class DeadlineScheduler(Worker):
         self.tick()
 
     def tick(self) -> int:
-        """Expire every overdue posting and close every ended exhibition; how many."""
+        """Act on every deadline passed (postings, exhibitions, financing, service requests);
+        how many events were appended."""
         expired = _each(overdue_postings(self.pool, self.app.clock()), self.app.expire_posting)
         return (
             expired
@@ -48,12 +53,17 @@ class DeadlineScheduler(Worker):
         return _each(ended_exhibitions(self.pool, self.app.clock()), self.app.close_exhibition)
 
     def expire_financing(self) -> int:
-        """Expire needs past `respond_by` without a match and offers past `valid_until`."""
-        now = self.app.clock()
+        """Mark needs gone the response days without an offer overdue, expire needs past
+        `respond_by` without a match and offers past `valid_until`."""
+        now, days = self.app.clock(), self.app.financing_response_days
+        unanswered = needs_without_offer(self.pool, now, days)
+        marked = _each(unanswered, self.app.mark_financing_need_overdue)
         offers = offers_past_valid_until(self.pool, now)
         expired = _each(offers, lambda ids: self.app.expire_offer(*ids))
-        return expired + _each(
-            needs_past_respond_by(self.pool, now), self.app.expire_financing_need
+        return (
+            marked
+            + expired
+            + _each(needs_past_respond_by(self.pool, now), self.app.expire_financing_need)
         )
 
     def service_request_deadlines(self) -> int:

@@ -21,7 +21,7 @@ import random
 import sys
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from multiprocessing import Process, Queue
@@ -285,15 +285,24 @@ class Leaves:
 def write(app: Marketplace, env: dict[str, str], open_postings: int) -> tuple[int, float]:
     """Insert what `produce` encodes (in another process, meanwhile) through the recorder, and
     the events' leaves; the leaf trigger is off meanwhile, and on again after."""
-    started, written = time.perf_counter(), 0
+    started = time.perf_counter()
     queue: Queue[list[Any] | None] = Queue(maxsize=4)
     producer = Process(target=produce, args=(env, open_postings, queue), daemon=True)
     producer.start()
-    with psycopg.connect(env_url(env), autocommit=True) as conn:
+    written = insert(app, env_url(env), iter(queue.get, None))
+    producer.join()
+    return written, time.perf_counter() - started
+
+
+def insert(app: Marketplace, url: str, batches: Iterable[list[StoredEvent]]) -> int:
+    """Insert the batches of stored events through the recorder (one transaction each) with
+    their audit leaves, into a log that was empty; the leaf trigger is off meanwhile."""
+    started, written = time.perf_counter(), 0
+    with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(f"ALTER TABLE marketplace_events DISABLE TRIGGER {TRIGGER}")
         try:
             leaves = Leaves(conn)
-            while (batch := queue.get()) is not None:
+            for batch in batches:
                 ids = app.recorder.insert_events(batch)
                 assert ids is not None and len(ids) == len(batch)
                 leaves.append(ids, batch)
@@ -302,9 +311,8 @@ def write(app: Marketplace, env: dict[str, str], open_postings: int) -> tuple[in
                 print(f"\r  {written:,} events, {rate:,.0f}/s", end="", flush=True)
         finally:
             conn.execute(f"ALTER TABLE marketplace_events ENABLE TRIGGER {TRIGGER}")
-    producer.join()
     print()
-    return written, time.perf_counter() - started
+    return written
 
 
 def env_url(env: dict[str, str]) -> str:

@@ -14,8 +14,8 @@ import pytest
 
 from aggregates.posting import Posting
 from marketplace.bootstrap import Services, head_position
+from projections.cleaning import clean
 from projections.rebuild import rebuild
-from projections.rows import clean
 from tests.services import running_services
 from tests.support import new_enterprise
 

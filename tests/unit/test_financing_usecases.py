@@ -231,6 +231,26 @@ def test_deadlines_expire_through_the_use_cases(app: Marketplace, clock: Clock) 
     assert need.offers[offer_id].status == OfferStatus.EXPIRED
 
 
+def test_a_need_without_offers_is_marked_overdue_once(app: Marketplace, clock: Clock) -> None:
+    owner, bank = register(app), register(app, "bank")
+    silent, answered = post_need(app, owner, respond_by=None), post_need(app, owner)
+    expiring = post_need(app, owner, respond_by=START + timedelta(days=3))
+    make_offer(app, answered, bank)
+    # Events carry the recorder's time; the response days run from the need's own.
+    due = app.get_financing_need(silent).created_on + timedelta(days=7)
+    clock.now = due - timedelta(seconds=1)
+    refused(app, ConflictError, lambda: app.mark_financing_need_overdue(silent))
+    clock.now = due + timedelta(days=1)
+    marked = app.mark_financing_need_overdue(silent).aggregate
+    assert marked.overdue_at == clock.now and marked.status == NeedStatus.OPEN
+    refused(app, ConflictError, lambda: app.mark_financing_need_overdue(silent))
+    refused(app, ConflictError, lambda: app.mark_financing_need_overdue(answered))
+    refused(app, ConflictError, lambda: app.mark_financing_need_overdue(expiring))
+    app.financing_response_days = 30
+    other = post_need(app, owner, respond_by=None)
+    refused(app, ConflictError, lambda: app.mark_financing_need_overdue(other))
+
+
 def test_only_verified_banks_publish_products(app: Marketplace) -> None:
     unverified, enterprise = register(app, "bank", verified=False), register(app)
     terms: dict[str, Any] = {

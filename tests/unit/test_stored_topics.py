@@ -26,6 +26,7 @@ STORED = {
         "Posted",
         "Withdrawn",
         "Expired",
+        "BecameOverdue",
         "OfferMade",
         "OfferWithdrawn",
         "OfferExpired",

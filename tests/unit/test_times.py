@@ -10,7 +10,7 @@ from aggregates.exhibition_terms import check_schedule
 from aggregates.financing import check_deadline
 from aggregates.posting_terms import check_expiry
 from aggregates.times import EARLIEST, LATEST, TimeOutOfRangeError, check_time
-from projections.rows import clamped, clean
+from projections.cleaning import clamped, clean
 
 YEAR_9999 = datetime(9999, 12, 31, 23, 59, 59, tzinfo=timezone(timedelta(hours=-14)))
 YEAR_1 = datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=14)))
