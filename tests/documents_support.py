@@ -4,6 +4,7 @@ documents."""
 from __future__ import annotations
 
 import io
+import os
 import struct
 import zipfile
 import zlib
@@ -69,3 +70,8 @@ def plain_zip() -> bytes:
 
 def docx_without_main_part() -> bytes:
     return zip_of({"[Content_Types].xml": DOCX_TYPES})
+
+
+def unique_pdf_bytes(label: str) -> bytes:
+    """A PDF whose bytes no other test's has (its hash is new)."""
+    return PDF + f"% {label} {os.urandom(8).hex()}\n".encode()
