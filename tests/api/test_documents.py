@@ -211,3 +211,50 @@ def test_patch_makes_the_documents_exactly_those_given(
     assert topics[-2:] == ["DocumentsDetached", "DocumentsAttached"]
     # the detached one is the uploader's alone again
     assert download(client, first, None).status_code == 404
+
+
+def test_an_upload_repeated_with_its_idempotency_key_is_answered_once(
+    client: TestClient, services: Services, owner: Account
+) -> None:
+    boundary = "market-test-boundary"
+    content = unique_pdf("idempotent")
+    body = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n'
+            "Content-Type: application/pdf\r\n\r\n"
+        ).encode()
+        + content
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    headers = {
+        **owner.auth,
+        "Idempotency-Key": "upload-1",
+        "Content-Type": f"multipart/form-data; boundary={boundary}",
+    }
+    before = _count_documents(services)
+    first = client.post(f"{API}/documents", content=body, headers=headers)
+    again = client.post(f"{API}/documents", content=body, headers=headers)
+    assert first.status_code == again.status_code == 201, first.text
+    assert again.json() == first.json()
+    assert again.headers.get("idempotent-replayed") == "true"
+    assert _count_documents(services) == before + 1
+    other = client.post(f"{API}/documents", content=body + b" ", headers=headers)
+    assert_problem(other, 422, field="Idempotency-Key")
+
+
+def test_a_removed_postings_documents_are_hidden_like_the_posting(
+    client: TestClient, owner: Account, bidder: Account, operator: Account
+) -> None:
+    document_id = uploaded(client, owner, unique_pdf("removed"))
+    posting = client.post(
+        f"{API}/postings", json=posting_body(documents=[document_id]), headers=owner.auth
+    ).json()
+    assert download(client, document_id, bidder).status_code == 200
+    removed = client.post(
+        f"{API}/postings/{posting['id']}/remove", json={"reason": "虚假信息"}, headers=operator.auth
+    )
+    assert removed.status_code == 200, removed.text
+    assert_problem(download(client, document_id, bidder), 404)
+    assert_problem(download(client, document_id, None), 404)
+    assert download(client, document_id, owner).status_code == 200
+    assert download(client, document_id, operator).status_code == 200
