@@ -10,6 +10,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
+from aggregates.attachments import Attachable, Document
 from aggregates.canonical import sha256_hex
 from aggregates.errors import ConflictError, ForbiddenError
 
@@ -56,7 +57,7 @@ def contract_digest(
     )
 
 
-class Contract(Aggregate):
+class Contract(Attachable):
     """A sale or loan contract between two organizations."""
 
     class Drafted(Aggregate.Created):
@@ -166,3 +167,23 @@ class Contract(Aggregate):
     @event(Completed)
     def _completed(self, by: UUID) -> None:
         self.status = ContractStatus.COMPLETED
+
+    def attach_document(self, organization_id: UUID, document: Document) -> None:
+        """A party adds a document to the terms while the contract is drafted; the digest
+        changes, so every signature made so far is void and the parties sign again."""
+        self._require_party(organization_id)
+        if self.status != ContractStatus.DRAFTED:
+            raise ConflictError(
+                f"contract is {self.status}: documents are attached only while drafted",
+                f"合同状态为{self.status}，只有草拟状态的合同可以添加附件",
+            )
+        self.attach_documents([document])
+
+    def documents_changed(self) -> None:
+        self.terms = {**self.terms, "documents": contract_documents(self.documents)}
+        self.signatures = {}
+
+
+def contract_documents(documents: list[Document]) -> list[dict[str, str]]:
+    """What of each attached document the digest covers (`terms.documents`)."""
+    return [{"sha256": d["sha256"], "filename": d["filename"]} for d in documents]

@@ -39,6 +39,18 @@ class ConflictError(DomainError):
     code = "conflict"
 
 
+class TooLargeError(DomainError):
+    """An upload is larger than allowed (answered 413)."""
+
+    code = "too_large"
+
+
+class UnsupportedMediaTypeError(DomainError):
+    """An upload's content is of a type not accepted (answered 415)."""
+
+    code = "unsupported_media_type"
+
+
 class VersionMismatchError(DomainError):
     """An If-Match precondition failed (answered 412)."""
 

@@ -12,6 +12,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from aggregates.attachments import Attachable
 from aggregates.errors import ConflictError
 from aggregates.financing import check_product_type, check_term
 from aggregates.financing_need_terms import (
@@ -35,7 +36,7 @@ from aggregates.offer import (
 __all__ = ["FinancingNeed", "NeedStatus"]
 
 
-class FinancingNeed(Aggregate):
+class FinancingNeed(Attachable):
     """An enterprise's request for financing that verified banks answer with offers."""
 
     # Stored event classes: never rename them (add class_version and an upcast instead).

@@ -8,6 +8,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from aggregates.attachments import Attachable
 from aggregates.errors import ConflictError, InvalidValueError, require_change
 from aggregates.members import (
     Member,
@@ -42,7 +43,7 @@ __all__ = [  # the kinds, key and errors live in organization_terms.py; imported
 ]
 
 
-class Organization(Aggregate):
+class Organization(Attachable):
     """A registered organization. Contact data is stored sealed (encrypted per organization)."""
 
     # Stored event classes: never rename them (add class_version and an upcast instead).

@@ -13,6 +13,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from aggregates.attachments import Attachable
 from aggregates.bid import (
     Bid,
     BidStatus,
@@ -40,7 +41,7 @@ from aggregates.text import moderation_reason
 __all__ = ["Posting", "PostingStatus", "Side", "check_expiry", "check_price_range"]
 
 
-class Posting(Aggregate):
+class Posting(Attachable):
     """A supply or demand posting that other enterprises bid on."""
 
     # Stored event classes: never rename them (add class_version and an upcast instead).

@@ -32,6 +32,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from aggregates.attachments import Attachable
 from aggregates.service_product_terms import check_category
 from aggregates.service_request_terms import (
     ACCEPT,
@@ -53,7 +54,7 @@ OPEN = (S.SUBMITTED, S.DISPATCHED, S.ACCEPTED, S.REOPENED)  # may be withdrawn
 WORKING = (S.ACCEPTED, S.REOPENED)  # signed for, not resolved
 
 
-class ServiceRequest(Aggregate):
+class ServiceRequest(Attachable):
     """An enterprise's request for a service, dispatched to one provider at a time."""
 
     # Stored event classes: never rename them (add class_version and an upcast instead).

@@ -16,8 +16,10 @@ from marketplace.actor import act_as, acting
 from marketplace.application import Marketplace
 from marketplace.audit.queries import AuditLog
 from marketplace.bootstrap import Services
+from marketplace.documents.uploads import Documents
 from marketplace.own_writes import caller_key, writer
 from marketplace.queries.contracts import ContractQueries
+from marketplace.queries.documents import DocumentQueries
 from marketplace.queries.exhibitions import ExhibitionQueries
 from marketplace.queries.financing import FinancingQueries
 from marketplace.queries.notifications import NotificationQueries
@@ -68,6 +70,8 @@ ServiceRequestQueriesDep = Annotated[
 PolicyQueriesDep = Annotated[PolicyQueries, _part(lambda s: s.queries.policies)]
 NotificationQueriesDep = Annotated[NotificationQueries, _part(lambda s: s.queries.notifications)]
 SettingsDep = Annotated[Settings, _part(lambda s: s.settings)]
+DocumentsDep = Annotated[Documents, _part(lambda s: s.documents)]
+DocumentQueriesDep = Annotated[DocumentQueries, _part(lambda s: s.queries.documents)]
 SecurityDep = Annotated[SecurityStore, _part(lambda s: s.security)]
 AuditLogDep = Annotated[
     AuditLog, _part(lambda s: AuditLog(s.db, s.app, s.signer, s.settings.audit_origin))

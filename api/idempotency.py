@@ -16,16 +16,19 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from starlette.concurrency import run_in_threadpool
-from starlette.types import ASGIApp, Message, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.answers import replay, send_answer, send_problem, wants_chinese
 from api.client_address import client_address
 from api.operations import success_status
+from api.spooled import SpooledBody
 from marketplace.bootstrap import Services
 from marketplace.stores.database import UNAVAILABLE
 from marketplace.stores.idempotency import PendingRecord, StoredAnswer, pending_record, record_id
 
 log = logging.getLogger(__name__)
+
+Body = bytes | SpooledBody
 
 IGNORED_PATHS = frozenset({"/api/v1/sessions"})
 NOT_RECORDED = frozenset({429})  # like our own 409 idempotency_in_progress, never reached
@@ -43,11 +46,11 @@ class IdempotentRequests:
         self.services = services
 
     async def __call__(
-        self, scope: Scope, body: bytes, key: str, headers: dict[bytes, bytes], send: Send
+        self, scope: Scope, body: Body, key: str, headers: dict[bytes, bytes], send: Send
     ) -> None:
         chinese = wants_chinese(headers)
         if scope["path"].rstrip("/") in IGNORED_PATHS:
-            await self.app(scope, replay(body), send)
+            await self.app(scope, _replay(body), send)
             return
         if not valid_key(key):
             await _invalid_key(send, chinese)
@@ -59,12 +62,12 @@ class IdempotentRequests:
             await _unavailable(send, chinese)
 
     async def _answer(
-        self, scope: Scope, body: bytes, key: str, headers: dict[bytes, bytes], send: Send
+        self, scope: Scope, body: Body, key: str, headers: dict[bytes, bytes], send: Send
     ) -> None:
         services = self.services()
         caller = await run_in_threadpool(_caller, services, scope, headers)
         if caller is None:  # an invalid token: the route answers 401, nothing is kept
-            await self.app(scope, replay(body), send)
+            await self.app(scope, _replay(body), send)
             return
         pending = PendingRecord(
             id=record_id(caller, scope["method"], scope["path"], key),
@@ -86,7 +89,7 @@ class IdempotentRequests:
             await run_in_threadpool(in_flight.release, pending.id)
 
     async def _run_and_keep(
-        self, scope: Scope, body: bytes, pending: PendingRecord, services: Services, send: Send
+        self, scope: Scope, body: Body, pending: PendingRecord, services: Services, send: Send
     ) -> None:
         """Run the request with its record pending, keep its answer, then send it."""
         messages: list[Message] = []
@@ -96,7 +99,7 @@ class IdempotentRequests:
 
         token = pending_record.set(pending)
         try:
-            await self.app(scope, replay(body), hold)
+            await self.app(scope, _replay(body), hold)
         finally:
             pending_record.reset(token)
         status = next(m["status"] for m in messages if m["type"] == "http.response.start")
@@ -126,13 +129,20 @@ def _caller(services: Services, scope: Scope, headers: dict[bytes, bytes]) -> st
 SECRET_FIELDS = frozenset({"password", "old_password", "new_password"})
 
 
-def _fingerprint(scope: Scope, body: bytes) -> bytes:
+def _replay(body: Body) -> Receive:
+    return body.receive() if isinstance(body, SpooledBody) else replay(body)
+
+
+def _fingerprint(scope: Scope, body: Body) -> bytes:
     """What a repeat must match: the query and the body without its passwords.
 
     An unsalted hash of a body that holds a password would keep the password guessable
     offline, so a JSON object's top-level password fields are left out of the fingerprint.
     """
-    return hashlib.sha256(scope.get("query_string", b"") + b"\n" + _without_secrets(body)).digest()
+    query = scope.get("query_string", b"")
+    if isinstance(body, SpooledBody):  # an upload: its hash stands for it (no password in it)
+        return hashlib.sha256(query + b"\n" + body.digest.digest()).digest()
+    return hashlib.sha256(query + b"\n" + _without_secrets(body)).digest()
 
 
 def _without_secrets(body: bytes) -> bytes:

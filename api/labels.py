@@ -131,6 +131,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "effective_until": ("Effective until", "失效日期"),
     "url": ("Link to the official text", "原文链接"),
     "active": ("In force only", "仅现行有效"),
+    # documents
+    "file": ("File", "文件"),
+    "documents": ("Documents", "附件"),
+    "document_id": ("Document ID", "文件编号"),
 }
 
 

@@ -20,6 +20,7 @@ from api.routes import (
     bank_products,
     bids,
     contracts,
+    documents,
     exhibitions,
     financing,
     financing_offers,
@@ -88,8 +89,13 @@ def create_app(services: Services | None = None, settings: Settings | None = Non
         redoc_url=None,
     )
     docs.install(app)
-    limit = (settings or (services.settings if services else Settings())).max_body_bytes
-    app.add_middleware(BodyMiddleware, max_body_bytes=limit, services=lambda: app.state.services)
+    chosen = settings or (services.settings if services else Settings())
+    app.add_middleware(
+        BodyMiddleware,
+        max_body_bytes=chosen.max_body_bytes,
+        max_document_bytes=chosen.document_max_bytes,
+        services=lambda: app.state.services,
+    )
     app.add_middleware(BudgetMiddleware, services=lambda: app.state.services)  # before Body
     app.add_middleware(SecurityHeadersMiddleware)
     problems.install(app)
@@ -107,6 +113,7 @@ def create_app(services: Services | None = None, settings: Settings | None = Non
         service_products,
         service_requests,
         contracts,
+        documents,
         policies,
         notifications,
         subscriptions,

@@ -8,15 +8,11 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.answers import replay, send_problem, wants_chinese
 from api.idempotency import IdempotentRequests
+from api.spooled import Disconnected, SpooledBody, TooLarge
 from marketplace.bootstrap import Services
 
-
-class TooLarge(Exception):
-    pass
-
-
-class Disconnected(Exception):
-    """The client went away (or was cut off) before its body was complete."""
+UPLOAD_PATH = "/api/v1/documents"  # POST: a document, spooled to disk, not buffered
+UPLOAD_OVERHEAD = 64 * 1024  # multipart boundaries, part headers, the `kind` field
 
 
 async def read_body(receive: Receive, limit: int) -> bytes:
@@ -39,9 +35,16 @@ async def read_body(receive: Receive, limit: int) -> bytes:
 class BodyMiddleware:
     """Buffers request bodies up to a limit, then hands POSTs with an Idempotency-Key over."""
 
-    def __init__(self, app: ASGIApp, max_body_bytes: int, services: Callable[[], Services]) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_body_bytes: int,
+        services: Callable[[], Services],
+        max_document_bytes: int = 20 * 1024 * 1024,
+    ) -> None:
         self.app = app
         self.limit = max_body_bytes
+        self.document_limit = max_document_bytes
         self.idempotent = IdempotentRequests(app, services)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -49,6 +52,9 @@ class BodyMiddleware:
             await self.app(scope, receive, send)
             return
         headers = dict(scope["headers"])
+        if scope["method"] == "POST" and scope["path"].rstrip("/") == UPLOAD_PATH:
+            await self.upload(scope, receive, send, headers)
+            return
         length = headers.get(b"content-length")
         try:
             if length is not None and int(length) > self.limit:
@@ -69,3 +75,30 @@ class BodyMiddleware:
             await self.idempotent(scope, body, key.decode("latin-1"), headers, send)
             return
         await self.app(scope, replay(body), send)
+
+    async def upload(
+        self, scope: Scope, receive: Receive, send: Send, headers: dict[bytes, bytes]
+    ) -> None:
+        """A document upload: its body is spooled (refused past the document limit while it
+        arrives), then handed on like any other."""
+        limit = self.document_limit + UPLOAD_OVERHEAD
+        length = headers.get(b"content-length")
+        try:
+            if length is not None and int(length) > limit:
+                raise TooLarge
+            body = await SpooledBody.read(receive, limit)
+        except Disconnected:
+            return
+        except (TooLarge, ValueError):
+            mib = f"{self.document_limit / 1024 / 1024:g} MiB"
+            zh, en = f"文件不能超过 {mib}", f"a document may be at most {mib}"
+            await send_problem(send, 413, zh if wants_chinese(headers) else en, "too_large")
+            return
+        try:
+            key = headers.get(b"idempotency-key")
+            if key is not None:
+                await self.idempotent(scope, body, key.decode("latin-1"), headers, send)
+                return
+            await self.app(scope, body.receive(), send)
+        finally:
+            body.close()

@@ -17,6 +17,8 @@ from aggregates.errors import (
     ForbiddenError,
     InvalidValueError,
     NotFoundError,
+    TooLargeError,
+    UnsupportedMediaTypeError,
     VersionMismatchError,
 )
 from api import validation
@@ -33,6 +35,8 @@ STATUS_OF: dict[type[DomainError], int] = {
     ForbiddenError: 403,
     ConflictError: 409,
     VersionMismatchError: 412,
+    TooLargeError: 413,
+    UnsupportedMediaTypeError: 415,
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from marketplace.attachments import OrganizationDocumentUseCases
 from marketplace.contracts import ContractUseCases
 from marketplace.exhibitions import ExhibitionUseCases
 from marketplace.financing import FinancingUseCases
@@ -27,5 +28,6 @@ class Marketplace(
     ServiceRequestUseCases,
     PolicyUseCases,
     SavedSearchUseCases,
+    OrganizationDocumentUseCases,
 ):
     """Every use case of the platform, on one event store with one global order."""

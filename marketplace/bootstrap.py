@@ -15,6 +15,10 @@ from marketplace.application import Marketplace
 from marketplace.audit import store as audit_store
 from marketplace.audit.signing import Checkpointer, load_or_create_signer
 from marketplace.audit.verify.checkpoint import Signer
+from marketplace.documents import store as document_store
+from marketplace.documents.blobs import open_blobs
+from marketplace.documents.store import DocumentStore
+from marketplace.documents.uploads import Documents
 from marketplace.embedded_pg.server import EmbeddedPostgres
 from marketplace.own_writes import OwnWrites
 from marketplace.queries import Queries, build_queries
@@ -33,6 +37,7 @@ from marketplace.stores.database import MIGRATION_LOCK_KEY, Database, recover_qu
 from marketplace.stores.idempotency import IdempotencyStore
 from marketplace.stores.personal_data import ContactVault
 from marketplace.stores.security import SecurityStore
+from marketplace.workers.document_purge import DocumentPurger
 from marketplace.workers.scheduler import DeadlineScheduler
 from projections import engine
 from projections.catalog import Views, build_views
@@ -62,10 +67,12 @@ class Services:
     idempotency: IdempotencyStore
     signer: Signer
     queries: Queries
+    documents: Documents
     own_writes: OwnWrites = field(default_factory=OwnWrites)
     runners: list[ProjectionRunner] = field(default_factory=list)
     scheduler: DeadlineScheduler | None = None
     checkpointer: Checkpointer | None = None
+    purger: DocumentPurger | None = None
     embedded: EmbeddedPostgres | None = None
 
     def start_projections(self) -> None:
@@ -92,14 +99,15 @@ class Services:
             self.settings.audit_origin,
             self.settings.checkpoint_interval_seconds,
         )
-        for thread in [*self.runners, self.scheduler, self.checkpointer]:
+        self.purger = DocumentPurger(self.documents)
+        for thread in [*self.runners, self.scheduler, self.checkpointer, self.purger]:
             thread.start()
 
     def stop_projections(self) -> None:
         threads: list[Any] = [*self.runners]
-        threads += [t for t in (self.scheduler, self.checkpointer) if t is not None]
+        threads += [t for t in (self.scheduler, self.checkpointer, self.purger) if t is not None]
         _stop(threads)
-        self.runners, self.scheduler, self.checkpointer = [], None, None
+        self.runners, self.scheduler, self.checkpointer, self.purger = [], None, None, None
 
     def close(self) -> None:
         self.stop_projections()
@@ -147,6 +155,7 @@ def migrate(app: Marketplace, url: str) -> None:
                     *policy_reads.SCHEMA,
                     *notification_reads.SCHEMA,
                     *idempotency.SCHEMA,
+                    *document_store.SCHEMA,
                     *audit_store.SCHEMA,
                     *audit_store.trigger_schema(EVENTS_TABLE),
                 ]:
@@ -193,6 +202,13 @@ def open_services(settings: Settings, *, url: str | None = None) -> Services:
         password_wait=settings.login_queue_seconds,
     )
     vault = ContactVault(db)
+    documents = Documents(
+        DocumentStore(db),
+        open_blobs(settings.data_dir, settings.documents_url, settings.s3_endpoint_url),
+        settings.document_max_bytes,
+        timedelta(hours=settings.document_orphan_hours),
+    )
+    app.document_catalog = documents.store
     watcher = PositionWatcher(url, [v.name for v in views.all()])
     watcher.start()
     watcher.ready.wait(10)
@@ -207,7 +223,8 @@ def open_services(settings: Settings, *, url: str | None = None) -> Services:
         idempotency=IdempotencyStore(db, ttl=timedelta(hours=settings.idempotency_ttl_hours)),
         signer=load_or_create_signer(settings.signing_key_path, settings.audit_origin),
         watcher=watcher,
-        queries=build_queries(app, views, security_store, vault, settings),
+        queries=build_queries(app, views, security_store, vault, settings, documents),
+        documents=documents,
         embedded=embedded,
     )
     app.on_recorded = services.own_writes.note  # each caller's last write, read-your-writes

@@ -91,15 +91,17 @@ class MarketplaceBase(Application[UUID]):
         command: Callable[[A], tuple[Aggregate, ...] | None],
         if_match: int | None = None,
         authorize: Callable[[A], None] | None = None,
+        side_effects: Callable[[A], list[SideEffect]] | None = None,
     ) -> Outcome[A]:
         """Load, check If-Match, run the command, save; retried on a concurrent write.
+        `side_effects`, given the changed aggregate, names statements for the same transaction.
 
         Writers to one aggregate inside this process take turns (striped locks, so only one
         of them holds a connection while waiting), and across processes they queue on a
         PostgreSQL advisory lock; a conflict with anyone else is retried.
         """
         with _STRIPES[hash(aggregate_id) % len(_STRIPES)]:
-            return self._change(cls, aggregate_id, what, command, if_match, authorize)
+            return self._change(cls, aggregate_id, what, command, if_match, authorize, side_effects)
 
     def _change(
         self,
@@ -109,6 +111,7 @@ class MarketplaceBase(Application[UUID]):
         command: Callable[[A], tuple[Aggregate, ...] | None],
         if_match: int | None,
         authorize: Callable[[A], None] | None,
+        side_effects: Callable[[A], list[SideEffect]] | None = None,
     ) -> Outcome[A]:
         def attempt() -> Outcome[A] | None:
             aggregate = self._checkout(cls, aggregate_id, what)
@@ -130,7 +133,8 @@ class MarketplaceBase(Application[UUID]):
                     self.aggregates.put(aggregate)
                 raise  # otherwise it is left out of the cache: it may be half changed
             try:
-                position = self.record(aggregate, *others)
+                statements = side_effects(aggregate) if side_effects is not None else None
+                position = self.record(aggregate, *others, side_effects=statements)
             except IntegrityError:
                 return None
             self.aggregates.put(aggregate)

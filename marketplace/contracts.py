@@ -8,7 +8,8 @@ from uuid import UUID
 
 from aggregates.contract import Contract
 from aggregates.errors import ForbiddenError
-from marketplace.commands import A, MarketplaceBase, Outcome
+from marketplace.attachments import AttachmentGate, linked
+from marketplace.commands import A, Outcome
 
 CONTRACT = ("contract", "合同")
 
@@ -41,7 +42,7 @@ def party_only(by: UUID) -> Callable[[Contract], None]:
     return check
 
 
-class ContractUseCases(MarketplaceBase):
+class ContractUseCases(AttachmentGate):
     def get_contract(self, contract_id: UUID) -> Contract:
         return self.load(Contract, contract_id, CONTRACT)
 
@@ -66,6 +67,22 @@ class ContractUseCases(MarketplaceBase):
             for event in self.events.get(contract_id)
             if isinstance(event, Contract.Signed)
         }
+
+    def attach_contract_document(
+        self, contract_id: UUID, by: UUID, document_id: UUID, if_match: int | None = None
+    ) -> Outcome[Contract]:
+        """A party adds one of its documents to a drafted contract's terms (the digest
+        changes: signatures made before are void)."""
+        documents = self.own_documents(by, [document_id], "document_id")
+        return self.change(
+            Contract,
+            contract_id,
+            CONTRACT,
+            lambda c: c.attach_document(by, documents[0]),
+            if_match,
+            party_only(by),
+            linked("contract"),
+        )
 
     def cancel_contract(
         self, contract_id: UUID, by: UUID, reason: str, if_match: int | None = None

@@ -19,6 +19,7 @@ from aggregates.financing_need import FinancingNeed
 from aggregates.offer import Offer
 from aggregates.organization import Organization, OrganizationKind
 from aggregates.values import format_decimal
+from marketplace.attachments import AttachmentGate, linked
 from marketplace.commands import Outcome
 from marketplace.contracts import CONTRACT, DealOutcome
 from marketplace.organizations import ORGANIZATION, VerificationGate
@@ -65,7 +66,7 @@ def need_owner_only(by: UUID) -> Callable[[FinancingNeed], None]:
     return require_owner
 
 
-class FinancingUseCases(VerificationGate):
+class FinancingUseCases(VerificationGate, AttachmentGate):
     financing_response_days = 7  # the setting `MARKET_FINANCING_RESPONSE_DAYS` (bootstrap)
 
     def post_financing_need(
@@ -78,11 +79,13 @@ class FinancingUseCases(VerificationGate):
         product_type: str,
         region: str,
         respond_by: datetime | None = None,
+        documents: list[UUID] | None = None,
     ) -> Outcome[FinancingNeed]:
-        """Post a financing need for verified banks to answer."""
+        """Post a financing need for verified banks to answer, with up to ten documents."""
         self.require_verified_enterprise(owner_id)
         if respond_by is not None:
             check_deadline(respond_by, self.clock(), "respond_by")
+        attached = self.own_documents(owner_id, documents)
         need = FinancingNeed(
             owner_id=owner_id,
             amount=amount,
@@ -93,7 +96,10 @@ class FinancingUseCases(VerificationGate):
             region=region,
             respond_by=respond_by,
         )
-        return Outcome(need, need.version, self.record(need))
+        if attached:
+            need.attach_documents(attached)
+        position = self.record(need, side_effects=linked("financing_need")(need))
+        return Outcome(need, need.version, position)
 
     def get_financing_need(self, need_id: UUID) -> FinancingNeed:
         return self.load(FinancingNeed, need_id, NEED)

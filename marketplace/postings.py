@@ -10,10 +10,12 @@ from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate
 
-from aggregates.bid import Bid
+from aggregates.bid import Bid, require_no_active_bids
 from aggregates.contract import Contract, ContractKind, contract_id
 from aggregates.errors import ForbiddenError, InvalidValueError
 from aggregates.posting import Posting, Side, check_expiry, check_price_range
+from aggregates.posting_terms import require_open
+from marketplace.attachments import AttachmentGate, linked
 from marketplace.commands import Outcome
 from marketplace.contracts import DealOutcome
 from marketplace.exhibitions import check_deal_venue
@@ -46,28 +48,47 @@ def owner_only(by: UUID) -> Callable[[Posting], None]:
     return require_owner
 
 
-class PostingUseCases(VerificationGate):
-    def publish_posting(self, owner_id: UUID, **terms: Any) -> Outcome[Posting]:
-        """Publish a supply or demand posting."""
+class PostingUseCases(VerificationGate, AttachmentGate):
+    def publish_posting(
+        self, owner_id: UUID, documents: list[UUID] | None = None, **terms: Any
+    ) -> Outcome[Posting]:
+        """Publish a supply or demand posting, with up to ten of the owner's documents."""
         self.require_verified_enterprise(owner_id)
         check_price_range(terms.get("price_min"), terms.get("price_max"))
         check_expiry(terms["expires_at"], self.clock())
+        attached = self.own_documents(owner_id, documents)
         posting = Posting(owner_id=owner_id, **terms)
-        position = self.record(posting)
+        if attached:
+            posting.attach_documents(attached)
+        position = self.record(posting, side_effects=linked("posting")(posting))
         return Outcome(posting, posting.version, position)
 
     def get_posting(self, posting_id: UUID) -> Posting:
         return self.load(Posting, posting_id, POSTING)
 
     def revise_posting(
-        self, posting_id: UUID, by: UUID, changes: dict[str, Any], if_match: int | None = None
+        self,
+        posting_id: UUID,
+        by: UUID,
+        changes: dict[str, Any],
+        if_match: int | None = None,
+        documents: list[UUID] | None = None,
     ) -> Outcome[Posting]:
-        """Change a posting's terms while no bid is active."""
+        """Change a posting's terms, or the documents attached (given: exactly those), while
+        no bid is active."""
+        attached = None if documents is None else self.own_documents(by, documents)
 
         def revise(posting: Posting) -> None:
-            posting.revise(changes, self.clock())
+            if changes:
+                posting.revise(changes, self.clock())
+            if attached is not None:
+                require_open(posting.status, posting.expires_at, self.clock())
+                require_no_active_bids(posting.active_bids)
+                posting.replace_documents(attached)
 
-        return self.change(Posting, posting_id, POSTING, revise, if_match, owner_only(by))
+        return self.change(
+            Posting, posting_id, POSTING, revise, if_match, owner_only(by), linked("posting")
+        )
 
     def withdraw_posting(
         self, posting_id: UUID, by: UUID, if_match: int | None = None

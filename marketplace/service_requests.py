@@ -15,6 +15,7 @@ from aggregates.organization import Organization, OrganizationKind
 from aggregates.service_product import ServiceProduct
 from aggregates.service_product_terms import ACTIVE
 from aggregates.service_request import ServiceRequest
+from marketplace.attachments import AttachmentGate, linked
 from marketplace.commands import Outcome
 from marketplace.organizations import ORGANIZATION, VerificationGate
 
@@ -34,16 +35,22 @@ class ServiceDeadlines:
         return start + timedelta(hours=self.resolve_hours[urgency])
 
 
-class ServiceRequestUseCases(VerificationGate):
+class ServiceRequestUseCases(VerificationGate, AttachmentGate):
     service_deadlines = ServiceDeadlines()
 
     def submit_service_request(
-        self, enterprise_id: UUID, *, product_id: UUID | None, **terms: Any
+        self,
+        enterprise_id: UUID,
+        *,
+        product_id: UUID | None,
+        documents: list[UUID] | None = None,
+        **terms: Any,
     ) -> Outcome[ServiceRequest]:
         """An enterprise asks for help; with `product_id` the product's provider gets it at once.
         `terms`: category (None: the product's), title, description, urgency, region (None:
         the enterprise's)."""
         self.require_verified_enterprise(enterprise_id)
+        attached = self.own_documents(enterprise_id, documents)
         if terms.get("region") is None:
             terms["region"] = self.load(Organization, enterprise_id, ORGANIZATION).region
         product = self._orderable_product(product_id, terms.get("category"))
@@ -56,7 +63,10 @@ class ServiceRequestUseCases(VerificationGate):
         if product is not None:
             accept_by = now + timedelta(hours=product.response_hours)
             request.dispatch(product.provider_id, accept_by, None, None, now)
-        return Outcome(request, request.version, self.record(request))
+        if attached:
+            request.attach_documents(attached)
+        position = self.record(request, side_effects=linked("service_request")(request))
+        return Outcome(request, request.version, position)
 
     def _orderable_product(
         self, product_id: UUID | None, category: str | None
@@ -134,9 +144,16 @@ class ServiceRequestUseCases(VerificationGate):
         return self._act(request_id, lambda r, now: r.return_(provider_id, reason, now))
 
     def add_service_request_note(
-        self, request_id: UUID, author_id: UUID, author_kind: str, text: str
+        self,
+        request_id: UUID,
+        author_id: UUID,
+        author_kind: str,
+        text: str,
+        documents: list[UUID] | None = None,
     ) -> Outcome[ServiceRequest]:
-        """The enterprise, the current provider or an operator writes a note."""
+        """The enterprise, the current provider or an operator writes a note, with up to ten
+        of its documents (each recorded with the note's version)."""
+        attached = self.own_documents(author_id, documents)
 
         def authorize(request: ServiceRequest) -> None:
             if author_kind == OrganizationKind.ENTERPRISE:
@@ -148,7 +165,22 @@ class ServiceRequestUseCases(VerificationGate):
                     "only the parties and operators write notes", "只有诉求双方和平台运营方可以留言"
                 )
 
-        return self._act(request_id, lambda r, now: r.add_note(author_id, text, now), authorize)
+        def note(request: ServiceRequest, now: datetime) -> None:
+            request.add_note(author_id, text, now)
+            if attached:
+                request.attach_documents(attached, note_version=request.version)
+
+        if not attached:
+            return self._act(request_id, note, authorize)
+        return self.change(
+            ServiceRequest,
+            request_id,
+            SERVICE_REQUEST,
+            lambda request: note(request, self.clock()),
+            None,
+            authorize,
+            linked("service_request"),
+        )
 
     def resolve_service_request(
         self, request_id: UUID, provider_id: UUID, summary: str

@@ -104,6 +104,20 @@ class Settings(BaseSettings):
         default=1.0, gt=0, description="pause before the projections reconnect to the database"
     )
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+    document_max_bytes: int = Field(
+        default=20 * 1024 * 1024, ge=1, description="largest document upload (POST /documents)"
+    )
+    documents_url: str | None = Field(
+        default=None,
+        pattern=r"^s3://[^/]+(/.*)?$",
+        description="s3://bucket/prefix: documents in S3-compatible storage (default: data_dir)",
+    )
+    s3_endpoint_url: str | None = Field(
+        default=None, description="S3-compatible endpoint (credentials: the standard AWS_* vars)"
+    )
+    document_orphan_hours: float = Field(
+        default=24.0, gt=0, description="uploads attached to nothing are deleted after this"
+    )
     idempotency_ttl_hours: float = Field(
         default=24.0, gt=0, description="how long an Idempotency-Key's answer is kept"
     )

@@ -9,7 +9,7 @@ from uuid import UUID
 from psycopg.rows import dict_row
 from psycopg.sql import SQL, Composed
 
-from aggregates.contract import Contract, contract_digest
+from aggregates.contract import Contract, contract_digest, contract_documents
 from projections.engine import View
 from projections.pages import Page, fetch_page
 from projections.rows import Rows
@@ -46,7 +46,13 @@ class ContractsView(View):
     name = "contracts"
     version = 2  # signers
     tables = (CONTRACTS,)
-    event_classes = (Contract.Drafted, Contract.Signed, Contract.Cancelled, Contract.Completed)
+    event_classes = (
+        Contract.Drafted,
+        Contract.Signed,
+        Contract.Cancelled,
+        Contract.Completed,
+        Contract.DocumentsAttached,
+    )
     schema = (
         CONTRACTS.create,
         SQL("CREATE INDEX IF NOT EXISTS contracts_parties_idx ON contracts USING gin (party_ids)"),
@@ -102,6 +108,26 @@ class ContractsView(View):
             signers=signers,
             status="signed" if everyone else row["status"],
             signed_at=event.signed_at if everyone else None,
+            version=event.originator_version,
+        )
+
+    @fold.register
+    def _(self, event: Contract.DocumentsAttached, rows: Rows, position: int) -> None:
+        """New terms, so a new digest; every signature made before is void."""
+        row = rows.get("contracts", event.originator_id)
+        if row is None:
+            return
+        listed = [*row["terms"].get("documents", []), *contract_documents(event.documents)]
+        terms = {**row["terms"], "documents": listed}
+        amount = str(row["amount"])
+        digest = contract_digest(row["kind"], row["parties"], terms, amount, row["currency"])
+        rows.update(
+            "contracts",
+            event.originator_id,
+            terms=terms,
+            digest=digest,
+            signatures={},
+            signers={},
             version=event.originator_version,
         )
 

@@ -12,6 +12,7 @@ from aggregates.contract import Contract
 from api.deps import (
     AuditLogDep,
     ContractQueriesDep,
+    DocumentQueriesDep,
     IfMatch,
     MarketplaceDep,
     OrganizationQueriesDep,
@@ -36,6 +37,7 @@ from api.schemas.contracts import (
     ContractSign,
     ContractWritten,
 )
+from api.schemas.documents import DocumentAttach
 from api.schemas.mapping import answer, written
 from marketplace.application import Marketplace
 from marketplace.commands import Outcome
@@ -89,6 +91,7 @@ def contract_written(outcome: Outcome[Contract], app: Marketplace) -> ContractWr
 def read_contracts(
     caller: SignedIn,
     contracts: ContractQueriesDep,
+    documents: DocumentQueriesDep,
     kind: Literal["sale", "loan"] | None = None,
     status: Literal["drafted", "signed", "completed", "cancelled"] | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
@@ -101,8 +104,9 @@ def read_contracts(
         page = contracts.list_contracts(
             caller, kind=kind, status=status, limit=limit, cursor=cursor
         )
+        rows = documents.with_documents(page.items)
         return ListOf[ContractPublic](
-            items=[contract_public(r) for r in page.items], next_cursor=page.next_cursor
+            items=[contract_public(r) for r in rows], next_cursor=page.next_cursor
         )
 
     if fmt is not None:
@@ -113,10 +117,14 @@ def read_contracts(
 
 @router.get("/{contract_id}", dependencies=[fresh(ContractsView)])
 def read_contract(
-    contract_id: UUID, caller: SignedIn, contracts: ContractQueriesDep
+    contract_id: UUID,
+    caller: SignedIn,
+    contracts: ContractQueriesDep,
+    documents: DocumentQueriesDep,
 ) -> ContractPublic:
-    """One contract, for its parties, operators and auditors."""
-    return contract_public(contracts.contract(caller, contract_id))
+    """One contract with its documents, for its parties, operators and auditors."""
+    row = contracts.contract(caller, contract_id)
+    return contract_public(documents.with_documents([row])[0])
 
 
 @router.get(
@@ -178,4 +186,20 @@ def complete_contract(
 ) -> ContractWritten:
     """The buyer or lender confirms a signed contract was carried out."""
     outcome = app.complete_contract(contract_id, caller.id, expected_version)
+    return contract_written(outcome, app)
+
+
+@router.post("/{contract_id}/documents")
+def attach_contract_document(
+    contract_id: UUID,
+    body: DocumentAttach,
+    caller: SignedIn,
+    app: MarketplaceDep,
+    expected_version: IfMatch,
+) -> ContractWritten:
+    """A party attaches one of its uploads while the contract is drafted: its hash and name
+    join `terms.documents`, so the digest changes and earlier signatures are void."""
+    outcome = app.attach_contract_document(
+        contract_id, caller.id, body.document_id, expected_version
+    )
     return contract_written(outcome, app)

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from aggregates.errors import ForbiddenError
 from aggregates.financing_need import FinancingNeed
 from api.deps import (
+    DocumentQueriesDep,
     Enterprise,
     FinancingQueriesDep,
     IfMatch,
@@ -103,6 +104,7 @@ def create_need(
 def read_needs(
     caller: NeedReader,
     financing: FinancingQueriesDep,
+    documents: DocumentQueriesDep,
     product_type: ProductTypeName | None = None,
     region: Annotated[RegionPrefixIn | None, Query(description="prefix: 33 = Zhejiang")] = None,
     status: NeedStatusName | None = None,
@@ -128,8 +130,9 @@ def read_needs(
             limit=limit,
             cursor=cursor,
         )
+        rows = documents.with_documents(page.items)
         return ListOf[NeedPublic](
-            items=[need_public(r, caller) for r in page.items], next_cursor=page.next_cursor
+            items=[need_public(r, caller) for r in rows], next_cursor=page.next_cursor
         )
 
     if fmt is not None:
@@ -139,9 +142,16 @@ def read_needs(
 
 
 @router.get("/{need_id}", dependencies=[fresh(FinancingBoardView, OrganizationsView)])
-def read_need(need_id: UUID, caller: NeedReader, financing: FinancingQueriesDep) -> NeedPublic:
-    """One need with its offer count and first offer time (never the offers' terms)."""
-    return need_public(financing.need(caller, need_id), caller)
+def read_need(
+    need_id: UUID,
+    caller: NeedReader,
+    financing: FinancingQueriesDep,
+    documents: DocumentQueriesDep,
+) -> NeedPublic:
+    """One need with its offer count, first offer time (never the offers' terms) and
+    documents."""
+    row = financing.need(caller, need_id)
+    return need_public(documents.with_documents([row])[0], caller)
 
 
 @router.post("/{need_id}/withdraw")

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Body, Query
 
 from aggregates.errors import ForbiddenError
 from api.deps import (
+    DocumentQueriesDep,
     MarketplaceDep,
     MaybeSignedIn,
     Operator,
@@ -19,6 +20,7 @@ from api.deps import (
     fresh,
 )
 from api.schemas.common import ListOf, Moderation
+from api.schemas.documents import AttachedWritten, DocumentAttach
 from api.schemas.mapping import answer, written
 from api.schemas.organizations import (
     ContactErased,
@@ -78,6 +80,7 @@ def create_organization(body: OrganizationCreate, app: MarketplaceDep) -> Organi
 @router.get("", dependencies=[StaffOnly, fresh(OrganizationsView)])
 def read_organizations(
     organizations: OrganizationQueriesDep,
+    documents: DocumentQueriesDep,
     kind: Literal["enterprise", "bank", "provider", "operator", "auditor"] | None = None,
     verified: bool | None = None,
     q: Annotated[
@@ -91,8 +94,9 @@ def read_organizations(
     page = organizations.list_organizations(
         kind=kind, verified=verified, q=q, limit=limit, cursor=cursor
     )
+    rows = documents.with_documents(page.items)
     return ListOf[OrganizationListed](
-        items=[answer(OrganizationListed, row) for row in page.items], next_cursor=page.next_cursor
+        items=[answer(OrganizationListed, row) for row in rows], next_cursor=page.next_cursor
     )
 
 
@@ -103,6 +107,16 @@ def read_own_organization(
     """The signed-in organization's full profile: contact data (null once erased) and the
     reason of a rejected verification."""
     return _full(organizations.own_profile(principal))
+
+
+@router.post("/me/documents")
+def attach_own_document(
+    body: DocumentAttach, principal: SignedIn, app: MarketplaceDep
+) -> AttachedWritten:
+    """File one of the organization's uploads with it (e.g. a business licence for
+    verification); it and staff see it on its profile."""
+    outcome = app.attach_organization_document(principal.id, body.document_id)
+    return written(AttachedWritten, outcome)
 
 
 @router.patch("/me")

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query
 from aggregates.bid import BidStatus
 from aggregates.posting import Posting
 from api.deps import (
+    DocumentQueriesDep,
     Enterprise,
     IfMatch,
     MarketplaceDep,
@@ -52,6 +53,7 @@ def create_posting(body: PostingCreate, owner: Enterprise, app: MarketplaceDep) 
 @router.get("", dependencies=[fresh(ListingsView, OrganizationsView, ContractsView)])
 def read_postings(
     postings: PostingQueriesDep,
+    documents: DocumentQueriesDep,
     caller: MaybeSignedIn,
     side: Literal["supply", "demand"] | None = None,
     category: Annotated[CategoryIn | None, Query()] = None,
@@ -84,19 +86,24 @@ def read_postings(
         cursor=cursor,
         sort=sort,
     )
+    rows = documents.with_documents(page.items)
     return ListOf[PostingPublic](
-        items=[answer(PostingPublic, r) for r in page.items], next_cursor=page.next_cursor
+        items=[answer(PostingPublic, r) for r in rows], next_cursor=page.next_cursor
     )
 
 
 @router.get("/{posting_id}", dependencies=[fresh(ListingsView, OrganizationsView, ContractsView)])
 def read_posting(
-    posting_id: UUID, postings: PostingQueriesDep, caller: MaybeSignedIn
+    posting_id: UUID,
+    postings: PostingQueriesDep,
+    documents: DocumentQueriesDep,
+    caller: MaybeSignedIn,
 ) -> PostingPublic:
     """One posting; everyone may see it and its bid count, never the bids' prices; the parties
     of its sale contract see the contract's id. A removed posting only its owner, its bidders
     and staff, with the reason."""
-    return answer(PostingPublic, postings.posting_for(caller or ANONYMOUS, posting_id))
+    row = postings.posting_for(caller or ANONYMOUS, posting_id)
+    return answer(PostingPublic, documents.with_documents([row])[0])
 
 
 @router.patch("/{posting_id}")
@@ -109,7 +116,8 @@ def update_posting(
 ) -> PostingWritten:
     """Revise a posting's terms while it has no active bid."""
     changes = body.model_dump(exclude_unset=True)
-    outcome = app.revise_posting(posting_id, owner.id, changes, expected_version)
+    documents = changes.pop("documents", None)
+    outcome = app.revise_posting(posting_id, owner.id, changes, expected_version, documents)
     return posting_written(outcome, owner.name)
 
 

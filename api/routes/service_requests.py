@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Response
 
 from aggregates.service_request import ServiceRequest
 from api.deps import (
+    DocumentQueriesDep,
     Enterprise,
     MarketplaceDep,
     Operator,
@@ -20,6 +21,7 @@ from api.deps import (
 )
 from api.exports import EXPORTABLE, FormatQuery, every_page, export
 from api.schemas.common import ListOf, RegionPrefixIn
+from api.schemas.documents import DocumentRef
 from api.schemas.mapping import answer, party
 from api.schemas.service_requests import (
     DispatchCreate,
@@ -100,6 +102,7 @@ def create_service_request(
 def read_service_requests(
     caller: SignedIn,
     requests: ServiceRequestQueriesDep,
+    documents: DocumentQueriesDep,
     status: RequestStatusName | None = None,
     category: ServiceCategoryName | None = None,
     provider: UUID | None = None,
@@ -125,8 +128,9 @@ def read_service_requests(
             limit=limit,
             cursor=cursor,
         )
+        rows = documents.with_documents(page.items)
         return ListOf[ServiceRequestPublic](
-            items=[_public(row) for row in page.items], next_cursor=page.next_cursor
+            items=[_public(row) for row in rows], next_cursor=page.next_cursor
         )
 
     if fmt is not None:
@@ -137,10 +141,15 @@ def read_service_requests(
 
 @router.get("/{request_id}", dependencies=[READS])
 def read_service_request(
-    request_id: UUID, caller: SignedIn, requests: ServiceRequestQueriesDep
+    request_id: UUID,
+    caller: SignedIn,
+    requests: ServiceRequestQueriesDep,
+    documents: DocumentQueriesDep,
 ) -> ServiceRequestRead:
-    """One request with its timeline, for its enterprise, its provider and staff."""
+    """One request with its timeline and documents, for its enterprise, its provider and
+    staff."""
     row, steps = requests.request(caller, request_id)
+    documents.with_documents([row])
     result: ServiceRequestRead = _public(
         row, ServiceRequestRead, timeline=[_step(s) for s in steps]
     )
@@ -184,14 +193,22 @@ def return_service_request(
 def create_service_request_note(
     request_id: UUID, body: NoteCreate, caller: SignedIn, app: MarketplaceDep
 ) -> NoteWritten:
-    """The enterprise, the provider or an operator adds a note."""
+    """The enterprise, the provider or an operator adds a note, with up to ten of its
+    documents."""
     assert caller.kind is not None
-    outcome = app.add_service_request_note(request_id, caller.id, caller.kind, body.text)
+    outcome = app.add_service_request_note(
+        request_id, caller.id, caller.kind, body.text, body.documents
+    )
+    request = outcome.aggregate
+    added = {str(d) for d in body.documents}
     return NoteWritten(
         request_id=str(request_id),
-        at=outcome.aggregate.noted_at,
+        at=request.noted_at,
         by=StepBy(id=str(caller.id), name=caller.name, kind=caller.kind),
         text=body.text,
+        documents=[
+            DocumentRef.model_validate(d) for d in request.documents if d["document_id"] in added
+        ],
         version=outcome.version,
         position=outcome.position,
     )

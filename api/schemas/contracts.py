@@ -14,6 +14,7 @@ from pydantic import (
 )
 
 from api.schemas.common import DecimalOut, ReauthPassword, Strict
+from api.schemas.documents import DocumentRef
 
 Digest = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
@@ -62,6 +63,9 @@ class ContractPublic(BaseModel):
     exhibition_id: str | None
     drafted_at: datetime
     version: int
+    documents: list[DocumentRef] = Field(
+        default_factory=list, description="attached documents; terms.documents holds their hashes"
+    )
 
 
 class ContractWritten(ContractPublic):

@@ -31,6 +31,7 @@ from api.schemas.common import (
     in_era,
     refusal,
 )
+from api.schemas.documents import DocumentIds, DocumentRef
 
 ProductTypeName = Literal[
     "credit_loan",
@@ -107,6 +108,7 @@ class NeedCreate(Strict):
     product_type: ProductTypeName
     region: RegionIn
     respond_by: DeadlineIn | None = Field(default=None, description="banks answer until then")
+    documents: DocumentIds = Field(default_factory=list)
 
 
 class NeedPublic(BaseModel):
@@ -131,6 +133,7 @@ class NeedPublic(BaseModel):
     )
     disbursed_at: datetime | None
     version: int
+    documents: list[DocumentRef] = Field(default_factory=list)
 
 
 class NeedWritten(NeedPublic):

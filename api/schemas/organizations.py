@@ -10,6 +10,7 @@ from pydantic import BaseModel, EmailStr, Field, ValidationInfo, field_validator
 from aggregates.errors import InvalidValueError
 from aggregates.service_categories import parse_service_categories
 from api.schemas.common import CategoryIn, CreditCodeIn, RegionIn, Strict, Written, refusal
+from api.schemas.documents import DocumentRef
 from marketplace.stores.security import LOGIN_PREFIX
 
 
@@ -108,6 +109,9 @@ class OrganizationProfile(OrganizationPublic):
     suspended: bool
     suspension_reason: str | None
     version: int
+    documents: list[DocumentRef] = Field(
+        default_factory=list, description="its own documents (a business licence …)"
+    )
 
 
 class ProfileWritten(OrganizationProfile, Written):
@@ -121,6 +125,7 @@ class OrganizationListed(OrganizationPublic):
     contact_erased: bool
     suspended: bool
     suspension_reason: str | None
+    documents: list[DocumentRef] = Field(default_factory=list)
 
 
 class OrganizationCreated(Written):

@@ -29,6 +29,7 @@ from api.schemas.common import (
     TimeIn,
     refusal,
 )
+from api.schemas.documents import DocumentIds, DocumentRef
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 Unit = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=16)]
@@ -47,6 +48,7 @@ class PostingCreate(Strict):
     currency: CurrencyIn = "CNY"
     region: RegionIn
     expires_at: TimeIn
+    documents: DocumentIds = Field(default_factory=list)
 
 
 class PostingUpdate(Strict):
@@ -57,8 +59,11 @@ class PostingUpdate(Strict):
     price_min: MoneyIn | None = None
     price_max: MoneyIn | None = None
     expires_at: TimeIn | None = None
+    documents: DocumentIds | None = Field(
+        default=None, description="the documents attached from now on (exactly these)"
+    )
 
-    @field_validator("title", "description", "quantity", "unit", "expires_at")
+    @field_validator("title", "description", "quantity", "unit", "expires_at", "documents")
     @classmethod
     def not_null(cls, value: object, info: ValidationInfo) -> object:
         """Runs only for fields that were sent, so the 422 names the field set to null."""
@@ -99,6 +104,7 @@ class PostingPublic(BaseModel):
     contract_id: str | None = Field(
         default=None, description="its sale contract, shown only to the contract's parties"
     )
+    documents: list[DocumentRef] = Field(default_factory=list)
 
 
 class PostingWritten(PostingPublic):

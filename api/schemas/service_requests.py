@@ -9,6 +9,7 @@ from uuid import UUID
 from pydantic import BaseModel, Field, StringConstraints
 
 from api.schemas.common import Party, RegionIn, Strict
+from api.schemas.documents import DocumentIds, DocumentRef
 from api.schemas.services import ServiceCategoryName
 
 Urgency = Literal["urgent", "timely", "general", "complex"]
@@ -35,6 +36,7 @@ class ServiceRequestCreate(Strict):
     product_id: UUID | None = Field(
         default=None, description="an active service product: its provider gets it at once"
     )
+    documents: DocumentIds = Field(default_factory=list)
 
 
 class DispatchCreate(Strict):
@@ -48,6 +50,7 @@ class ReturnCreate(Strict):
 
 class NoteCreate(Strict):
     text: LongText
+    documents: DocumentIds = Field(default_factory=list)
 
 
 class ResolveCreate(Strict):
@@ -104,6 +107,9 @@ class ServiceRequestPublic(BaseModel):
     overdue: Overdue
     satisfaction: int | None
     version: int
+    documents: list[DocumentRef] = Field(
+        default_factory=list, description="the request's and its notes' documents"
+    )
 
 
 class ServiceRequestRead(ServiceRequestPublic):
@@ -120,5 +126,6 @@ class NoteWritten(BaseModel):
     at: datetime
     by: StepBy
     text: str
+    documents: list[DocumentRef] = Field(default_factory=list)
     version: int
     position: int | None

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from marketplace.application import Marketplace
+from marketplace.documents.uploads import Documents
 from marketplace.queries.contracts import ContractQueries
+from marketplace.queries.documents import DocumentQueries
 from marketplace.queries.exhibitions import ExhibitionQueries
 from marketplace.queries.financing import FinancingQueries
 from marketplace.queries.notifications import NotificationQueries
@@ -43,6 +45,7 @@ class Queries:
     service_requests: ServiceRequestQueries
     policies: PolicyQueries
     notifications: NotificationQueries
+    documents: DocumentQueries
 
 
 def build_queries(
@@ -51,29 +54,35 @@ def build_queries(
     security: SecurityStore,
     vault: ContactVault,
     settings: Settings,
+    documents: Documents,
 ) -> Queries:
     days = settings.financing_response_days
 
     def clock() -> datetime:  # looked up on each call: tests move the application's clock
         return app.clock()
 
+    postings = PostingQueries(views.listings, views.bids, views.contracts, clock)
+    financing = FinancingQueries(
+        views.financing_needs, views.financing_offers, views.bank_products, clock, days
+    )
+    contracts = ContractQueries(views.contracts)
+    service_requests = ServiceRequestQueries(views.service_requests)
     return Queries(
-        postings=PostingQueries(views.listings, views.bids, views.contracts, clock),
-        financing=FinancingQueries(
-            views.financing_needs, views.financing_offers, views.bank_products, clock, days
-        ),
+        postings=postings,
+        financing=financing,
         exhibitions=ExhibitionQueries(views.exhibitions, views.signups, clock),
-        contracts=ContractQueries(views.contracts),
+        contracts=contracts,
         organizations=OrganizationQueries(
             views.organizations, security, vault, app.get_organization
         ),
         stats=StatsQueries(views.stats, clock, days),
         services=ServiceQueries(views.service_products),
-        service_requests=ServiceRequestQueries(views.service_requests),
+        service_requests=service_requests,
         policies=PolicyQueries(
             views.policies, views.organizations, PolicyReads(security.db), clock
         ),
         notifications=NotificationQueries(
             views.notifications, NotificationReads(security.db), clock
         ),
+        documents=DocumentQueries(documents, postings, financing, service_requests, contracts),
     )

@@ -17,7 +17,8 @@ banks. The policy, by aggregate:
 - ServiceRequest: only its enterprise and the provider the event names (the one it is
   dispatched to at that step; each event carries it), and staff; nobody else learns anything.
 - Contract: only its parties. Organization: `{kind, name}` publicly, the rest to itself; the
-  sealed contact never; a suspension or reinstatement only to itself. BankProduct,
+  sealed contact never; a suspension or reinstatement only to itself. Attached documents
+  follow their subject (a posting's publicly, an organization's to itself). BankProduct,
   ServiceProduct, Policy: public. Anything else: staff only.
 """
 
@@ -80,6 +81,8 @@ def _public(event: Any, directory: Directory) -> Visibility:
 
 for _cls in (
     Posting.Revised,
+    Posting.DocumentsAttached,
+    Posting.DocumentsDetached,
     Posting.Withdrawn,
     Posting.Expired,
     Exhibition.Scheduled,
@@ -154,6 +157,7 @@ def _sealed_bid(event: Any, parties: set[UUID | None], shared: dict[str, Any]) -
 
 
 @_visibility.register(FinancingNeed.Posted)
+@_visibility.register(FinancingNeed.DocumentsAttached)
 @_visibility.register(FinancingNeed.Withdrawn)
 @_visibility.register(FinancingNeed.Expired)
 @_visibility.register(FinancingNeed.BecameOverdue)  # the board shows overdue to banks too
@@ -216,6 +220,7 @@ def _(event: Contract.Drafted, directory: Directory) -> Visibility:
 
 
 @_visibility.register(Contract.Signed)
+@_visibility.register(Contract.DocumentsAttached)
 @_visibility.register(Contract.Cancelled)
 @_visibility.register(Contract.Completed)
 def _contract(event: Any, directory: Directory) -> Visibility:
@@ -230,6 +235,7 @@ def _(event: Organization.Registered, directory: Directory) -> Visibility:
 
 
 @_visibility.register(Organization.Suspended)
+@_visibility.register(Organization.DocumentsAttached)
 @_visibility.register(Organization.Reinstated)
 @_visibility.register(Organization.ProfileChanged)
 def _suspension(event: Any, directory: Directory) -> Visibility:
@@ -250,5 +256,6 @@ def _service_request(event: Any, directory: Directory) -> Visibility:
 
 _R = ServiceRequest
 for _step in (_R.Submitted, _R.Dispatched, _R.Accepted, _R.Returned, _R.NoteAdded, _R.Resolved,
-              _R.FeedbackGiven, _R.Withdrawn, _R.Overdue, _R.Closed):  # fmt: skip
+              _R.FeedbackGiven, _R.Withdrawn, _R.Overdue, _R.Closed,
+              _R.DocumentsAttached):  # fmt: skip
     _visibility.register(_step, _service_request)

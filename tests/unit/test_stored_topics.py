@@ -72,6 +72,18 @@ STORED = {
         "BidAccepted",
     ],
 }
+# Every aggregate that takes documents inherits the two events of `Attachable` as its own
+# (`Posting.DocumentsAttached`: stored under the subject's name; the mixin's are never stored).
+ATTACHMENTS = ["DocumentsAttached", "DocumentsDetached"]
+for _subject in (
+    "aggregates.attachments:Attachable",
+    "aggregates.contract:Contract",
+    "aggregates.financing_need:FinancingNeed",
+    "aggregates.organization:Organization",
+    "aggregates.posting:Posting",
+    "aggregates.service_request:ServiceRequest",
+):
+    STORED[_subject] = [*STORED.get(_subject, []), *ATTACHMENTS]
 
 TOPICS = [f"{aggregate}.{name}" for aggregate, names in STORED.items() for name in names]
 

@@ -7,6 +7,7 @@ import { el, field, heading, notice, onSubmit } from "../dom.js";
 import { t } from "../i18n.js";
 import { industryPicker, regionPicker } from "../pickers.js";
 import * as session from "../session.js";
+import { documentsSection } from "./account-documents.js";
 import { membersSection, section } from "./account-members.js";
 import { categoryChecks, chosenCategories } from "./services-shared.js";
 
@@ -98,6 +99,7 @@ export async function render(view) {
   }
   view.append(
     section("account-profile", "account.profile", [profileForm(profile, admin)]),
+    documentsSection(profile),
     section("account-password", "account.password", [passwordForm()]),
     await membersSection(admin),
   );

@@ -10,6 +10,7 @@ import { chineseCapitals, formatMoneyExact } from "../format.js";
 import { language, t } from "../i18n.js";
 import * as session from "../session.js";
 import { contractTitle, liveUpdates, organizationName, positionAfter, roleOf } from "./trade-common.js";
+import { contractDocuments } from "./contract-documents.js";
 import { exhibitionLink, partiesTable, sourceLink, termsList } from "./trade-contract-parts.js";
 
 /** Amounts in Chinese capitals (大写) are a Chinese convention: shown for CNY in Chinese. */
@@ -123,6 +124,7 @@ async function sections(contract, message, changed) {
     ]),
     panel("trade.contract.parties", "contract-parties", [parties]),
     panel("trade.contract.terms", "contract-terms", [termsList(contract)]),
+    contractDocuments(contract, message, changed),
     panel("trade.contract.digest", "contract-digest-title", [
       el("p", { className: "field__hint", text: t("trade.contract.digestHint") }),
       el("p", {}, [digest]),

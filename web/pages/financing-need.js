@@ -5,6 +5,7 @@
 
 import * as api from "../api.js";
 import { badge, debounce, el, fact, heading, link, money, notice, time } from "../dom.js";
+import { documentList } from "../documents.js";
 import { t, tCount } from "../i18n.js";
 import * as session from "../session.js";
 import * as stream from "../stream.js";
@@ -56,6 +57,7 @@ function summary(need, contract) {
       ...disbursed,
       contractFact(need, contract),
     ]),
+    documentList(need.documents),
   ];
 }
 

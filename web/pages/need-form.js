@@ -2,6 +2,7 @@
 
 import * as api from "../api.js";
 import { el, field, heading, notice, onSubmit } from "../dom.js";
+import { documentPicker } from "../documents.js";
 import { t } from "../i18n.js";
 import { regionPicker } from "../pickers.js";
 import { amountPreview, prefillRegion, productTypeOptions } from "./financing-shared.js";
@@ -21,6 +22,7 @@ function needBody(values) {
 
 export function render(view, { navigate }) {
   const message = notice();
+  const documents = documentPicker({ kind: "financial_statement" });
   const form = el("form", { className: "form financing-form", attrs: { id: "need-form", novalidate: "" } }, [
     amountPreview(
       field("amount", "financing.field.amountYuan", {
@@ -47,13 +49,15 @@ export function render(view, { navigate }) {
       type: "date",
       hintKey: "financing.form.respondByHint",
     }),
+    documents,
     el("div", { className: "form__actions" }, [
       el("button", { className: "button button--primary", text: t("financing.form.submit"), attrs: { type: "submit" } }),
       el("a", { className: "button", text: t("common.cancel"), attrs: { href: "#/financing" } }),
     ]),
   ]);
   onSubmit(form, message, async (values) => {
-    const need = await api.post("/financing-needs", needBody(values));
+    await documents.settled();
+    const need = await api.post("/financing-needs", { ...needBody(values), documents: documents.ids() });
     navigate(`#/financing/${encodeURIComponent(need.id)}`);
   });
   view.append(heading("financing.form.title"), el("p", { className: "financing-lead", text: t("financing.form.lead") }), message, form);

@@ -7,6 +7,7 @@
 import * as api from "../api.js";
 import { confirmed } from "../confirm.js";
 import { button, debounce, el, field, heading, notice, time } from "../dom.js";
+import { documentList } from "../documents.js";
 import { t } from "../i18n.js";
 import { pagedList } from "../paging.js";
 import * as session from "../session.js";
@@ -67,7 +68,7 @@ function row(organization, actions) {
     cell("creditCode", [el("code", { text: organization.credit_code })]),
     cell("region", [regionLabel(organization.region)]),
     cell("industry", [organization.industry ? categoryLabel(organization.industry) : "—"]),
-    cell("status", statusCell(organization)),
+    cell("status", [...statusCell(organization), documentList(organization.documents)]),
     cell("registeredAt", [time(organization.registered_at)]),
     cell("actions", actions ? [actions] : []),
   ]);

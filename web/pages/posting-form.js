@@ -5,6 +5,7 @@
 import * as api from "../api.js";
 import { el, field, heading, notice, onSubmit } from "../dom.js";
 import { industrySections } from "../divisions.js";
+import { documentPicker } from "../documents.js";
 import { t } from "../i18n.js";
 import { industryPicker, regionPicker } from "../pickers.js";
 import * as session from "../session.js";
@@ -134,8 +135,11 @@ export async function render(view, { params, query, navigate }) {
   }
   const initial = await initialValues(posting, query);
   const submitKey = editing ? "trade.form.saveRevision" : "trade.form.publish";
+  const documents = documentPicker({ kind: "product", existing: posting?.documents ?? [] });
+  const documentsBefore = documents.ids().join(",");
   const form = el("form", { className: "form trade-posting-form", attrs: { id: "posting-form", novalidate: "" } }, [
     ...fields(initial, editing),
+    documents,
     el("div", { className: "form__actions" }, [
       el("button", { className: "button button--primary", text: t(submitKey), attrs: { type: "submit" } }),
       el("a", {
@@ -146,12 +150,14 @@ export async function render(view, { params, query, navigate }) {
     ]),
   ]);
   onSubmit(form, message, async (values) => {
+    await documents.settled();
     if (!editing) {
-      const created = await api.post("/postings", createBody(values));
+      const created = await api.post("/postings", { ...createBody(values), documents: documents.ids() });
       navigate(`#/postings/${encodeURIComponent(created.id)}`);
       return;
     }
     const body = changes(values, initial);
+    if (documents.ids().join(",") !== documentsBefore) body.documents = documents.ids();
     if (Object.keys(body).length === 0) {
       message.say(t("trade.form.nothingChanged"), { error: true });
       return;

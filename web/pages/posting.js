@@ -5,6 +5,7 @@
 import * as api from "../api.js";
 import { confirmed } from "../confirm.js";
 import { act, badge, button, debounce, el, fact, heading, link, notice, time } from "../dom.js";
+import { documentList } from "../documents.js";
 import { t } from "../i18n.js";
 import * as session from "../session.js";
 import { categoryLabel, regionLabel } from "./public-labels.js";
@@ -34,6 +35,7 @@ function details(posting) {
     facts(posting),
     el("h4", { className: "trade-subtitle", text: t("trade.posting.description") }),
     description,
+    documentList(posting.documents),
   ]);
 }
 

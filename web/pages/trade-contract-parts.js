@@ -29,7 +29,7 @@ export async function partiesTable(contract) {
 
 const KNOWN_TERMS = [
   "title", "category", "quantity", "unit_price", "delivery_days",
-  "product_type", "purpose", "annual_rate", "term_months", "conditions",
+  "product_type", "purpose", "annual_rate", "term_months", "conditions", "documents",
 ];
 
 function termValue(name, value, terms, currency) {
@@ -49,6 +49,11 @@ function termValue(name, value, terms, currency) {
       return t("trade.terms.rate", { rate: value });
     case "term_months":
       return t("trade.terms.months", { months: value });
+    case "documents":
+      // what the digest covers: each attached file's name and SHA-256
+      return Array.isArray(value)
+        ? value.map((d) => `${d.filename} (SHA-256 ${String(d.sha256).slice(0, 16)}…)`).join("; ")
+        : String(value);
     default:
       return typeof value === "object" ? JSON.stringify(value) : String(value);
   }
