@@ -31,6 +31,7 @@ from marketplace.queries.viewer import Viewer
 from marketplace.settings import Settings
 from marketplace.status import projection_status
 from marketplace.stores.security import SecurityStore
+from marketplace.stores.webhooks import WebhookStore
 from projections.engine import View
 
 T = TypeVar("T")
@@ -69,6 +70,7 @@ PolicyQueriesDep = Annotated[PolicyQueries, _part(lambda s: s.queries.policies)]
 NotificationQueriesDep = Annotated[NotificationQueries, _part(lambda s: s.queries.notifications)]
 SettingsDep = Annotated[Settings, _part(lambda s: s.settings)]
 SecurityDep = Annotated[SecurityStore, _part(lambda s: s.security)]
+WebhooksDep = Annotated[WebhookStore, _part(lambda s: s.webhooks)]
 AuditLogDep = Annotated[
     AuditLog, _part(lambda s: AuditLog(s.db, s.app, s.signer, s.settings.audit_origin))
 ]

@@ -37,6 +37,7 @@ from api.routes import (
     stats,
     status,
     subscriptions,
+    webhooks,
 )
 from api.stream import live_stream
 from api.stream import router as stream_router
@@ -110,6 +111,7 @@ def create_app(services: Services | None = None, settings: Settings | None = Non
         policies,
         notifications,
         subscriptions,
+        webhooks,
         audit,
         ocds,
         stats,

@@ -33,7 +33,9 @@ from marketplace.stores.database import MIGRATION_LOCK_KEY, Database, recover_qu
 from marketplace.stores.idempotency import IdempotencyStore
 from marketplace.stores.personal_data import ContactVault
 from marketplace.stores.security import SecurityStore
+from marketplace.stores.webhooks import WebhookStore
 from marketplace.workers.scheduler import DeadlineScheduler
+from marketplace.workers.webhook_sender import WebhookSender
 from projections import engine
 from projections.catalog import Views, build_views
 from projections.engine import ProjectionRunner
@@ -41,6 +43,7 @@ from projections.failures import Retry
 from projections.freshness import PositionWatcher
 from projections.rebuild import outdated_views, rebuild
 from projections.text import warm_up
+from projections.webhook_outbox import SCHEMA as OUTBOX_SCHEMA
 
 log = logging.getLogger(__name__)
 
@@ -62,14 +65,17 @@ class Services:
     idempotency: IdempotencyStore
     signer: Signer
     queries: Queries
+    webhooks: WebhookStore
     own_writes: OwnWrites = field(default_factory=OwnWrites)
     runners: list[ProjectionRunner] = field(default_factory=list)
     scheduler: DeadlineScheduler | None = None
     checkpointer: Checkpointer | None = None
+    sender: WebhookSender | None = None
     embedded: EmbeddedPostgres | None = None
 
     def start_projections(self) -> None:
-        """Run the view runners and the deadline scheduler in this process."""
+        """Run the view runners, the deadline scheduler, the checkpointer and the webhook
+        sender in this process."""
         warm_up()
         self.runners = [
             ProjectionRunner(
@@ -92,14 +98,15 @@ class Services:
             self.settings.audit_origin,
             self.settings.checkpoint_interval_seconds,
         )
-        for thread in [*self.runners, self.scheduler, self.checkpointer]:
+        self.sender = WebhookSender(self.url, self.settings)
+        for thread in [*self.runners, self.scheduler, self.checkpointer, self.sender]:
             thread.start()
 
     def stop_projections(self) -> None:
         threads: list[Any] = [*self.runners]
-        threads += [t for t in (self.scheduler, self.checkpointer) if t is not None]
+        threads += [t for t in (self.scheduler, self.checkpointer, self.sender) if t is not None]
         _stop(threads)
-        self.runners, self.scheduler, self.checkpointer = [], None, None
+        self.runners, self.scheduler, self.checkpointer, self.sender = [], None, None, None
 
     def close(self) -> None:
         self.stop_projections()
@@ -146,6 +153,7 @@ def migrate(app: Marketplace, url: str) -> None:
                     *personal_data.SCHEMA,
                     *policy_reads.SCHEMA,
                     *notification_reads.SCHEMA,
+                    *OUTBOX_SCHEMA,
                     *idempotency.SCHEMA,
                     *audit_store.SCHEMA,
                     *audit_store.trigger_schema(EVENTS_TABLE),
@@ -207,6 +215,11 @@ def open_services(settings: Settings, *, url: str | None = None) -> Services:
         signer=load_or_create_signer(settings.signing_key_path, settings.audit_origin),
         watcher=watcher,
         queries=build_queries(app, views, security_store, vault, settings),
+        webhooks=WebhookStore(
+            db,
+            allowed_hosts=settings.webhook_hosts,
+            limit=settings.webhooks_per_organization,
+        ),
         embedded=embedded,
     )
     app.on_recorded = services.own_writes.note  # each caller's last write, read-your-writes
