@@ -3,10 +3,11 @@ projection process (`market project`, `market serve`).
 
 - In order per webhook: only a webhook's first pending delivery (by its notification's order)
   is ever tried, so a failing one holds the later ones until it is delivered or given up.
-- At least once: a delivery is locked (`FOR UPDATE SKIP LOCKED`) in a transaction that lasts
-  while it is posted and records the outcome. A crash mid-post rolls that back, and the same
-  delivery (same `Market-Delivery` id) is posted again; other processes skip a locked one, so
-  two never post it at the same time.
+- At least once: a webhook's first pending deliveries (up to BATCH) are locked (`FOR UPDATE
+  SKIP LOCKED`) in a transaction that lasts while they are posted, one after another, and
+  records how each went. A crash mid-post rolls that back, and the same deliveries (same
+  `Market-Delivery` ids) are posted again; other processes skip locked ones, and post nothing
+  of a webhook whose first pending delivery another holds, so two never post one at once.
 - A timeout, a refused target or an answer other than 2xx is a failure: tried again after
   `webhook_retry_seconds`, doubling up to `webhook_retry_max_seconds`, until
   `webhook_give_up_hours` after it was queued, then given up (recorded in the delivery log).
@@ -32,36 +33,39 @@ from marketplace.workers import Worker
 from projections.webhook_outbox import WEBHOOKS_CHANNEL, notification_document
 
 POLL = 1.0  # seconds between looks at the outbox when nothing wakes the sender
-IN_A_ROW = 100  # deliveries of one webhook before the others get their turn
+BATCH = 20  # deliveries of one webhook locked and posted in one transaction, one by one
+IN_A_ROW = 5  # batches of one webhook before the others get their turn
 ERROR_CHARS = 500
 
 Conn = psycopg.Connection[dict[str, Any]]
 
-_HEADS = (
-    "SELECT DISTINCT ON (webhook_id) id, next_attempt_at <= now() AS due"
-    " FROM webhook_deliveries WHERE next_attempt_at IS NOT NULL ORDER BY webhook_id, seq"
+_DUE = (  # the webhooks whose first pending delivery is due
+    "SELECT webhook_id FROM (SELECT DISTINCT ON (webhook_id) webhook_id, next_attempt_at"
+    " FROM webhook_deliveries WHERE next_attempt_at IS NOT NULL ORDER BY webhook_id, seq) h"
+    " WHERE next_attempt_at <= now()"
 )
-_NEXT = (
-    "SELECT id FROM webhook_deliveries WHERE webhook_id = %s AND next_attempt_at IS NOT NULL"
-    " AND next_attempt_at <= now() ORDER BY seq LIMIT 1"
-)
+# A webhook's first pending deliveries in order, those no other process has locked, each
+# with its webhook and its notification (as the inbox lists it), in one trip. They are posted
+# only while they run on from the first one (which another process may hold: then none is).
 _LOCK = (
-    "SELECT d.id, d.webhook_id, d.notification_id, d.attempts, w.url, w.secret"
-    " FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id"
-    " WHERE d.id = %s AND d.next_attempt_at IS NOT NULL AND d.next_attempt_at <= now()"
+    "WITH first AS (SELECT id, seq FROM webhook_deliveries WHERE webhook_id = %(webhook)s"
+    " AND next_attempt_at IS NOT NULL ORDER BY seq LIMIT %(batch)s)"
+    " SELECT d.id AS delivery_id, first.id = (SELECT id FROM first ORDER BY seq LIMIT 1)"
+    " AS is_first, d.next_attempt_at <= now() AS due, d.attempts, w.url, w.secret,"
+    " n.id, n.kind, n.position, n.created_at, n.action_required, n.done_at, n.due_at,"
+    " n.subject_type, n.subject_id, n.title_zh, n.title_en, r.read_at"
+    " FROM first JOIN webhook_deliveries d ON d.id = first.id"
+    " JOIN webhooks w ON w.id = d.webhook_id"
+    " LEFT JOIN notifications n ON n.id = d.notification_id"
+    " LEFT JOIN notification_reads r"
+    " ON r.notification_id = n.id AND r.organization_id = n.organization_id"
+    " WHERE d.next_attempt_at IS NOT NULL ORDER BY first.seq"
     " FOR UPDATE OF d SKIP LOCKED"
 )
-_FIRST = (  # is it still its webhook's first pending one?
-    "SELECT id FROM webhook_deliveries WHERE webhook_id = %s AND next_attempt_at IS NOT NULL"
-    " ORDER BY seq LIMIT 1"
-)
-_NOTIFICATION = (
-    "SELECT n.*, r.read_at FROM notifications n LEFT JOIN notification_reads r"
-    " ON r.notification_id = n.id AND r.organization_id = n.organization_id WHERE n.id = %s"
-)
 _DELIVERED = (
-    "UPDATE webhook_deliveries SET attempts = attempts + 1, status_code = %s, error = NULL,"
-    " delivered_at = now(), next_attempt_at = NULL WHERE id = %s"
+    "UPDATE webhook_deliveries SET attempts = attempts + 1, status_code = s.status,"
+    " error = NULL, delivered_at = now(), next_attempt_at = NULL"
+    " FROM unnest(%s::uuid[], %s::int[]) AS s (id, status) WHERE webhook_deliveries.id = s.id"
 )
 _FAILED = (
     "UPDATE webhook_deliveries SET attempts = attempts + 1, status_code = %(status)s,"
@@ -93,6 +97,9 @@ class WebhookSender(Worker):
             psycopg.connect(self.url, autocommit=True, row_factory=dict_row) as conn,
         ):
             lsn.execute(f"LISTEN {WEBHOOKS_CHANNEL}")
+            # An outcome lost in a crash only means that the delivery is posted again (at
+            # least once allows it): its commit need not wait for the disk.
+            conn.execute("SET synchronous_commit = off")
             while not self.stopping.is_set():
                 sent = self.send_due(conn)
                 self.succeeded()
@@ -101,67 +108,73 @@ class WebhookSender(Worker):
                         pass
 
     def send_due(self, conn: Conn) -> int:
-        """Try each webhook's due deliveries in order (up to IN_A_ROW each); how many tried."""
+        """Post each webhook's due deliveries in order (a few batches each); how many tried."""
         tried = 0
-        for head in conn.execute(_HEADS).fetchall():
-            delivery_id: uuid.UUID | None = head["id"] if head["due"] else None
+        for due in conn.execute(_DUE).fetchall():
             for _ in range(IN_A_ROW):
-                if delivery_id is None or self.stopping.is_set():
+                if self.stopping.is_set():
+                    return tried
+                count, delivered = self.attempt(conn, due["webhook_id"])
+                tried += count
+                if count < BATCH or not delivered:
                     break
-                outcome = self.attempt(conn, delivery_id)
-                if outcome is None:
-                    break
-                tried += 1
-                webhook_id, delivered = outcome
-                if not delivered:
-                    break
-                row = conn.execute(_NEXT, (webhook_id,)).fetchone()
-                delivery_id = row["id"] if row else None
         return tried
 
-    def attempt(self, conn: Conn, delivery_id: uuid.UUID) -> tuple[uuid.UUID, bool] | None:
-        """Post one delivery and record how it went: (its webhook, delivered); None when it is
-        not due, not first, or another process has it."""
+    def attempt(self, conn: Conn, webhook_id: uuid.UUID) -> tuple[int, bool]:
+        """Post the webhook's first pending deliveries, one after another until one fails,
+        and record how each went, in one transaction: (how many tried, all delivered)."""
         with conn.transaction():
-            found = conn.execute(_LOCK, (delivery_id,)).fetchone()
-            if found is None:
-                return None
-            first = conn.execute(_FIRST, (found["webhook_id"],)).fetchone()
-            if first is None or first["id"] != delivery_id:
-                return None
-            status, error = self._post(conn, found)
-            if error is None:
-                conn.execute(_DELIVERED, (status, delivery_id))
-                return found["webhook_id"], True
-            pause = min(self.first_pause * 2 ** found["attempts"], self.max_pause)
-            conn.execute(
-                _FAILED,
-                {
-                    "status": status,
-                    "error": error[:ERROR_CHARS],
-                    "give_up": self.give_up,
-                    "pause": timedelta(seconds=pause),
-                    "id": delivery_id,
-                },
-            )
-            return found["webhook_id"], False
+            found = conn.execute(_LOCK, {"webhook": webhook_id, "batch": BATCH}).fetchall()
+            if not found or not found[0]["is_first"]:
+                return 0, True  # none pending, or another process is posting its first
+            delivered: list[tuple[uuid.UUID, int]] = []
+            started = time.monotonic()
+            for row in found:
+                if not row["due"] or time.monotonic() - started > self.timeout:
+                    break
+                status, error = self._post(row["delivery_id"], row)
+                if error is not None:
+                    self._failed(conn, row, status, error)
+                    self._delivered(conn, delivered)
+                    return len(delivered) + 1, False
+                assert status is not None
+                delivered.append((row["delivery_id"], status))
+            self._delivered(conn, delivered)
+            return len(delivered), True
 
-    def _post(self, conn: Conn, delivery: dict[str, Any]) -> tuple[int | None, str | None]:
+    @staticmethod
+    def _delivered(conn: Conn, delivered: list[tuple[uuid.UUID, int]]) -> None:
+        if delivered:
+            conn.execute(_DELIVERED, ([d[0] for d in delivered], [d[1] for d in delivered]))
+
+    def _failed(self, conn: Conn, row: dict[str, Any], status: int | None, error: str) -> None:
+        pause = min(self.first_pause * 2 ** row["attempts"], self.max_pause)
+        conn.execute(
+            _FAILED,
+            {
+                "status": status,
+                "error": error[:ERROR_CHARS],
+                "give_up": self.give_up,
+                "pause": timedelta(seconds=pause),
+                "id": row["delivery_id"],
+            },
+        )
+
+    def _post(self, delivery_id: uuid.UUID, found: dict[str, Any]) -> tuple[int | None, str | None]:
         """(status, None) when delivered; (status or None, why) when not."""
-        row = conn.execute(_NOTIFICATION, (delivery["notification_id"],)).fetchone()
-        if row is None:
+        if found["kind"] is None:
             return None, "notification not found (its view is being rebuilt?)"
-        body = pydantic_core.to_json(notification_document(row))
+        body = pydantic_core.to_json(notification_document(found))
         try:
-            target = check_target(delivery["url"], self.allowed, self.resolver)
+            target = check_target(found["url"], self.allowed, self.resolver)
         except InvalidValueError as refused:
             return None, refused.en
         stamp = int(time.time())
         headers = {
             "Content-Type": "application/json",
             "User-Agent": "sme-marketplace-webhooks",
-            "Market-Delivery": str(delivery["id"]),
-            "Market-Signature": signature(delivery["secret"], stamp, body),
+            "Market-Delivery": str(delivery_id),
+            "Market-Signature": signature(found["secret"], stamp, body),
         }
         try:
             status = post(target, body, headers, self.timeout)

@@ -16,6 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from marketplace.bootstrap import Services
+from marketplace.workers.webhook_sender import WebhookSender
 from projections.rebuild import rebuild
 from tests.api.conftest import Account, sign_up
 from tests.api.helpers import API, bid, eventually, publish
@@ -204,3 +205,31 @@ def test_a_deleted_webhook_gets_nothing_more(client: TestClient) -> None:
         assert inbox, "the notification was made"
         time.sleep(1.0)
         assert receiver.all() == []
+
+
+def test_two_senders_never_post_a_delivery_twice(client: TestClient, services: Services) -> None:
+    """A second sender (as in a second projector) races the first for every delivery: each is
+    posted once, in order."""
+    extra = WebhookSender(services.url, services.settings)
+    extra.start()
+
+    def slow(delivery: str, seen: int) -> int:
+        time.sleep(0.02)
+        return 200
+
+    try:
+        owner = sign_up(client)
+        with receiving(slow) as receiver:
+            hook = register(client, owner, receiver.url, ["bid_received"])
+            posting = publish(client, owner)
+            for _ in range(8):
+                bid(client, sign_up(client), posting["id"])
+            assert eventually(lambda: settled(client, owner, hook, 8), timeout=30)
+            time.sleep(0.5)
+            got = receiver.all()
+    finally:
+        extra.stop()
+        extra.join(5)
+    assert len(got) == 8 and len({r.delivery for r in got}) == 8, got
+    positions = [json.loads(r.body)["position"] for r in got]
+    assert positions == sorted(positions)
