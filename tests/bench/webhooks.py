@@ -46,7 +46,6 @@ from tests.budgets import GENEROUS_BUDGETS  # noqa: E402
 from tests.support import organization_body, register_body, steel_terms  # noqa: E402
 from tests.webhook_receiver import receiving  # noqa: E402
 
-
 _watch: dict[str, psycopg.Connection[tuple[int]]] = {}
 
 
