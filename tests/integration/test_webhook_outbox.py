@@ -1,6 +1,7 @@
-"""At least once across a crash: a `market project` process killed (SIGKILL) while its webhook
-delivery is being answered posts the same delivery again once restarted; nothing is lost, and
-the delivery is recorded once, delivered."""
+"""The webhook outbox across crashes and rebuilds: a `market project` process killed (SIGKILL)
+while its webhook delivery is being answered posts the same delivery again once restarted
+(nothing lost; recorded once, delivered); a rebuild queues only what the live runner never saw,
+once."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from typing import Any
 from uuid import UUID
 
 from marketplace.bootstrap import Services
+from projections.rebuild import rebuild
 from tests.api.conftest import sign_up
 from tests.api.helpers import bid, publish
 from tests.services import QUICK, app_client, opened_services
@@ -97,3 +99,25 @@ def test_a_projector_killed_mid_delivery_posts_it_again(database_url: str, tmp_p
     assert len(got) == 2, got
     assert got[0].delivery == got[1].delivery == str(pending["id"])
     assert done["attempts"] == 1 and done["next_attempt_at"] is None
+
+
+def test_a_rebuild_queues_only_what_the_live_runner_never_saw(
+    database_url: str, tmp_path: Path
+) -> None:
+    """With no live runner, the events of a bid are folded by a rebuild's swap alone: their
+    notification is queued by it, once; a rebuild after that queues nothing again."""
+    settings = {**QUICK, "webhook_allow_hosts": "127.0.0.1"}
+    with (
+        opened_services(database_url, tmp_path / "data", **settings) as services,
+        app_client(services) as client,
+    ):
+        owner, bidder = sign_up(client), sign_up(client)
+        posting = publish(client, owner)  # before the webhook: never sent to it
+        services.webhooks.register(UUID(owner.id), "http://127.0.0.1:9/hooks", ["*"])
+        bid(client, bidder, posting["id"])
+        view = services.views.notifications
+        rebuild(services.app, services.url, [view])
+        queued = delivery_rows(services)
+        assert len(queued) == 1 and queued[0]["attempts"] == 0
+        rebuild(services.app, services.url, [view])
+        assert delivery_rows(services) == queued
