@@ -44,8 +44,8 @@ class _Pinned(http.client.HTTPConnection):
 class _PinnedTLS(http.client.HTTPSConnection):
     """https to the checked address, the certificate checked against the URL's host."""
 
-    def __init__(self, target: Target, timeout: float) -> None:
-        super().__init__(target.host, target.port, timeout=timeout, context=_TLS)
+    def __init__(self, target: Target, timeout: float, context: ssl.SSLContext) -> None:
+        super().__init__(target.host, target.port, timeout=timeout, context=context)
         self.address = target.address
 
     def connect(self) -> None:
@@ -54,10 +54,22 @@ class _PinnedTLS(http.client.HTTPSConnection):
         self.sock = context.wrap_socket(raw, server_hostname=self.host)
 
 
-def post(target: Target, body: bytes, headers: dict[str, str], timeout: float) -> int:
-    """POST `body` to the target; the answer's status. Raises `OSError` (timeouts included)
-    and `http.client.HTTPException` when there is no answer."""
-    connection: Any = (_PinnedTLS if target.scheme == "https" else _Pinned)(target, timeout)
+def post(
+    target: Target,
+    body: bytes,
+    headers: dict[str, str],
+    timeout: float,
+    *,
+    context: ssl.SSLContext = _TLS,
+) -> int:
+    """POST `body` to the target; the answer's status. Raises `OSError` (timeouts and TLS
+    failures included) and `http.client.HTTPException` when there is no answer. `context`:
+    the certificates trusted (the system's)."""
+    connection: Any = (
+        _PinnedTLS(target, timeout, context)
+        if target.scheme == "https"
+        else _Pinned(target, timeout)
+    )
     try:
         connection.request("POST", target.path, body=body, headers=headers)
         answer = connection.getresponse()
