@@ -102,7 +102,7 @@ export async function render(view) {
   const kinds = kindsField();
   const form = el("form", { className: "panel form webhook-form", attrs: { novalidate: "" } }, [
     el("h2", { text: t("webhooks.new") }),
-    field("url", "webhooks.url", { type: "url", hintKey: "webhooks.url.hint", attrs: { required: "", maxlength: "2000", inputmode: "url", placeholder: "https://" } }),
+    field("url", "webhooks.url", { type: "url", hintKey: "webhooks.url.hint", attrs: { required: "", maxlength: "2000", inputmode: "url" } }),
     kinds,
     el("button", { className: "button button--primary", text: t("webhooks.create"), attrs: { type: "submit" } }),
     message,
