@@ -33,6 +33,7 @@ from marketplace.queries.viewer import Viewer
 from marketplace.settings import Settings
 from marketplace.status import projection_status
 from marketplace.stores.security import SecurityStore
+from marketplace.stores.webhooks import WebhookStore
 from projections.engine import View
 
 T = TypeVar("T")
@@ -73,6 +74,7 @@ SettingsDep = Annotated[Settings, _part(lambda s: s.settings)]
 DocumentsDep = Annotated[Documents, _part(lambda s: s.documents)]
 DocumentQueriesDep = Annotated[DocumentQueries, _part(lambda s: s.queries.documents)]
 SecurityDep = Annotated[SecurityStore, _part(lambda s: s.security)]
+WebhooksDep = Annotated[WebhookStore, _part(lambda s: s.webhooks)]
 AuditLogDep = Annotated[
     AuditLog, _part(lambda s: AuditLog(s.db, s.app, s.signer, s.settings.audit_origin))
 ]

@@ -2,7 +2,8 @@
 
 Keys are 1–255 printable ASCII characters, scoped to the caller (the token's organization, or
 the client address when anonymous), the method and the path, and kept for
-`MARKET_IDEMPOTENCY_TTL_HOURS`. The record is written in the command's own transaction (see
+`MARKET_IDEMPOTENCY_TTL_HOURS`. An answer's `secret` (a new webhook's) is not kept: a replay
+omits it. The record is written in the command's own transaction (see
 `marketplace.stores.idempotency`), and the answer is kept before it is sent, so an acknowledged
 write is always replayed. `POST /sessions` ignores keys: a session token is never stored.
 """
@@ -106,7 +107,7 @@ class IdempotentRequests:
         if status < 500 and status not in NOT_RECORDED:
             start = next(m for m in messages if m["type"] == "http.response.start")
             content_type = dict(start.get("headers", [])).get(b"content-type", b"")
-            answer = b"".join(m.get("body", b"") for m in messages if "body" in m)
+            answer = _kept(b"".join(m.get("body", b"") for m in messages if "body" in m))
             await run_in_threadpool(
                 services.idempotency.complete, pending, status, content_type.decode(), answer
             )
@@ -127,6 +128,21 @@ def _caller(services: Services, scope: Scope, headers: dict[bytes, bytes]) -> st
 
 
 SECRET_FIELDS = frozenset({"password", "old_password", "new_password"})
+SHOWN_ONCE = "secret"  # of an answer (`POST /webhooks`): never kept, so a replay omits it
+
+
+def _kept(answer: bytes) -> bytes:
+    """The answer as kept for replays: a JSON object without its `secret`."""
+    if SHOWN_ONCE.encode() not in answer:
+        return answer
+    try:
+        document = json.loads(answer)
+    except ValueError:
+        return answer
+    if not isinstance(document, dict) or SHOWN_ONCE not in document:
+        return answer
+    del document[SHOWN_ONCE]
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def _replay(body: Body) -> Receive:

@@ -129,7 +129,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "industries": ("Industries", "适用行业"),
     "effective_from": ("Effective from", "生效日期"),
     "effective_until": ("Effective until", "失效日期"),
-    "url": ("Link to the official text", "原文链接"),
+    "url": ("Link (URL)", "链接地址"),  # a policy's official text, a webhook's target
+    # webhooks
+    "kinds": ("Notification kinds", "通知类型"),
+    "webhook_id": ("Webhook ID", "回调地址编号"),
     "active": ("In force only", "仅现行有效"),
     # documents
     "file": ("File", "文件"),

@@ -38,6 +38,7 @@ from api.routes import (
     stats,
     status,
     subscriptions,
+    webhooks,
 )
 from api.stream import live_stream
 from api.stream import router as stream_router
@@ -117,6 +118,7 @@ def create_app(services: Services | None = None, settings: Settings | None = Non
         policies,
         notifications,
         subscriptions,
+        webhooks,
         audit,
         ocds,
         stats,

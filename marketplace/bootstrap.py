@@ -37,8 +37,10 @@ from marketplace.stores.database import MIGRATION_LOCK_KEY, Database, recover_qu
 from marketplace.stores.idempotency import IdempotencyStore
 from marketplace.stores.personal_data import ContactVault
 from marketplace.stores.security import SecurityStore
+from marketplace.stores.webhooks import WebhookStore
 from marketplace.workers.document_purge import DocumentPurger
 from marketplace.workers.scheduler import DeadlineScheduler
+from marketplace.workers.webhook_sender import WebhookSender
 from projections import engine
 from projections.catalog import Views, build_views
 from projections.engine import ProjectionRunner
@@ -46,6 +48,7 @@ from projections.failures import Retry
 from projections.freshness import PositionWatcher
 from projections.rebuild import outdated_views, rebuild
 from projections.text import warm_up
+from projections.webhook_outbox import SCHEMA as OUTBOX_SCHEMA
 
 log = logging.getLogger(__name__)
 
@@ -68,15 +71,18 @@ class Services:
     signer: Signer
     queries: Queries
     documents: Documents
+    webhooks: WebhookStore
     own_writes: OwnWrites = field(default_factory=OwnWrites)
     runners: list[ProjectionRunner] = field(default_factory=list)
     scheduler: DeadlineScheduler | None = None
     checkpointer: Checkpointer | None = None
     purger: DocumentPurger | None = None
+    sender: WebhookSender | None = None
     embedded: EmbeddedPostgres | None = None
 
     def start_projections(self) -> None:
-        """Run the view runners and the deadline scheduler in this process."""
+        """Run the view runners, the deadline scheduler, the checkpointer and the webhook
+        sender in this process."""
         warm_up()
         self.runners = [
             ProjectionRunner(
@@ -100,14 +106,21 @@ class Services:
             self.settings.checkpoint_interval_seconds,
         )
         self.purger = DocumentPurger(self.documents)
-        for thread in [*self.runners, self.scheduler, self.checkpointer, self.purger]:
+        self.sender = WebhookSender(self.url, self.settings)
+        workers = [self.scheduler, self.checkpointer, self.purger, self.sender]
+        for thread in [*self.runners, *workers]:
             thread.start()
 
     def stop_projections(self) -> None:
         threads: list[Any] = [*self.runners]
-        threads += [t for t in (self.scheduler, self.checkpointer, self.purger) if t is not None]
+        threads += [
+            t
+            for t in (self.scheduler, self.checkpointer, self.purger, self.sender)
+            if t is not None
+        ]
         _stop(threads)
-        self.runners, self.scheduler, self.checkpointer, self.purger = [], None, None, None
+        self.runners, self.scheduler, self.checkpointer = [], None, None
+        self.purger, self.sender = None, None
 
     def close(self) -> None:
         self.stop_projections()
@@ -154,6 +167,7 @@ def migrate(app: Marketplace, url: str) -> None:
                     *personal_data.SCHEMA,
                     *policy_reads.SCHEMA,
                     *notification_reads.SCHEMA,
+                    *OUTBOX_SCHEMA,
                     *idempotency.SCHEMA,
                     *document_store.SCHEMA,
                     *audit_store.SCHEMA,
@@ -225,6 +239,11 @@ def open_services(settings: Settings, *, url: str | None = None) -> Services:
         watcher=watcher,
         queries=build_queries(app, views, security_store, vault, settings, documents),
         documents=documents,
+        webhooks=WebhookStore(
+            db,
+            allowed_hosts=settings.webhook_hosts,
+            limit=settings.webhooks_per_organization,
+        ),
         embedded=embedded,
     )
     app.on_recorded = services.own_writes.note  # each caller's last write, read-your-writes

@@ -147,6 +147,24 @@ class Settings(BaseSettings):
         le=4,
         description="live stream: how often each process checks its sockets' sessions (expiry)",
     )
+    webhook_allow_hosts: str = Field(
+        default="",
+        description="webhooks: comma-separated hosts that may be plain http and private,"
+        " loopback or link-local (e.g. 127.0.0.1 for a local receiver)",
+    )
+    webhooks_per_organization: int = Field(default=10, ge=1, description="webhooks: at most")
+    webhook_timeout_seconds: float = Field(
+        default=10.0, gt=0, description="webhooks: a delivery's answer must come in time"
+    )
+    webhook_retry_seconds: float = Field(
+        default=10.0, gt=0, description="webhooks: pause after a first failure (then doubling)"
+    )
+    webhook_retry_max_seconds: float = Field(
+        default=3600.0, gt=0, description="webhooks: the longest pause between two attempts"
+    )
+    webhook_give_up_hours: float = Field(
+        default=24.0, gt=0, description="webhooks: a delivery failing this long is given up"
+    )
     run_projections: bool = Field(
         default=True, description="run projections in the API process (off for --workers)"
     )
@@ -165,6 +183,12 @@ class Settings(BaseSettings):
         for part in filter(None, (p.strip() for p in value.split(","))):
             ipaddress.ip_network(part, strict=False)  # ValueError names the bad entry
         return value
+
+    @property
+    def webhook_hosts(self) -> frozenset[str]:
+        """`webhook_allow_hosts`, each lower-cased (IPv6 without brackets)."""
+        parts = (p.strip().strip("[]").lower() for p in self.webhook_allow_hosts.split(","))
+        return frozenset(p for p in parts if p)
 
     @property
     def signing_key_path(self) -> Path:

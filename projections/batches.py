@@ -120,16 +120,18 @@ def apply_batch(
     *,
     retry: Retry,
     announce: bool = True,
+    live: bool = True,
 ) -> int:
     """Fold the view's events past `after` and store `last` as its position, in one
-    transaction (a savepoint, inside one). If that fails, one event per transaction: an event
+    transaction (a savepoint, inside one); when `live` (not a rebuild), with what the view's
+    `committing` adds. If that fails, one event per transaction: an event
     that fails alone (and, if the error is transient, `retry.retries` more times) is recorded
     and skipped. Outages are raised.
     Returns the view's position: `last`, or a later one another runner or rebuild stored."""
     topics = view.topics()
     mine = [e for e in events if e[0] > after and e[1] in topics]
     try:
-        return _commit(conn, view, mine, after, last, announce)
+        return _commit(conn, view, mine, after, last, announce, live)
     except Exception as error:
         if not mine or is_outage(error, conn):
             raise
@@ -138,12 +140,18 @@ def apply_batch(
     position = after
     for event in mine:
         if event[0] > position:
-            position = _apply_one(conn, view, event, position, retry, announce)
-    return _commit(conn, view, [], position, max(last, position), announce)
+            position = _apply_one(conn, view, event, position, retry, announce, live)
+    return _commit(conn, view, [], position, max(last, position), announce, live)
 
 
 def _commit(
-    conn: Connection, view: View, events: Sequence[Decoded], after: int, last: int, announce: bool
+    conn: Connection,
+    view: View,
+    events: Sequence[Decoded],
+    after: int,
+    last: int,
+    announce: bool,
+    live: bool,
 ) -> int:
     with conn.transaction(), conn.cursor() as cur:
         # A view can always be rebuilt from the log, and rows and position are lost or
@@ -155,18 +163,26 @@ def _commit(
         rows = Rows(conn, view.tables)
         fold_events(view, rows, events, after)
         rows.flush(cur)
+        if live:
+            view.committing(cur, after, last)
         save_position(cur, view, last, announce=announce)
     return last
 
 
 def _apply_one(
-    conn: Connection, view: View, event: Decoded, after: int, retry: Retry, announce: bool
+    conn: Connection,
+    view: View,
+    event: Decoded,
+    after: int,
+    retry: Retry,
+    announce: bool,
+    live: bool,
 ) -> int:
     position, topic, _ = event
     attempt = 0
     while True:
         try:
-            return _commit(conn, view, [event], after, position, announce)
+            return _commit(conn, view, [event], after, position, announce, live)
         except Exception as failure:
             if is_outage(failure, conn):
                 raise

@@ -92,6 +92,12 @@ class View(ABC):
     def fold(self, event: Any, rows: Rows, position: int) -> None:
         """Apply one event (dispatched on its type) to the rows."""
 
+    def committing(self, cur: psycopg.Cursor[Any], after: int, last: int) -> None:
+        """In the live runner's transaction, once the rows of the events in (after, last] are
+        written: what else those new rows entail (the notifications' webhook outbox). Never
+        called by a rebuild's replay or a cold catch-up."""
+        return None  # most views entail nothing more
+
 
 class ViewState:
     """How far one view has got, and how it applies a batch."""

@@ -3,13 +3,16 @@
 Each kind comes from the event that should produce it (`notify_trade.py`, `notify_services.py`,
 `notify_community.py`, `notify_subscriptions.py`); an action item is marked done by the later
 event that answers it. Ids follow from (position, organization, kind), so a rebuild gives the
-same ids, and read marks (`notification_reads`, a store beside the view) survive it."""
+same ids, and read marks (`notification_reads`, a store beside the view) survive it. The live
+runner queues webhook deliveries of new notifications in the same transaction (`committing`);
+a rebuild queues none."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
+import psycopg
 from psycopg.sql import SQL
 
 from aggregates.posting import Posting
@@ -29,6 +32,7 @@ from projections.notify_subscriptions import (
 )
 from projections.notify_trade import TRADE
 from projections.rows import Rows
+from projections.webhook_outbox import queue_deliveries
 
 HANDLERS: dict[type, Callable[[Inbox, Any], None]] = {
     **TRADE,
@@ -76,3 +80,8 @@ class NotificationsView(NotificationsQueries, View):
 
     def fold(self, event: Any, rows: Rows, position: int) -> None:
         HANDLERS[type(event)](Inbox(rows, position, event), event)
+
+    def committing(self, cur: psycopg.Cursor[Any], after: int, last: int) -> None:
+        """The webhook outbox: a delivery of each new notification, in the same transaction
+        (`projections.webhook_outbox`)."""
+        queue_deliveries(cur, after, last)

@@ -206,14 +206,14 @@ def _recover(
         events = decode(app, batch, view.topics())
         last = batch[-1].id
         position = apply_batch(shadow.conn, view, events, position, last, retry=retry,
-                               announce=False)  # fmt: skip
+                               announce=False, live=False)  # fmt: skip
     shadow.position = max(position, until)
 
 
 def _swap(app: Application[Any], url: str, shadow: _Shadow, page: int, retry: Retry) -> None:
     view, schema = shadow.view, Identifier(shadow_schema(shadow.view))
     with psycopg.connect(url, autocommit=True) as conn, conn.transaction(), conn.cursor() as cur:
-        lock_position(cur, view)  # the live runner of this view waits from here on
+        live = lock_position(cur, view)  # the live runner of this view waits from here on
         cur.execute(SQL("SET LOCAL search_path TO {}, public").format(schema))
         position = shadow.position  # the events since: into the shadow, in savepoints
         while batch := app.recorder.select_notifications(
@@ -221,7 +221,7 @@ def _swap(app: Application[Any], url: str, shadow: _Shadow, page: int, retry: Re
         ):
             events = decode(app, batch, view.topics())
             position = apply_batch(conn, view, events, position, batch[-1].id, retry=retry,
-                                   announce=False)  # fmt: skip
+                                   announce=False, live=False)  # fmt: skip
         cur.execute("SET LOCAL search_path TO public")
         for table in view.tables:
             cur.execute(SQL("DROP TABLE IF EXISTS public.{}").format(Identifier(table.name)))
@@ -236,6 +236,9 @@ def _swap(app: Application[Any], url: str, shadow: _Shadow, page: int, retry: Re
             (view.name,),
         )  # fmt: skip
         cur.execute(SQL("DROP SCHEMA {} CASCADE").format(schema))
+        # Events past the live runner's position were folded here, never there: what they
+        # entail live (a webhook delivery) is done once, now; what came before, never again.
+        view.committing(cur, live, position)
         save_position(cur, view, position)
 
 

@@ -19,6 +19,7 @@ export const ROUTES = [
   { path: "/login", page: "login", roles: null },
   { path: "/register", page: "register", roles: null },
   { path: "/inbox", page: "inbox", roles: ["enterprise", "bank", "provider", "operator", "auditor"], nav: "nav.inbox" },
+  { path: "/webhooks", page: "webhooks", roles: ["enterprise", "bank", "provider", "operator", "auditor"] },
   { path: "/account", page: "account", roles: ["enterprise", "bank", "provider", "operator", "auditor"], nav: "nav.account" },
 
   { path: "/postings/new", page: "posting-form", roles: ["enterprise"], nav: "nav.publish" },

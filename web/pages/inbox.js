@@ -4,7 +4,7 @@
 // New notifications arrive over the stream and appear at the top. The tab is in the address.
 
 import * as api from "../api.js";
-import { button, el, heading, notice, time } from "../dom.js";
+import { button, el, heading, link, notice, time } from "../dom.js";
 import { language, t } from "../i18n.js";
 import { refreshInboxBadge } from "../inbox-badge.js";
 import { pagedList, resultsSection } from "../paging.js";
@@ -159,7 +159,7 @@ export async function render(view, { query }) {
   view.append(
     heading("inbox.title"),
     el("div", { className: "inbox-toolbar" }, [tabs, readAll]),
-    el("p", { className: "inbox-summary" }, [summary, " ", live.badge]),
+    el("p", { className: "inbox-summary" }, [summary, " ", live.badge, " · ", link("#/webhooks", t("inbox.webhooks"), { "data-webhooks-link": "" })]),
     resultsSection("inbox-results", "inbox.list", { status, message, list, more: paging.more }),
   );
   await Promise.all([paging.load(), readSummary()]);
