@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# Test processes of `make test` (pytest-xdist, one test file per process at a time).
+TEST_WORKERS ?= 2
 
 .PHONY: install browser run test lint format bench screenshots clean
 
@@ -20,7 +22,7 @@ browser:  ## Debian's Chromium for tests/browser, when no Chromium is installed
 	sh .ci/install-chromium
 
 test: install browser  ## the whole suite on a real PostgreSQL and in Chromium
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=25
 
 lint: install
 	$(BIN)/ruff format --check .

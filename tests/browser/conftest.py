@@ -18,13 +18,24 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Page,
+    expect,
+    sync_playwright,
+)
 
 from api.main import create_app
 from marketplace.bootstrap import Services, open_services
 from marketplace.settings import Settings
 from tests.browser.accounts import Accounts
 from tests.budgets import GENEROUS_BUDGETS
+
+# Assertions wait as long as actions do (15 s; Playwright's default is 5 s): on a loaded CI machine
+# running two test processes, a confirmed write and its live update can take longer than 5 s.
+expect.set_options(timeout=15_000)
 
 ROOT = Path(__file__).resolve().parents[2]
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
