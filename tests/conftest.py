@@ -18,8 +18,24 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 import pytest
+from argon2 import PasswordHasher
 
 from marketplace.embedded_pg.server import EmbeddedPostgres
+from marketplace.stores import members, security
+
+# argon2 at the production cost takes ≈ 0.15 s of CPU per registration and per login, and the
+# suite registers and logs in thousands of times: in-process tests hash at the lowest cost
+# (still argon2id, verified the same way). `tests/unit/test_password_cost.py` checks that the
+# application itself hashes at the production cost; servers started as subprocesses do too.
+CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashing() -> Iterator[None]:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(security, "_hasher", CHEAP_HASHER)
+        patch.setattr(members, "_hasher", CHEAP_HASHER)
+        yield
 
 
 @pytest.fixture(scope="session")
