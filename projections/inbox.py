@@ -33,6 +33,8 @@ TITLES: dict[str, tuple[str, str]] = {
     "need_without_offer": ("融资需求暂无报价：{}", "Financing need without offers: {}"),
 }
 KINDS = tuple(TITLES)
+KINDS_PER_POSITION = 64  # a notification's seq: position * 64 + its kind's index
+assert len(KINDS) <= KINDS_PER_POSITION
 NAMESPACE = UUID("5f6c3b1e-8d1a-4b7e-9c55-2f0b1d6a7e42")  # of notification ids: never change
 
 
@@ -104,7 +106,7 @@ class Inbox:
         return NOTIFICATIONS.row(
             kind=kind,
             position=self.position,
-            seq=self.position * 64 + KINDS.index(kind),
+            seq=self.position * KINDS_PER_POSITION + KINDS.index(kind),
             created_at=self.at,
             action_required=action_key is not None,
             due_at=due_at,

@@ -4,6 +4,7 @@ rebuild keeps them)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -13,6 +14,31 @@ from psycopg_pool import ConnectionPool
 
 from projections.pages import Page, Where, fetch_page
 from projections.table import Table
+
+
+def _utc(value: datetime | None) -> str | None:
+    """As the API writes times (pydantic): UTC with a `Z`."""
+    if value is None:
+        return None
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def notification_document(row: dict[str, Any]) -> dict[str, Any]:
+    """A notification row as `GET /notifications` answers it: the body of a webhook delivery
+    and of a live `notification` message."""
+    return {
+        "id": str(row["id"]),
+        "kind": row["kind"],
+        "position": row["position"],
+        "created_at": _utc(row["created_at"]),
+        "read_at": _utc(row["read_at"]),
+        "action_required": row["action_required"],
+        "done_at": _utc(row["done_at"]),
+        "due_at": _utc(row["due_at"]),
+        "subject": {"type": row["subject_type"], "id": str(row["subject_id"])},
+        "title": {"zh": row["title_zh"], "en": row["title_en"]},
+    }
+
 
 NOTIFICATIONS = Table(
     "notifications",

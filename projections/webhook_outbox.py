@@ -16,10 +16,11 @@ from __future__ import annotations
 from typing import Any
 
 import psycopg
-from psycopg.sql import SQL
+from psycopg.sql import SQL, Literal
+
+from projections.inbox import KINDS_PER_POSITION
 
 WEBHOOKS_CHANNEL = "market_webhooks"  # NOTIFY when deliveries are queued: the sender wakes
-KINDS_PER_POSITION = 64  # a notification's seq is position * 64 + its kind's index
 
 SCHEMA = [
     SQL(
@@ -65,11 +66,11 @@ _QUEUE = SQL(
     "INSERT INTO webhook_deliveries (id, webhook_id, notification_id, seq, next_attempt_at)"
     " SELECT gen_random_uuid(), w.id, n.id, n.seq, now()"
     " FROM webhooks w JOIN notifications n ON n.organization_id = w.organization_id"
-    " AND n.seq >= (%(after)s + 1) * 64 AND n.seq < (%(last)s + 1) * 64"
+    " AND n.seq >= (%(after)s + 1) * {per} AND n.seq < (%(last)s + 1) * {per}"
     " WHERE n.position > w.after_position"
     " AND (w.kinds = ARRAY['*'] OR n.kind = ANY (w.kinds))"
     " ON CONFLICT (webhook_id, notification_id) DO NOTHING"
-)
+).format(per=Literal(KINDS_PER_POSITION))
 
 
 def queue_deliveries(cur: psycopg.Cursor[Any], after: int, last: int) -> int:
@@ -82,19 +83,3 @@ def queue_deliveries(cur: psycopg.Cursor[Any], after: int, last: int) -> int:
     if queued > 0:
         cur.execute("SELECT pg_notify(%s, '')", (WEBHOOKS_CHANNEL,))
     return queued
-
-
-def notification_document(row: dict[str, Any]) -> dict[str, Any]:
-    """A notification row (with its `read_at`) as `GET /notifications` answers it."""
-    return {
-        "id": str(row["id"]),
-        "kind": row["kind"],
-        "position": row["position"],
-        "created_at": row["created_at"],
-        "read_at": row["read_at"],
-        "action_required": row["action_required"],
-        "done_at": row["done_at"],
-        "due_at": row["due_at"],
-        "subject": {"type": row["subject_type"], "id": str(row["subject_id"])},
-        "title": {"zh": row["title_zh"], "en": row["title_en"]},
-    }

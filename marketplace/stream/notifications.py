@@ -12,7 +12,6 @@ sequence: a client that was away reads `GET /notifications`.
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from typing import Any
 
 import psycopg
@@ -20,32 +19,18 @@ import psycopg
 from marketplace.stream.hub import StreamHub
 from marketplace.workers import Worker
 from projections.engine import PROJECTED_CHANNEL
+from projections.notification_queries import notification_document
 from projections.notifications import NotificationsView
-
-
-def _time(value: datetime | None) -> str | None:
-    """As the API writes times (pydantic): UTC with a `Z`."""
-    if value is None:
-        return None
-    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def message(row: dict[str, Any]) -> str:
     """The `notification` message of a notification row."""
-    notification = {
-        "id": str(row["id"]),
-        "kind": row["kind"],
-        "position": row["position"],
-        "created_at": _time(row["created_at"]),
-        "read_at": _time(row["read_at"]),
-        "action_required": row["action_required"],
-        "done_at": _time(row["done_at"]),
-        "due_at": _time(row["due_at"]),
-        "subject": {"type": row["subject_type"], "id": str(row["subject_id"])},
-        "title": {"zh": row["title_zh"], "en": row["title_en"]},
-    }
     return json.dumps(
-        {"type": "notification", "position": row["position"], "notification": notification},
+        {
+            "type": "notification",
+            "position": row["position"],
+            "notification": notification_document(row),
+        },
         ensure_ascii=False,
     )
 

@@ -30,7 +30,8 @@ from marketplace.settings import Settings
 from marketplace.webhook_http import post, signature
 from marketplace.webhook_targets import Resolver, check_target, resolve
 from marketplace.workers import Worker
-from projections.webhook_outbox import WEBHOOKS_CHANNEL, notification_document
+from projections.notification_queries import notification_document
+from projections.webhook_outbox import WEBHOOKS_CHANNEL
 
 POLL = 1.0  # seconds between looks at the outbox when nothing wakes the sender
 BATCH = 20  # deliveries of one webhook locked and posted in one transaction, one by one
