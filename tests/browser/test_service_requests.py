@@ -169,6 +169,9 @@ def test_an_order_goes_to_the_products_provider_who_returns_it_to_the_board(
     dialog.get_by_label("退单原因").fill("本所近期无法安排律师。")
     confirm_binding(desk, shows=(title,))
     expect(desk.get_by_text("已退单。")).to_be_visible()
+    # No longer the provider's to read: the page does not re-read it into an error.
+    expect(desk.get_by_role("link", name="返回诉求工作台")).to_be_visible()
+    expect(desk.get_by_role("alert")).to_have_count(0)
     expect(status_of(ordering)).to_have_text("待派单")
     expect(ordering.locator(".request-timeline")).to_contain_text("本所近期无法安排律师。")
 

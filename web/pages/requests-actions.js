@@ -107,7 +107,7 @@ async function operatorParts(request, message, refresh) {
   return [panel("dispatch-title", request.provider ? "requests.dispatch.again" : "requests.dispatch.title", await dispatchForm(request, done))];
 }
 
-function providerParts(request, message, refresh) {
+function providerParts(request, message, refresh, handedBack) {
   const path = (suffix) => requestPath(request.id, suffix);
   const parts = [];
   if (request.status === "dispatched") {
@@ -124,7 +124,8 @@ function providerParts(request, message, refresh) {
         reasonKey: "requests.returnReason", danger: true, facts: facts(request),
         run: ({ reason }) => api.post(path("/return"), { reason }),
       }, "requests.returned");
-      if (done) await refresh();
+      // Handed back, it is no longer this provider's to read: no re-read (it would fail).
+      if (done) handedBack();
     }, { danger: true });
     parts.push(panel("sign-title", "requests.signTitle", [el("div", { className: "trade-row-buttons" }, [accept, giveBack])]));
   }
@@ -184,10 +185,10 @@ function notesPart(request, message, refresh) {
 }
 
 /** The panels the signed-in party may use on this request now. */
-export async function actionsFor(request, message, refresh) {
+export async function actionsFor(request, message, refresh, handedBack) {
   let parts = [];
   if (session.is("operator")) parts = await operatorParts(request, message, refresh);
-  else if (session.is("provider")) parts = providerParts(request, message, refresh);
+  else if (session.is("provider")) parts = providerParts(request, message, refresh, handedBack);
   else if (session.is("enterprise")) parts = enterpriseParts(request, message, refresh);
   return [...parts, ...notesPart(request, message, refresh)];
 }

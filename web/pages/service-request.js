@@ -26,6 +26,15 @@ export async function render(view, { params }) {
   const history = el("section", { className: "panel", attrs: { "aria-labelledby": "timeline-title" } });
   let closed = false;
   let shownVersion = null;
+  let unsubscribe = () => {};
+  // After a provider returns it (退单), the request is no longer theirs to read: stop
+  // re-reading, keep the confirmation, and offer the way back to the desk.
+  const handedBack = () => {
+    closed = true;
+    refresh.cancel();
+    unsubscribe();
+    actions.replaceChildren(el("p", {}, [el("a", { text: t("requests.backToDesk"), attrs: { href: "#/provider/requests" } })]));
+  };
 
   const show = async (request) => {
     title.textContent = request.title;
@@ -41,7 +50,7 @@ export async function render(view, { params }) {
     // The forms are rebuilt only when the request changed: a note being typed is kept.
     if (request.version === shownVersion) return;
     shownVersion = request.version;
-    const parts = await actionsFor(request, message, () => refresh());
+    const parts = await actionsFor(request, message, () => refresh(), handedBack);
     if (!closed) actions.replaceChildren(...parts);
   };
   const refresh = reloader(async (query) => {
@@ -50,7 +59,7 @@ export async function render(view, { params }) {
   }, (error) => message.say(error, { error: true }));
   await show(first);
   view.append(title, status, message, facts, actions, history, ...[auditLink(id)].filter(Boolean));
-  const unsubscribe = stream.subscribe((event) => {
+  unsubscribe = stream.subscribe((event) => {
     if (event.stream_id === id) refresh.after(event.position);
   });
   return () => {
