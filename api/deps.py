@@ -3,7 +3,7 @@ role, read-your-writes waits."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass, field
 from typing import Annotated, Any, TypeVar
 from uuid import UUID
@@ -41,7 +41,7 @@ NO_ID = UUID(int=0)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})  # reads: a suspended caller may
 
 
-def get_services(request: Request) -> Services:
+async def get_services(request: Request) -> Services:
     services: Services = request.app.state.services
     return services
 
@@ -50,7 +50,7 @@ ServicesDep = Annotated[Services, Depends(get_services)]  # for api/ plumbing, n
 
 
 def _part(pick: Callable[[Services], T]) -> Any:
-    def get(request: Request) -> T:
+    async def get(request: Request) -> T:
         return pick(request.app.state.services)
 
     return Depends(get)
@@ -94,7 +94,7 @@ def _unauthorized(en: str, zh: str) -> ApiProblem:
     return ApiProblem(401, en, zh, code="unauthorized", headers={"WWW-Authenticate": "Bearer"})
 
 
-def bearer_token(authorization: Annotated[str | None, Header()] = None) -> str | None:
+async def bearer_token(authorization: Annotated[str | None, Header()] = None) -> str | None:
     if not authorization:
         return None
     scheme, _, token = authorization.partition(" ")
@@ -119,7 +119,7 @@ def any_principal(
     return Principal(**{**asdict(viewer), "token": token})  # every field of the Viewer
 
 
-def optional_principal(
+async def optional_principal(
     request: Request, principal: Annotated[Principal | None, Depends(any_principal)]
 ) -> Principal | None:
     """The caller; the one place that refuses every write of a suspended organization."""
@@ -134,7 +134,7 @@ def optional_principal(
     return principal
 
 
-def current_principal(
+async def current_principal(
     principal: Annotated[Principal | None, Depends(optional_principal)],
 ) -> Principal:
     if principal is None:
@@ -142,7 +142,7 @@ def current_principal(
     return principal
 
 
-def signed_in_even_suspended(
+async def signed_in_even_suspended(
     principal: Annotated[Principal | None, Depends(any_principal)],
 ) -> Principal:
     """For the writes a suspended organization may still make (logging out)."""
@@ -156,8 +156,8 @@ SignedIn = Annotated[Principal, Depends(current_principal)]
 SignedInEvenSuspended = Annotated[Principal, Depends(signed_in_even_suspended)]
 
 
-def role(*kinds: str) -> Callable[[Principal], Principal]:
-    def check(principal: SignedIn) -> Principal:
+def role(*kinds: str) -> Callable[[Principal], Awaitable[Principal]]:
+    async def check(principal: SignedIn) -> Principal:
         if principal.kind not in kinds:
             allowed = " or ".join(kinds)
             raise ApiProblem(
@@ -224,7 +224,7 @@ def fresh(*views: type[View]) -> Any:
     return Depends(fresh_read)
 
 
-def if_match(if_match: Annotated[str | None, Header(alias="If-Match")] = None) -> int | None:
+async def if_match(if_match: Annotated[str | None, Header(alias="If-Match")] = None) -> int | None:
     """The expected aggregate version from If-Match (`3`, `"3"` or `W/"3"`)."""
     if if_match is None or if_match.strip() == "*":
         return None

@@ -52,7 +52,7 @@ def refuse_control_characters(title: str, data: Any) -> Any:
     return data
 
 
-def query_text(connection: HTTPConnection) -> None:
+async def query_text(connection: HTTPConnection) -> None:
     """Router dependency: no query parameter name or value holds a control character.
     (The stream's socket checks its own parameters: a token with controls matches none.)"""
     if connection.scope["type"] != "http":

@@ -45,7 +45,7 @@ from projections.organizations import OrganizationsView
 router = APIRouter(prefix="/financing-needs", tags=["financing"])
 
 
-def need_reader(principal: SignedIn) -> Principal:
+async def need_reader(principal: SignedIn) -> Principal:
     """Enterprises (their own needs), verified banks and staff; nobody else."""
     if may_read_needs(principal):
         return principal
