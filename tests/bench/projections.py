@@ -302,7 +302,7 @@ def raw_scan(url: str, app: Marketplace) -> tuple[int, float]:
     started = time.perf_counter()
     with psycopg.connect(url) as conn:
         while True:
-            rows = conn.execute(query, (position, SCAN_PAGE)).fetchall()
+            rows = conn.execute(query, (position, SCAN_PAGE), binary=True).fetchall()
             if not rows:
                 break
             for notification_id, originator_id, version, topic, state in rows:
