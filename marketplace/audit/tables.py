@@ -14,7 +14,7 @@ from itertools import islice, zip_longest
 from typing import Any
 
 import psycopg
-from psycopg.rows import dict_row
+from psycopg.rows import dict_row, tuple_row
 from psycopg.sql import SQL, Composed, Identifier
 
 from marketplace.audit.verify.bundle import BundleError, Exit
@@ -24,18 +24,28 @@ from marketplace.audit.verify.records import leaf_record
 from marketplace.audit.verify.tree import MemoryTree
 from marketplace.bootstrap import EVENTS_TABLE
 
-FETCH = 5000  # rows per round trip of the server-side cursors
+FETCH = 20_000  # rows per round trip of the server-side cursors
+# Rows travel as tuples of plain values (UUIDs as text: pickling a UUID to a worker costs more
+# than checking it) and become dicts in the worker that checks them.
 _EVENTS = SQL(
-    "SELECT notification_id AS position, originator_id AS stream_id,"
-    " originator_version AS stream_version, topic,"
-    " encode(sha256(coalesce(state, '')), 'hex') AS state_sha256"
+    "SELECT notification_id, originator_id::text, originator_version, topic,"
+    " encode(sha256(coalesce(state, '')), 'hex')"
     " FROM {} ORDER BY notification_id"
 ).format(Identifier(EVENTS_TABLE))
+_EVENT_COLUMNS = ("position", "stream_id", "stream_version", "topic", "state_sha256")
 _LEAVES = SQL(
-    "SELECT leaf_index, position, stream_id, stream_version, type, recorded_at,"
+    "SELECT leaf_index, position, stream_id::text, stream_version, type, recorded_at,"
     " payload_sha256, leaf_hash FROM audit_leaves ORDER BY leaf_index"
 )
+_LEAF_COLUMNS = ("leaf_index", "position", "stream_id", "stream_version", "type",
+                 "recorded_at", "payload_sha256", "leaf_hash")  # fmt: skip
 _NODES = SQL("SELECT level, index, hash FROM audit_nodes ORDER BY level, index")
+# One level of stored subtree hashes at once: how many, the first and last index, and the
+# hashes in index order, concatenated (32 MB for the leaves of a 1M log).
+_LEVEL = SQL(
+    "SELECT count(*), min(index), max(index), string_agg(hash, ''::bytea ORDER BY index)"
+    " FROM audit_nodes WHERE level = %s"
+)
 
 
 class ScannedLog:
@@ -60,10 +70,12 @@ def scan_tables(conn: psycopg.Connection[Any]) -> ScannedLog:
     return log
 
 
-def _rows(conn: psycopg.Connection[Any], name: str, query: Composed | SQL) -> Iterator[Any]:
-    with conn.cursor(name=name, row_factory=dict_row) as cur:
+def _rows(
+    conn: psycopg.Connection[Any], name: str, query: Composed | SQL, *, tuples: bool = False
+) -> Iterator[Any]:
+    with conn.cursor(name=name, row_factory=tuple_row if tuples else dict_row) as cur:
         cur.itersize = FETCH
-        cur.execute(query)
+        cur.execute(query, binary=tuples)
         yield from cur
 
 
@@ -72,8 +84,8 @@ def _scan(conn: psycopg.Connection[Any], workers: int | None = None) -> ScannedL
     walks its two files, CHUNK rows at a time checked in worker processes (in order); every
     leaf hash goes into the tree."""
     log = ScannedLog()
-    events = _rows(conn, "audit_verify_events", _EVENTS)
-    leaves = _rows(conn, "audit_verify_leaves", _LEAVES)
+    events = _rows(conn, "audit_verify_events", _EVENTS, tuples=True)
+    leaves = _rows(conn, "audit_verify_leaves", _LEAVES, tuples=True)
     chunks = _chunks(events, leaves)
     for levels, found, error in ordered_map(_scan_chunk, chunks, workers or default_workers()):
         if error is not None:
@@ -83,13 +95,13 @@ def _scan(conn: psycopg.Connection[Any], workers: int | None = None) -> ScannedL
     return log
 
 
-_Chunk = tuple[int, list[dict[str, Any]], list[dict[str, Any]]]  # first row, events, leaves
+_Chunk = tuple[int, list[tuple[Any, ...]], list[tuple[Any, ...]]]  # first row, events, leaves
 
 
 def _chunks(events: Iterator[Any], leaves: Iterator[Any]) -> Iterator[_Chunk]:
     start = 0
     while True:
-        event_rows = [_plain(row) for row in islice(events, CHUNK)]
+        event_rows = list(islice(events, CHUNK))
         leaf_rows = [_plain(row) for row in islice(leaves, CHUNK)]
         if not event_rows and not leaf_rows:
             return
@@ -97,15 +109,18 @@ def _chunks(events: Iterator[Any], leaves: Iterator[Any]) -> Iterator[_Chunk]:
         start += CHUNK
 
 
-def _plain(row: dict[str, Any]) -> dict[str, Any]:
-    """The row with bytes for bytea (memoryview cannot go to another process)."""
-    return {k: bytes(v) if isinstance(v, memoryview) else v for k, v in row.items()}
+def _plain(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The leaf row with bytes for its hash (a memoryview cannot go to another process)."""
+    hashed = row[-1]
+    return row if isinstance(hashed, bytes) else (*row[:-1], bytes(hashed))
 
 
 def _scan_chunk(chunk: _Chunk) -> tuple[list[bytes], list[int], tuple[Any, ...] | None]:
     """In a worker: one chunk's rows checked in order; its subtree levels and positions, or
     the first failure as BundleError arguments."""
-    start, event_rows, leaf_rows = chunk
+    start, event_tuples, leaf_tuples = chunk
+    event_rows = [dict(zip(_EVENT_COLUMNS, row, strict=True)) for row in event_tuples]
+    leaf_rows = [dict(zip(_LEAF_COLUMNS, row, strict=True)) for row in leaf_tuples]
     hashes, found = bytearray(), []
     try:
         for index, (event, leaf) in enumerate(zip_longest(event_rows, leaf_rows), start):
@@ -191,7 +206,31 @@ def _at(exit: Exit, leaf_index: int, position: int, what: str) -> BundleError:
 
 
 def _check_nodes(conn: psycopg.Connection[Any], log: ScannedLog) -> None:
-    """Every complete subtree hash the proofs are served from must be the leaves' own."""
+    """Every complete subtree hash the proofs are served from must be the leaves' own: each
+    level compared whole (one query per level); a level that differs, or a node outside the
+    tree, is looked for row by row to name the first difference."""
+    size = len(log.tree)
+    for level in range(size.bit_length()):
+        expected = size >> level
+        count, first, last, joined = _one(conn, _LEVEL, level)
+        if count != expected or (count and (first, last) != (0, expected - 1)):
+            return _check_nodes_row_by_row(conn, log)
+        if bytes(joined or b"") != log.tree.level(level):
+            return _check_nodes_row_by_row(conn, log)
+    outside = "SELECT count(*) FROM audit_nodes WHERE level < 0 OR level >= %s"
+    if _one(conn, SQL(outside), size.bit_length())[0]:
+        _check_nodes_row_by_row(conn, log)
+    return None
+
+
+def _one(conn: psycopg.Connection[Any], query: SQL, *params: Any) -> tuple[Any, ...]:
+    with conn.cursor(row_factory=tuple_row) as cur:
+        row = cur.execute(query, params, binary=True).fetchone()
+    assert row is not None  # an aggregate always has a row
+    return row
+
+
+def _check_nodes_row_by_row(conn: psycopg.Connection[Any], log: ScannedLog) -> None:
     size = len(log.tree)
     expected = ((k, i) for k in range(size.bit_length()) for i in range(size >> k))
     for want, row in zip_longest(expected, _rows(conn, "audit_verify_nodes", _NODES)):

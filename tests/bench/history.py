@@ -136,6 +136,11 @@ def audit(url: str, data_dir: Path, bundles: Path, vkey: str, rows: Rows) -> Non
     count, raw = raw_tables(url)
     online = timed([*market, "audit", "verify", "--data-dir", str(data_dir)], env)
     rows.append(f"audit verify (online)   {online:7.1f} s   raw read of {count:,} rows {raw:.1f} s")
+    key_file = bundles / "exported-with-key"
+    if key_file.exists() and key_file.read_text() != vkey:  # bundles of another store
+        for name in ("plain", "gz"):
+            shutil.rmtree(bundles / name, ignore_errors=True)
+    key_file.write_text(vkey)
     for name, extra in (("plain", []), ("gz", ["--compress"])):
         bundle = bundles / name
         if not bundle.exists():

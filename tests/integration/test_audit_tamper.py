@@ -184,6 +184,31 @@ def test_a_changed_stored_subtree_hash_is_found(
     assert (result.position, result.leaf_index) == (target, 4)
 
 
+def test_a_missing_stored_subtree_hash_is_found(
+    log: Log, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Levels are compared whole; the one that differs is then read row by row to name it."""
+    with dba(log.url) as conn:
+        conn.execute("DELETE FROM audit_nodes WHERE level = 1 AND index = 1")
+        target = leaf_positions(conn)[2]
+    result = verify(log, Exit.ROOT, capsys)
+    assert (result.position, result.leaf_index) == (target, 2)
+    assert "is missing" in result.message
+
+
+@pytest.mark.parametrize("level", [0, 40])
+def test_a_stored_subtree_hash_outside_the_tree_is_found(
+    log: Log, capsys: pytest.CaptureFixture[str], level: int
+) -> None:
+    with dba(log.url) as conn:
+        conn.execute(
+            "INSERT INTO audit_nodes (level, index, hash) VALUES (%s, 1000, %s)",
+            (level, hashlib.sha256(b"forged").digest()),
+        )
+    result = verify(log, Exit.LEAF_HASH if level == 0 else Exit.ROOT, capsys)
+    assert "exists for leaves that are not in the log" in result.message
+
+
 def test_a_checkpoint_signed_by_another_key_is_refused(
     log: Log, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -78,6 +78,10 @@ class MemoryTree:
                 self._levels.pop()
                 break
 
+    def level(self, level: int) -> bytes:
+        """Every complete subtree hash of a level, in index order, concatenated."""
+        return bytes(self._levels[level]) if 0 <= level < len(self._levels) else b""
+
     def complete(self, level: int, index: int) -> bytes:
         if level < 0 or index < 0 or level >= len(self._levels):
             raise LookupError(f"no complete subtree at level {level}, index {index}")
