@@ -66,6 +66,8 @@ def test_cold_catch_up_builds_what_a_rebuild_builds_then_goes_on_live(
     """In one process, and with the views split between two forked ones."""
     head = write(services, open_postings=150, seed=3)
     views = services.views.all()
+    indexes = index_definitions(services.url)
+    assert "listings_search_idx" in indexes
     passes: list[dict[str, int]] = []
 
     def one_pass(*args: Any, **kwargs: Any) -> dict[str, int]:
@@ -82,6 +84,8 @@ def test_cold_catch_up_builds_what_a_rebuild_builds_then_goes_on_live(
         wait_until(lambda: bool(passes), 30, "the one pass to return")
         assert passes == [{view.name: head for view in views}], "not in one pass"
         first = snapshot(services.url, views)
+        # The secondary indexes, dropped while the rows were COPYed in, are all back as were.
+        assert index_definitions(services.url) == indexes
         assert len(first["listings"]) > 150 and len(first["bids"]) > 300
         assert len(first["contracts"]) > 10 and len(first["financing_needs"]) > 40
         head = write(services, open_postings=100, seed=4)  # live, batch by batch now
@@ -92,6 +96,14 @@ def test_cold_catch_up_builds_what_a_rebuild_builds_then_goes_on_live(
     live = snapshot(services.url, views)
     assert len(live["listings"]) > len(first["listings"])
     assert_same(live, clean_rebuild(services))
+
+
+def index_definitions(url: str) -> dict[str, str]:
+    with psycopg.connect(url) as conn:
+        rows = conn.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema()"
+        ).fetchall()
+    return dict(rows)
 
 
 class BrittleListings(ListingsView):
