@@ -8,14 +8,17 @@ data, never cross the wire. That trusts the server no more than reading the rows
 
 from __future__ import annotations
 
+import threading
 from array import array
 from collections.abc import Iterator
+from contextlib import contextmanager
 from itertools import islice, zip_longest
+from queue import Full, Queue
 from typing import Any
 
 import psycopg
 from psycopg.rows import dict_row, tuple_row
-from psycopg.sql import SQL, Composed, Identifier
+from psycopg.sql import SQL, Composed, Identifier, Literal
 
 from marketplace.audit.verify.bundle import BundleError, Exit
 from marketplace.audit.verify.merkle import leaf_hash
@@ -84,24 +87,84 @@ def _scan(conn: psycopg.Connection[Any], workers: int | None = None) -> ScannedL
     walks its two files, CHUNK rows at a time checked in worker processes (in order); every
     leaf hash goes into the tree."""
     log = ScannedLog()
-    events = _rows(conn, "audit_verify_events", _EVENTS, tuples=True)
-    leaves = _rows(conn, "audit_verify_leaves", _LEAVES, tuples=True)
-    chunks = _chunks(events, leaves)
-    for levels, found, error in ordered_map(_scan_chunk, chunks, workers or default_workers()):
-        if error is not None:
-            raise BundleError(*error)
-        log.tree.extend(levels)
-        log.positions.extend(found)
+    with (
+        _twin(conn) as twin,
+        _Prefetched(_rows(twin, "audit_verify_events", _EVENTS, tuples=True)) as events,
+    ):
+        leaves = _rows(conn, "audit_verify_leaves", _LEAVES, tuples=True)
+        chunks = _chunks(events, leaves)
+        for levels, found, error in ordered_map(_scan_chunk, chunks, workers or default_workers()):
+            if error is not None:
+                raise BundleError(*error)
+            log.tree.extend(levels)
+            log.positions.extend(found)
     return log
+
+
+@contextmanager
+def _twin(conn: psycopg.Connection[Any]) -> Iterator[psycopg.Connection[Any]]:
+    """A second connection that sees the snapshot of `conn`'s transaction: PostgreSQL hashes
+    the states of one stream while this process reads the other."""
+    snapshot = _one(conn, SQL("SELECT pg_export_snapshot()"))
+    # (`dsn` leaves the password out; None adds nothing)
+    with psycopg.connect(conn.info.dsn, password=conn.info.password or None) as twin:
+        twin.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        twin.execute(SQL("SET TRANSACTION SNAPSHOT {}").format(Literal(snapshot[0])))
+        yield twin
+
+
+class _Prefetched:
+    """The rows of an iterator CHUNK at a time, read by a thread up to two chunks ahead (its
+    database waits release the GIL); iterating yields the chunks, the last one empty."""
+
+    def __init__(self, rows: Iterator[Any]) -> None:
+        self._chunks: Queue[list[Any] | BaseException] = Queue(maxsize=2)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._read, args=(rows,), daemon=True)
+
+    def __enter__(self) -> Iterator[list[Any]]:
+        self._thread.start()
+        return iter(self)
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def __iter__(self) -> Iterator[list[Any]]:
+        while True:
+            chunk = self._chunks.get()
+            if isinstance(chunk, BaseException):
+                raise chunk
+            yield chunk
+            if not chunk:
+                return
+
+    def _read(self, rows: Iterator[Any]) -> None:
+        try:
+            while not self._stop.is_set():
+                chunk = list(islice(rows, CHUNK))
+                self._put(chunk)
+                if not chunk:
+                    return
+        except BaseException as error:  # given to the reader, which raises it
+            self._put(error)
+
+    def _put(self, item: list[Any] | BaseException) -> None:
+        while not self._stop.is_set():
+            try:
+                self._chunks.put(item, timeout=0.1)
+                return
+            except Full:
+                continue
 
 
 _Chunk = tuple[int, list[tuple[Any, ...]], list[tuple[Any, ...]]]  # first row, events, leaves
 
 
-def _chunks(events: Iterator[Any], leaves: Iterator[Any]) -> Iterator[_Chunk]:
+def _chunks(events: Iterator[list[Any]], leaves: Iterator[Any]) -> Iterator[_Chunk]:
     start = 0
     while True:
-        event_rows = list(islice(events, CHUNK))
+        event_rows = next(events, [])
         leaf_rows = [_plain(row) for row in islice(leaves, CHUNK)]
         if not event_rows and not leaf_rows:
             return

@@ -36,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 import psycopg  # noqa: E402
 
+from marketplace.audit.signing import sign_checkpoint  # noqa: E402
 from marketplace.bootstrap import Services, head_position, open_services  # noqa: E402
 from marketplace.embedded_pg.server import EmbeddedPostgres  # noqa: E402
 from marketplace.settings import Settings  # noqa: E402
@@ -144,7 +145,8 @@ def audit(url: str, data_dir: Path, bundles: Path, vkey: str, rows: Rows) -> Non
     for name, extra in (("plain", []), ("gz", ["--compress"])):
         bundle = bundles / name
         if not bundle.exists():
-            seconds = timed([*market, "audit", "export", str(bundle), *extra], env)
+            seconds = timed([*market, "audit", "export", str(bundle), "--data-dir",
+                             str(data_dir), *extra], env)  # fmt: skip
             rows.append(f"audit export {name:5s}      {seconds:7.1f} s")
         size = sum(p.stat().st_size for p in bundle.glob("*.jsonl*"))
         state = bundles / f"state-{name}"
@@ -191,6 +193,9 @@ def main() -> int:
                         f"{seconds:.0f} s; ratio {done / seconds / scan_rate:.2f})")  # fmt: skip
         if not args.skip_verify:
             args.bundles.mkdir(parents=True, exist_ok=True)
+            with psycopg.connect(url, autocommit=True) as conn:  # a head signed by this store
+                conn.execute("DELETE FROM audit_checkpoints")
+                sign_checkpoint(conn, services.signer, settings.audit_origin)
             audit(url, args.data_dir, args.bundles, services.signer.vkey, rows)
     finally:
         services.close()

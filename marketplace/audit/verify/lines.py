@@ -42,7 +42,7 @@ class _Leaf:
 def _objects(name: str, first: int, lines: list[bytes]) -> Iterator[tuple[int, dict[str, Any]]]:
     for number, raw in enumerate(lines, first):
         try:
-            value = json.loads(raw, object_pairs_hook=_unique_keys, parse_constant=_no_nan)
+            value = _DECODER.decode(raw.decode("utf-8"))
         except ValueError as error:
             raise BundleError(Exit.MALFORMED, f"{name} line {number}: {error}") from None
         if not isinstance(value, dict):
@@ -59,6 +59,10 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 def _no_nan(name: str) -> None:
     raise ValueError(f"{name} is not JSON")
+
+
+# One decoder for every line (`json.loads` with hooks builds a new one per call).
+_DECODER = json.JSONDecoder(object_pairs_hook=_unique_keys, parse_constant=_no_nan)
 
 
 def _event(line: int, obj: dict[str, Any]) -> _Event:
