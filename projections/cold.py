@@ -123,15 +123,22 @@ def _one_pass(
     folding = {view.name: (view, Rows(conn, view.tables, empty=True)) for view in views}
     topics = frozenset().union(*(view.topics() for view in views))
     position, started, shown = 0, time.monotonic(), 0.0
+    spent: dict[str, float] = {}  # time reading, decoding and folding per view: for the log
     while position < head and folding and not (stopping and stopping.is_set()):
+        began = time.perf_counter()
         batch = _page(app, conn, position, head)
         if not batch:
             break
+        read = time.perf_counter()
         events = decode(app, batch, topics)
+        spent["(reading)"] = spent.get("(reading)", 0.0) + read - began
+        spent["(decoding)"] = spent.get("(decoding)", 0.0) + time.perf_counter() - read
         position = batch[-1].id
         for name, (view, rows) in list(folding.items()):
+            folded = time.perf_counter()
             try:
                 fold_events(view, rows, events, 0)
+                spent[name] = spent.get(name, 0.0) + time.perf_counter() - folded
             except Exception as error:
                 log.warning("cold catch-up of %s stopped at %s (%s): it goes on batch by batch",
                             name, position, describe(error))  # fmt: skip
@@ -142,6 +149,8 @@ def _one_pass(
             shown = time.monotonic()
     if position < head:
         return {}  # stopped: nothing written, the batches take over
+    log.info("cold catch-up folded %s events: %s", f"{position:,}",
+             ", ".join(f"{name} {seconds:.1f} s" for name, seconds in spent.items()))  # fmt: skip
     written = [name for name, (view, rows) in folding.items() if _write(conn, view, rows, position)]
     return dict.fromkeys(written, position)
 
