@@ -108,7 +108,20 @@ def fold_events(view: View, rows: Rows, events: Sequence[Decoded], after: int) -
 
 
 def announce_position(cur: psycopg.Cursor[Any], view: View, position: int) -> None:
-    cur.execute("SELECT pg_notify(%s, %s)", (PROJECTED_CHANNEL, f"{view.name}:{position}"))
+    announce_positions(cur, [view.name], position)
+
+
+def announce_positions(cur: psycopg.Cursor[Any], views: Sequence[str], position: int) -> None:
+    """Tell listeners that these views reached `position`: one NOTIFY on PROJECTED_CHANNEL
+    whose payload is `name,name,…:position` (`projected_views` reads it)."""
+    payload = f"{','.join(views)}:{position}"
+    cur.execute("SELECT pg_notify(%s, %s)", (PROJECTED_CHANNEL, payload))
+
+
+def projected_views(payload: str) -> tuple[list[str], int]:
+    """The views and the position of a PROJECTED_CHANNEL payload."""
+    names, _, position = payload.rpartition(":")
+    return names.split(","), int(position)
 
 
 def apply_batch(

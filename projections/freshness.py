@@ -9,6 +9,7 @@ from typing import Any
 
 import psycopg
 
+from projections.batches import projected_views
 from projections.engine import PROJECTED_CHANNEL
 from projections.worker import Worker
 
@@ -38,8 +39,8 @@ class PositionWatcher(Worker):
             self.ready.set()
             while not self.stopping.is_set():
                 for notify in conn.notifies(timeout=0.5):
-                    view, _, pos = notify.payload.rpartition(":")
-                    self._update({view: int(pos)})
+                    views, position = projected_views(notify.payload)
+                    self._update(dict.fromkeys(views, position))
                 self.succeeded()
 
     def _update(self, positions: dict[str, int]) -> None:

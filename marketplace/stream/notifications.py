@@ -1,10 +1,11 @@
 """`notification` messages: a signed-in socket receives its organization's new notifications.
 
 The notifications view announces each position it has folded (`NOTIFY market_projected,
-'notifications:<position>'`); this thread, one per API process, LISTENs for that, reads the
-notifications created since the last announcement for the organizations with sockets open
-in this process, and sends each as `{"type": "notification", "position", "notification"}`
-(the notification as `GET /notifications` answers it) to every socket of its organization.
+'notifications:<position>'`, or a list of views that includes it); this thread, one per API
+process, LISTENs for that, reads the notifications created since the last announcement for
+the organizations with sockets open in this process, and sends each as `{"type":
+"notification", "position", "notification"}` (the notification as `GET /notifications`
+answers it) to every socket of its organization.
 Like a match, it carries its event's position but is not part of the resumable event
 sequence: a client that was away reads `GET /notifications`.
 """
@@ -18,6 +19,7 @@ import psycopg
 
 from marketplace.stream.hub import StreamHub
 from marketplace.workers import Worker
+from projections.batches import projected_views
 from projections.engine import PROJECTED_CHANNEL
 from projections.notification_queries import notification_document
 from projections.notifications import NotificationsView
@@ -54,9 +56,9 @@ class NotificationFeed(Worker):
             self.ready.set()
             while not self.stopping.is_set():
                 for notify in conn.notifies(timeout=0.5):
-                    view, _, position = notify.payload.rpartition(":")
-                    if view == self.view.name:
-                        self._deliver(int(position))
+                    views, position = projected_views(notify.payload)
+                    if self.view.name in views:
+                        self._deliver(position)
                 self.succeeded()
 
     def _deliver(self, until: int) -> None:

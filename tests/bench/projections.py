@@ -71,6 +71,7 @@ from marketplace.bootstrap import Services, head_position, open_services  # noqa
 from marketplace.embedded_pg.server import EmbeddedPostgres  # noqa: E402
 from marketplace.postings import draft_sale_contract  # noqa: E402
 from marketplace.settings import Settings  # noqa: E402
+from projections.batches import projected_views  # noqa: E402
 from projections.engine import PROJECTED_CHANNEL, View  # noqa: E402
 from projections.rebuild import rebuild  # noqa: E402
 from projections.rows import Rows  # noqa: E402
@@ -442,8 +443,8 @@ class Listener(threading.Thread):
 
 
 def listings_position(payload: str) -> int | None:
-    view, _, position = payload.rpartition(":")
-    return int(position) if view == "listings" else None
+    views, position = projected_views(payload)
+    return position if "listings" in views else None
 
 
 @dataclass
