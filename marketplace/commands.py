@@ -9,7 +9,9 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from enum import Enum
 from typing import Any, Generic, TypeVar
 from uuid import UUID
 
@@ -195,12 +197,45 @@ def _ignore(position: int) -> None:
 def snapshot(aggregate: A) -> A:
     """A copy that later commands on the cached aggregate cannot change: its collections (bids,
     offers, signups, members …) and their entries are copied, one level down. Values below
-    that (UUIDs, decimals, strings, dates) are immutable. ~5 ms for a posting with 3,000 bids,
-    against ~150 ms to replay it."""
+    that (UUIDs, decimals, strings, dates) are immutable. ~2 ms for a posting with 3,000 bids
+    (`copy.copy` of each entry took 16), against ~150 ms to replay it."""
     copied = copy.copy(aggregate)
     for name, value in vars(aggregate).items():
         if isinstance(value, dict):
-            setattr(copied, name, {k: copy.copy(v) for k, v in value.items()})
+            setattr(copied, name, {k: _entry(v) for k, v in value.items()})
         elif isinstance(value, list | set):
-            setattr(copied, name, type(value)(copy.copy(v) for v in value))
+            setattr(copied, name, type(value)(_entry(v) for v in value))
     return copied
+
+
+_IMMUTABLE = (str, int, float, Decimal, UUID, date, tuple, frozenset, Enum, type(None))
+_COPIERS: dict[type, Callable[[Any], Any]] = {}  # per type of entry: how to copy one
+
+
+def _entry(value: Any) -> Any:
+    """`copy.copy(value)`, quicker for what collections hold: immutable values as they are, a
+    plain object (a dataclass such as `Bid`) as a new instance with a copy of its `__dict__`.
+    How to copy is decided once per type."""
+    copier = _COPIERS.get(type(value))
+    if copier is None:
+        copier = _COPIERS[type(value)] = _copier(type(value))
+    return copier(value)
+
+
+def _copier(kind: type) -> Callable[[Any], Any]:
+    if issubclass(kind, _IMMUTABLE):
+        return _same
+    plain = "__dict__" in dir(kind) and not hasattr(kind, "__slots__")
+    if plain and not hasattr(kind, "__copy__") and kind.__reduce_ex__ == object.__reduce_ex__:
+        return _plain_copy
+    return copy.copy
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _plain_copy(value: Any) -> Any:
+    twin = object.__new__(type(value))
+    twin.__dict__.update(value.__dict__)
+    return twin

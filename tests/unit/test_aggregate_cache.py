@@ -114,3 +114,33 @@ def test_the_least_recently_written_aggregate_is_dropped_first(app: Marketplace)
     for posting_id in postings:
         place(app, posting_id, uuid4())
     assert [p in app.aggregates for p in postings] == [False, True, True]
+
+
+class Slotted:
+    __slots__ = ("value",)
+
+    def __init__(self, value: list[int]) -> None:
+        self.value = value
+
+
+class Custom:
+    def __init__(self) -> None:
+        self.copied = False
+
+    def __copy__(self) -> Custom:
+        twin = Custom()
+        twin.copied = True
+        return twin
+
+
+def test_a_snapshot_copies_each_entry_as_copy_copy_would() -> None:
+    from marketplace.commands import _entry
+
+    moment, key = START, uuid4()
+    assert _entry(moment) is moment and _entry(key) is key and _entry("文本") == "文本"
+    plain = Clock(START)  # a plain object: a new instance, its attributes shared
+    twin = _entry(plain)
+    assert twin is not plain and vars(twin) == vars(plain) and type(twin) is Clock
+    assert _entry(Custom()).copied  # its own __copy__ is used
+    slotted = Slotted([1])
+    assert _entry(slotted) is not slotted and _entry(slotted).value is slotted.value
