@@ -28,8 +28,11 @@ BID_STATUS_ZH = {
 }
 
 
-@dataclass
+@dataclass(frozen=True)
 class Bid:
+    """A bid as the posting holds it; a change of status replaces it (`dataclasses.replace`),
+    so the answer to a command can share the bids of the cached posting without copying them."""
+
     id: UUID
     bidder_id: UUID
     unit_price: Decimal

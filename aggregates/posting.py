@@ -6,6 +6,7 @@ Bids are events on the posting's own stream, so "one active bid per bidder" and
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -216,7 +217,7 @@ class Posting(Attachable):
 
     @event(BidWithdrawn)
     def _bid_withdrawn(self, bid_id: UUID) -> None:
-        self.bids[bid_id].status = BidStatus.WITHDRAWN
+        self.bids[bid_id] = replace(self.bids[bid_id], status=BidStatus.WITHDRAWN)
 
     def reject_bid(self, bid_id: UUID, reason: str | None) -> None:
         bid = self.get_bid(bid_id)
@@ -225,8 +226,7 @@ class Posting(Attachable):
 
     @event(BidRejected)
     def _bid_rejected(self, bid_id: UUID, reason: str | None) -> None:
-        self.bids[bid_id].status = BidStatus.REJECTED
-        self.bids[bid_id].reason = reason
+        self.bids[bid_id] = replace(self.bids[bid_id], status=BidStatus.REJECTED, reason=reason)
 
     def accept_bid(
         self, bid_id: UUID, contract_id: UUID, exhibition_id: UUID | None, now: datetime
@@ -237,13 +237,13 @@ class Posting(Attachable):
         require_open(self.status, self.expires_at, now)
         require_submitted(bid)
         self._bid_accepted(bid_id=bid_id, contract_id=contract_id, exhibition_id=exhibition_id)
-        return bid
+        return self.bids[bid_id]  # accepted now (the one checked above was replaced)
 
     @event(BidAccepted)
     def _bid_accepted(self, bid_id: UUID, contract_id: UUID, exhibition_id: UUID | None) -> None:
         for other in self.active_bids:
-            other.status = BidStatus.UNSUCCESSFUL
-        self.bids[bid_id].status = BidStatus.ACCEPTED
+            self.bids[other.id] = replace(other, status=BidStatus.UNSUCCESSFUL)
+        self.bids[bid_id] = replace(self.bids[bid_id], status=BidStatus.ACCEPTED)
         self.status = PostingStatus.AWARDED
         self.awarded_bid_id = bid_id
         self.contract_id = contract_id
