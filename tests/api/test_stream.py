@@ -156,6 +156,14 @@ def test_owners_of_the_best_matches_get_a_match_message(
     demand = publish(client, enterprise, side="demand", title="求购不锈钢板材 300 吨")
     assert client.get(f"{API}/postings/{demand['id']}?min_position={demand['position']}").is_success
     with connect(client, head(services), enterprise) as ws:
+        # The socket is accepted before its token is resolved and it joins the hub; a posting
+        # published in that moment comes in its backlog, but matches are only for sockets that
+        # are live (best effort), so publish once it is.
+        hub = client.app.state.stream_hub  # type: ignore[attr-defined]
+        deadline = time.monotonic() + 10
+        while not hub.has_signed_in():
+            assert time.monotonic() < deadline, "the socket never joined the hub"
+            time.sleep(0.01)
         supply = publish(client, other_enterprise, side="supply", title="供应不锈钢板材 300 吨")
         got = receive_until(ws, lambda ms: any(m["type"] == "match" for m in ms))
     match = of(got, "match")[0]
